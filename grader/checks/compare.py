@@ -1,0 +1,166 @@
+"""Comparison helpers for instructors' checks: expected vs received, plus a diagnosis.
+
+Each ``expect_*`` returns quietly when the value is right and raises
+``CheckFailure`` (an AssertionError, so plain pytest reports it too) whose message
+is the feedback the learner reads.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from grader.checks.diagnose import diagnose_shape, diagnose_values, nonfinite_text
+from grader.messages import say
+
+
+class CheckFailure(AssertionError):
+    """A check failed; ``str(exc)`` is the learner-facing feedback."""
+
+
+def fail(*parts: str) -> None:
+    """Raise CheckFailure with the non-empty parts joined by newlines."""
+    raise CheckFailure("\n".join(p for p in parts if p))
+
+
+def show(value: Any) -> str:
+    """A compact, readable rendering of a value for feedback messages."""
+    if isinstance(value, np.ndarray):
+        text = np.array2string(value, precision=5, threshold=24, edgeitems=3, max_line_width=100)
+        return f"{text}  (shape {value.shape}, dtype {value.dtype})" if value.ndim else text
+    if isinstance(value, float):
+        return f"{value:.8g}"
+    text = repr(value)
+    return text if len(text) <= 200 else text[:200] + "..."
+
+
+def _type_name(value: Any) -> str:
+    kind = type(value)
+    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+
+
+def expect_shape(got: Any, shape: tuple[int, ...], *, name: str, _want: np.ndarray | None = None) -> None:
+    """``got`` must be a plain numeric ndarray of exactly ``shape`` (values not compared)."""
+    want = _want if _want is not None else np.zeros(shape)
+    if got is None:
+        fail(say("value.none", name=name))
+    if isinstance(got, (list, tuple)):
+        fail(say("value.list", name=name, got_type=_type_name(got), want_shape=want.shape))
+    if not isinstance(got, np.ndarray):
+        fail(say("value.not_array", name=name, want_shape=want.shape, got_type=f"{_type_name(got)} {show(got)}"))
+    if type(got) is not np.ndarray:
+        fail(say("value.subclass", name=name, got_type=_type_name(got)))
+    if got.shape != want.shape:
+        fail(say("shape.mismatch", name=name, want_shape=want.shape, got_shape=got.shape), *diagnose_shape(got, want))
+    if got.dtype.kind not in "biuf":
+        fail(say("value.not_array", name=name, want_shape=want.shape, got_type=f"an array of dtype {got.dtype}"))
+
+
+def expect_array(got: Any, want: np.ndarray, *, name: str, rtol: float = 1e-5, atol: float = 1e-7,
+                 m: int | None = None, mistakes: dict[str, Any] | None = None, float_dtype: bool = False,
+                 nonfinite_fix: str = "") -> None:
+    """``got`` must be a plain ndarray of ``want``'s shape with close values.
+
+    m: the number of examples, to diagnose a missing 1/m.  mistakes: message ->
+    the value a known mistake produces (computed by the check).  float_dtype:
+    fail integer arrays even when their values are right.  nonfinite_fix: what to
+    do when ``got`` has NaN/inf (e.g. "subtract the row maximum before np.exp").
+    """
+    want = np.asarray(want)
+    expect_shape(got, want.shape, name=name, _want=want)
+    if float_dtype and got.dtype.kind in "biu":
+        fail(say("dtype.integer", name=name, got_dtype=got.dtype))
+    if not np.all(np.isfinite(got)) and np.all(np.isfinite(want)):
+        what, count = nonfinite_text(got)
+        fail(
+            say("values.nonfinite", name=name, what=what, count=count, size=got.size),
+            say("values.nonfinite_exp", fix=nonfinite_fix) if nonfinite_fix else "",
+        )
+    if np.allclose(got, want, rtol=rtol, atol=atol):
+        return
+    diff = np.abs(got.astype(float) - want.astype(float))
+    index = np.unravel_index(int(np.argmax(diff)), diff.shape)
+    fail(
+        say("values.mismatch", name=name, want=show(want), got=show(got), index=tuple(int(i) for i in index),
+            want_at=show(float(want[index])), got_at=show(float(got[index]))),
+        *diagnose_values(got, want, m=m, mistakes=mistakes, rtol=rtol, atol=atol),
+    )
+
+
+def as_scalar(got: Any, *, name: str) -> float:
+    """The float value of a learner's scalar; fails for (1, 1) arrays, None, lists, text."""
+    if got is None:
+        fail(say("value.none", name=name))
+    if isinstance(got, np.ndarray):
+        if got.ndim == 0 and got.dtype.kind in "biuf" and type(got) is np.ndarray:
+            return float(got)
+        if got.size == 1 and got.ndim > 0:
+            fail(say("value.one_by_one", name=name, got_shape=got.shape))
+        fail(say("value.not_scalar", name=name, got=show(got)))
+    if type(got) in (int, float) or (isinstance(got, np.generic) and np.dtype(type(got)).kind in "biuf"):
+        return float(got)
+    fail(say("value.not_scalar", name=name, got=f"{_type_name(got)} {show(got)}"))
+    raise AssertionError  # unreachable: fail() raises
+
+
+def expect_scalar(got: Any, want: float, *, name: str, rtol: float = 1e-5, atol: float = 1e-7,
+                  m: int | None = None, mistakes: dict[str, float] | None = None, nonfinite_fix: str = "") -> None:
+    """``got`` must be a scalar (Python/numpy scalar or 0-d array) close to ``want``."""
+    value = as_scalar(got, name=name)
+    if not math.isfinite(value) and math.isfinite(want):
+        what = "NaN" if math.isnan(value) else "inf"
+        fail(say("values.nonfinite", name=name, what=what, count=1, size=1),
+             say("values.nonfinite_exp", fix=nonfinite_fix) if nonfinite_fix else "")
+    if math.isclose(value, want, rel_tol=rtol, abs_tol=atol):
+        return
+    fail(
+        say("scalar.mismatch", name=name, want=show(float(want)), got=show(value)),
+        *diagnose_values(np.array([value]), np.array([want]), m=m,
+                         mistakes={k: np.array([v]) for k, v in (mistakes or {}).items()}, rtol=rtol, atol=atol),
+    )
+
+
+def expect_float(got: Any, *, name: str) -> None:
+    """``got`` must be a Python or numpy float (not an int, not an array)."""
+    if not (type(got) is float or isinstance(got, np.floating)):
+        if isinstance(got, np.ndarray):
+            as_scalar(got, name=name)
+        fail(say("value.not_float", name=name, got=got, got_type=_type_name(got)))
+
+
+def expect_keys(got: Any, keys: Sequence[str], *, name: str) -> None:
+    """``got`` must be a dict holding every key of ``keys``."""
+    if not isinstance(got, dict):
+        fail(say("keys.type", name=name, want=list(keys), got_type=_type_name(got)))
+    missing = [k for k in keys if k not in got]
+    if missing:
+        fail(say("keys.missing", name=name, missing=missing, want=list(keys)))
+
+
+def expect_tuple(got: Any, names: Sequence[str], *, function: str) -> tuple[Any, ...]:
+    """``got`` must be a tuple/list of len(names) values; returns it as a tuple."""
+    if not isinstance(got, (tuple, list)) or len(got) != len(names):
+        size = len(got) if isinstance(got, (tuple, list)) else f"a single {_type_name(got)}"
+        fail(say("tuple.mismatch", function=function, want=len(names), names=", ".join(names), got=size))
+    return tuple(got)
+
+
+def expect_len(got: Any, n: int, *, name: str, hint: str = "") -> None:
+    """``got`` must be a list/tuple/1-d array of ``n`` entries."""
+    size = len(got) if isinstance(got, (list, tuple, np.ndarray)) and np.ndim(got) > 0 else None
+    if size != n:
+        fail(say("length.mismatch", name=name, got=size if size is not None else show(got), want=n), hint)
+
+
+def expect_unchanged(before: Sequence[Any], after: Sequence[Any], names: Sequence[str], *, function: str) -> None:
+    """Arguments after the call must equal the arguments sent (no in-place modification)."""
+    for name, old, new in zip(names, before, after):
+        if isinstance(old, np.ndarray):
+            same = isinstance(new, np.ndarray) and new.shape == old.shape and np.array_equal(new, old, equal_nan=True)
+        else:
+            same = type(new) is type(old) and new == old
+        if not same:
+            fail(say("mutation.inplace", function=function, arg=name, before=show(old), after=show(new)))

@@ -1,0 +1,120 @@
+"""Diagnoses: from a wrong value (or an exception) to the mistake that probably made it.
+
+Each function returns a list of message strings (possibly empty); they never
+decide pass/fail themselves.  ``compare.py`` calls them once a value is wrong.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+import numpy as np
+
+from grader.messages import say
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    return str(tuple(shape))
+
+
+def diagnose_shape(got: np.ndarray, want: np.ndarray) -> list[str]:
+    """Rank-1 arrays, transposes and accidental (m, m) broadcasts."""
+    hints: list[str] = []
+    gs, ws = got.shape, want.shape
+    if got.ndim == 1 and want.ndim == 2 and 1 in ws and got.size == want.size:
+        reshape = "(-1, 1)" if ws[1] == 1 else "(1, -1)"
+        hints.append(say("shape.rank1", got_shape=_shape_text(gs), want_shape=_shape_text(ws), want_shape_r=reshape))
+    elif got.ndim == 2 and want.ndim == 2 and gs == ws[::-1]:
+        hints.append(say("shape.transpose", got_shape=_shape_text(gs), want_shape=_shape_text(ws)))
+        if np.allclose(got.T, want, rtol=1e-5, atol=1e-7, equal_nan=False):
+            hints.append(say("shape.transpose_value"))
+    elif got.ndim == 2 and gs[0] == gs[1] and gs[0] > 1 and want.ndim <= 2 and sorted(ws) in ([1, gs[0]], [gs[0]]):
+        hints.append(say("shape.broadcast", m=gs[0]))
+    elif got.size > want.size:
+        hints.append(say("shape.extra_dims", got_size=got.size, want_size=want.size))
+    return hints
+
+
+def diagnose_values(got: np.ndarray, want: np.ndarray, *, m: int | None = None,
+                    mistakes: dict[str, Any] | None = None, rtol: float = 1e-5, atol: float = 1e-7) -> list[str]:
+    """Same shape, wrong values: a known mistake, a sign flip, a factor m, floor division..."""
+    for message, wrong in (mistakes or {}).items():
+        wrong = np.asarray(wrong)
+        if wrong.shape == got.shape and np.allclose(got, wrong, rtol=rtol, atol=atol):
+            return [message]
+    g, w = got.astype(float), want.astype(float)
+    if np.any(w != 0) and np.allclose(g, -w, rtol=rtol, atol=atol):
+        return [say("values.sign")]
+    factor = _constant_factor(g, w)
+    if factor is not None:
+        if m and np.isclose(factor, m, rtol=1e-6):
+            return [say("values.factor_m", factor=factor, m=m)]
+        if m and np.isclose(factor, 1.0 / m, rtol=1e-6):
+            return [say("values.over_m", m=m)]
+        return [say("values.factor", factor=factor)]
+    if np.all(g == np.round(g)) and not np.all(w == np.round(w)) and np.allclose(g, np.floor(w)):
+        return [say("values.integer_division")]
+    if g.ndim == 2 and g.shape[0] == g.shape[1] and np.allclose(g.T, w, rtol=rtol, atol=atol):
+        return [say("values.transposed_square")]
+    return []
+
+
+def _constant_factor(got: np.ndarray, want: np.ndarray) -> float | None:
+    nonzero = np.abs(want) > 1e-12
+    if not np.any(nonzero) or np.any(np.abs(got[~nonzero]) > 1e-9):
+        return None
+    ratios = got[nonzero] / want[nonzero]
+    factor = float(np.median(ratios))
+    if abs(factor) < 1e-12 or np.isclose(factor, 1.0) or not np.allclose(ratios, factor, rtol=1e-6):
+        return None
+    return factor
+
+
+def nonfinite_text(got: np.ndarray) -> tuple[str, int]:
+    nan, inf = int(np.isnan(got).sum()), int(np.isinf(got).sum())
+    parts = [f"NaN" if nan else "", "inf" if inf else ""]
+    return " and ".join(p for p in parts if p), nan + inf
+
+
+_ONLY_SCALARS = re.compile(r"only (length-1|size-1|0-dimensional|integer scalar) arrays? can be converted")
+
+
+def diagnose_exception(error_type: str, message: str, source: str | None, function: str) -> list[str]:
+    """Hints for an exception raised inside learner code, using its source when known."""
+    source = source or ""
+    if error_type == "TypeError" and _ONLY_SCALARS.search(message) and "math." in source:
+        return [say("hint.math_exp")]
+    if "could not be broadcast together" in message:
+        if re.search(r"axis\s*=", source) and "keepdims" not in source:
+            return [say("hint.broadcast_keepdims")]
+        return [say("hint.broadcast")]
+    if "not aligned" in message or "matmul: Input operand" in message or "mismatch in its core dimension" in message:
+        return [say("hint.dot_shapes")]
+    if error_type == "TypeError" and "NoneType" in message:
+        return [say("hint.none_placeholder")]
+    if error_type == "NameError":
+        found = re.search(r"name '(\w+)' is not defined", message)
+        return [say("hint.name_error", function=function, missing=found.group(1) if found else "?")]
+    if error_type == "SystemExit":
+        return [say("hint.sys_exit")]
+    if error_type == "RecursionError":
+        return [say("hint.recursion")]
+    return []
+
+
+def find_example_loop(source: str | None) -> tuple[int, str] | None:
+    """(line, text) of the first Python for/while loop in a function's source, if any."""
+    if not source:
+        return None
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    lines = source.splitlines()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.For, ast.While, ast.comprehension)):
+            lineno = getattr(node, "lineno", None) or getattr(node.target, "lineno", 1)  # type: ignore[union-attr]
+            return lineno, lines[lineno - 1].strip() if lineno <= len(lines) else ""
+    return None

@@ -1,0 +1,121 @@
+"""The ``learner`` fixture: graded functions as proxies that run in the sandbox.
+
+``learner.propagate(w, b, X, Y)`` sends the call to the worker and returns the
+plain-data result.  Anything that goes wrong in learner code raises a
+``LearnerFault`` subclass; the check runner turns it into that check's feedback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from grader.checks.diagnose import diagnose_exception
+from grader.messages import say
+
+if TYPE_CHECKING:
+    from grader.extract import Submission
+    from grader.sandbox.client import CallOutcome, SandboxWorker
+
+
+class LearnerFault(Exception):
+    """Learner code failed; ``str(exc)`` is the feedback and ``status`` the report status."""
+
+    status = "error"
+
+
+class LearnerTimeout(LearnerFault):
+    status = "timeout"
+
+
+class FunctionNotFound(LearnerFault):
+    status = "failed"
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a graded function was found: module name, defined name, first line."""
+
+    module: str
+    name: str
+    path: str
+    source: str
+    first_line: int
+
+
+class LearnerFunction:
+    """A callable proxy for one graded function of the submission."""
+
+    def __init__(self, graded: str, aliases: tuple[str, ...], located: Located | None,
+                 worker: SandboxWorker) -> None:
+        self.graded = graded
+        self.aliases = aliases
+        self.located = located
+        self.worker = worker
+
+    @property
+    def source(self) -> str | None:
+        return self.located.source if self.located else None
+
+    def run(self, *args: Any, _repeat: int = 1, _want_value: bool = True, **kwargs: Any) -> CallOutcome:
+        """Call in the sandbox and return the full outcome (value, args after the call, stdout)."""
+        if self.located is None:
+            raise FunctionNotFound(say("error.not_found", function=self.graded, names=", ".join(self.aliases)))
+        outcome = self.worker.call(self.located.module, self.located.name, list(args), kwargs,
+                                   return_args=True, repeat=_repeat, want_value=_want_value)
+        if not outcome.ok:
+            raise self._fault(outcome)
+        return outcome
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.run(*args, **kwargs).value
+
+    def seconds(self, *args: Any, repeat: int = 3, **kwargs: Any) -> float:
+        """Mean wall time of one call, measured by the trusted side."""
+        return self.run(*args, _repeat=repeat, _want_value=False, **kwargs).seconds
+
+    def _fault(self, outcome: CallOutcome) -> LearnerFault:
+        name = self.graded
+        if outcome.timed_out:
+            return LearnerTimeout(say("error.timeout", function=name, seconds=self.worker.limits.call_seconds))
+        if outcome.error_type == "WorkerDied":
+            return LearnerFault(say("error.died", function=name, reason=outcome.message))
+        if outcome.error_type == "NotFound":
+            return FunctionNotFound(say("error.not_found", function=name, names=", ".join(self.aliases)))
+        if outcome.error_type == "UnsupportedReturn":
+            return LearnerFault(say("error.unsupported", function=name, message=outcome.message))
+        if outcome.error_type == "MemoryError":
+            return LearnerFault(say("error.memory", function=name, limit=self.worker.limits.memory_text()))
+        if outcome.error_type == "NotImplementedError":
+            return LearnerFault(say("error.not_implemented", function=name))
+        parts = [say("error.raised", function=name, error_type=outcome.error_type, message=outcome.message)]
+        parts += diagnose_exception(outcome.error_type, outcome.message, self.source, name)
+        if outcome.traceback:
+            parts.append(say("error.traceback", traceback=outcome.traceback))
+        if outcome.stdout.strip():
+            parts.append(say("error.stdout", stdout=outcome.stdout.strip()[-2000:]))
+        return LearnerFault("\n".join(parts))
+
+
+class Learner:
+    """Attribute access by graded-function name: ``learner.propagate``."""
+
+    def __init__(self, functions: dict[str, LearnerFunction]) -> None:
+        self._functions = functions
+
+    def __getattr__(self, name: str) -> LearnerFunction:
+        try:
+            return self._functions[name]
+        except KeyError:
+            raise AttributeError(f"{name} is not a graded function of this exercise") from None
+
+
+def locate(submission: Submission, names: tuple[str, ...]) -> Located | None:
+    """The last definition of any of ``names`` in the submission."""
+    found = submission.find(names)
+    if found is None:
+        return None
+    module, name = found
+    unit = [u for u in module.units if name in u.names][-1]
+    return Located(module=module.name, name=name, path=module.path, source=unit.source,
+                   first_line=unit.first_line)

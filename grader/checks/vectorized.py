@@ -1,0 +1,39 @@
+"""Vectorization advice: a Python loop in the source, confirmed by timing on a large input."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from grader.checks.compare import fail
+from grader.checks.diagnose import find_example_loop
+from grader.checks.learner import LearnerFunction
+from grader.messages import say
+
+
+def reference_seconds(function: Callable[..., Any], args: tuple[Any, ...], repeat: int = 3) -> float:
+    """Mean wall time of ``function(*args)`` in the trusted process."""
+    start = time.perf_counter()
+    for _ in range(repeat):
+        function(*args)
+    return (time.perf_counter() - start) / repeat
+
+
+def expect_vectorized(learner_fn: LearnerFunction, reference_fn: Callable[..., Any], args: tuple[Any, ...], *,
+                      m: int, max_ratio: float = 10.0) -> str:
+    """Fail when the learner's function loops in Python AND runs ``max_ratio`` times slower.
+
+    Both are needed: a loop over a few keys is harmless, and timing alone is noisy.
+    Returns a short note for a passing check.
+    """
+    learner_s = learner_fn.seconds(*args, repeat=2)
+    reference_s = max(reference_seconds(reference_fn, args), 1e-6)
+    ratio = learner_s / reference_s
+    loop = find_example_loop(learner_fn.source)
+    if loop is not None and ratio > max_ratio:
+        line, text = loop
+        first = learner_fn.located.first_line if learner_fn.located else 1
+        fail(say("vector.slow", function=learner_fn.graded, line=first + line - 1, loop=text, m=m,
+                 learner_ms=learner_s * 1e3, ratio=ratio, reference_ms=reference_s * 1e3))
+    return say("vector.ok", function=learner_fn.graded, learner_ms=learner_s * 1e3, m=m)

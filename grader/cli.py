@@ -1,0 +1,159 @@
+"""The ``grade`` command: thin functions that parse, call the library and render."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from grader.errors import UsageError
+
+app = typer.Typer(
+    name="grade",
+    help=(
+        "Auto-graded numpy exercises for deep-learning fundamentals, with feedback that teaches.\n\n"
+        "Examples:\n\n"
+        "  grade list\n\n"
+        "  grade submit exercises/week2\n\n"
+        "  grade submit exercises/week2 --file my_notebook.ipynb --html feedback.html"
+    ),
+    invoke_without_command=True,
+    no_args_is_help=False,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+NEXT_STEPS = """\
+dl-grader: nothing to do yet. Try one of:
+
+  grade list                                   the exercises and their graded functions
+  grade submit exercises/week2                 grade your work in the exercise folder
+  grade submit exercises/week2 --file nb.ipynb grade a notebook or .py file of yours
+  grade --help                                 every command and option
+"""
+
+
+@app.callback()
+def main_callback(ctx: typer.Context) -> None:
+    if ctx.invoked_subcommand is None:
+        typer.echo(NEXT_STEPS)
+
+
+@app.command()
+def submit(
+    exercise: Annotated[str, typer.Argument(help="Exercise folder (exercises/week2) or name (week2).")],
+    file: Annotated[Optional[list[Path]], typer.Option(
+        "--file", "-f", help="A .py or .ipynb file (any name) or a folder of them; repeatable. "
+                             "Default: the learner files in the exercise folder.")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the GradeReport as JSON here.")] = None,
+    html_out: Annotated[Optional[Path], typer.Option("--html", help="Write a self-contained HTML feedback page here.")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Seed of the hidden checks' random inputs (default: derived from the submission).")] = None,
+    gradebook: Annotated[Optional[Path], typer.Option(help="SQLite gradebook (default: $DL_GRADER_GRADEBOOK or ~/.local/share/dl-grader/gradebook.sqlite).")] = None,
+    learner: Annotated[str, typer.Option(help="Learner id recorded in the gradebook (default: your user name).")] = "",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the total.")] = False,
+) -> None:
+    """Grade a submission and show the feedback.
+
+    Examples:
+
+      grade submit exercises/week2
+
+      grade submit week2 --file Logistic_Regression.ipynb --file Python_Basics.ipynb
+
+      grade submit exercises/week2 --json report.json --html report.html --seed 42
+    """
+    from grader.grading import grade_submission
+    from grader.gradebook import Gradebook, default_gradebook_path
+
+    import getpass
+
+    report = grade_submission(exercise, file, seed=seed, learner=learner or _user(getpass))
+    _write_outputs(report, json_out, html_out)
+    with Gradebook(gradebook or default_gradebook_path()) as book:
+        book.record(report)
+    console = _console()
+    if quiet:
+        console.print(f"{report.exercise}: {report.points:g} / {report.max_points:g}")
+    else:
+        from grader.render_terminal import render_terminal
+
+        render_terminal(report, console)
+
+
+def _user(getpass_module) -> str:  # type: ignore[no-untyped-def]
+    try:
+        return getpass_module.getuser()
+    except (KeyError, OSError):
+        return "learner"
+
+
+def _write_outputs(report, json_out: Path | None, html_out: Path | None) -> None:  # type: ignore[no-untyped-def]
+    try:
+        if json_out:
+            json_out.write_text(report.to_json() + "\n", encoding="utf-8")
+        if html_out:
+            from grader.render_html import render_html
+
+            html_out.write_text(render_html(report), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{exc.filename}: cannot write ({exc.strerror})") from None
+
+
+@app.command("list")
+def list_command() -> None:
+    """List the exercises and their graded functions.
+
+    Example:
+
+      grade list
+    """
+    from rich.table import Table
+
+    from grader.exercise import list_exercises
+
+    table = Table(title="Exercises")
+    table.add_column("exercise")
+    table.add_column("title")
+    table.add_column("graded functions")
+    for ex in list_exercises():
+        names = ", ".join(f.name + (f" (or {', '.join(f.aliases)})" if f.aliases else "") for f in ex.functions)
+        table.add_row(ex.name, ex.title, names)
+    _console().print(table)
+
+
+@app.command()
+def doctor() -> None:
+    """Show which sandbox protections work on this machine.
+
+    Example:
+
+      grade doctor
+    """
+    from grader.sandbox.isolation import probe
+
+    console = _console()
+    for protection in probe():
+        state = "[green]active[/green]" if protection.active else "[red]INACTIVE[/red]"
+        console.print(f"{protection.name:20} {state}  {protection.detail}")
+
+
+def _console():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def main() -> None:
+    """Console-script entry point: usage errors become one line on stderr and exit status 2."""
+    try:
+        app()
+    except UsageError as exc:
+        print(f"grade: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""Exercises on disk: ``exercises/<name>/exercise.toml`` and ``solutions/<name>/``.
+
+exercise.toml::
+
+    [exercise]
+    name = "week2"
+    title = "..."
+    learner_files = ["python_basics", "logistic_regression"]   # stems; .py or .ipynb
+    reference_files = ["python_basics.py", "logistic_regression.py"]  # in solutions/<name>/
+    preamble = "import numpy as np"      # run in every learner module first (optional)
+
+    [[functions]]
+    name = "normalize_rows"
+    aliases = ["normalizeRows"]
+
+Public checks: ``exercises/<name>/checks/checks_*.py``; hidden checks:
+``solutions/<name>/checks/checks_*.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.errors import UsageError
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class GradedFunction:
+    name: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass
+class Exercise:
+    name: str
+    title: str
+    root: Path
+    solutions: Path
+    learner_files: list[str]
+    reference_files: list[str]
+    functions: list[GradedFunction]
+    preamble: str = "import numpy as np\n"
+    config: dict = field(default_factory=dict)
+
+    def public_checks(self) -> list[Path]:
+        return sorted((self.root / "checks").glob("checks_*.py"))
+
+    def hidden_checks(self) -> list[Path]:
+        return sorted((self.solutions / "checks").glob("checks_*.py"))
+
+    def default_files(self) -> list[Path]:
+        """The learner files in the exercise folder: per stem the newer of .py and .ipynb."""
+        files = []
+        for stem in self.learner_files:
+            candidates = [p for p in (self.root / f"{stem}.py", self.root / f"{stem}.ipynb") if p.is_file()]
+            if not candidates:
+                raise UsageError(f"{self.root}: learner file {stem}.py / {stem}.ipynb is missing")
+            files.append(max(candidates, key=lambda p: (p.stat().st_mtime_ns, p.suffix == ".py")))
+        return files
+
+    def load_reference(self) -> types.SimpleNamespace:
+        """The reference functions (trusted code), last definition winning across files."""
+        namespace: dict[str, object] = {}
+        for filename in self.reference_files:
+            path = self.solutions / filename
+            if not path.is_file():
+                raise UsageError(f"{path}: reference solution is missing")
+            module: dict[str, object] = {"__name__": f"reference_{path.stem}", "__file__": str(path)}
+            exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), module)
+            namespace.update({k: v for k, v in module.items() if callable(v) and not k.startswith("_")})
+        return types.SimpleNamespace(**namespace)
+
+
+def exercises_root() -> Path:
+    """Where exercise names are looked up: $DL_GRADER_EXERCISES, ./exercises, or the project's."""
+    env = os.environ.get("DL_GRADER_EXERCISES")
+    if env:
+        return Path(env)
+    local = Path.cwd() / "exercises"
+    return local if local.is_dir() else PACKAGE_ROOT / "exercises"
+
+
+def find_exercise_dir(spec: str | Path) -> Path:
+    path = Path(spec)
+    if (path / "exercise.toml").is_file():
+        return path
+    named = exercises_root() / str(spec)
+    if (named / "exercise.toml").is_file():
+        return named
+    known = ", ".join(sorted(p.parent.name for p in exercises_root().glob("*/exercise.toml"))) or "none"
+    raise UsageError(f"unknown exercise {str(spec)!r} (no exercise.toml there); known exercises: {known}")
+
+
+def load_exercise(spec: str | Path) -> Exercise:
+    """Read an exercise folder (or name); raises UsageError with the file and problem."""
+    root = find_exercise_dir(spec).resolve()
+    config_path = root / "exercise.toml"
+    try:
+        config = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{config_path}: {exc}") from None
+    meta = config.get("exercise", {})
+    try:
+        name = meta.get("name", root.name)
+        functions = [GradedFunction(f["name"], tuple(f.get("aliases", ()))) for f in config["functions"]]
+        solutions = (root / meta["solutions"]) if "solutions" in meta else root.parent.parent / "solutions" / name
+        return Exercise(
+            name=name,
+            title=meta.get("title", name),
+            root=root,
+            solutions=solutions.resolve(),
+            learner_files=list(meta["learner_files"]),
+            reference_files=list(meta.get("reference_files", [])),
+            functions=functions,
+            preamble=meta.get("preamble", "import numpy as np") + "\n",
+            config=config,
+        )
+    except (KeyError, TypeError) as exc:
+        raise UsageError(f"{config_path}: missing or malformed entry {exc}") from None
+
+
+def list_exercises() -> list[Exercise]:
+    return [load_exercise(p.parent) for p in sorted(exercises_root().glob("*/exercise.toml"))]

@@ -1,0 +1,334 @@
+"""Turn submitted files into definitions, without running anything.
+
+A learner's ``.py`` file or notebook is read as text, split into code units
+(cells, then top-level statements) and filtered: imports, functions, classes and
+constant assignments are kept; test calls, prints, plots, data loading, magics and
+shell escapes are dropped.  A cell or top-level block that does not parse is
+reported as a ``SourceNote`` and skipped, so one broken function costs only itself.
+
+Notebook JSON is parsed directly (nbformat v3 and v4 layouts): importing nbformat
+and validating its schema would cost more than grading the notebook.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.errors import UsageError
+from grader.report import SourceNote, SubmittedFile
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+NUMPY_ALIASES = ("np", "numpy", "math")
+# numpy calls that read files or are otherwise not "constants".
+_IO_CALLS = frozenset({"load", "loadtxt", "genfromtxt", "fromfile", "save", "savez", "savetxt", "memmap"})
+# Cell magics whose body is still Python (the magic line itself is dropped).
+_PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
+_MAGIC_LINE = re.compile(r"^\s*([%!]|\w+\s*=\s*[%!])")
+
+
+@dataclass
+class CodeUnit:
+    """One kept top-level statement, ready to compile in the worker."""
+
+    source: str
+    filename: str
+    first_line: int
+    location: str
+    names: tuple[str, ...]
+
+
+@dataclass
+class ModuleSource:
+    """The kept definitions of one submitted file, in order."""
+
+    name: str
+    path: str
+    units: list[CodeUnit] = field(default_factory=list)
+
+    def defines(self, name: str) -> bool:
+        return any(name in unit.names for unit in self.units)
+
+    def source_of(self, name: str) -> str | None:
+        """The source of the last definition of ``name`` in this file."""
+        found = None
+        for unit in self.units:
+            if name in unit.names:
+                found = unit.source
+        return found
+
+
+@dataclass
+class Submission:
+    """Everything extracted from the submitted files."""
+
+    modules: list[ModuleSource]
+    files: list[SubmittedFile]
+    notes: list[SourceNote]
+    sha256: str
+    siblings: list[Path] = field(default_factory=list)
+
+    def find(self, names: tuple[str, ...] | list[str]) -> tuple[ModuleSource, str] | None:
+        """The module and name of the last definition among ``names`` (aliases)."""
+        for module in reversed(self.modules):
+            for name in names:
+                if module.defines(name):
+                    return module, name
+        return None
+
+
+def read_text(path: Path) -> str:
+    """Read a learner file as UTF-8 text; raises UsageError for unusable files."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UsageError(f"{path}: file is larger than {MAX_FILE_BYTES // 2**20} MB")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a directory") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+    if b"\x00" in data:
+        raise UsageError(f"{path}: is a binary file, not Python source or a notebook")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8") from None
+
+
+def notebook_cells(text: str, path: Path) -> list[tuple[int, str]]:
+    """(cell number, source) of every code cell; raises UsageError for malformed notebooks."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}: not a valid notebook (JSON error at line {exc.lineno}: {exc.msg})") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}: not a valid notebook (top level is not a JSON object)")
+    if isinstance(data.get("cells"), list):
+        cells = data["cells"]
+        key = "source"
+    elif isinstance(data.get("worksheets"), list):  # nbformat v3
+        cells = [c for ws in data["worksheets"] if isinstance(ws, dict) for c in ws.get("cells", [])]
+        key = "input"
+    else:
+        raise UsageError(f"{path}: not a valid notebook (no 'cells' list)")
+    result = []
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get(key, cell.get("source", ""))
+        if isinstance(source, list):
+            source = "".join(s for s in source if isinstance(s, str))
+        if isinstance(source, str):
+            result.append((number, source))
+    return result
+
+
+def strip_magics(source: str) -> str | None:
+    """Blank out IPython magics and shell escapes, keeping line numbers.
+
+    Returns None for a cell whose cell magic makes it non-Python (``%%bash``...).
+    """
+    lines = source.split("\n")
+    first = lines[0].strip() if lines else ""
+    if first.startswith("%%"):
+        magic = first[2:].split(None, 1)[0] if len(first) > 2 else ""
+        if magic not in _PYTHON_CELL_MAGICS:
+            return None
+        lines[0] = ""
+    return "\n".join("" if _MAGIC_LINE.match(line) else line for line in lines)
+
+
+def _top_level_blocks(source: str) -> list[tuple[int, str]]:
+    """Split source into (first line, text) blocks, each starting at a column-0 statement."""
+    lines = source.split("\n")
+    starts = []
+    pending_decorator = False
+    for i, line in enumerate(lines):
+        if not line or line[0] in " \t#)]}" or line.startswith(("else", "elif", "except", "finally")):
+            continue
+        if not pending_decorator:
+            starts.append(i)
+        pending_decorator = line.startswith("@")
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    bounds = starts + [len(lines)]
+    return [(bounds[k] + 1, "\n".join(lines[bounds[k] : bounds[k + 1]])) for k in range(len(starts))]
+
+
+def parse_tolerant(source: str) -> tuple[list[tuple[ast.stmt, int]], list[tuple[int, str]]]:
+    """Parse what parses: returns ([(statement, line offset)], [(line, error)]).
+
+    A block that fails alone is retried merged with the following blocks (a
+    multi-line string at column 0 splits wrongly); if no merge parses, the block
+    is reported and skipped.
+    """
+    try:
+        return [(s, 0) for s in ast.parse(source).body], []
+    except SyntaxError:
+        pass
+    blocks = _top_level_blocks(source)
+    statements: list[tuple[ast.stmt, int]] = []
+    errors: list[tuple[int, str]] = []
+    i = 0
+    while i < len(blocks):
+        first_line = blocks[i][0]
+        for j in range(i, min(i + 8, len(blocks))):
+            text = "\n".join(b[1] for b in blocks[i : j + 1])
+            try:
+                tree = ast.parse(text)
+            except SyntaxError as exc:
+                if j == i:
+                    error = exc
+                continue
+            statements += [(s, first_line - 1) for s in tree.body]
+            i = j + 1
+            break
+        else:
+            line = first_line + (error.lineno or 1) - 1
+            errors.append((line, f"{error.msg} (line {line})"))
+            i += 1
+    return statements, errors
+
+
+def _is_constant_expr(node: ast.expr) -> bool:
+    """Literals, names, arithmetic on them, lambdas and numpy/math calls on constants."""
+    if isinstance(node, (ast.Constant, ast.Name, ast.Lambda)):
+        return True
+    if isinstance(node, ast.Attribute):
+        return _is_constant_expr(node.value)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(_is_constant_expr(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(k is None or _is_constant_expr(k) for k in node.keys) and all(
+            _is_constant_expr(v) for v in node.values
+        )
+    if isinstance(node, ast.UnaryOp):
+        return _is_constant_expr(node.operand)
+    if isinstance(node, ast.BinOp):
+        return _is_constant_expr(node.left) and _is_constant_expr(node.right)
+    if isinstance(node, ast.Call):
+        root, attr = node.func, None
+        while isinstance(root, ast.Attribute):
+            attr = attr or root.attr
+            root = root.value
+        return (
+            isinstance(root, ast.Name)
+            and root.id in NUMPY_ALIASES
+            and attr not in _IO_CALLS
+            and all(_is_constant_expr(a) for a in node.args)
+            and all(_is_constant_expr(k.value) for k in node.keywords)
+        )
+    return False
+
+
+def _target_names(target: ast.expr) -> list[str] | None:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        names = [_target_names(e) for e in target.elts]
+        return None if any(n is None for n in names) else [x for n in names for x in n]  # type: ignore[union-attr]
+    return None
+
+
+def defined_names(stmt: ast.stmt) -> tuple[str, ...] | None:
+    """Names a kept statement defines, or None when the statement is dropped."""
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return (stmt.name,)
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return tuple((a.asname or a.name).split(".")[0] for a in stmt.names if a.name != "*")
+    if isinstance(stmt, ast.Assign) and _is_constant_expr(stmt.value):
+        names = [_target_names(t) for t in stmt.targets]
+        if all(n is not None for n in names):
+            return tuple(x for n in names for x in n)  # type: ignore[union-attr]
+    if isinstance(stmt, ast.AnnAssign) and stmt.value is not None and _is_constant_expr(stmt.value):
+        return tuple(_target_names(stmt.target) or ()) or None
+    if isinstance(stmt, ast.Try) and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in stmt.body):
+        return tuple(n for s in stmt.body for n in defined_names(s) or ())
+    return None
+
+
+def extract_units(source: str, filename: str, where: str, line_base: int = 0) -> tuple[list[CodeUnit], list[str]]:
+    """Kept units of one source text and the messages of the blocks that did not parse."""
+    statements, errors = parse_tolerant(source)
+    lines = source.split("\n")
+    units = []
+    for stmt, offset in statements:
+        names = defined_names(stmt)
+        if names is None:
+            continue
+        start = (stmt.decorator_list[0].lineno if getattr(stmt, "decorator_list", None) else stmt.lineno) + offset
+        end = (stmt.end_lineno or stmt.lineno) + offset
+        text = "\n".join(lines[start - 1 : end])
+        units.append(
+            CodeUnit(
+                source=text,
+                filename=filename,
+                first_line=start + line_base,
+                location=f"{where}line {start + line_base}",
+                names=names,
+            )
+        )
+    return units, [message for _, message in errors]
+
+
+def extract_file(path: Path, display: str) -> tuple[ModuleSource, list[SourceNote], str]:
+    """Extract one file; returns (module, notes, sha256 of its bytes)."""
+    text = read_text(path)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    module = ModuleSource(name=_module_name(path), path=display)
+    notes: list[SourceNote] = []
+    if path.suffix == ".ipynb":
+        chunks = [(n, strip_magics(src), f"cell {n}, ") for n, src in notebook_cells(text, path)]
+    else:
+        chunks = [(0, text, "")]
+    for number, source, where in chunks:
+        location = f"cell {number}" if number else "file"
+        if source is None:
+            continue
+        filename = f"{display} [cell {number}]" if number else display
+        units, errors = extract_units(source, filename, where)
+        module.units += units
+        for message in errors:
+            notes.append(
+                SourceNote(
+                    file=display,
+                    location=location,
+                    kind="syntax-error",
+                    message=f"{'cell' if number else 'a block'} does not parse and was skipped: {message}",
+                )
+            )
+    return module, notes, digest
+
+
+def _module_name(path: Path) -> str:
+    stem = re.sub(r"\W", "_", path.stem)
+    return stem if stem and not stem[0].isdigit() else f"m_{stem}"
+
+
+def load_submission(paths: list[Path], root: Path | None = None) -> Submission:
+    """Extract every file (in order) and fingerprint the whole submission."""
+    modules, notes, files, siblings = [], [], [], []
+    combined = hashlib.sha256()
+    for path in paths:
+        display = _display_path(path, root)
+        module, file_notes, digest = extract_file(path, display)
+        modules.append(module)
+        notes += file_notes
+        files.append(SubmittedFile(path=display, sha256=digest))
+        combined.update(digest.encode())
+        siblings += [p for p in sorted(path.parent.glob("*.py")) if p not in paths and p not in siblings]
+    return Submission(modules=modules, files=files, notes=notes, sha256=combined.hexdigest(), siblings=siblings)
+
+
+def _display_path(path: Path, root: Path | None) -> str:
+    try:
+        return str(path.resolve().relative_to((root or Path.cwd()).resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,126 @@
+"""The grading pipeline: load -> extract -> sandbox -> checks -> GradeReport."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+from grader import __version__
+from grader.errors import UsageError
+from grader.exercise import Exercise, load_exercise
+from grader.extract import Submission, load_submission
+from grader.report import CheckResult, FunctionSummary, GradeReport, SourceNote
+from grader.sandbox.client import Limits, SandboxWorker
+
+SUBMITTABLE = (".py", ".ipynb")
+
+
+def derive_seed(exercise: str, submission_sha256: str) -> int:
+    """The default seed: fixed for a given submission, different for every other one."""
+    return int(hashlib.sha256(f"{exercise}:{submission_sha256}".encode()).hexdigest()[:8], 16)
+
+
+def resolve_files(exercise: Exercise, files: list[str | Path] | None) -> list[Path]:
+    """The files to grade: the given ones (folders expanded), or the exercise's learner files."""
+    if not files:
+        return exercise.default_files()
+    paths: list[Path] = []
+    for item in map(Path, files):
+        if item.is_dir():
+            found = sorted(p for p in item.iterdir() if p.suffix in SUBMITTABLE and p.is_file())
+            if not found:
+                raise UsageError(f"{item}: folder has no .py or .ipynb file")
+            paths += found
+        elif not item.exists():
+            raise UsageError(f"{item}: no such file")
+        elif item.suffix not in SUBMITTABLE:
+            raise UsageError(f"{item}: not a .py file or a .ipynb notebook")
+        else:
+            paths.append(item)
+    return paths
+
+
+def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | None = None, *,
+                     seed: int | None = None, learner: str = "", limits: Limits | None = None) -> GradeReport:
+    """Grade one submission; raises UsageError for unusable input, never for learner faults."""
+    started = time.perf_counter()
+    ex = exercise if isinstance(exercise, Exercise) else load_exercise(exercise)
+    submission = load_submission(resolve_files(ex, files))
+    seed = derive_seed(ex.name, submission.sha256) if seed is None else seed
+    worker = SandboxWorker(_worker_modules(submission), preamble=ex.preamble, siblings=submission.siblings,
+                           limits=limits)
+    timings = {"load": time.perf_counter() - started}
+    with worker:
+        worker.start()  # the worker boots while this process loads the checks
+        results, errors = _run(ex, submission, worker, seed)
+        protections = dict(worker.status.protections)
+        worker_notes = list(worker.status.notes)
+    timings["total"] = time.perf_counter() - started
+    notes = submission.notes + _worker_notes(submission, worker_notes)
+    notes += [SourceNote(file="checks", location="collection", kind="check-error", message=e) for e in errors]
+    return GradeReport(
+        exercise=ex.name,
+        title=ex.title,
+        seed=seed,
+        submission_sha256=submission.sha256,
+        files=submission.files,
+        functions=_summaries(ex, submission, results),
+        checks=_ordered(ex, results),
+        notes=notes,
+        protections=protections,
+        timings={k: round(v, 4) for k, v in timings.items()},
+        learner=learner,
+        created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        grader_version=__version__,
+    )
+
+
+def _run(ex: Exercise, submission: Submission, worker: SandboxWorker, seed: int) -> tuple[list[CheckResult], list[str]]:
+    from grader.checks.learner import Learner, LearnerFunction, locate
+    from grader.run_checks import run_checks
+
+    learner = Learner({
+        f.name: LearnerFunction(f.name, f.names, locate(submission, f.names), worker) for f in ex.functions
+    })
+    hidden = ex.hidden_checks()
+    return run_checks(ex.public_checks() + hidden, learner, ex.load_reference(), seed,
+                      hidden_dirs=[ex.solutions], root=ex.root)
+
+
+def _worker_modules(submission: Submission) -> list[dict]:
+    return [{"name": m.name, "units": [asdict(u) for u in m.units]} for m in submission.modules]
+
+
+def _worker_notes(submission: Submission, notes: list[dict]) -> list[SourceNote]:
+    """Notes the worker made while loading, located by the index of the unit (1-based)."""
+    units = [(m.path, u) for m in submission.modules for u in m.units]
+    result = []
+    for note in notes:
+        index = note.get("index")
+        path, unit = units[index - 1] if isinstance(index, int) and 0 < index <= len(units) else ("", None)
+        result.append(SourceNote(file=path, location=unit.location if unit else "",
+                                 kind=str(note.get("kind", "")), message=str(note.get("message", ""))))
+    return result
+
+
+def _ordered(ex: Exercise, results: list[CheckResult]) -> list[CheckResult]:
+    order = {f.name: i for i, f in enumerate(ex.functions)}
+    return sorted(results, key=lambda r: order.get(r.function, len(order)))
+
+
+def _summaries(ex: Exercise, submission: Submission, results: list[CheckResult]) -> list[FunctionSummary]:
+    summaries = []
+    for function in ex.functions:
+        found = submission.find(function.names)
+        mine = [r for r in results if r.function == function.name]
+        summaries.append(FunctionSummary(
+            name=function.name,
+            found=found is not None,
+            defined_in=f"{found[0].path} ({found[1]})" if found else "",
+            points=sum(r.points for r in mine),
+            max_points=sum(r.max_points for r in mine),
+        ))
+    return summaries

@@ -1,0 +1,180 @@
+"""Every learner-facing sentence of the grader, by id, so a translation can follow.
+
+``say("shape.rank1", name="dw", ...)`` formats the template of the active
+language.  English is the only catalog today; a ``--lang ko`` catalog is one more
+dict with the same ids (``tests/test_messages.py`` checks the ids and fields match).
+"""
+
+from __future__ import annotations
+
+import string
+
+EN: dict[str, str] = {
+    # -- shapes and types ------------------------------------------------
+    "value.none": (
+        "{name} is None. The placeholder `None` between ### START CODE HERE ### and "
+        "### END CODE HERE ### is still there: replace it with your computation."
+    ),
+    "value.not_array": "{name} should be a numpy array of shape {want_shape}; received {got_type}.",
+    "value.list": (
+        "{name} is a Python {got_type}, expected a numpy array of shape {want_shape}. "
+        "Build it with numpy operations (or wrap it in np.array(...))."
+    ),
+    "value.subclass": (
+        "{name} is a {got_type}, expected a plain numpy ndarray. Return np.asarray(...) of your result."
+    ),
+    "value.not_scalar": "{name} should be a single number (a scalar); received {got}.",
+    "value.one_by_one": (
+        "{name} is an array of shape {got_shape}, expected a scalar. Likely mistake: np.dot of a row "
+        "and a column returns a (1, 1) array; turn it into a number with np.squeeze({name}) or float({name})."
+    ),
+    "value.not_float": (
+        "{name} is {got!r} of type {got_type}; the exercise asks for a float. Write 0.0 rather than 0 "
+        "(or float(...))."
+    ),
+    "shape.mismatch": "{name} has the wrong shape.\n  expected: shape {want_shape}\n  received: shape {got_shape}",
+    "shape.rank1": (
+        "Likely mistake: a rank-1 array. Shape {got_shape} has a single axis, so it is neither a row nor a "
+        "column and .T does nothing to it. Keep 2-D shapes: create it as {want_shape} "
+        "(e.g. np.zeros((n, 1))) or use .reshape{want_shape_r}."
+    ),
+    "shape.transpose": (
+        "Likely mistake: a transpose. You returned a {got_shape} array where a {want_shape} one is expected; "
+        "check the order of the factors in np.dot (e.g. np.dot(X, dZ.T), not np.dot(dZ, X.T))."
+    ),
+    "shape.transpose_value": "Your values are right once transposed: only the orientation is off.",
+    "shape.broadcast": (
+        "Likely mistake: an accidental broadcast. A (1, {m}) array and a ({m}, 1) array were combined "
+        "element-wise, and numpy broadcast them to ({m}, {m}). Make both operands the same orientation "
+        "(check where you used .T, or computed with X.T instead of X)."
+    ),
+    "shape.extra_dims": (
+        "Likely mistake: your result has {got_size} values where {want_size} are expected; an operation "
+        "broadcast two arrays of different shapes. Print the shapes of the intermediate arrays."
+    ),
+    "dtype.integer": (
+        "{name} has integer dtype {got_dtype} but must hold real numbers. Likely mistake: np.zeros(..., "
+        "dtype=int) or integer arithmetic; use float arrays (np.zeros's default dtype is float)."
+    ),
+    # -- values ------------------------------------------------------------
+    "values.mismatch": (
+        "{name} has the right shape but wrong values.\n  expected: {want}\n  received: {got}\n"
+        "  largest difference at index {index}: expected {want_at}, received {got_at}"
+    ),
+    "scalar.mismatch": "{name} is wrong.\n  expected: {want}\n  received: {got}",
+    "values.sign": (
+        "Likely mistake: a sign error. Your values are exactly the negative of the expected ones; "
+        "check A - Y versus Y - A, and w - alpha * dw in the update."
+    ),
+    "values.factor_m": (
+        "Likely mistake: a missing 1/m. Your values are {factor:g} times the expected ones, and "
+        "m = {m} is the number of examples: average over the examples (multiply by 1/m, or use np.mean)."
+    ),
+    "values.over_m": (
+        "Likely mistake: divided by m twice. Your values are 1/{m} of the expected ones (m = {m} examples)."
+    ),
+    "values.factor": "Your values are {factor:g} times the expected ones: a constant factor is off.",
+    "values.integer_division": (
+        "Likely mistake: integer (floor) division. Your values are the expected ones rounded down to whole "
+        "numbers; use / rather than //, and float arrays."
+    ),
+    "values.nonfinite": (
+        "{name} contains {what} ({count} of {size} values) although every expected value is finite."
+    ),
+    "values.nonfinite_exp": (
+        "Likely mistake: numerical overflow. np.exp of a large number is inf, and inf / inf is nan. "
+        "{fix}"
+    ),
+    "values.transposed_square": (
+        "Your values match the expected ones transposed: rows and columns are swapped (wrong axis?)."
+    ),
+    "mutation.inplace": (
+        "{function} modified its input {arg} in place (before the call: {before}; after: {after}). "
+        "The caller's data must not change: compute a new array (x = x / n, not x /= n) or work on x.copy()."
+    ),
+    "length.mismatch": "{name} has {got} entries, expected {want}.",
+    "keys.missing": "{name} is missing the key(s) {missing}; expected keys: {want}.",
+    "keys.type": "{name} should be a dict with keys {want}; received {got_type}.",
+    "tuple.mismatch": (
+        "{function} should return {want} values ({names}); received {got}."
+    ),
+    # -- learner errors ----------------------------------------------------
+    "error.raised": "{function} raised {error_type}: {message}",
+    "error.traceback": "Where it happened (your code):\n{traceback}",
+    "error.stdout": "Your function printed:\n{stdout}",
+    "error.not_found": (
+        "{function} was not found in your files (looked for: {names}). Define it with exactly this name; "
+        "grading continues with the other functions."
+    ),
+    "error.not_implemented": (
+        "{function} is still the starter stub (NotImplementedError): write your code between the markers."
+    ),
+    "error.timeout": (
+        "{function} timed out after {seconds:g} s and was stopped. Likely an infinite loop (a while loop "
+        "whose condition never changes) or far too much work for a small input."
+    ),
+    "error.died": "{function} stopped the sandbox: it {reason}.",
+    "error.memory": "{function} used more than {limit} of memory and was stopped.",
+    "error.unsupported": (
+        "{function} returned a value that cannot be graded: {message}. Return numpy arrays, numbers, "
+        "and lists/tuples/dicts of them."
+    ),
+    "hint.math_exp": (
+        "Likely mistake: math.exp (or another math function) applied to a numpy array. The math module "
+        "works on single numbers only; use np.exp, which works element-wise on whole arrays."
+    ),
+    "hint.broadcast_keepdims": (
+        "Likely mistake: a sum or norm over one axis dropped that axis, so it no longer lines up with the "
+        "matrix. Pass keepdims=True (np.sum(x, axis=1, keepdims=True)) or reshape the result to (n, 1)."
+    ),
+    "hint.broadcast": (
+        "The shapes in one operation do not line up. Print the shapes of the arrays on that line."
+    ),
+    "hint.dot_shapes": (
+        "The inner dimensions of an np.dot do not match. With X of shape (n_x, m) and w of shape "
+        "(n_x, 1), Z = np.dot(w.T, X) + b has shape (1, m)."
+    ),
+    "hint.none_placeholder": (
+        "Likely mistake: a placeholder `None` is still in your code (an operation received None)."
+    ),
+    "hint.name_error": (
+        "{function} uses the name {missing!r}, which your submission does not define. Define it (or import "
+        "it) in the same file; the grader takes imports, functions and constants from every cell."
+    ),
+    "hint.sys_exit": "Your code called exit()/sys.exit(): remove it, grading needs the function to return.",
+    "hint.recursion": "Your code recursed too deeply; use a loop or a vectorized expression instead.",
+    # -- vectorization -------------------------------------------------------
+    "vector.slow": (
+        "{function} loops over the examples in Python (line {line}: `{loop}`). On m = {m} examples it took "
+        "{learner_ms:.1f} ms, about {ratio:.0f}x slower than a vectorized version ({reference_ms:.2f} ms). "
+        "Replace the loop with whole-array operations (np.dot, +, -, np.sum(..., axis=...))."
+    ),
+    "vector.ok": "{function} is vectorized: {learner_ms:.2f} ms on m = {m} examples.",
+    # -- loader ----------------------------------------------------------------
+    "check.internal": (
+        "This check could not run ({error_type}: {message}). Your result may have an unexpected structure; "
+        "if it looks right to you, tell your instructor."
+    ),
+}
+
+_CATALOGS: dict[str, dict[str, str]] = {"en": EN}
+_language = "en"
+
+
+def set_language(code: str) -> None:
+    """Switch the catalog; raises KeyError for a language without a catalog."""
+    global _language
+    if code not in _CATALOGS:
+        raise KeyError(code)
+    _language = code
+
+
+def say(message_id: str, **fields: object) -> str:
+    """The message ``message_id`` in the active language, filled with ``fields``."""
+    template = _CATALOGS[_language].get(message_id) or EN[message_id]
+    return template.format(**fields)
+
+
+def fields_of(message_id: str) -> set[str]:
+    """The placeholder names a template uses (for catalog consistency tests)."""
+    return {f for _, f, _, _ in string.Formatter().parse(EN[message_id]) if f}

@@ -1,0 +1,223 @@
+"""Terminal view of a GradeReport, drawn with rich.
+
+Everything that comes from the learner or from a check (names, messages, notes)
+is put into ``rich.text.Text`` objects, never into markup strings, so learner
+output such as ``[red]`` or ``[/]`` is printed literally and cannot break the
+layout.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from grader.report import CheckResult, FunctionSummary, GradeReport
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+# status -> (symbol + word, style)
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "passed": ("✓ passed", "bold green"),
+    "failed": ("✗ failed", "bold red"),
+    "error": ("! error", "bold magenta"),
+    "timeout": ("⏱ timeout", "bold yellow"),
+}
+ADVICE_LABELS: dict[bool, tuple[str, str]] = {
+    True: ("ok", "green"),
+    False: ("advice", "bold yellow"),
+}
+
+NOTES_TITLE = "What the grader skipped in your files"
+
+
+def fmt_points(value: float) -> str:
+    """Points in a table cell: at least one decimal, at most two (1.0, 0.25, 17.5)."""
+    text = f"{value:.2f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def fmt_total(value: float) -> str:
+    """Points in the total line: no useless decimals (20, 17.5, 8.25)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def score_style(percent: float) -> str:
+    if percent >= 80:
+        return "bold green"
+    if percent >= 50:
+        return "bold yellow"
+    return "bold red"
+
+
+def status_cell(check: CheckResult) -> Text:
+    from rich.text import Text
+
+    if check.advice:
+        label, style = ADVICE_LABELS[check.status == "passed"]
+    else:
+        label, style = STATUS_LABELS.get(check.status, (f"? {check.status}", "bold"))
+    return Text(label, style=style)
+
+
+def points_cell(check: CheckResult) -> Text:
+    from rich.text import Text
+
+    if check.advice:
+        return Text("—", style="dim")
+    style = "green" if check.points >= check.max_points else ("yellow" if check.points else "")
+    return Text(f"{fmt_points(check.points)}/{fmt_points(check.max_points)}", style=style)
+
+
+def name_cell(check: CheckResult) -> Text:
+    from rich.text import Text
+
+    text = Text(check.name)
+    if check.hidden:
+        text.append(" (hidden)", style="italic cyan")
+    return text
+
+
+def feedback_cell(check: CheckResult) -> Text:
+    from rich.text import Text
+
+    if check.status == "passed":
+        return Text(check.description, style="dim")
+    return Text(check.message.rstrip() or check.description)
+
+
+def function_title(summary: FunctionSummary) -> Text:
+    from rich.text import Text
+
+    title = Text(summary.name, style="bold")
+    if summary.max_points:
+        style = score_style(100.0 * summary.points / summary.max_points)
+    else:
+        style = "dim"
+    title.append(f"  {fmt_points(summary.points)}/{fmt_points(summary.max_points)}", style=style)
+    if not summary.found:
+        title.append("  not found", style="bold red")
+    return title
+
+
+def function_table(summary: FunctionSummary, checks: list[CheckResult]):
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    caption = None
+    if summary.found and summary.defined_in:
+        caption = Text(f"defined in {summary.defined_in}", style="dim")
+    table = Table(
+        title=function_title(summary),
+        title_justify="left",
+        caption=caption,
+        caption_justify="left",
+        box=box.ROUNDED,
+        show_lines=True,
+        expand=True,
+        border_style="red" if not summary.found else "bright_black",
+    )
+    table.add_column("Status", no_wrap=True, min_width=9)
+    table.add_column("Points", justify="right", no_wrap=True)
+    table.add_column("Check", ratio=2, overflow="fold")
+    table.add_column("Feedback", ratio=5, overflow="fold")
+    if not checks:
+        table.add_row("", "", Text("no checks", style="dim"), "")
+    for check in checks:
+        table.add_row(status_cell(check), points_cell(check), name_cell(check), feedback_cell(check))
+    return table
+
+
+def notes_panel(report: GradeReport):
+    from rich.panel import Panel
+    from rich.text import Text
+
+    body = Text()
+    for i, note in enumerate(report.notes):
+        if i:
+            body.append("\n")
+        body.append("• ")
+        body.append(f"{note.file}", style="bold")
+        if note.location:
+            body.append(f", {note.location}", style="bold")
+        if note.kind:
+            body.append(f" [{note.kind}]", style="yellow")
+        body.append(f": {note.message}")
+    return Panel(body, title=NOTES_TITLE, title_align="left", border_style="yellow")
+
+
+def total_line(report: GradeReport) -> Text:
+    from rich.text import Text
+
+    line = Text("Total: ", style="bold")
+    if report.max_points:
+        line.append(
+            f"{fmt_total(report.points)} / {fmt_total(report.max_points)} "
+            f"({report.percent:.1f}%)",
+            style=score_style(report.percent),
+        )
+    else:
+        line.append("no graded checks", style="yellow")
+    return line
+
+
+def inactive_protections(report: GradeReport) -> list[str]:
+    return [name for name, state in report.protections.items() if state.startswith("INACTIVE")]
+
+
+def protections_line(report: GradeReport) -> Text | None:
+    from rich.text import Text
+
+    inactive = inactive_protections(report)
+    if not inactive:
+        return None
+    parts = []
+    for name in inactive:
+        reason = report.protections[name].removeprefix("INACTIVE").lstrip(": ").strip()
+        parts.append(f"{name} ({reason})" if reason else name)
+    line = Text("Inactive protections: ", style="bold yellow")
+    line.append("; ".join(parts), style="yellow")
+    return line
+
+
+def render_terminal(report: GradeReport, console: Console) -> None:
+    """Print ``report`` to ``console``: one table per function, notes, total, seed."""
+    from rich.text import Text
+
+    header = Text(report.title or report.exercise, style="bold")
+    if report.learner:
+        header.append(f"  ·  {report.learner}", style="dim")
+    console.print(header)
+
+    listed = {f.name for f in report.functions}
+    summaries = list(report.functions)
+    # Checks for a function the report does not list are still shown, never dropped.
+    for check in report.checks:
+        if check.function not in listed:
+            listed.add(check.function)
+            mine = report.checks_for(check.function)
+            summaries.append(
+                FunctionSummary(
+                    check.function,
+                    found=True,
+                    points=round(sum(c.points for c in mine), 6),
+                    max_points=round(sum(c.max_points for c in mine), 6),
+                )
+            )
+    for summary in summaries:
+        console.print()
+        console.print(function_table(summary, report.checks_for(summary.name)))
+
+    if report.notes:
+        console.print()
+        console.print(notes_panel(report))
+    console.print()
+
+    console.print(total_line(report))
+    seed = Text(f"Seed {report.seed}", style="dim")
+    seed.append(f" (reproduce with --seed {report.seed})", style="dim")
+    console.print(seed)
+    line = protections_line(report)
+    if line is not None:
+        console.print(line)

@@ -1,0 +1,133 @@
+"""The one result model: every view (terminal, JSON, HTML, gradebook) reads a GradeReport.
+
+The JSON form is versioned (``SCHEMA_ID`` / ``SCHEMA_VERSION``) and described by
+``grader/schema/grade-report.v1.json`` and ``docs/report-schema.md``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+SCHEMA_ID = "dl-grader/grade-report"
+SCHEMA_VERSION = 1
+
+Status = Literal["passed", "failed", "error", "timeout"]
+STATUSES: tuple[str, ...] = ("passed", "failed", "error", "timeout")
+
+
+@dataclass
+class CheckResult:
+    """The outcome of one check on one graded function."""
+
+    function: str
+    name: str
+    status: Status
+    points: float
+    max_points: float
+    message: str = ""
+    description: str = ""
+    hidden: bool = False
+    seconds: float = 0.0
+
+    @property
+    def advice(self) -> bool:
+        """A check worth no points only gives advice."""
+        return self.max_points == 0
+
+
+@dataclass
+class FunctionSummary:
+    """Per graded function: where it was found and what it earned."""
+
+    name: str
+    found: bool
+    defined_in: str = ""
+    points: float = 0.0
+    max_points: float = 0.0
+
+
+@dataclass
+class SourceNote:
+    """Something the loader reported about the submission (skipped cell, failed import...)."""
+
+    file: str
+    location: str
+    kind: str
+    message: str
+
+
+@dataclass
+class SubmittedFile:
+    path: str
+    sha256: str
+
+
+@dataclass
+class GradeReport:
+    """Everything one grading run produced; serializable with ``to_json``."""
+
+    exercise: str
+    title: str
+    seed: int
+    submission_sha256: str
+    files: list[SubmittedFile] = field(default_factory=list)
+    functions: list[FunctionSummary] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+    notes: list[SourceNote] = field(default_factory=list)
+    protections: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    learner: str = ""
+    created_at: str = ""
+    grader_version: str = ""
+    kind: str = "code"
+
+    @property
+    def points(self) -> float:
+        return round(sum(c.points for c in self.checks), 6)
+
+    @property
+    def max_points(self) -> float:
+        return round(sum(c.max_points for c in self.checks), 6)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.points / self.max_points if self.max_points else 0.0
+
+    def checks_for(self, function: str) -> list[CheckResult]:
+        return [c for c in self.checks if c.function == function]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        return {
+            "schema": SCHEMA_ID,
+            "schema_version": SCHEMA_VERSION,
+            **data,
+            "checks": [dict(c, advice=c["max_points"] == 0) for c in data["checks"]],
+            "total": {
+                "points": self.points,
+                "max_points": self.max_points,
+                "percent": round(self.percent, 2),
+            },
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GradeReport:
+        """Rebuild a report from its JSON form; raises ValueError on another schema."""
+        if data.get("schema") != SCHEMA_ID or data.get("schema_version") != SCHEMA_VERSION:
+            raise ValueError(
+                f"not a {SCHEMA_ID} v{SCHEMA_VERSION} report "
+                f"(schema={data.get('schema')!r}, version={data.get('schema_version')!r})"
+            )
+        plain = {k: v for k, v in data.items() if k not in ("schema", "schema_version", "total")}
+        plain["files"] = [SubmittedFile(**f) for f in data["files"]]
+        plain["functions"] = [FunctionSummary(**f) for f in data["functions"]]
+        plain["checks"] = [
+            CheckResult(**{k: v for k, v in c.items() if k != "advice"}) for c in data["checks"]
+        ]
+        plain["notes"] = [SourceNote(**n) for n in data["notes"]]
+        return cls(**plain)

@@ -1,0 +1,1 @@
+"""Sandboxing of learner code: OS-level isolation of the grading worker process."""

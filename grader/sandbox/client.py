@@ -1,0 +1,271 @@
+"""The trusted side of the sandbox: start a worker, send calls, enforce wall time.
+
+A worker that times out, crashes or exceeds a limit is killed with its whole
+process group; the next call starts a fresh one with the same definitions, so one
+bad function never costs the others their points.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.sandbox.plain import PlainDataError, decode
+from grader.sandbox.protocol import ChannelClosed, read_frame, write_frame
+
+GRADER_PACKAGE = Path(__file__).resolve().parent.parent
+MAX_SIBLING_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one worker (per call: wall time; per worker: the rest)."""
+
+    call_seconds: float = 10.0
+    load_seconds: float = 20.0
+    memory_bytes: int = 2 * 1024**3
+    cpu_seconds: int = 300
+    file_size_bytes: int = 16 * 1024**2
+    max_processes: int = 64
+
+    def memory_text(self) -> str:
+        return f"{self.memory_bytes / 1024**3:g} GB"
+
+
+@dataclass
+class CallOutcome:
+    """What happened to one call: a value, or an error kind with a message."""
+
+    ok: bool
+    value: Any = None
+    args_after: Any = None
+    seconds: float = 0.0
+    stdout: str = ""
+    error_type: str = ""
+    message: str = ""
+    traceback: str = ""
+    timed_out: bool = False
+
+
+@dataclass
+class WorkerStatus:
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    protections: dict[str, str] = field(default_factory=dict)
+
+
+class WorkerDied(Exception):
+    """The worker ended without answering; ``message`` says how, for the learner."""
+
+
+class SandboxWorker:
+    """A restartable sandboxed worker process holding one submission's definitions."""
+
+    def __init__(self, modules: list[dict[str, Any]], *, preamble: str = "import numpy as np\n",
+                 siblings: list[Path] | None = None, limits: Limits | None = None) -> None:
+        self.modules = modules
+        self.preamble = preamble
+        self.limits = limits or Limits()
+        self.scratch = Path(tempfile.mkdtemp(prefix="dl-grader-"))
+        self.skip: list[int] = []
+        self.status = WorkerStatus()
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._ready = False
+        self._repeat = 1
+        self._copy_siblings(siblings or [])
+
+    # -- lifecycle -------------------------------------------------------
+
+    def _copy_siblings(self, siblings: list[Path]) -> None:
+        for path in siblings[:64]:
+            try:
+                if path.stat().st_size <= MAX_SIBLING_BYTES:
+                    shutil.copyfile(path, self.scratch / path.name)
+            except OSError:
+                continue
+
+    def start(self) -> None:
+        """Spawn the worker and send it the definitions; does not wait for it."""
+        to_worker_r, to_worker_w = os.pipe()
+        from_worker_r, from_worker_w = os.pipe()
+        bootstrap = (
+            "import sys; sys.path.insert(0, sys.argv[3]); "
+            "from grader.sandbox.worker import main; main(int(sys.argv[1]), int(sys.argv[2]))"
+        )
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "HOME": str(self.scratch),
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+        }
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", "-B", "-c", bootstrap, str(to_worker_r), str(from_worker_w),
+             str(GRADER_PACKAGE.parent)],
+            pass_fds=(to_worker_r, from_worker_w),
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=self.scratch, env=env, start_new_session=True,
+        )
+        os.close(to_worker_r)
+        os.close(from_worker_w)
+        self.fd_out, self.fd_in = to_worker_w, from_worker_r
+        self._ready = False
+        write_frame(self.fd_out, {
+            "scratch": str(self.scratch),
+            "read_only": [str(GRADER_PACKAGE)],
+            "hide_paths": [str(GRADER_PACKAGE.parent)],
+            "limits": {
+                "memory_bytes": self.limits.memory_bytes,
+                "cpu_seconds": self.limits.cpu_seconds,
+                "file_size_bytes": self.limits.file_size_bytes,
+                "max_processes": self.limits.max_processes,
+            },
+            "preamble": self.preamble,
+            "modules": self.modules,
+            "skip": self.skip,
+        })
+
+    def ensure_ready(self) -> None:
+        """Wait for the worker to finish loading; restart past units that hang or kill it."""
+        for _attempt in range(4):
+            if self.proc is None:
+                self.start()
+            if self._ready:
+                return
+            current = 0
+            try:
+                while True:
+                    message = self._read(self.limits.load_seconds)
+                    if message.get("event") == "unit":
+                        current = int(message["index"])
+                    elif message.get("event") == "ready":
+                        self.status = WorkerStatus(
+                            notes=list(message.get("notes", [])),
+                            protections=dict(message.get("protections", {})),
+                        )
+                        self._ready = True
+                        return
+            except WorkerDied as died:
+                self.kill()
+                if not current:
+                    raise
+                self.skip.append(current)
+                self.status.notes.append({"index": current, "kind": "load-hang",
+                                          "message": f"stopped the worker while loading ({died}) and was skipped"})
+        raise WorkerDied("the submission could not be loaded (it kept crashing the worker)")
+
+    def kill(self) -> None:
+        if self.proc is not None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self.proc.wait()
+            for fd in (self.fd_in, self.fd_out):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self.proc = None
+        self._ready = False
+
+    def close(self) -> None:
+        if self.proc is not None and self._ready:
+            try:
+                write_frame(self.fd_out, {"op": "exit"})
+            except OSError:
+                pass
+        self.kill()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def __enter__(self) -> SandboxWorker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- calls -----------------------------------------------------------
+
+    def _read(self, timeout: float) -> dict[str, Any]:
+        assert self.proc is not None
+        ready, _, _ = select.select([self.fd_in], [], [], timeout)
+        if not ready:
+            raise WorkerDied(f"timed out after {timeout:g} s")
+        try:
+            message = read_frame(self.fd_in)
+        except ChannelClosed:
+            raise WorkerDied(self._death_reason()) from None
+        except PlainDataError as exc:
+            raise WorkerDied(f"sent malformed data ({exc})") from None
+        if not isinstance(message, dict):
+            raise WorkerDied("sent a malformed reply")
+        return message
+
+    def _death_reason(self) -> str:
+        assert self.proc is not None
+        try:
+            code = self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return "closed its output"
+        if code < 0:
+            sig = signal.Signals(-code)
+            if sig == signal.SIGXCPU:
+                return f"used more than {self.limits.cpu_seconds} s of CPU time"
+            if sig == signal.SIGXFSZ:
+                return f"wrote a file larger than {self.limits.file_size_bytes // 2**20} MB"
+            if sig == signal.SIGSEGV:
+                return "crashed with a segmentation fault (often: recursion too deep)"
+            if sig == signal.SIGKILL:
+                return f"was killed (likely used more than {self.limits.memory_text()} of memory)"
+            return f"was killed by signal {sig.name}"
+        return f"exited with status {code} (sys.exit / os._exit / exit() inside the code?)"
+
+    def call(self, module: str, function: str, args: list[Any], kwargs: dict[str, Any] | None = None,
+             *, return_args: bool = False, repeat: int = 1, want_value: bool = True,
+             timeout: float | None = None) -> CallOutcome:
+        """Run ``module.function(*args, **kwargs)`` in the sandbox; never raises for learner faults."""
+        timeout = timeout or self.limits.call_seconds
+        try:
+            self.ensure_ready()
+            write_frame(self.fd_out, {
+                "op": "call", "module": module, "function": function, "args": list(args),
+                "kwargs": kwargs or {}, "return_args": return_args, "repeat": repeat,
+                "want_value": want_value,
+            })
+            started = time.perf_counter()
+            self._repeat = max(1, repeat)
+            reply = self._read(timeout * self._repeat)
+        except WorkerDied as died:
+            timed_out = str(died).startswith("timed out")
+            self.kill()
+            return CallOutcome(ok=False, error_type="Timeout" if timed_out else "WorkerDied",
+                               message=str(died), timed_out=timed_out)
+        except (BrokenPipeError, OSError) as exc:
+            self.kill()
+            return CallOutcome(ok=False, error_type="WorkerDied", message=f"the worker stopped ({exc})")
+        return self._outcome(reply, time.perf_counter() - started)
+
+    def _outcome(self, reply: dict[str, Any], elapsed: float) -> CallOutcome:
+        stdout = reply.get("stdout", "")
+        stdout = stdout if isinstance(stdout, str) else ""
+        if reply.get("ok") is not True:
+            error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
+            return CallOutcome(ok=False, stdout=stdout, error_type=str(error.get("type", "Error")),
+                               message=str(error.get("message", "")), traceback=str(error.get("traceback", "")))
+        try:
+            value = decode(reply["value"])
+            args_after = decode(reply["args_after"]) if "args_after" in reply else None
+        except (PlainDataError, KeyError, TypeError, ValueError) as exc:
+            return CallOutcome(ok=False, error_type="UnsupportedReturn", message=f"malformed result ({exc})")
+        # Timing is measured here: a worker could report any number it likes.
+        return CallOutcome(ok=True, value=value, args_after=args_after, seconds=elapsed / self._repeat,
+                           stdout=stdout)

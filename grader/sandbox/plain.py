@@ -1,0 +1,210 @@
+"""Plain-data codec: the only way values cross the sandbox boundary.
+
+Only numbers, strings, bytes, None, bools, lists/tuples/dicts of those and numpy
+arrays or scalars of numeric/bool dtype are encoded; arrays are rebuilt from
+dtype + shape + raw bytes, never unpickled.  The decoder runs in the trusted
+process on bytes the learner may have forged, so it validates everything and
+raises ``PlainDataError`` (never anything else) on malformed input.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Any
+
+import numpy as np
+
+MAX_DEPTH = 32
+MAX_ITEMS = 1_000_000
+MAX_INT_DIGITS = 4300
+
+# One-byte tags.
+_NONE, _TRUE, _FALSE, _INT, _FLOAT, _STR, _BYTES = b"N", b"T", b"F", b"I", b"D", b"S", b"B"
+_LIST, _TUPLE, _DICT, _ARRAY, _NPSCALAR, _COMPLEX = b"L", b"U", b"M", b"A", b"P", b"C"
+
+ALLOWED_DTYPES = frozenset(
+    "b1 i1 i2 i4 i8 u1 u2 u4 u8 f2 f4 f8 c8 c16".split()
+)
+_LEN = struct.Struct("<Q")
+_F64 = struct.Struct("<d")
+
+
+class PlainDataError(ValueError):
+    """A value that is not plain data, or bytes that do not decode to plain data."""
+
+
+def _dtype_code(dtype: np.dtype) -> str:
+    return f"{dtype.kind}{dtype.itemsize}"
+
+
+def encode(value: Any) -> bytes:
+    """Encode a plain-data value; raises PlainDataError naming the first unsupported part."""
+    out: list[bytes] = []
+    _encode(value, out, 0, "result")
+    return b"".join(out)
+
+
+def _encode(value: Any, out: list[bytes], depth: int, path: str) -> None:
+    if depth > MAX_DEPTH:
+        raise PlainDataError(f"{path} is nested more than {MAX_DEPTH} levels deep")
+    kind = type(value)
+    if value is None:
+        out.append(_NONE)
+    elif kind is bool:
+        out.append(_TRUE if value else _FALSE)
+    elif kind is int:
+        text = str(value).encode()
+        out += [_INT, _LEN.pack(len(text)), text]
+    elif kind is float:
+        out += [_FLOAT, _F64.pack(value)]
+    elif kind is complex:
+        out += [_COMPLEX, _F64.pack(value.real), _F64.pack(value.imag)]
+    elif kind is str:
+        data = value.encode("utf-8", "surrogatepass")
+        out += [_STR, _LEN.pack(len(data)), data]
+    elif kind is bytes:
+        out += [_BYTES, _LEN.pack(len(value)), value]
+    elif kind in (list, tuple):
+        out += [_LIST if kind is list else _TUPLE, _LEN.pack(len(value))]
+        for i, item in enumerate(value):
+            _encode(item, out, depth + 1, f"{path}[{i}]")
+    elif kind is dict:
+        out += [_DICT, _LEN.pack(len(value))]
+        for key, item in value.items():
+            if type(key) not in (str, int):
+                raise PlainDataError(f"{path} has a key of type {type(key).__name__}")
+            _encode(key, out, depth + 1, path)
+            _encode(item, out, depth + 1, f"{path}[{key!r}]")
+    elif kind is np.ndarray:
+        code = _dtype_code(value.dtype)
+        if code not in ALLOWED_DTYPES:
+            raise PlainDataError(f"{path} is an array of dtype {value.dtype} (object or text arrays cannot be graded)")
+        header = f"{code}|{'<' if code != 'b1' else '|'}|{','.join(map(str, value.shape))}".encode()
+        data = np.ascontiguousarray(value).astype(value.dtype.newbyteorder("<"), copy=False).tobytes()
+        out += [_ARRAY, _LEN.pack(len(header)), header, _LEN.pack(len(data)), data]
+    elif isinstance(value, np.generic) and type(value).__module__ == "numpy":
+        code = _dtype_code(value.dtype)
+        if code not in ALLOWED_DTYPES:
+            raise PlainDataError(f"{path} is a numpy scalar of dtype {value.dtype}")
+        data = np.asarray(value).astype(value.dtype.newbyteorder("<")).tobytes()
+        out += [_NPSCALAR, _LEN.pack(len(code)), code.encode(), _LEN.pack(len(data)), data]
+    else:
+        raise PlainDataError(f"{path} has unsupported type {_type_name(value)}")
+
+
+def _type_name(value: Any) -> str:
+    kind = type(value)
+    module = getattr(kind, "__module__", "")
+    return kind.__name__ if module in ("builtins", "") else f"{module}.{kind.__name__}"
+
+
+class _Reader:
+    def __init__(self, data: bytes) -> None:
+        self.data = memoryview(data)
+        self.pos = 0
+        self.items = 0
+
+    def take(self, n: int) -> memoryview:
+        if n < 0 or self.pos + n > len(self.data):
+            raise PlainDataError("truncated data")
+        chunk = self.data[self.pos : self.pos + n]
+        self.pos += n
+        return chunk
+
+    def length(self) -> int:
+        (n,) = _LEN.unpack(self.take(_LEN.size))
+        if n > len(self.data):
+            raise PlainDataError("length field larger than the data")
+        return n
+
+    def count(self, n: int) -> None:
+        self.items += n
+        if self.items > MAX_ITEMS:
+            raise PlainDataError(f"more than {MAX_ITEMS} items")
+
+
+def decode(data: bytes) -> Any:
+    """Decode bytes made by ``encode``; raises PlainDataError on anything malformed."""
+    reader = _Reader(data)
+    try:
+        value = _decode(reader, 0)
+    except PlainDataError:
+        raise
+    except (ValueError, TypeError, OverflowError, UnicodeDecodeError, struct.error) as exc:
+        raise PlainDataError(f"malformed data: {exc}") from None
+    if reader.pos != len(reader.data):
+        raise PlainDataError("trailing bytes after the value")
+    return value
+
+
+def _decode(reader: _Reader, depth: int) -> Any:
+    if depth > MAX_DEPTH + 1:
+        raise PlainDataError("nested too deeply")
+    tag = bytes(reader.take(1))
+    if tag == _NONE:
+        return None
+    if tag == _TRUE:
+        return True
+    if tag == _FALSE:
+        return False
+    if tag == _INT:
+        n = reader.length()
+        if n > MAX_INT_DIGITS + 1:
+            raise PlainDataError("integer too long")
+        return int(bytes(reader.take(n)).decode("ascii"))
+    if tag == _FLOAT:
+        return _F64.unpack(reader.take(8))[0]
+    if tag == _COMPLEX:
+        return complex(_F64.unpack(reader.take(8))[0], _F64.unpack(reader.take(8))[0])
+    if tag == _STR:
+        return bytes(reader.take(reader.length())).decode("utf-8", "surrogatepass")
+    if tag == _BYTES:
+        return bytes(reader.take(reader.length()))
+    if tag in (_LIST, _TUPLE):
+        n = reader.length()
+        reader.count(n)
+        items = [_decode(reader, depth + 1) for _ in range(n)]
+        return items if tag == _LIST else tuple(items)
+    if tag == _DICT:
+        n = reader.length()
+        reader.count(n)
+        result: dict[Any, Any] = {}
+        for _ in range(n):
+            key = _decode(reader, depth + 1)
+            if type(key) not in (str, int):
+                raise PlainDataError("dictionary key is not a str or int")
+            result[key] = _decode(reader, depth + 1)
+        return result
+    if tag == _ARRAY:
+        return _decode_array(reader)
+    if tag == _NPSCALAR:
+        code = bytes(reader.take(reader.length())).decode("ascii")
+        if code not in ALLOWED_DTYPES:
+            raise PlainDataError(f"dtype {code!r} not allowed")
+        dtype = np.dtype(code).newbyteorder("<")
+        raw = bytes(reader.take(reader.length()))
+        if len(raw) != dtype.itemsize:
+            raise PlainDataError("scalar size does not match its dtype")
+        return np.frombuffer(raw, dtype=dtype)[0].astype(dtype.newbyteorder("="))
+    raise PlainDataError(f"unknown tag {tag!r}")
+
+
+def _decode_array(reader: _Reader) -> np.ndarray:
+    header = bytes(reader.take(reader.length())).decode("ascii")
+    try:
+        code, _order, shape_text = header.split("|")
+        shape = tuple(int(s) for s in shape_text.split(",") if s != "")
+    except ValueError:
+        raise PlainDataError(f"bad array header {header!r}") from None
+    if code not in ALLOWED_DTYPES or any(s < 0 for s in shape) or len(shape) > 32:
+        raise PlainDataError(f"bad array header {header!r}")
+    dtype = np.dtype(code).newbyteorder("<")
+    raw = reader.take(reader.length())
+    size = 1
+    for s in shape:
+        size *= s
+    if size * dtype.itemsize != len(raw):
+        raise PlainDataError("array data does not match its shape")
+    reader.count(1)
+    array = np.frombuffer(bytes(raw), dtype=dtype).reshape(shape)
+    return array.astype(dtype.newbyteorder("="), copy=True)

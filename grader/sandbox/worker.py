@@ -1,0 +1,224 @@
+"""The sandboxed worker: the only process that ever runs learner code.
+
+Started by ``SandboxWorker`` as a fresh interpreter (no memory shared with the
+trusted process), it confines itself (limits, no network, Landlock) *before* it
+compiles any learner code, loads the submitted definitions, then answers call
+requests with plain data.  Nothing it sends is trusted by the other side.
+"""
+
+from __future__ import annotations
+
+import copy
+import ctypes
+import io
+import linecache
+import os
+import sys
+import traceback
+import types
+from typing import Any
+
+import numpy  # noqa: F401  (warm import: learner code finds it loaded)
+
+from grader.sandbox import isolation
+from grader.sandbox.plain import PlainDataError, encode
+from grader.sandbox.protocol import read_frame, write_frame
+
+PR_SET_PDEATHSIG = 1
+OUTPUT_CAP = 64 * 1024
+
+
+class CappedText(io.TextIOBase):
+    """A stdout/stderr stand-in that keeps the first OUTPUT_CAP characters of a call."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        text = str(text)
+        room = OUTPUT_CAP - self.size
+        if room > 0:
+            self.parts.append(text[:room])
+            self.size += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def take(self) -> str:
+        text = "".join(self.parts)
+        if self.dropped:
+            text += f"\n... ({self.dropped} more characters of output were dropped)"
+        self.parts, self.size, self.dropped = [], 0, 0
+        return text
+
+
+def _die_with_parent() -> None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _virtual_memory_bytes() -> int:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def confine(setup: dict[str, Any], keep_fds: tuple[int, ...]) -> list[isolation.Protection]:
+    """Apply every restriction; after this, learner code may run."""
+    _die_with_parent()
+    scratch = setup["scratch"]
+    os.chdir(scratch)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    keep = sorted({0, 1, 2, *keep_fds})
+    low = 3
+    for fd in keep:
+        if fd >= low:
+            os.closerange(low, fd)
+            low = fd + 1
+    os.closerange(low, 65536)
+    limits = setup["limits"]
+    protections = [
+        isolation.apply_rlimits(
+            memory_bytes=_virtual_memory_bytes() + limits["memory_bytes"],
+            cpu_seconds=limits["cpu_seconds"],
+            file_size_bytes=limits["file_size_bytes"],
+            max_processes=limits["max_processes"],
+        ),
+        isolation.isolate_network(),
+    ]
+    read_only = isolation.python_read_paths() + list(setup["read_only"])
+    protections += isolation.restrict_filesystem_and_network(read_only, [scratch])
+    sys.path[:] = [scratch] + [p for p in sys.path if p and p not in setup["hide_paths"]]
+    os.environ["HOME"] = scratch
+    return protections
+
+
+def _format_exception(exc: BaseException, learner_files: set[str]) -> dict[str, Any]:
+    """Type, message and a traceback limited to the learner's own frames."""
+    frames = [
+        f for f in traceback.extract_tb(exc.__traceback__) if f.filename in learner_files
+    ]
+    lines = []
+    for frame in frames[-6:]:
+        lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
+        if frame.line:
+            lines.append(f"    {frame.line.strip()}")
+    message = str(exc)
+    if len(message) > 2000:
+        message = message[:2000] + "..."
+    return {"type": type(exc).__name__, "message": message, "traceback": "\n".join(lines)}
+
+
+class Worker:
+    """Holds the learner's modules and answers requests."""
+
+    def __init__(self, fd_in: int, fd_out: int) -> None:
+        self.fd_in, self.fd_out = fd_in, fd_out
+        self.modules: dict[str, types.ModuleType] = {}
+        self.learner_files: set[str] = set()
+        self.output = CappedText()
+
+    def load(self, setup: dict[str, Any]) -> list[dict[str, Any]]:
+        """Execute the kept definitions of every module; returns load notes."""
+        notes: list[dict[str, str]] = []
+        skip = set(setup.get("skip", []))
+        index = 0
+        for spec in setup["modules"]:
+            module = types.ModuleType(spec["name"])
+            module.__file__ = os.path.join(setup["scratch"], spec["name"] + ".py")
+            exec(setup["preamble"], module.__dict__)
+            self.modules[spec["name"]] = module
+            sys.modules.setdefault(spec["name"], module)
+            for unit in spec["units"]:
+                index += 1
+                if index in skip:
+                    continue
+                write_frame(self.fd_out, {"event": "unit", "index": index})
+                note = self._exec_unit(module, unit)
+                if note:
+                    notes.append({"index": index, **note})
+        return notes
+
+    def _exec_unit(self, module: types.ModuleType, unit: dict[str, Any]) -> dict[str, Any] | None:
+        filename = unit["filename"]
+        self.learner_files.add(filename)
+        lines = unit["source"].splitlines(True)
+        padded = "\n" * (unit["first_line"] - 1) + unit["source"]
+        cached = linecache.cache.get(filename)
+        all_lines = list(cached[2]) if cached else []
+        start = unit["first_line"] - 1
+        all_lines[start : start + len(lines)] = lines
+        linecache.cache[filename] = (len(padded), None, all_lines, filename)
+        try:
+            exec(compile(padded, filename, "exec"), module.__dict__)
+        except BaseException as exc:  # noqa: BLE001 - learner code may raise anything, SystemExit included
+            error = _format_exception(exc, self.learner_files)
+            kind = "import-failed" if isinstance(exc, ImportError) else "load-error"
+            what = "import failed and was skipped" if kind == "import-failed" else "raised while loading and was skipped"
+            return {
+                "kind": kind,
+                "message": f"{what}: {error['type']}: {error['message']}",
+            }
+        finally:
+            self.output.take()
+        return None
+
+    def call(self, request: dict[str, Any]) -> dict[str, Any]:
+        module = self.modules.get(request["module"])
+        function = getattr(module, request["function"], None) if module else None
+        if not callable(function):
+            return {"ok": False, "error": {"type": "NotFound", "message": request["function"], "traceback": ""}}
+        args, kwargs = request["args"], request["kwargs"]
+        repeat = max(1, int(request.get("repeat", 1)))
+        pristine = copy.deepcopy((args, kwargs)) if repeat > 1 else None
+        try:
+            for run in range(repeat):
+                if run:
+                    args, kwargs = copy.deepcopy(pristine)  # type: ignore[misc]
+                value = function(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001
+            return {"ok": False, "error": _format_exception(exc, self.learner_files), "stdout": self.output.take()}
+        reply = {"ok": True, "stdout": self.output.take()}
+        try:
+            reply["value"] = encode(value) if request.get("want_value", True) else encode(None)
+            if request.get("return_args"):
+                reply["args_after"] = encode([list(args), kwargs])
+        except PlainDataError as exc:
+            return {"ok": False, "error": {"type": "UnsupportedReturn", "message": str(exc), "traceback": ""}}
+        return reply
+
+    def serve(self) -> None:
+        while True:
+            request = read_frame(self.fd_in)
+            if request.get("op") == "exit":
+                return
+            write_frame(self.fd_out, self.call(request))
+
+
+def main(fd_in: int, fd_out: int) -> None:
+    setup = read_frame(fd_in)
+    protections = confine(setup, (fd_in, fd_out))
+    worker = Worker(fd_in, fd_out)
+    sys.stdout = sys.stderr = worker.output
+    notes = worker.load(setup)
+    write_frame(
+        fd_out,
+        {"event": "ready", "notes": notes, "protections": isolation.describe(protections)},
+    )
+    worker.serve()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]), int(sys.argv[2]))

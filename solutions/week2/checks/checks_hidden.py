@@ -1,0 +1,280 @@
+"""Hidden checks of week 2: fresh random inputs per submission, and the classic mistakes.
+
+Every input here comes from ``rng``, seeded per submission and per check, so
+answers hard-coded for the public examples fail.  Shapes are never square and
+never of width 1, so rank-1 arrays, transposes and accidental broadcasts show.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from problems import STABLE_SIGMOID, STABLE_SOFTMAX, accuracy, logistic_problem, separable_data
+
+from grader.checks import (
+    check,
+    expect_array,
+    expect_float,
+    expect_keys,
+    expect_len,
+    expect_scalar,
+    expect_shape,
+    expect_tuple,
+    expect_unchanged,
+    expect_vectorized,
+)
+
+
+def _dims(rng, low=3, high=7):
+    """Two different sizes, so that a transpose or a wrong axis cannot go unnoticed."""
+    n = int(rng.integers(low, high))
+    return n, n + int(rng.integers(1, 4))
+
+
+# -- Part 1: Python basics with numpy ----------------------------------------
+
+
+@check("sigmoid")
+def test_sigmoid_random_matrix(learner, reference, rng):
+    """sigmoid works element-wise on a random matrix."""
+    x = rng.uniform(-6, 6, size=_dims(rng))
+    expect_array(learner.sigmoid(x), reference.sigmoid(x), name="sigmoid(x)")
+
+
+@check("sigmoid")
+def test_sigmoid_large_inputs(learner, reference, rng):
+    """sigmoid stays finite for inputs of magnitude ~1000."""
+    x = rng.choice([-1, 1], size=(2, 5)) * rng.uniform(700, 1000, size=(2, 5))
+    x[0, 0] = 0.0
+    expect_array(learner.sigmoid(x), reference.sigmoid(x), name="sigmoid(x)", nonfinite_fix=STABLE_SIGMOID)
+
+
+@check("sigmoid_derivative")
+def test_sigmoid_derivative_random(learner, reference, rng):
+    """sigmoid_derivative on a random matrix."""
+    x = rng.uniform(-5, 5, size=_dims(rng))
+    want = reference.sigmoid_derivative(x)
+    s = reference.sigmoid(x)
+    expect_array(learner.sigmoid_derivative(x), want, name="ds", mistakes={
+        "Likely mistake: you returned sigmoid(x) itself; the derivative is s * (1 - s).": s,
+        "Likely mistake: s * (1 - s) must use s = sigmoid(x), not x itself.": x * (1 - x),
+    })
+
+
+@check("image2vector")
+def test_image2vector_random(learner, reference, rng):
+    """A random (h, w, 3) image becomes an (h*w*3, 1) column, in row-major order."""
+    h, w = _dims(rng, 2, 6)
+    image = rng.random((h, w, 3))
+    expect_array(learner.image2vector(image), reference.image2vector(image), name="image2vector(image)", mistakes={
+        "Likely mistake: the pixels are in the wrong order. Use image.reshape(h * w * c, 1) "
+        "(row-major), not a transpose or order='F'.": image.reshape(-1, 1, order="F"),
+    })
+
+
+@check("normalize_rows")
+def test_normalize_rows_random(learner, reference, rng):
+    """Each row of a random (n, m) matrix is divided by its own L2 norm."""
+    x = rng.normal(size=_dims(rng))
+    expect_array(learner.normalize_rows(x), reference.normalize_rows(x), name="normalize_rows(x)", mistakes={
+        "Likely mistake: wrong axis. You divided by the norm of each column (axis=0); each row needs its own "
+        "norm: np.linalg.norm(x, axis=1, keepdims=True).": x / np.linalg.norm(x, axis=0, keepdims=True),
+        "Likely mistake: you divided by the norm of the whole matrix; each row needs its own norm "
+        "(axis=1, keepdims=True).": x / np.linalg.norm(x),
+    })
+
+
+@check("normalize_rows")
+def test_normalize_rows_keeps_input(learner, rng):
+    """normalize_rows returns a new array and leaves its input unchanged."""
+    x = rng.normal(size=_dims(rng))
+    outcome = learner.normalize_rows.run(x)
+    expect_unchanged([x], outcome.args_after[0], ["x"], function="normalize_rows")
+
+
+@check("softmax")
+def test_softmax_random(learner, reference, rng):
+    """softmax of a random (n, m) matrix, row by row."""
+    x = rng.normal(0, 2, size=_dims(rng))
+    e = np.exp(x)
+    expect_array(learner.softmax(x), reference.softmax(x), name="softmax(x)", mistakes={
+        "Likely mistake: wrong axis. Each ROW must sum to 1: sum over axis=1 (with keepdims=True), not axis=0.":
+            e / e.sum(axis=0, keepdims=True),
+        "Likely mistake: you divided by the sum of the whole matrix; each row needs its own sum "
+        "(np.sum(x_exp, axis=1, keepdims=True)).": e / e.sum(),
+    })
+
+
+@check("softmax")
+def test_softmax_large_rows(learner, reference, rng):
+    """softmax stays finite for rows of magnitude ~1000."""
+    x = rng.uniform(900, 1000, size=(3, 5)) * rng.choice([-1, 1], size=(3, 1))
+    expect_array(learner.softmax(x), reference.softmax(x), name="softmax(x)", nonfinite_fix=STABLE_SOFTMAX)
+
+
+@check("L1")
+def test_L1_random(learner, reference, rng):
+    """L1 on random predictions is a scalar sum of absolute errors."""
+    m = int(rng.integers(6, 12))
+    yhat, y = rng.random(m), (rng.random(m) > 0.5).astype(float)
+    expect_scalar(learner.L1(yhat, y), reference.L1(yhat, y), name="L1(yhat, y)", mistakes={
+        "Likely mistake: you averaged (np.mean); the L1 loss here is the SUM of |y - yhat|.": np.mean(np.abs(y - yhat)),
+    })
+
+
+@check("L2")
+def test_L2_random(learner, reference, rng):
+    """L2 on random predictions is a scalar sum of squared errors."""
+    m = int(rng.integers(6, 12))
+    yhat, y = rng.random(m), (rng.random(m) > 0.5).astype(float)
+    expect_scalar(learner.L2(yhat, y), reference.L2(yhat, y), name="L2(yhat, y)", mistakes={
+        "Likely mistake: you took the square root (the Euclidean norm); the L2 loss here is the sum of squares, "
+        "with no square root.": float(np.sqrt(np.sum((y - yhat) ** 2))),
+        "Likely mistake: you averaged (np.mean); the L2 loss here is the SUM of (y - yhat)**2.":
+            float(np.mean((y - yhat) ** 2)),
+    })
+
+
+# -- Part 2: logistic regression ----------------------------------------------
+
+
+@check("initialize_with_zeros")
+def test_initialize_with_zeros_w(learner, rng):
+    """w is a float column of zeros of shape (dim, 1)."""
+    dim = int(rng.integers(3, 9))
+    w, _ = expect_tuple(learner.initialize_with_zeros(dim), ["w", "b"], function="initialize_with_zeros")
+    expect_array(w, np.zeros((dim, 1)), name="w", float_dtype=True)
+
+
+@check("initialize_with_zeros")
+def test_initialize_with_zeros_b(learner, rng):
+    """b is the float 0.0."""
+    _, b = expect_tuple(learner.initialize_with_zeros(int(rng.integers(3, 9))), ["w", "b"],
+                        function="initialize_with_zeros")
+    expect_float(b, name="b")
+    expect_scalar(b, 0.0, name="b")
+
+
+def _propagate(learner, reference, rng):
+    n_x, m = _dims(rng)
+    w, b, X, Y = logistic_problem(rng, n_x=n_x, m=m)
+    result = expect_tuple(learner.propagate(w, b, X, Y), ["grads", "cost"], function="propagate")
+    return (w, b, X, Y), result, reference.propagate(w, b, X, Y), m
+
+
+@check("propagate", points=2)
+def test_propagate_gradients(learner, reference, rng):
+    """dw and db on a random problem with several features and examples."""
+    _, (grads, _), (want, _), m = _propagate(learner, reference, rng)
+    expect_keys(grads, ["dw", "db"], name="grads")
+    expect_array(grads["dw"], want["dw"], name='grads["dw"]', m=m)
+    expect_scalar(grads["db"], want["db"], name='grads["db"]', m=m)
+
+
+@check("propagate")
+def test_propagate_cost(learner, reference, rng):
+    """The cross-entropy cost is a scalar averaged over the m examples."""
+    _, (_, cost), (_, want_cost), m = _propagate(learner, reference, rng)
+    expect_scalar(cost, want_cost, name="cost", m=m)
+
+
+@check("propagate")
+def test_propagate_keeps_inputs(learner, rng):
+    """propagate does not modify w, X or Y."""
+    args = logistic_problem(rng, *_dims(rng))
+    outcome = learner.propagate.run(*args)
+    expect_unchanged(args, outcome.args_after[0], ["w", "b", "X", "Y"], function="propagate")
+
+
+@check("propagate", points=0)
+def test_propagate_vectorized(learner, reference, rng):
+    """Advice: propagate runs without a Python loop over the examples."""
+    m = 20000
+    args = logistic_problem(rng, n_x=8, m=m)
+    expect_vectorized(learner.propagate, reference.propagate, args, m=m)
+
+
+@check("optimize", points=2)
+def test_optimize_parameters(learner, reference, rng):
+    """w and b after 150 steps of gradient descent on a random problem."""
+    w, b, X, Y = logistic_problem(rng, *_dims(rng))
+    lr = float(rng.uniform(0.05, 0.5))
+    params, grads, _ = expect_tuple(learner.optimize(w, b, X, Y, num_iterations=150, learning_rate=lr),
+                                    ["params", "grads", "costs"], function="optimize")
+    want, want_grads, _ = reference.optimize(w, b, X, Y, num_iterations=150, learning_rate=lr)
+    expect_keys(params, ["w", "b"], name="params")
+    expect_array(params["w"], want["w"], name='params["w"]', mistakes={
+        "Likely mistake: the update has the wrong sign; gradient descent goes DOWN the gradient: "
+        "w = w - learning_rate * dw.": reference.optimize(w, b, X, Y, num_iterations=150, learning_rate=-lr)[0]["w"],
+    })
+    expect_scalar(params["b"], want["b"], name='params["b"]')
+    expect_keys(grads, ["dw", "db"], name="grads")
+    expect_array(grads["dw"], want_grads["dw"], name='grads["dw"] (of the last iteration)')
+
+
+@check("optimize")
+def test_optimize_records_costs(learner, reference, rng):
+    """costs holds the cost at iterations 0, 100 and 200 of 250."""
+    w, b, X, Y = logistic_problem(rng, *_dims(rng))
+    _, _, costs = expect_tuple(learner.optimize(w, b, X, Y, num_iterations=250, learning_rate=0.1),
+                               ["params", "grads", "costs"], function="optimize")
+    _, _, want = reference.optimize(w, b, X, Y, num_iterations=250, learning_rate=0.1)
+    expect_len(costs, 3, name="costs", hint=(
+        "Likely mistake: record the cost every 100 iterations only: `if i % 100 == 0: costs.append(cost)`."))
+    for i, (got, cost) in enumerate(zip(costs, want)):
+        expect_scalar(got, cost, name=f"costs[{i}] (iteration {100 * i})")
+
+
+@check("predict")
+def test_predict_random(learner, reference, rng):
+    """0/1 predictions of shape (1, m) on a random problem."""
+    w, b, X, _ = logistic_problem(rng, *_dims(rng))
+    expect_array(learner.predict(w, b, X), reference.predict(w, b, X), name="Y_prediction")
+
+
+@check("predict")
+def test_predict_threshold(learner, reference, rng):
+    """An activation of exactly 0.5 predicts 0 (only A > 0.5 is class 1)."""
+    n_x, m = _dims(rng)
+    w, _, X, _ = logistic_problem(rng, n_x=n_x, m=m)
+    X[:, ::2] = 0.0  # z = w.T x + b is exactly 0 in these columns, so A is exactly 0.5
+    A = reference.sigmoid(np.dot(w.T, X))
+    expect_array(learner.predict(w, 0.0, X), reference.predict(w, 0.0, X), name="Y_prediction", mistakes={
+        "Likely mistake: the threshold. A = 0.5 exactly must predict 0: use A > 0.5, not A >= 0.5.":
+            (A >= 0.5).astype(float),
+    })
+
+
+@check("predict", points=0)
+def test_predict_vectorized(learner, reference, rng):
+    """Advice: predict runs without a Python loop over the examples."""
+    m = 20000
+    w, b, X, _ = logistic_problem(rng, n_x=8, m=m)
+    expect_vectorized(learner.predict, reference.predict, (w, b, X), m=m)
+
+
+@check("model", points=2)
+def test_model_learns(learner, rng):
+    """model reaches a good accuracy on held-out data (like the reference does)."""
+    X_train, Y_train, X_test, Y_test = separable_data(rng)
+    d = learner.model(X_train, Y_train, X_test, Y_test, num_iterations=1000, learning_rate=0.5)
+    expect_keys(d, ["Y_prediction_test", "Y_prediction_train", "costs"], name="d")
+    expect_shape(d["Y_prediction_train"], Y_train.shape, name='d["Y_prediction_train"]')
+    expect_shape(d["Y_prediction_test"], Y_test.shape, name='d["Y_prediction_test"]')
+    train, test = accuracy(d["Y_prediction_train"], Y_train), accuracy(d["Y_prediction_test"], Y_test)
+    assert train >= 75 and test >= 65, (
+        f"model reached {train:.0f}% train and {test:.0f}% test accuracy on easy data; expected at least "
+        "75% and 65%. Check that model uses the w and b returned by optimize (params[\"w\"]), and that "
+        "Y_prediction_test comes from X_test.")
+
+
+@check("model")
+def test_model_costs_decrease(learner, rng):
+    """The recorded costs decrease during training (every 100 iterations)."""
+    X_train, Y_train, X_test, Y_test = separable_data(rng)
+    d = learner.model(X_train, Y_train, X_test, Y_test, num_iterations=600, learning_rate=0.5)
+    expect_keys(d, ["costs"], name="d")
+    expect_len(d["costs"], 6, name='d["costs"]')
+    costs = [float(np.squeeze(c)) for c in d["costs"]]
+    assert all(a > b for a, b in zip(costs, costs[1:])), (
+        f"the costs should go down at every record; received {np.round(costs, 4).tolist()}. Check the sign of "
+        "the update (w - learning_rate * dw) and that model passes learning_rate through to optimize.")

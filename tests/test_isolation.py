@@ -1,0 +1,488 @@
+"""Attack tests for grader.sandbox.isolation.
+
+Every attack runs in a child interpreter (``sys.executable -c``) that first
+applies the restriction under test - scratch tmp dir read-write,
+``python_read_paths()`` read-only - then tries the attack and prints a JSON
+outcome; the parent (never restricted) asserts on it. Control tests run the
+same attacks without restrictions and expect them to succeed, so a no-op
+sandbox makes this file fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the project is not necessarily pip-installed
+    sys.path.insert(0, str(ROOT))
+
+from grader.sandbox import isolation as iso  # noqa: E402
+
+ABI = iso.landlock_abi()
+needs_landlock = pytest.mark.skipif(ABI < 1, reason=f"kernel has no usable Landlock (ABI {ABI})")
+needs_landlock_net = pytest.mark.skipif(ABI < 4, reason=f"Landlock TCP rules need ABI >= 4, kernel has {ABI}")
+needs_landlock_scope = pytest.mark.skipif(ABI < 6, reason=f"Landlock signal scoping needs ABI >= 6, kernel has {ABI}")
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux-only isolation")
+
+# Prepended to every child script. `attempt` turns an attack into an outcome
+# string: "ok", "PermissionError", "MemoryError" or an errno name.
+PRELUDE = f"""
+import errno, json, os, signal, socket, sys
+sys.path.insert(0, {str(ROOT)!r})
+from grader.sandbox import isolation as iso
+ARGS = json.loads(sys.argv[1])
+SCRATCH = ARGS["scratch"]
+
+def attempt(fn):
+    try:
+        fn()
+    except PermissionError:
+        return "PermissionError"
+    except MemoryError:
+        return "MemoryError"
+    except OSError as exc:
+        return errno.errorcode.get(exc.errno, repr(exc))
+    return "ok"
+
+def read(path):
+    with open(path, "rb") as fh:
+        return fh.read()
+
+def write(path, data=b"pwned"):
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+def report(**outcome):
+    print(json.dumps(outcome))
+"""
+
+# Applies the Landlock sandbox exactly as the worker will.
+RESTRICT = """
+PROTECTIONS = iso.restrict_filesystem_and_network(
+    iso.python_read_paths(), [SCRATCH, *ARGS.get("extra_rw", [])]
+)
+ACTIVE = {p.name: p.active for p in PROTECTIONS}
+"""
+
+
+def run_child(body: str, scratch: Path, *, restrict: bool = True, **args: Any) -> dict[str, Any]:
+    """Run PRELUDE (+ RESTRICT) + body in a fresh interpreter; return its JSON report."""
+    code = PRELUDE + (RESTRICT if restrict else "") + textwrap.dedent(body)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("PYTHONPATH", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, json.dumps({"scratch": str(scratch), **args})],
+        cwd=scratch,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, f"child failed ({proc.returncode}):\n{proc.stderr}"
+    return cast(dict[str, Any], json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Path:
+    """The sandbox's read-write dir."""
+    path = tmp_path / "scratch"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A tmp dir next to the scratch dir, holding a secret the sandbox must not see."""
+    path = tmp_path / "outside"
+    path.mkdir()
+    (path / "secret.txt").write_text("hidden test answers\n")
+    return path
+
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    """A TCP socket listening on 127.0.0.1, opened by the (unrestricted) parent."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(4)
+    sock.setblocking(False)
+    try:
+        yield sock
+    finally:
+        sock.close()
+
+
+def _accepted_any(sock: socket.socket) -> bool:
+    """Return True if a connection is waiting on the listener."""
+    try:
+        conn, _ = sock.accept()
+    except BlockingIOError:
+        return False
+    conn.close()
+    return True
+
+
+# -- filesystem ---------------------------------------------------------------
+
+
+@linux_only
+@needs_landlock
+def test_reading_outside_tmp_file_is_denied(scratch: Path, outside: Path) -> None:
+    out = run_child(
+        """
+        report(
+            active=ACTIVE["landlock-filesystem"],
+            read=attempt(lambda: read(ARGS["secret"])),
+            listdir=attempt(lambda: os.listdir(ARGS["dir"])),
+        )
+        """,
+        scratch,
+        secret=str(outside / "secret.txt"),
+        dir=str(outside),
+    )
+    assert out == {"active": True, "read": "PermissionError", "listdir": "PermissionError"}
+
+
+@linux_only
+@needs_landlock
+def test_reading_repository_and_solutions_by_absolute_path_is_denied(scratch: Path, tmp_path: Path) -> None:
+    if any(ROOT == Path(p) or Path(p) in ROOT.parents for p in iso.python_read_paths()):
+        pytest.skip(f"repository {ROOT} lies inside the Python read paths")
+    solutions = tmp_path / "solutions" / "week2"
+    solutions.mkdir(parents=True)
+    (solutions / "answers.py").write_text("ANSWER = 42\n")
+    out = run_child(
+        """
+        report(
+            repo=attempt(lambda: read(ARGS["repo_file"])),
+            solution=attempt(lambda: read(ARGS["solution"])),
+            exec_solution=attempt(lambda: exec(compile(read(ARGS["solution"]), "x", "exec"), {})),
+        )
+        """,
+        scratch,
+        repo_file=str(ROOT / "pyproject.toml"),
+        solution=str(solutions / "answers.py"),
+    )
+    assert out == {"repo": "PermissionError", "solution": "PermissionError", "exec_solution": "PermissionError"}
+
+
+@linux_only
+@needs_landlock
+def test_writing_outside_scratch_is_denied(scratch: Path, outside: Path) -> None:
+    out = run_child(
+        """
+        d = ARGS["dir"]
+        report(
+            create=attempt(lambda: write(os.path.join(d, "new.txt"))),
+            overwrite=attempt(lambda: write(os.path.join(d, "secret.txt"))),
+            delete=attempt(lambda: os.unlink(os.path.join(d, "secret.txt"))),
+            mkdir=attempt(lambda: os.mkdir(os.path.join(d, "newdir"))),
+            move_out=attempt(lambda: os.rename(os.path.join(d, "secret.txt"), os.path.join(SCRATCH, "s"))),
+        )
+        """,
+        scratch,
+        dir=str(outside),
+    )
+    assert set(out.values()) == {"PermissionError"}, out
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
+    assert (outside / "secret.txt").read_text() == "hidden test answers\n"
+
+
+@linux_only
+@needs_landlock
+def test_writing_inside_scratch_works(scratch: Path) -> None:
+    out = run_child(
+        """
+        def work():
+            os.makedirs(os.path.join(SCRATCH, "a", "b"))
+            write(os.path.join(SCRATCH, "a", "b", "f.txt"), b"hello")
+            os.rename(os.path.join(SCRATCH, "a", "b", "f.txt"), os.path.join(SCRATCH, "moved.txt"))
+            with open(os.path.join(SCRATCH, "moved.txt"), "r+b") as fh:
+                fh.truncate(4)
+            write(os.path.join(SCRATCH, "tmp.txt"))
+            os.unlink(os.path.join(SCRATCH, "tmp.txt"))
+        def devnull():
+            with open(os.devnull, "w") as fh:
+                fh.write("discarded")
+        report(work=attempt(work), devnull=attempt(devnull))
+        """,
+        scratch,
+        extra_rw=[os.devnull],  # writable only because the caller asked for it
+    )
+    assert out == {"work": "ok", "devnull": "ok"}
+    assert (scratch / "moved.txt").read_bytes() == b"hell"
+    assert (scratch / "a" / "b").is_dir()
+
+
+@linux_only
+@needs_landlock
+def test_numpy_still_works_after_restriction(scratch: Path) -> None:
+    pytest.importorskip("numpy")
+    out = run_child(
+        """
+        import numpy as np
+        a = np.array([[4.0, 7.0], [2.0, 6.0]])
+        ident = a @ np.linalg.inv(a)
+        np.save(os.path.join(SCRATCH, "m.npy"), ident)
+        report(active=ACTIVE["landlock-filesystem"], close=bool(np.allclose(ident, np.eye(2))))
+        """,
+        scratch,
+    )
+    assert out == {"active": True, "close": True}
+    assert (scratch / "m.npy").exists()
+
+
+# -- network ------------------------------------------------------------------
+
+
+@linux_only
+@needs_landlock_net
+def test_tcp_connect_to_loopback_is_denied(scratch: Path, listener: socket.socket) -> None:
+    out = run_child(
+        """
+        def connect():
+            with socket.create_connection(("127.0.0.1", ARGS["port"]), timeout=2):
+                pass
+        def bind():
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+        report(active=ACTIVE["landlock-network"], connect=attempt(connect), bind=attempt(bind))
+        """,
+        scratch,
+        port=listener.getsockname()[1],
+    )
+    assert out == {"active": True, "connect": "PermissionError", "bind": "PermissionError"}
+    assert not _accepted_any(listener)
+
+
+@linux_only
+def test_network_namespace_blocks_connect(scratch: Path, listener: socket.socket) -> None:
+    out = run_child(
+        """
+        prot = iso.isolate_network()
+        if not prot.active:
+            report(skip=prot.detail)
+            raise SystemExit(0)
+        def connect(host, port):
+            with socket.create_connection((host, port), timeout=2):
+                pass
+        loopback = attempt(lambda: connect("127.0.0.1", ARGS["port"]))
+        # Only go for a non-local address once the loopback probe proved we are
+        # in another namespace, so a broken sandbox never sends real traffic.
+        # 192.0.2.1 is TEST-NET-1 (RFC 5737), not routed anywhere.
+        if loopback == "ok":
+            report(loopback=loopback)
+            raise SystemExit(0)
+        def udp():
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.sendto(b"x", ("192.0.2.1", 53))
+        report(
+            loopback=loopback,
+            external=attempt(lambda: connect("192.0.2.1", 80)),
+            udp=attempt(udp),
+            interfaces=[name for _, name in socket.if_nameindex()],
+        )
+        """,
+        scratch,
+        restrict=False,
+        port=listener.getsockname()[1],
+    )
+    if "skip" in out:
+        pytest.skip(f"cannot create a network namespace: {out['skip']}")
+    assert out == {"loopback": "ENETUNREACH", "external": "ENETUNREACH", "udp": "ENETUNREACH", "interfaces": ["lo"]}
+    assert not _accepted_any(listener)
+
+
+# -- signals ------------------------------------------------------------------
+
+
+@linux_only
+@needs_landlock_scope
+def test_signalling_the_parent_is_denied(scratch: Path) -> None:
+    received: list[int] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: received.append(signum))
+    try:
+        out = run_child(
+            """
+            parent = os.getppid()
+            report(
+                active=ACTIVE["landlock-scope"],
+                probe=attempt(lambda: os.kill(parent, 0)),
+                term=attempt(lambda: os.kill(parent, signal.SIGTERM)),
+                self_probe=attempt(lambda: os.kill(os.getpid(), 0)),
+            )
+            """,
+            scratch,
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert out == {"active": True, "probe": "PermissionError", "term": "PermissionError", "self_probe": "ok"}
+    assert received == []
+
+
+# -- resource limits ----------------------------------------------------------
+
+
+RLIMITS = """
+PROT = iso.apply_rlimits(
+    memory_bytes=ARGS["memory"], cpu_seconds=10, file_size_bytes=ARGS["fsize"], max_processes=64
+)
+"""
+
+
+@linux_only
+def test_rlimit_as_turns_4gb_allocation_into_memory_error(scratch: Path) -> None:
+    out = run_child(
+        RLIMITS
+        + textwrap.dedent(
+            """
+            report(active=PROT.active, alloc=attempt(lambda: bytearray(4 << 30)))
+            """
+        ),
+        scratch,
+        restrict=False,
+        memory=1 << 30,
+        fsize=1 << 20,
+    )
+    assert out == {"active": True, "alloc": "MemoryError"}
+
+
+@linux_only
+def test_rlimit_fsize_stops_a_big_file(scratch: Path) -> None:
+    out = run_child(
+        RLIMITS
+        + textwrap.dedent(
+            """
+            report(active=PROT.active, detail=PROT.detail,
+                   big=attempt(lambda: write(os.path.join(SCRATCH, "big.bin"), b"x" * (2 << 20))))
+            """
+        ),
+        scratch,
+        restrict=False,
+        memory=1 << 30,
+        fsize=1 << 20,
+    )
+    assert out["active"] is True
+    assert out["big"] == "EFBIG"
+    assert (scratch / "big.bin").stat().st_size <= 1 << 20
+    if os.getuid() == 0:
+        assert "ignored for root" in out["detail"]
+
+
+# -- controls: the same attacks succeed without the sandbox ---------------------
+
+
+@linux_only
+def test_attacks_succeed_without_restrictions(scratch: Path, outside: Path, listener: socket.socket) -> None:
+    out = run_child(
+        """
+        def connect():
+            with socket.create_connection(("127.0.0.1", ARGS["port"]), timeout=2):
+                pass
+        report(
+            read=attempt(lambda: read(ARGS["secret"])),
+            repo=attempt(lambda: read(ARGS["repo_file"])),
+            write=attempt(lambda: write(os.path.join(ARGS["dir"], "new.txt"))),
+            connect=attempt(connect),
+            signal=attempt(lambda: os.kill(os.getppid(), 0)),
+            big=attempt(lambda: write(os.path.join(SCRATCH, "big.bin"), b"x" * (2 << 20))),
+        )
+        """,
+        scratch,
+        restrict=False,
+        secret=str(outside / "secret.txt"),
+        repo_file=str(ROOT / "pyproject.toml"),
+        dir=str(outside),
+        port=listener.getsockname()[1],
+    )
+    assert set(out.values()) == {"ok"}, out
+    assert (outside / "new.txt").read_bytes() == b"pwned"
+    time.sleep(0.05)  # let the kernel queue the handshake before we look
+    assert _accepted_any(listener)
+
+
+# -- process group, probe, describe --------------------------------------------
+
+
+@linux_only
+def test_kill_process_group_reaps_the_tree(scratch: Path) -> None:
+    code = PRELUDE + textwrap.dedent(
+        """
+        import time
+        iso.new_process_group()
+        child = os.fork()
+        if child == 0:
+            time.sleep(60)
+            os._exit(0)
+        print(json.dumps({"pgid": os.getpgid(0), "pids": [os.getpid(), child]}), flush=True)
+        time.sleep(60)
+        """
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, json.dumps({"scratch": str(scratch)})],
+        cwd=scratch,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        info = json.loads(proc.stdout.readline())
+        assert info["pgid"] == proc.pid
+        iso.kill_process_group(info["pgid"])
+        assert proc.wait(timeout=5) == -signal.SIGKILL
+        grandchild = info["pids"][1]
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:  # reparented: gone or a zombie once killed
+            try:
+                state = Path(f"/proc/{grandchild}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (FileNotFoundError, ProcessLookupError):
+                break
+            if state in ("Z", "X"):
+                break
+            time.sleep(0.02)
+        else:
+            pytest.fail(f"grandchild {grandchild} survived kill_process_group")
+        iso.kill_process_group(info["pgid"])  # already gone: no error
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    with pytest.raises(ValueError):
+        iso.kill_process_group(os.getpgrp())
+
+
+@linux_only
+def test_probe_reports_every_protection_and_leaves_parent_unrestricted(outside: Path) -> None:
+    protections = iso.probe()
+    assert [p.name for p in protections] == list(iso.PROTECTION_NAMES)
+    report = iso.describe(protections)
+    assert all(v.startswith(("active: ", "INACTIVE: ")) for v in report.values())
+    if ABI >= 1:
+        assert report["landlock-filesystem"].startswith(f"active: Landlock ABI {ABI}")
+    # The parent is never restricted by the probe.
+    assert (outside / "secret.txt").read_text() == "hidden test answers\n"
+    os.kill(os.getpid(), 0)
+
+
+def test_describe_and_python_read_paths() -> None:
+    assert iso.describe([iso.Protection("rlimits", True, "x"), iso.Protection("landlock-scope", False, "y")]) == {
+        "rlimits": "active: x",
+        "landlock-scope": "INACTIVE: y",
+    }
+    paths = iso.python_read_paths()
+    assert len(paths) == len(set(paths))
+    assert all(os.path.exists(p) for p in paths) and "/" not in paths
+    assert os.path.realpath(sys.base_prefix) in paths
+    assert str(ROOT) not in paths
