@@ -13,6 +13,7 @@ and validating its schema would cost more than grading the notebook.
 from __future__ import annotations
 
 import ast
+import builtins
 import hashlib
 import json
 import re
@@ -28,6 +29,7 @@ NUMPY_ALIASES = ("np", "numpy", "math")
 _IO_CALLS = frozenset({"load", "loadtxt", "genfromtxt", "fromfile", "save", "savez", "savetxt", "memmap"})
 # Cell magics whose body is still Python (the magic line itself is dropped).
 _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
+_BUILTINS = frozenset(dir(builtins))
 _MAGIC_LINE = re.compile(r"^\s*([%!]|\w+\s*=\s*[%!])")
 
 
@@ -197,6 +199,21 @@ def parse_tolerant(source: str) -> tuple[list[tuple[ast.stmt, int]], list[tuple[
     return statements, errors
 
 
+def _free_names(node: ast.expr) -> set[str]:
+    """Names an expression reads when evaluated (lambda bodies run later: not counted)."""
+    names: set[str] = set()
+    stack: list[ast.AST] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.Lambda):
+            stack += current.args.defaults + [d for d in current.args.kw_defaults if d is not None]
+            continue
+        if isinstance(current, ast.Name):
+            names.add(current.id)
+        stack += list(ast.iter_child_nodes(current))
+    return names
+
+
 def _is_constant_expr(node: ast.expr) -> bool:
     """Literals, names, arithmetic on them, lambdas and numpy/math calls on constants."""
     if isinstance(node, (ast.Constant, ast.Name, ast.Lambda)):
@@ -237,12 +254,22 @@ def _target_names(target: ast.expr) -> list[str] | None:
     return None
 
 
-def defined_names(stmt: ast.stmt) -> tuple[str, ...] | None:
-    """Names a kept statement defines, or None when the statement is dropped."""
+def defined_names(stmt: ast.stmt, known: set[str] | frozenset[str] = frozenset()) -> tuple[str, ...] | None:
+    """Names a kept statement defines, or None when the statement is dropped.
+
+    An assignment is kept only when it is constant-like and reads names already
+    defined (``known``) or builtins: ``X = X_flat / 255`` depends on data loading
+    that is not run, so it is dropped rather than reported as an error.
+    """
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return (stmt.name,)
     if isinstance(stmt, (ast.Import, ast.ImportFrom)):
         return tuple((a.asname or a.name).split(".")[0] for a in stmt.names if a.name != "*")
+    value = getattr(stmt, "value", None)
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and value is not None and not _free_names(value) <= (
+        set(known) | _BUILTINS | set(NUMPY_ALIASES)
+    ):
+        return None
     if isinstance(stmt, ast.Assign) and _is_constant_expr(stmt.value):
         names = [_target_names(t) for t in stmt.targets]
         if all(n is not None for n in names):
@@ -254,15 +281,21 @@ def defined_names(stmt: ast.stmt) -> tuple[str, ...] | None:
     return None
 
 
-def extract_units(source: str, filename: str, where: str, line_base: int = 0) -> tuple[list[CodeUnit], list[str]]:
-    """Kept units of one source text and the messages of the blocks that did not parse."""
+def extract_units(source: str, filename: str, where: str, known: set[str] | None = None,
+                  line_base: int = 0) -> tuple[list[CodeUnit], list[str]]:
+    """Kept units of one source text and the messages of the blocks that did not parse.
+
+    ``known`` (names defined so far in the file) is updated with what is kept.
+    """
+    known = set() if known is None else known
     statements, errors = parse_tolerant(source)
     lines = source.split("\n")
     units = []
     for stmt, offset in statements:
-        names = defined_names(stmt)
+        names = defined_names(stmt, known)
         if names is None:
             continue
+        known.update(names)
         start = (stmt.decorator_list[0].lineno if getattr(stmt, "decorator_list", None) else stmt.lineno) + offset
         end = (stmt.end_lineno or stmt.lineno) + offset
         text = "\n".join(lines[start - 1 : end])
@@ -288,12 +321,13 @@ def extract_file(path: Path, display: str) -> tuple[ModuleSource, list[SourceNot
         chunks = [(n, strip_magics(src), f"cell {n}, ") for n, src in notebook_cells(text, path)]
     else:
         chunks = [(0, text, "")]
+    known: set[str] = set()
     for number, source, where in chunks:
         location = f"cell {number}" if number else "file"
         if source is None:
             continue
         filename = f"{display} [cell {number}]" if number else display
-        units, errors = extract_units(source, filename, where)
+        units, errors = extract_units(source, filename, where, known)
         module.units += units
         for message in errors:
             notes.append(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -111,9 +112,10 @@ class Gradebook:
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA journal_mode = WAL")
             self._conn = conn
-            self._check_identity()
+            self._enable_wal(timeout)
+            with self._snapshot():  # version and tables read from one consistent state
+                self._check_identity()
             self._migrate()
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -170,6 +172,22 @@ class Gradebook:
     def journal_mode(self) -> str:
         return str(self._pragma("journal_mode"))
 
+    def _enable_wal(self, timeout: float) -> None:
+        """Switch the file to WAL. SQLite does not call the busy handler for this switch (it
+        fails at once with "database is locked" while another process is opening the same new
+        file), so retry with a short backoff until ``timeout``."""
+        deadline = time.monotonic() + timeout
+        delay = 0.002
+        while True:
+            try:
+                self.connection.execute("PRAGMA journal_mode = WAL").fetchone()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
+
     def _check_identity(self) -> None:
         version = self.version
         if version == 0:
@@ -217,6 +235,17 @@ class Gradebook:
                 conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: every statement inside sees the same database state."""
+        conn = self.connection
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:

@@ -24,6 +24,10 @@ EN: dict[str, str] = {
         "{name} is a {got_type}, expected a plain numpy ndarray. Return np.asarray(...) of your result."
     ),
     "value.not_scalar": "{name} should be a single number (a scalar); received {got}.",
+    "value.not_reduced": (
+        "Likely mistake: the values were not added up into one number. Sum them with np.sum(...) "
+        "(or np.dot for a sum of products)."
+    ),
     "value.one_by_one": (
         "{name} is an array of shape {got_shape}, expected a scalar. Likely mistake: np.dot of a row "
         "and a column returns a (1, 1) array; turn it into a number with np.squeeze({name}) or float({name})."
@@ -39,8 +43,9 @@ EN: dict[str, str] = {
         "(e.g. np.zeros((n, 1))) or use .reshape{want_shape_r}."
     ),
     "shape.transpose": (
-        "Likely mistake: a transpose. You returned a {got_shape} array where a {want_shape} one is expected; "
-        "check the order of the factors in np.dot (e.g. np.dot(X, dZ.T), not np.dot(dZ, X.T))."
+        "Likely mistake: a transpose. You returned a {got_shape} array where a {want_shape} one is expected "
+        "(a row instead of a column, or the reverse). Check the target shape of your reshape, and the order "
+        "of the factors in np.dot (e.g. np.dot(X, dZ.T), not np.dot(dZ, X.T))."
     ),
     "shape.transpose_value": "Your values are right once transposed: only the orientation is off.",
     "shape.broadcast": (
@@ -89,9 +94,11 @@ EN: dict[str, str] = {
         "Your values match the expected ones transposed: rows and columns are swapped (wrong axis?)."
     ),
     "mutation.inplace": (
-        "{function} modified its input {arg} in place (before the call: {before}; after: {after}). "
-        "The caller's data must not change: compute a new array (x = x / n, not x /= n) or work on x.copy()."
+        "{function} modified its input {arg} in place: {change}. The caller's data must not change: "
+        "compute a new array (x = x / n, not x /= n) or work on a copy (x.copy())."
     ),
+    "mutation.changed_at": "{arg}{index} was {before} before the call and {after} after it",
+    "mutation.changed": "it was {before} before the call and {after} after it",
     "length.mismatch": "{name} has {got} entries, expected {want}.",
     "keys.missing": "{name} is missing the key(s) {missing}; expected keys: {want}.",
     "keys.type": "{name} should be a dict with keys {want}; received {got_type}.",

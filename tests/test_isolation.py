@@ -332,6 +332,21 @@ def test_signalling_the_parent_is_denied(scratch: Path) -> None:
     assert received == []
 
 
+@linux_only
+@pytest.mark.skipif(os.getuid() != 0, reason="only root holds capabilities to drop")
+def test_root_without_capabilities_cannot_chown(scratch: Path) -> None:
+    body = """
+        prot = iso.drop_capabilities() if ARGS["drop"] else None
+        path = os.path.join(SCRATCH, "f" + str(ARGS["drop"]))
+        write(path)
+        report(active=prot and prot.active, chown=attempt(lambda: os.chown(path, 4321, 4321)))
+        """
+    dropped = run_child(body, scratch, restrict=False, drop=True)
+    control = run_child(body, scratch, restrict=False, drop=False)
+    assert dropped == {"active": True, "chown": "PermissionError"}  # CAP_CHOWN is gone
+    assert control == {"active": None, "chown": "ok"}
+
+
 # -- resource limits ----------------------------------------------------------
 
 

@@ -127,3 +127,22 @@ def test_round_trip_does_not_share_state() -> None:
     copied = GradeReport.from_dict(copy.deepcopy(data))
     copied.checks[0].points = 0.0
     assert report.checks[0].points == 1.0
+
+
+DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "report-schema.md"
+
+
+def test_documented_example_is_valid(validator: jsonschema.Draft202012Validator) -> None:
+    text = DOC_PATH.read_text(encoding="utf-8")
+    example = json.loads(text.split("```json", 1)[1].split("```", 1)[0])
+    assert errors(validator, example) == []
+    assert GradeReport.from_dict(example).to_dict() == example
+
+
+def test_every_schema_field_is_documented(schema: dict) -> None:
+    text = DOC_PATH.read_text(encoding="utf-8")
+    names = set(schema["properties"]) | set(schema["properties"]["total"]["properties"])
+    for item in schema["$defs"].values():
+        names |= set(item.get("properties", {}))
+    missing = sorted(n for n in names if f"| `{n}` |" not in text)
+    assert missing == []

@@ -99,7 +99,7 @@ def as_scalar(got: Any, *, name: str) -> float:
             return float(got)
         if got.size == 1 and got.ndim > 0:
             fail(say("value.one_by_one", name=name, got_shape=got.shape))
-        fail(say("value.not_scalar", name=name, got=show(got)))
+        fail(say("value.not_scalar", name=name, got=show(got)), say("value.not_reduced") if got.size > 1 else "")
     if type(got) in (int, float) or (isinstance(got, np.generic) and np.dtype(type(got)).kind in "biuf"):
         return float(got)
     fail(say("value.not_scalar", name=name, got=f"{_type_name(got)} {show(got)}"))
@@ -160,7 +160,14 @@ def expect_unchanged(before: Sequence[Any], after: Sequence[Any], names: Sequenc
     for name, old, new in zip(names, before, after):
         if isinstance(old, np.ndarray):
             same = isinstance(new, np.ndarray) and new.shape == old.shape and np.array_equal(new, old, equal_nan=True)
+            if not same and isinstance(new, np.ndarray) and new.shape == old.shape:
+                index = tuple(int(i) for i in np.argwhere(new != old)[0])
+                change = say("mutation.changed_at", arg=name, index=list(index), before=show(float(old[index])),
+                             after=show(float(new[index])))
+            else:
+                change = say("mutation.changed", before=show(old), after=show(new))
         else:
             same = type(new) is type(old) and new == old
+            change = say("mutation.changed", before=show(old), after=show(new))
         if not same:
-            fail(say("mutation.inplace", function=function, arg=name, before=show(old), after=show(new)))
+            fail(say("mutation.inplace", function=function, arg=name, change=change))

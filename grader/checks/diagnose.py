@@ -87,7 +87,7 @@ def diagnose_exception(error_type: str, message: str, source: str | None, functi
     if error_type == "TypeError" and _ONLY_SCALARS.search(message) and "math." in source:
         return [say("hint.math_exp")]
     if "could not be broadcast together" in message:
-        if re.search(r"axis\s*=", source) and "keepdims" not in source:
+        if _reduction_without_keepdims(source):
             return [say("hint.broadcast_keepdims")]
         return [say("hint.broadcast")]
     if "not aligned" in message or "matmul: Input operand" in message or "mismatch in its core dimension" in message:
@@ -102,6 +102,23 @@ def diagnose_exception(error_type: str, message: str, source: str | None, functi
     if error_type == "RecursionError":
         return [say("hint.recursion")]
     return []
+
+
+_REDUCTIONS = frozenset({"sum", "mean", "max", "min", "norm", "std", "var", "amax", "amin"})
+
+
+def _reduction_without_keepdims(source: str) -> bool:
+    """True when the source reduces over an axis (np.sum(x, axis=1)) without keepdims."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _REDUCTIONS:
+            keywords = {k.arg for k in node.keywords}
+            if "axis" in keywords and "keepdims" not in keywords:
+                return True
+    return False
 
 
 def find_example_loop(source: str | None) -> tuple[int, str] | None:

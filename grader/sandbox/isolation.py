@@ -14,7 +14,9 @@ Layers, in the order a worker should apply them:
    core dumps.
 3. :func:`isolate_network` - an empty network namespace (must come before
    Landlock: the user-namespace fallback writes ``/proc/self/uid_map``).
-4. :func:`restrict_filesystem_and_network` - ``PR_SET_NO_NEW_PRIVS`` plus a
+4. :func:`drop_capabilities` - a root worker keeps no capability (Landlock does
+   not cover what capabilities allow without touching files, e.g. init_module).
+5. :func:`restrict_filesystem_and_network` - ``PR_SET_NO_NEW_PRIVS`` plus a
    Landlock ruleset: read-only Python installation, read-write scratch dir,
    no TCP bind/connect, signals and abstract unix sockets scoped to the sandbox.
 
@@ -56,6 +58,7 @@ __all__ = [
     "Protection",
     "apply_rlimits",
     "describe",
+    "drop_capabilities",
     "isolate_network",
     "kill_process_group",
     "landlock_abi",
@@ -76,6 +79,7 @@ NETWORK_NAMESPACE = "network-namespace"
 RLIMITS = "rlimits"
 PROCESS_GROUP = "process-group"
 NO_NEW_PRIVS = "no-new-privs"
+CAPABILITIES = "capabilities"
 PROTECTION_NAMES: tuple[str, ...] = (
     LANDLOCK_FILESYSTEM,
     LANDLOCK_NETWORK,
@@ -84,6 +88,7 @@ PROTECTION_NAMES: tuple[str, ...] = (
     RLIMITS,
     PROCESS_GROUP,
     NO_NEW_PRIVS,
+    CAPABILITIES,
 )
 
 
@@ -198,6 +203,16 @@ class _PathBeneathAttr(ctypes.Structure):
 
 _PR_SET_NO_NEW_PRIVS = 38
 _PR_GET_NO_NEW_PRIVS = 39
+_PR_CAPBSET_READ = 23
+_PR_CAPBSET_DROP = 24
+_PR_SET_SECUREBITS = 28
+_PR_CAP_AMBIENT = 47
+_PR_CAP_AMBIENT_CLEAR_ALL = 4
+# SECBIT_NOROOT | _LOCKED | SECBIT_NO_SETUID_FIXUP | _LOCKED | SECBIT_KEEP_CAPS_LOCKED:
+# uid 0 never regains capabilities through execve or setuid, and this cannot be undone.
+_SECUREBITS_LOCKED_NOROOT = 0x2F
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
+_CAP_MAX_PROBE = 64  # capability numbers are < 64; unknown ones give EINVAL
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 _SIOCGIFFLAGS = 0x8913
@@ -679,6 +694,96 @@ def apply_rlimits(
 
 
 # --------------------------------------------------------------------------
+# Capabilities
+# --------------------------------------------------------------------------
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [
+        ("effective", ctypes.c_uint32),
+        ("permitted", ctypes.c_uint32),
+        ("inheritable", ctypes.c_uint32),
+    ]
+
+
+def _prctl(option: int, arg2: int = 0) -> tuple[int, int]:
+    """Call ``prctl(option, arg2, 0, 0, 0)``; return (result, errno). Never raises."""
+    lib = _libc()
+    ctypes.set_errno(0)
+    rc = lib.prctl(ctypes.c_int(option), ctypes.c_ulong(arg2), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0))
+    return int(rc), ctypes.get_errno()
+
+
+def drop_capabilities() -> Protection:
+    """Drop every Linux capability of the calling thread, for good.
+
+    Empties the bounding and ambient sets, locks the securebits so uid 0 gains
+    nothing on execve/setuid, then clears the effective/permitted/inheritable
+    sets. Landlock does not stop a root process from using its capabilities
+    where no file is involved (init_module from a memory buffer, raw port I/O,
+    bpf, settimeofday, reboot, ...); this does. File access as uid 0 then follows
+    ordinary owner/group/other bits, still under Landlock.
+
+    Call it after :func:`isolate_network` (unshare needs CAP_SYS_ADMIN) and
+    :func:`apply_rlimits` (raising a hard limit needs CAP_SYS_RESOURCE).
+    Returns the "capabilities" Protection: active when no capability is left in
+    the effective, permitted or bounding set; never raises.
+    """
+    if not sys.platform.startswith("linux"):
+        return Protection(CAPABILITIES, False, f"not Linux ({sys.platform})")
+    try:
+        lib = _libc()
+        lib.capset.restype = ctypes.c_int
+        lib.capget.restype = ctypes.c_int
+    except (OSError, AttributeError) as exc:
+        return Protection(CAPABILITIES, False, f"cannot call prctl()/capset(): {exc}")
+    notes: list[str] = []
+    # Bounding set first: dropping from it needs CAP_SETPCAP, which capset removes.
+    for cap in range(_CAP_MAX_PROBE):
+        rc, err = _prctl(_PR_CAPBSET_DROP, cap)
+        if rc != 0 and err == errno.EINVAL:
+            break  # past the last capability this kernel knows
+        if rc != 0 and err != errno.EPERM:
+            notes.append(f"PR_CAPBSET_DROP({cap}): {_errno_text(err)}")
+    rc, err = _prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL)
+    if rc != 0 and err != errno.EINVAL:  # EINVAL: kernel without ambient caps
+        notes.append(f"ambient clear: {_errno_text(err)}")
+    rc, err = _prctl(_PR_SET_SECUREBITS, _SECUREBITS_LOCKED_NOROOT)
+    if rc != 0 and err != errno.EPERM:  # EPERM: no CAP_SETPCAP, i.e. nothing to lose
+        notes.append(f"securebits: {_errno_text(err)}")
+
+    header = _CapHeader(version=_LINUX_CAPABILITY_VERSION_3, pid=0)
+    data = (_CapData * 2)()  # all zero: no effective, permitted or inheritable caps
+    ctypes.set_errno(0)
+    if lib.capset(ctypes.byref(header), data) != 0:
+        return Protection(CAPABILITIES, False, f"capset failed ({_errno_text(ctypes.get_errno())})")
+
+    # Verify: nothing left in the effective/permitted sets or the bounding set.
+    check = (_CapData * 2)()
+    header = _CapHeader(version=_LINUX_CAPABILITY_VERSION_3, pid=0)
+    left = []
+    if lib.capget(ctypes.byref(header), check) != 0:
+        left.append(f"capget failed ({_errno_text(ctypes.get_errno())})")
+    elif any(d.effective or d.permitted for d in check):
+        left.append("effective/permitted set not empty")
+    bounding = [cap for cap in range(_CAP_MAX_PROBE) if _prctl(_PR_CAPBSET_READ, cap)[0] == 1]
+    if bounding:
+        left.append(f"bounding set still holds {len(bounding)} capabilities (no CAP_SETPCAP to drop them)")
+    if left:
+        return Protection(CAPABILITIES, False, "; ".join(left + notes))
+    detail = "no capabilities left (effective, permitted, inheritable, ambient, bounding)"
+    if os.getuid() == 0:
+        detail += "; uid 0 cannot load modules, mount, mknod or bypass file permissions"
+    if notes:
+        detail += "; " + "; ".join(notes)
+    return Protection(CAPABILITIES, True, detail)
+
+
+# --------------------------------------------------------------------------
 # Process group
 # --------------------------------------------------------------------------
 
@@ -813,6 +918,7 @@ def _probe_child(scratch: str, outside_file: str) -> list[Protection]:
             max_processes=64,
         ),
         isolate_network(),
+        drop_capabilities(),
     ]
     protections += restrict_filesystem_and_network(python_read_paths(), [scratch])
     by_name = {p.name: p for p in protections}
@@ -880,7 +986,8 @@ def probe(timeout: float = 20.0) -> list[Protection]:
     """Report which protections this machine can apply, for ``grade doctor``.
 
     Forks a short-lived child that applies every layer (process group, rlimits,
-    network namespace, no_new_privs + Landlock with a temporary scratch dir) and
+    network namespace, capability drop, no_new_privs + Landlock with a
+    temporary scratch dir) and
     checks that file reads outside the sandbox, TCP connect and signalling the
     parent are really denied. The calling process is never restricted.
 

@@ -7,7 +7,15 @@ each function on fresh random inputs seeded per submission.
 from __future__ import annotations
 
 import numpy as np
-from problems import course_example, separable_data
+from problems import (
+    COSTS_HINT,
+    course_example,
+    l1_mistakes,
+    l2_mistakes,
+    normalize_rows_mistakes,
+    separable_data,
+    softmax_mistakes,
+)
 
 from grader.checks import (
     check,
@@ -48,28 +56,29 @@ def test_image2vector_example(learner, reference):
 def test_normalize_rows_example(learner, reference):
     """normalize_rows([[0, 3, 4], [1, 6, 4]]) divides each row by its length."""
     x = np.array([[0.0, 3.0, 4.0], [1.0, 6.0, 4.0]])
-    expect_array(learner.normalize_rows(x), reference.normalize_rows(x), name="normalize_rows(x)")
+    expect_array(learner.normalize_rows(x), reference.normalize_rows(x), name="normalize_rows(x)",
+                 mistakes=normalize_rows_mistakes(x))
 
 
 @check("softmax")
 def test_softmax_example(learner, reference):
     """softmax of a (2, 5) matrix: each row sums to 1."""
     x = np.array([[9.0, 2.0, 5.0, 0.0, 0.0], [7.0, 5.0, 0.0, 0.0, 0.0]])
-    expect_array(learner.softmax(x), reference.softmax(x), name="softmax(x)")
+    expect_array(learner.softmax(x), reference.softmax(x), name="softmax(x)", mistakes=softmax_mistakes(x))
 
 
 @check("L1")
 def test_L1_example(learner, reference):
     """L1 of the notebook's example predictions is 1.1."""
     yhat, y = np.array([0.9, 0.2, 0.1, 0.4, 0.9]), np.array([1.0, 0.0, 0.0, 1.0, 1.0])
-    expect_scalar(learner.L1(yhat, y), reference.L1(yhat, y), name="L1(yhat, y)")
+    expect_scalar(learner.L1(yhat, y), reference.L1(yhat, y), name="L1(yhat, y)", mistakes=l1_mistakes(yhat, y))
 
 
 @check("L2")
 def test_L2_example(learner, reference):
     """L2 of the notebook's example predictions is 0.43."""
     yhat, y = np.array([0.9, 0.2, 0.1, 0.4, 0.9]), np.array([1.0, 0.0, 0.0, 1.0, 1.0])
-    expect_scalar(learner.L2(yhat, y), reference.L2(yhat, y), name="L2(yhat, y)")
+    expect_scalar(learner.L2(yhat, y), reference.L2(yhat, y), name="L2(yhat, y)", mistakes=l2_mistakes(yhat, y))
 
 
 # -- Part 2: logistic regression ----------------------------------------------
@@ -107,7 +116,7 @@ def test_optimize_example(learner, reference):
     expect_keys(params, ["w", "b"], name="params")
     expect_array(params["w"], want["w"], name='params["w"]')
     expect_scalar(params["b"], want["b"], name='params["b"]')
-    expect_len(costs, len(want_costs), name="costs")
+    expect_len(costs, len(want_costs), name="costs", hint=COSTS_HINT)
 
 
 @check("predict")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+COSTS_HINT = "Likely mistake: record the cost every 100 iterations only: `if i % 100 == 0: costs.append(cost)`."
 STABLE_SIGMOID = "use a numerically stable sigmoid (e.g. 1 / (1 + np.exp(-x)), which gives 0.0 or 1.0 at the extremes)."
 STABLE_SOFTMAX = "subtract each row's maximum before np.exp (x - np.max(x, axis=1, keepdims=True)): the result is the same, and exp never overflows."
 
@@ -42,3 +43,39 @@ def separable_data(rng: np.random.Generator, n_x: int = 12, m: int = 240) -> tup
 
 def accuracy(prediction: np.ndarray, Y: np.ndarray) -> float:
     return float(100.0 - np.mean(np.abs(prediction - Y)) * 100.0)
+
+
+# -- Known mistakes: message -> the value the mistake produces ----------------
+
+
+def normalize_rows_mistakes(x: np.ndarray) -> dict[str, np.ndarray]:
+    return {
+        "Likely mistake: wrong axis. You divided by the norm of each column (axis=0); each row needs its own "
+        "norm: np.linalg.norm(x, axis=1, keepdims=True).": x / np.linalg.norm(x, axis=0, keepdims=True),
+        "Likely mistake: you divided by the norm of the whole matrix; each row needs its own norm "
+        "(axis=1, keepdims=True).": x / np.linalg.norm(x),
+    }
+
+
+def softmax_mistakes(x: np.ndarray) -> dict[str, np.ndarray]:
+    e = np.exp(x - x.max())
+    return {
+        "Likely mistake: wrong axis. Each ROW must sum to 1: sum over axis=1 (with keepdims=True), not axis=0.":
+            e / e.sum(axis=0, keepdims=True),
+        "Likely mistake: you divided by the sum of the whole matrix; each row needs its own sum "
+        "(np.sum(x_exp, axis=1, keepdims=True)).": e / e.sum(),
+    }
+
+
+def l1_mistakes(yhat: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    return {"Likely mistake: you averaged (np.mean); the L1 loss here is the SUM of |y - yhat|.":
+            float(np.mean(np.abs(y - yhat)))}
+
+
+def l2_mistakes(yhat: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    return {
+        "Likely mistake: you took the square root (the Euclidean norm); the L2 loss here is the sum of squares, "
+        "with no square root.": float(np.sqrt(np.sum((y - yhat) ** 2))),
+        "Likely mistake: you averaged (np.mean); the L2 loss here is the SUM of (y - yhat)**2.":
+            float(np.mean((y - yhat) ** 2)),
+    }

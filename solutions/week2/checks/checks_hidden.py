@@ -8,7 +8,18 @@ never of width 1, so rank-1 arrays, transposes and accidental broadcasts show.
 from __future__ import annotations
 
 import numpy as np
-from problems import STABLE_SIGMOID, STABLE_SOFTMAX, accuracy, logistic_problem, separable_data
+from problems import (
+    COSTS_HINT,
+    STABLE_SIGMOID,
+    STABLE_SOFTMAX,
+    accuracy,
+    l1_mistakes,
+    l2_mistakes,
+    logistic_problem,
+    normalize_rows_mistakes,
+    separable_data,
+    softmax_mistakes,
+)
 
 from grader.checks import (
     check,
@@ -75,19 +86,16 @@ def test_image2vector_random(learner, reference, rng):
 def test_normalize_rows_random(learner, reference, rng):
     """Each row of a random (n, m) matrix is divided by its own L2 norm."""
     x = rng.normal(size=_dims(rng))
-    expect_array(learner.normalize_rows(x), reference.normalize_rows(x), name="normalize_rows(x)", mistakes={
-        "Likely mistake: wrong axis. You divided by the norm of each column (axis=0); each row needs its own "
-        "norm: np.linalg.norm(x, axis=1, keepdims=True).": x / np.linalg.norm(x, axis=0, keepdims=True),
-        "Likely mistake: you divided by the norm of the whole matrix; each row needs its own norm "
-        "(axis=1, keepdims=True).": x / np.linalg.norm(x),
-    })
+    expect_array(learner.normalize_rows(x), reference.normalize_rows(x), name="normalize_rows(x)",
+                 mistakes=normalize_rows_mistakes(x))
 
 
 @check("normalize_rows")
-def test_normalize_rows_keeps_input(learner, rng):
-    """normalize_rows returns a new array and leaves its input unchanged."""
+def test_normalize_rows_keeps_input(learner, reference, rng):
+    """normalize_rows returns the right rows in a new array and leaves its input unchanged."""
     x = rng.normal(size=_dims(rng))
     outcome = learner.normalize_rows.run(x)
+    expect_array(outcome.value, reference.normalize_rows(x), name="normalize_rows(x)")
     expect_unchanged([x], outcome.args_after[0], ["x"], function="normalize_rows")
 
 
@@ -95,13 +103,7 @@ def test_normalize_rows_keeps_input(learner, rng):
 def test_softmax_random(learner, reference, rng):
     """softmax of a random (n, m) matrix, row by row."""
     x = rng.normal(0, 2, size=_dims(rng))
-    e = np.exp(x)
-    expect_array(learner.softmax(x), reference.softmax(x), name="softmax(x)", mistakes={
-        "Likely mistake: wrong axis. Each ROW must sum to 1: sum over axis=1 (with keepdims=True), not axis=0.":
-            e / e.sum(axis=0, keepdims=True),
-        "Likely mistake: you divided by the sum of the whole matrix; each row needs its own sum "
-        "(np.sum(x_exp, axis=1, keepdims=True)).": e / e.sum(),
-    })
+    expect_array(learner.softmax(x), reference.softmax(x), name="softmax(x)", mistakes=softmax_mistakes(x))
 
 
 @check("softmax")
@@ -116,9 +118,7 @@ def test_L1_random(learner, reference, rng):
     """L1 on random predictions is a scalar sum of absolute errors."""
     m = int(rng.integers(6, 12))
     yhat, y = rng.random(m), (rng.random(m) > 0.5).astype(float)
-    expect_scalar(learner.L1(yhat, y), reference.L1(yhat, y), name="L1(yhat, y)", mistakes={
-        "Likely mistake: you averaged (np.mean); the L1 loss here is the SUM of |y - yhat|.": np.mean(np.abs(y - yhat)),
-    })
+    expect_scalar(learner.L1(yhat, y), reference.L1(yhat, y), name="L1(yhat, y)", mistakes=l1_mistakes(yhat, y))
 
 
 @check("L2")
@@ -126,12 +126,7 @@ def test_L2_random(learner, reference, rng):
     """L2 on random predictions is a scalar sum of squared errors."""
     m = int(rng.integers(6, 12))
     yhat, y = rng.random(m), (rng.random(m) > 0.5).astype(float)
-    expect_scalar(learner.L2(yhat, y), reference.L2(yhat, y), name="L2(yhat, y)", mistakes={
-        "Likely mistake: you took the square root (the Euclidean norm); the L2 loss here is the sum of squares, "
-        "with no square root.": float(np.sqrt(np.sum((y - yhat) ** 2))),
-        "Likely mistake: you averaged (np.mean); the L2 loss here is the SUM of (y - yhat)**2.":
-            float(np.mean((y - yhat) ** 2)),
-    })
+    expect_scalar(learner.L2(yhat, y), reference.L2(yhat, y), name="L2(yhat, y)", mistakes=l2_mistakes(yhat, y))
 
 
 # -- Part 2: logistic regression ----------------------------------------------
@@ -178,10 +173,13 @@ def test_propagate_cost(learner, reference, rng):
 
 
 @check("propagate")
-def test_propagate_keeps_inputs(learner, rng):
-    """propagate does not modify w, X or Y."""
+def test_propagate_keeps_inputs(learner, reference, rng):
+    """propagate computes the right gradients without modifying w, X or Y."""
     args = logistic_problem(rng, *_dims(rng))
     outcome = learner.propagate.run(*args)
+    grads, _ = expect_tuple(outcome.value, ["grads", "cost"], function="propagate")
+    expect_keys(grads, ["dw", "db"], name="grads")
+    expect_array(grads["dw"], reference.propagate(*args)[0]["dw"], name='grads["dw"]', m=args[2].shape[1])
     expect_unchanged(args, outcome.args_after[0], ["w", "b", "X", "Y"], function="propagate")
 
 
@@ -218,8 +216,7 @@ def test_optimize_records_costs(learner, reference, rng):
     _, _, costs = expect_tuple(learner.optimize(w, b, X, Y, num_iterations=250, learning_rate=0.1),
                                ["params", "grads", "costs"], function="optimize")
     _, _, want = reference.optimize(w, b, X, Y, num_iterations=250, learning_rate=0.1)
-    expect_len(costs, 3, name="costs", hint=(
-        "Likely mistake: record the cost every 100 iterations only: `if i % 100 == 0: costs.append(cost)`."))
+    expect_len(costs, 3, name="costs", hint=COSTS_HINT)
     for i, (got, cost) in enumerate(zip(costs, want)):
         expect_scalar(got, cost, name=f"costs[{i}] (iteration {100 * i})")
 
