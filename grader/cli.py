@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import sys
+import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 
@@ -36,6 +37,23 @@ dl-grader: nothing to do yet. Try one of:
 """
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_usage_errors(command: F) -> F:
+    """Unusable input ends the command with one line on stderr and exit status 2, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except UsageError as exc:
+            typer.echo(f"grade: error: {exc}", err=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
 @app.callback()
 def main_callback(ctx: typer.Context) -> None:
     if ctx.invoked_subcommand is None:
@@ -43,6 +61,7 @@ def main_callback(ctx: typer.Context) -> None:
 
 
 @app.command()
+@reports_usage_errors
 def submit(
     exercise: Annotated[str, typer.Argument(help="Exercise folder (exercises/week2) or name (week2).")],
     file: Annotated[Optional[list[Path]], typer.Option(
@@ -103,6 +122,7 @@ def _write_outputs(report, json_out: Path | None, html_out: Path | None) -> None
 
 
 @app.command("list")
+@reports_usage_errors
 def list_command() -> None:
     """List the exercises and their graded functions.
 
@@ -147,12 +167,8 @@ def _console():  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    """Console-script entry point: usage errors become one line on stderr and exit status 2."""
-    try:
-        app()
-    except UsageError as exc:
-        print(f"grade: error: {exc}", file=sys.stderr)
-        sys.exit(2)
+    """Console-script entry point."""
+    app()
 
 
 if __name__ == "__main__":

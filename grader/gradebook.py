@@ -28,6 +28,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from grader.errors import UsageError
 from grader.report import GradeReport
 
 ENV_VAR = "DL_GRADER_GRADEBOOK"
@@ -37,8 +38,10 @@ DEFAULT_TIMEOUT = 30.0  # seconds to wait for another process's write lock
 HistoryRow = tuple[int, str, str, float, float]  # (id, learner, submitted_at, points, max_points)
 
 
-class GradebookError(Exception):
-    """The gradebook cannot be opened, read or written; the message names the file."""
+class GradebookError(UsageError):
+    """The gradebook cannot be opened, read or written; the message names the file.
+
+    A UsageError, so the CLI prints it as one line instead of a traceback."""
 
 
 def default_gradebook_path() -> Path:

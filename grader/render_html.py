@@ -60,10 +60,18 @@ def slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") or "function"
 
 
+def _seconds(value: float) -> str:
+    if not value:
+        return ""
+    if value < 0.0005:
+        return "<0.001"
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
 def _check_view(check: CheckResult) -> dict[str, Any]:
     if check.advice:
         label = "ok" if check.status == "passed" else "advice"
-        points = "advice"
+        points = "—"
     else:
         label = check.status
         points = f"{fmt_points(check.points)}/{fmt_points(check.max_points)}"
@@ -84,7 +92,7 @@ def _check_view(check: CheckResult) -> dict[str, Any]:
         "hidden": check.hidden,
         "description": check.description,
         "message": check.message.rstrip("\n") if show_message else "",
-        "seconds": f"{check.seconds:.3f}".rstrip("0").rstrip(".") if check.seconds else "",
+        "seconds": _seconds(check.seconds),
     }
 
 
@@ -149,14 +157,17 @@ def _functions_view(report: GradeReport) -> list[dict[str, Any]]:
 def report_context(report: GradeReport) -> dict[str, Any]:
     """Everything the template shows, as plain strings and lists."""
     percent = report.percent
-    protections = [
-        {
-            "name": name,
-            "state": "inactive" if state.startswith("INACTIVE") else "active",
-            "text": state,
-        }
-        for name, state in report.protections.items()
-    ]
+    protections = []
+    for name, text in report.protections.items():
+        word, _, detail = text.partition(":")
+        protections.append(
+            {
+                "name": name,
+                "state": "inactive" if text.startswith("INACTIVE") else "active",
+                "word": word.strip(),
+                "detail": detail.strip(),
+            }
+        )
     return {
         "report": report,
         "title": report.title or report.exercise,

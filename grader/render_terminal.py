@@ -100,7 +100,7 @@ def function_title(summary: FunctionSummary) -> Text:
     return title
 
 
-def function_table(summary: FunctionSummary, checks: list[CheckResult]):
+def function_table(summary: FunctionSummary, checks: list[CheckResult], width: int = 120):
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -120,8 +120,11 @@ def function_table(summary: FunctionSummary, checks: list[CheckResult]):
     )
     table.add_column("Status", no_wrap=True, min_width=9)
     table.add_column("Points", justify="right", no_wrap=True)
-    table.add_column("Check", ratio=2, overflow="fold")
-    table.add_column("Feedback", ratio=5, overflow="fold")
+    # Check names are often long identifiers (sigmoid_derivative_example): the column takes
+    # their width, up to about a quarter of the console, so they stay whole; the feedback
+    # column gets the rest.
+    table.add_column("Check", max_width=max(16, width // 4 + 2), overflow="fold")
+    table.add_column("Feedback", ratio=1, overflow="fold")
     if not checks:
         table.add_row("", "", Text("no checks", style="dim"), "")
     for check in checks:
@@ -207,7 +210,7 @@ def render_terminal(report: GradeReport, console: Console) -> None:
             )
     for summary in summaries:
         console.print()
-        console.print(function_table(summary, report.checks_for(summary.name)))
+        console.print(function_table(summary, report.checks_for(summary.name), console.width))
 
     if report.notes:
         console.print()

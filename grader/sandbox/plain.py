@@ -79,7 +79,7 @@ def _encode(value: Any, out: list[bytes], depth: int, path: str) -> None:
         code = _dtype_code(value.dtype)
         if code not in ALLOWED_DTYPES:
             raise PlainDataError(f"{path} is an array of dtype {value.dtype} (object or text arrays cannot be graded)")
-        header = f"{code}|{'<' if code != 'b1' else '|'}|{','.join(map(str, value.shape))}".encode()
+        header = f"{code}|{','.join(map(str, value.shape))}".encode()  # data is always little-endian
         data = np.ascontiguousarray(value).astype(value.dtype.newbyteorder("<"), copy=False).tobytes()
         out += [_ARRAY, _LEN.pack(len(header)), header, _LEN.pack(len(data)), data]
     elif isinstance(value, np.generic) and type(value).__module__ == "numpy":
@@ -192,7 +192,7 @@ def _decode(reader: _Reader, depth: int) -> Any:
 def _decode_array(reader: _Reader) -> np.ndarray:
     header = bytes(reader.take(reader.length())).decode("ascii")
     try:
-        code, _order, shape_text = header.split("|")
+        code, shape_text = header.split("|")
         shape = tuple(int(s) for s in shape_text.split(",") if s != "")
     except ValueError:
         raise PlainDataError(f"bad array header {header!r}") from None

@@ -1,0 +1,124 @@
+"""The `grade` command: outputs, gradebook, help texts and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from grader.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions" / "week2"
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def private_gradebook(tmp_path, monkeypatch):
+    monkeypatch.setenv("DL_GRADER_GRADEBOOK", str(tmp_path / "gradebook.sqlite"))
+    monkeypatch.chdir(ROOT)
+    return tmp_path / "gradebook.sqlite"
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_submit_writes_json_html_and_gradebook(tmp_path, private_gradebook):
+    result = invoke("submit", "exercises/week2", "--file", str(SOLUTIONS), "--json", str(tmp_path / "r.json"),
+                    "--html", str(tmp_path / "r.html"), "--seed", "5", "--learner", "ada")
+    assert result.exit_code == 0, result.output
+    assert "Total: 37 / 37" in result.output.replace("37.0", "37")
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["schema"] == "dl-grader/grade-report" and data["seed"] == 5
+    assert data["total"]["points"] == data["total"]["max_points"]
+    check = data["checks"][0]
+    assert {"function", "name", "status", "points", "max_points", "message"} <= set(check)
+    html = (tmp_path / "r.html").read_text()
+    assert html.startswith("<!DOCTYPE html>") and "propagate" in html
+    rows = sqlite3.connect(private_gradebook).execute("SELECT exercise, learner, points FROM submissions").fetchall()
+    assert rows == [("week2", "ada", data["total"]["points"])]
+
+
+def test_submit_exits_zero_whatever_the_score():
+    result = invoke("submit", "exercises/week2", "--quiet")
+    assert result.exit_code == 0
+    assert result.output.strip() == "week2: 0 / 37"
+
+
+def test_submit_by_exercise_name_and_gradebook_option(tmp_path):
+    book = tmp_path / "other.sqlite"
+    result = invoke("submit", "week2", "--file", str(SOLUTIONS / "python_basics.py"), "--gradebook", str(book), "-q")
+    assert result.exit_code == 0, result.output
+    assert sqlite3.connect(book).execute("SELECT COUNT(*) FROM submissions").fetchone() == (1,)
+
+
+def test_not_found_functions_are_listed():
+    result = invoke("submit", "exercises/week2", "--file", str(SOLUTIONS / "python_basics.py"))
+    assert result.exit_code == 0
+    assert "propagate" in result.output and "not found" in result.output
+
+
+@pytest.mark.parametrize("setup, args, words", [
+    (None, ["submit", "no_such_exercise"], "unknown exercise 'no_such_exercise'"),
+    (None, ["submit", "exercises/week2", "--file", "missing.py"], "missing.py: no such file"),
+    (("notes.txt", b"hello"), ["submit", "exercises/week2", "--file", "{path}"], "not a .py file or a .ipynb"),
+    (("bad.ipynb", b"{oops"), ["submit", "exercises/week2", "--file", "{path}"], "not a valid notebook (JSON error"),
+    (("latin.py", b"x = '\xe9'\n"), ["submit", "exercises/week2", "--file", "{path}"], "not UTF-8"),
+    (("bin.py", b"\x7fELF\x00\x00"), ["submit", "exercises/week2", "--file", "{path}"], "binary file"),
+    (("empty_dir", None), ["submit", "exercises/week2", "--file", "{path}"], "no .py or .ipynb file"),
+])
+def test_unusable_input_is_one_line_and_nonzero(tmp_path, setup, args, words):
+    if setup:
+        path = tmp_path / setup[0]
+        if setup[1] is None:
+            path.mkdir()
+        else:
+            path.write_bytes(setup[1])
+        args = [a.replace("{path}", str(path)) for a in args]
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("grade: error:") and words in lines[0], result.output
+
+
+def test_bare_grade_says_what_to_do_next():
+    result = invoke()
+    assert result.exit_code == 0
+    assert "grade submit exercises/week2" in result.output and "grade list" in result.output
+
+
+def test_list_shows_exercises_and_functions():
+    result = invoke("list")
+    assert result.exit_code == 0
+    for word in ("week2", "propagate", "normalizeRows"):
+        assert word in result.output
+
+
+@pytest.mark.parametrize("command", [[], ["submit"], ["list"], ["doctor"]])
+def test_help_shows_real_examples(command):
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0
+    assert "grade " in result.output and "Example" in result.output
+
+
+def test_doctor_lists_protections():
+    result = invoke("doctor")
+    assert result.exit_code == 0
+    assert "landlock-filesystem" in result.output and "rlimits" in result.output
+
+
+def test_console_script_runs_outside_the_test_process(tmp_path, private_gradebook):
+    """The installed `grade` script works end to end and keeps errors to one line."""
+    ok = subprocess.run([sys.executable, "-m", "grader.cli", "submit", "exercises/week2", "-q"],
+                        capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert ok.returncode == 0 and ok.stdout.strip() == "week2: 0 / 37"
+    bad = subprocess.run([sys.executable, "-m", "grader.cli", "submit", "nope"], capture_output=True, text=True,
+                         cwd=ROOT, timeout=60)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr

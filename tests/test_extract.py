@@ -1,0 +1,165 @@
+"""Extraction: which parts of a learner's file are kept, and how bad files are refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grader.errors import UsageError
+from grader.extract import extract_file, load_submission, parse_tolerant, strip_magics
+
+
+def names(module) -> list[str]:
+    return [n for u in module.units for n in u.names]
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_keeps_definitions_and_drops_top_level_code(tmp_path):
+    """Are imports, functions, classes and constants kept, and calls, loops, data loading dropped?"""
+    source = """
+import numpy as np
+from math import exp as e
+X_train, Y_train = load_dataset()
+X = X_train / 255
+LR = 0.5
+SHAPE = (3, 4)
+W0 = np.zeros(SHAPE)
+data = np.load("data.npy")
+print(sigmoid(3))
+for i in range(3):
+    pass
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+class Layer:
+    pass
+alias = sigmoid
+square = lambda v: v * v
+if __name__ == "__main__":
+    sigmoid(1)
+np.exp = None
+"""
+    module, notes, _ = extract_file(write(tmp_path, "a.py", source), "a.py")
+    assert names(module) == ["np", "e", "LR", "SHAPE", "W0", "sigmoid", "Layer", "alias", "square"]
+    assert notes == []
+
+
+def test_last_definition_wins_and_source_is_kept(tmp_path):
+    module, _, _ = extract_file(write(tmp_path, "a.py", "def f():\n    return 1\n\ndef f():\n    return 2\n"), "a.py")
+    assert "return 2" in module.source_of("f")
+    assert module.units[-1].first_line == 4
+
+
+def test_syntax_error_costs_only_its_block(tmp_path):
+    source = "def good(x):\n    return x\n\ndef bad(x):\n    return x +\n\ndef later(x):\n    '''doc\nat column 0\n'''\n    return x\n"
+    module, notes, _ = extract_file(write(tmp_path, "a.py", source), "a.py")
+    assert names(module) == ["good", "later"]
+    assert len(notes) == 1 and notes[0].kind == "syntax-error" and "line 5" in notes[0].message
+
+
+def test_decorated_function_is_one_block():
+    statements, errors = parse_tolerant("@staticmethod\ndef f(:\n    pass\n@dec\ndef g():\n    return 1\n")
+    assert [type(s).__name__ for s, _ in statements] == ["FunctionDef"]
+    assert len(errors) == 1
+
+
+def test_magics_and_shell_escapes_are_blanked():
+    assert strip_magics("%matplotlib inline\nimport numpy as np\n!pip install x\nfiles = !ls") == "\nimport numpy as np\n\n"
+    assert strip_magics("%%bash\necho hi") is None
+    assert strip_magics("%%time\nx = 1") == "\nx = 1"
+
+
+def notebook(tmp_path: Path, cells: list, name: str = "nb.ipynb") -> Path:
+    nb = nbformat.v4.new_notebook(cells=cells)
+    path = tmp_path / name
+    nbformat.write(nb, path)
+    return path
+
+
+def test_notebook_cells_in_order_with_locations(tmp_path):
+    path = notebook(tmp_path, [
+        nbformat.v4.new_markdown_cell("def not_code(): pass"),
+        nbformat.v4.new_code_cell("%matplotlib inline\nimport numpy as np"),
+        nbformat.v4.new_code_cell("# GRADED FUNCTION: f\ndef f(x):\n    return x"),
+        nbformat.v4.new_code_cell("def f(x:\n"),
+        nbformat.v4.new_code_cell("def g(x):\n    return f(x)"),
+    ])
+    module, notes, _ = extract_file(path, "nb.ipynb")
+    assert names(module) == ["np", "f", "g"]
+    assert module.units[1].location == "cell 3, line 2"
+    assert module.units[1].filename == "nb.ipynb [cell 3]"
+    assert [(n.location, n.kind) for n in notes] == [("cell 4", "syntax-error")]
+
+
+def test_nbformat_v3_notebook(tmp_path):
+    v3 = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": [
+        {"cell_type": "code", "input": ["import numpy as np\n", "def f(x):\n", "    return x"], "outputs": [],
+         "language": "python"}]}]}
+    path = write(tmp_path, "old.ipynb", json.dumps(v3))
+    module, _, _ = extract_file(path, "old.ipynb")
+    assert names(module) == ["np", "f"]
+
+
+def test_outputs_and_attachments_are_ignored(tmp_path):
+    cell = nbformat.v4.new_code_cell("def f():\n    return 1", outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text="def evil(): pass")])
+    md = nbformat.v4.new_markdown_cell("![x](attachment:x.png)")
+    md["attachments"] = {"x.png": {"image/png": "iVBORw0KGgo="}}
+    module, _, _ = extract_file(notebook(tmp_path, [md, cell]), "nb.ipynb")
+    assert names(module) == ["f"]
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"\x00\x01binary", "binary file"),
+    (b"def f():\n    return '\xff\xfe'\n", "not UTF-8"),
+])
+def test_unusable_files_raise_usage_error(tmp_path, content, expected):
+    path = tmp_path / "bad.py"
+    path.write_bytes(content)
+    with pytest.raises(UsageError, match=expected):
+        extract_file(path, "bad.py")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("{not json", "JSON error at line 1"),
+    ("[1, 2]", "top level is not a JSON object"),
+    ('{"metadata": {}}', "no 'cells' list"),
+])
+def test_malformed_notebooks_raise_usage_error(tmp_path, text, expected):
+    with pytest.raises(UsageError, match=expected):
+        extract_file(write(tmp_path, "bad.ipynb", text), "bad.ipynb")
+
+
+def test_missing_file_raises_usage_error(tmp_path):
+    with pytest.raises(UsageError, match="no such file"):
+        extract_file(tmp_path / "nope.py", "nope.py")
+
+
+def test_empty_file_has_no_units(tmp_path):
+    module, notes, _ = extract_file(write(tmp_path, "empty.py", ""), "empty.py")
+    assert module.units == [] and notes == []
+
+
+def test_submission_hash_depends_on_content(tmp_path):
+    a = load_submission([write(tmp_path, "a.py", "x = 1\n")], root=tmp_path)
+    b = load_submission([write(tmp_path, "b.py", "x = 2\n")], root=tmp_path)
+    again = load_submission([tmp_path / "a.py"], root=tmp_path)
+    assert a.sha256 != b.sha256 and a.sha256 == again.sha256
+    assert a.files[0].path == "a.py"
+    assert tmp_path / "b.py" in again.siblings
+
+
+def test_find_prefers_the_last_file_and_aliases(tmp_path):
+    first = write(tmp_path, "one.py", "def normalizeRows(x):\n    return x\n")
+    second = write(tmp_path, "two.py", "def sigmoid(x):\n    return x\n")
+    submission = load_submission([first, second], root=tmp_path)
+    module, name = submission.find(("normalize_rows", "normalizeRows"))
+    assert (module.name, name) == ("one", "normalizeRows")
+    assert submission.find(("softmax",)) is None
