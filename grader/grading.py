@@ -48,14 +48,16 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
     """Grade one submission; raises UsageError for unusable input, never for learner faults."""
     started = time.perf_counter()
     ex = exercise if isinstance(exercise, Exercise) else load_exercise(exercise)
-    submission = load_submission(resolve_files(ex, files))
-    seed = derive_seed(ex.name, submission.sha256) if seed is None else seed
-    worker = SandboxWorker(_worker_modules(submission), preamble=ex.preamble, siblings=submission.siblings,
-                           limits=limits)
-    timings = {"load": time.perf_counter() - started}
-    with worker:
-        worker.start()  # the worker boots while this process loads the checks
+    paths = resolve_files(ex, files)
+    with SandboxWorker(limits) as worker:
+        worker.start()  # it boots (imports numpy) while this process extracts and loads the checks
+        submission = load_submission(paths)
+        seed = derive_seed(ex.name, submission.sha256) if seed is None else seed
+        worker.load(_worker_modules(submission), preamble=ex.preamble, siblings=submission.siblings)
+        timings = {"load": time.perf_counter() - started}
         results, errors = _run(ex, submission, worker, seed)
+        timings["checks"] = time.perf_counter() - started - timings["load"]
+        timings["worker_boot"] = worker.boot_seconds
         protections = dict(worker.status.protections)
         worker_notes = list(worker.status.notes)
     timings["total"] = time.perf_counter() - started

@@ -27,8 +27,9 @@ from grader.report import CheckResult
 # the exercise folder (a learner could put one there), no cache, no ini files.
 PYTEST_ARGS = [
     "-q", "-p", "no:cacheprovider", "-p", "no:stepwise", "-p", "no:pastebin", "-p", "no:junitxml",
-    "-p", "no:doctest", "-p", "no:faulthandler", "--noconftest", "-o", "python_files=checks_*.py",
-    "-o", "python_functions=test_*", "-o", "python_classes=", "-W", "ignore",
+    "-p", "no:doctest", "-p", "no:faulthandler", "-p", "no:unraisableexception", "-p", "no:threadexception",
+    "-p", "no:logging", "-p", "no:debugging", "-p", "no:warnings", "--capture=no", "--noconftest", "-o", "python_files=checks_*.py",
+    "-o", "python_functions=test_*", "-o", "python_classes=",
 ]
 
 

@@ -34,21 +34,13 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
-import json
 import os
 import platform
 import resource
-import select
 import signal
-import site
-import socket
 import stat
 import struct
 import sys
-import sysconfig
-import tempfile
-import time
-import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -534,6 +526,8 @@ def _write_id_maps(uid: int, gid: int) -> str:
 
 def _interfaces_summary() -> str:
     """Return e.g. ``"interfaces: lo (down)"`` for the current network namespace."""
+    import socket
+
     try:
         names = [name for _, name in socket.if_nameindex()]
     except OSError as exc:
@@ -859,6 +853,9 @@ def python_read_paths() -> list[str]:
     resolved, duplicates removed, missing paths dropped, order kept. "/" is
     never returned (it would grant the whole filesystem). Never raises.
     """
+    import site
+    import sysconfig
+
     candidates: list[str] = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix]
     for key in ("stdlib", "platstdlib", "purelib", "platlib"):
         try:
@@ -909,6 +906,8 @@ def _replace(protections: list[Protection], name: str, active: bool, detail: str
 
 def _probe_child(scratch: str, outside_file: str) -> list[Protection]:
     """Apply every layer in this (forked) process, then check a few are enforced."""
+    import socket
+
     protections = [
         new_process_group(),
         apply_rlimits(
@@ -996,6 +995,12 @@ def probe(timeout: float = 20.0) -> list[Protection]:
     every Protection is returned inactive with that reason. Raises OSError only
     if the temp dir, pipe or fork cannot be created.
     """
+    import json
+    import select
+    import tempfile
+    import time
+    import traceback
+
     with tempfile.TemporaryDirectory(prefix="dl-grader-probe-") as tmp:
         scratch = os.path.join(tmp, "scratch")
         os.mkdir(scratch)

@@ -10,9 +10,13 @@ raises ``PlainDataError`` (never anything else) on malformed input.
 from __future__ import annotations
 
 import struct
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy is imported only when an array or numpy scalar is met: the trusted process
+# sends the worker its (array-free) set-up before it has paid for importing numpy.
 
 MAX_DEPTH = 32
 MAX_ITEMS = 1_000_000
@@ -33,7 +37,7 @@ class PlainDataError(ValueError):
     """A value that is not plain data, or bytes that do not decode to plain data."""
 
 
-def _dtype_code(dtype: np.dtype) -> str:
+def _dtype_code(dtype: Any) -> str:
     return f"{dtype.kind}{dtype.itemsize}"
 
 
@@ -75,7 +79,15 @@ def _encode(value: Any, out: list[bytes], depth: int, path: str) -> None:
                 raise PlainDataError(f"{path} has a key of type {type(key).__name__}")
             _encode(key, out, depth + 1, path)
             _encode(item, out, depth + 1, f"{path}[{key!r}]")
-    elif kind is np.ndarray:
+    else:
+        _encode_numpy(value, out, path)
+
+
+def _encode_numpy(value: Any, out: list[bytes], path: str) -> None:
+    import numpy as np
+
+    kind = type(value)
+    if kind is np.ndarray:
         code = _dtype_code(value.dtype)
         if code not in ALLOWED_DTYPES:
             raise PlainDataError(f"{path} is an array of dtype {value.dtype} (object or text arrays cannot be graded)")
@@ -178,6 +190,8 @@ def _decode(reader: _Reader, depth: int) -> Any:
     if tag == _ARRAY:
         return _decode_array(reader)
     if tag == _NPSCALAR:
+        import numpy as np
+
         code = bytes(reader.take(reader.length())).decode("ascii")
         if code not in ALLOWED_DTYPES:
             raise PlainDataError(f"dtype {code!r} not allowed")
@@ -190,6 +204,8 @@ def _decode(reader: _Reader, depth: int) -> Any:
 
 
 def _decode_array(reader: _Reader) -> np.ndarray:
+    import numpy as np
+
     header = bytes(reader.take(reader.length())).decode("ascii")
     try:
         code, shape_text = header.split("|")

@@ -33,10 +33,10 @@ def course_example() -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
 
 
 def separable_data(rng: np.random.Generator, n_x: int = 12, m: int = 240) -> tuple[np.ndarray, ...]:
-    """Train/test data from a random linear rule with label noise: a model can reach ~90%."""
+    """Train/test data from a random linear rule with a little label noise: a model reaches ~90%."""
     true_w = rng.normal(size=(n_x, 1))
     X = rng.normal(size=(n_x, 2 * m))
-    logits = 3.0 * (true_w.T @ X) / np.sqrt(n_x)
+    logits = 6.0 * (true_w.T @ X) / np.sqrt(n_x)
     Y = (rng.random((1, 2 * m)) < 1.0 / (1.0 + np.exp(-logits))).astype(float)
     return X[:, :m], Y[:, :m], X[:, m:], Y[:, m:]
 
