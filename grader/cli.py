@@ -77,6 +77,7 @@ def submit(
     gradebook: Annotated[Optional[Path], typer.Option(help="SQLite gradebook (default: $DL_GRADER_GRADEBOOK or ~/.local/share/dl-grader/gradebook.sqlite).")] = None,
     learner: Annotated[str, typer.Option(help="Learner id recorded in the gradebook (default: your user name).")] = "",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the total.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every check, passed ones included.")] = False,
 ) -> None:
     """Grade a submission and show the feedback.
 
@@ -104,7 +105,7 @@ def submit(
         renderer.join()
         from grader.render_terminal import render_terminal
 
-        render_terminal(report, _console())
+        render_terminal(report, _console(), verbose=verbose)
 
 
 def _preload(module: str) -> threading.Thread:

@@ -184,8 +184,29 @@ def protections_line(report: GradeReport) -> Text | None:
     return line
 
 
-def render_terminal(report: GradeReport, console: Console) -> None:
-    """Print ``report`` to ``console``: one table per function, notes, total, seed."""
+def passed_line(summary: FunctionSummary, checks: list[CheckResult]) -> Text:
+    """One line for a function whose checks all passed: the learner's attention goes elsewhere."""
+    from rich.text import Text
+
+    line = Text("✓ ", style="bold green")
+    line.append(function_title(summary))
+    line.append(f"  all {len(checks)} checks passed", style="dim")
+    return line
+
+
+def missing_line(summary: FunctionSummary, message: str) -> Text:
+    """One line for a function that is not in the submission (its checks all say so)."""
+    from rich.text import Text
+
+    line = Text("✗ ", style="bold red")
+    line.append(function_title(summary))
+    line.append(f"  {message}")
+    return line
+
+
+def render_terminal(report: GradeReport, console: Console, *, verbose: bool = False) -> None:
+    """Print ``report`` to ``console``: a table per function with a failing check (every
+    function with ``verbose``), one line per fully passed function, notes, total, seed."""
     from rich.text import Text
 
     header = Text(report.title or report.exercise, style="bold")
@@ -209,8 +230,15 @@ def render_terminal(report: GradeReport, console: Console) -> None:
                 )
             )
     for summary in summaries:
+        checks = report.checks_for(summary.name)
+        if not verbose and checks and all(c.status == "passed" for c in checks):
+            console.print(passed_line(summary, checks))
+            continue
+        if not summary.found and checks and len({c.message for c in checks}) == 1:
+            console.print(missing_line(summary, checks[0].message))
+            continue
         console.print()
-        console.print(function_table(summary, report.checks_for(summary.name), console.width))
+        console.print(function_table(summary, checks, console.width))
 
     if report.notes:
         console.print()

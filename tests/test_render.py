@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = '<script>alert(1)</script> & "quotes" [bold red]not markup[/]'
 
 
-def terminal_text(report, width: int = 120) -> str:
+def terminal_text(report, width: int = 120, verbose: bool = True) -> str:
     console = Console(record=True, width=width)
-    render_terminal(report, console)
+    render_terminal(report, console, verbose=verbose)
     return console.export_text()
 
 
@@ -45,6 +45,26 @@ def test_terminal_shows_functions_points_statuses_and_feedback() -> None:
     assert "Stopped after 10.0 s" in text  # of a timeout
     assert "sigmoid(0) must be exactly 0.5." in text  # description of a passed check
     assert "defined in week2_logistic_regression.ipynb, cell 4" in text
+
+
+def test_terminal_default_folds_fully_passed_functions_into_one_line() -> None:
+    """Do fully passed functions take one line, while any function with a failure keeps its table?"""
+    report = make_report()
+    text = terminal_text(report, verbose=False)
+    assert "✓ sigmoid  2.0/2.0  all 3 checks passed" in text
+    assert "sigmoid(0) must be exactly 0.5." not in text  # passed details hidden...
+    assert "Received w.shape == (2,)" in text  # ...failures shown in full
+    assert "propagate  3.5/6.0" in text and "Total: " in text
+    assert terminal_text(report, verbose=True).count("sigmoid(0) must be exactly 0.5.") == 1
+
+
+def test_terminal_missing_function_is_one_line() -> None:
+    report = make_report()
+    for check in report.checks_for("model"):
+        check.message = "model was not found in your files (looked for: model)."
+    text = terminal_text(report, verbose=False)
+    assert "✗ model  0.0/3.0  not found  model was not found in your files" in text
+    assert text.count("was not found in your files") == 1
 
 
 def test_terminal_advice_rows() -> None:
