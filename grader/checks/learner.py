@@ -57,22 +57,26 @@ class LearnerFunction:
     def source(self) -> str | None:
         return self.located.source if self.located else None
 
-    def run(self, *args: Any, _repeat: int = 1, _want_value: bool = True, **kwargs: Any) -> CallOutcome:
+    def run(self, *args: Any, **kwargs: Any) -> CallOutcome:
         """Call in the sandbox and return the full outcome (value, args after the call, stdout)."""
+        return self._call(args, kwargs, return_args=True)
+
+    def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any], *, return_args: bool = False,
+              repeat: int = 1, want_value: bool = True) -> CallOutcome:
         if self.located is None:
             raise FunctionNotFound(say("error.not_found", function=self.graded, names=", ".join(self.aliases)))
         outcome = self.worker.call(self.located.module, self.located.name, list(args), kwargs,
-                                   return_args=True, repeat=_repeat, want_value=_want_value)
+                                   return_args=return_args, repeat=repeat, want_value=want_value)
         if not outcome.ok:
             raise self._fault(outcome)
         return outcome
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.run(*args, **kwargs).value
+        return self._call(args, kwargs).value
 
     def seconds(self, *args: Any, repeat: int = 3, **kwargs: Any) -> float:
         """Mean wall time of one call, measured by the trusted side."""
-        return self.run(*args, _repeat=repeat, _want_value=False, **kwargs).seconds
+        return self._call(args, kwargs, repeat=repeat, want_value=False).seconds
 
     def _fault(self, outcome: CallOutcome) -> LearnerFault:
         name = self.graded
