@@ -22,7 +22,7 @@ app = typer.Typer(
         "Examples:\n\n"
         "  grade list\n\n"
         "  grade submit exercises/week2\n\n"
-        "  grade submit exercises/week2 --file my_notebook.ipynb --html feedback.html"
+        "  grade submit exercises/week2 --file exercises/week2/python_basics.ipynb --html feedback.html"
     ),
     invoke_without_command=True,
     no_args_is_help=False,
@@ -85,7 +85,7 @@ def submit(
 
       grade submit exercises/week2
 
-      grade submit week2 --file Logistic_Regression.ipynb --file Python_Basics.ipynb
+      grade submit week2 --file exercises/week2/logistic_regression.ipynb
 
       grade submit exercises/week2 --json report.json --html report.html --seed 42
     """
