@@ -82,7 +82,8 @@ class SandboxWorker:
         self.scratch = Path(tempfile.mkdtemp(prefix="dl-grader-"))
         self.modules: list[dict[str, Any]] = []
         self.preamble = "import numpy as np\n"
-        self.skip: list[int] = []
+        self.skip: list[int] = []  # units (1-based) that hung or killed the worker while loading
+        self.hang_notes: list[dict[str, Any]] = []
         self.status = WorkerStatus()
         self.proc: subprocess.Popen[bytes] | None = None
         self._loaded = False  # the current process has been sent the definitions
@@ -174,7 +175,7 @@ class SandboxWorker:
                         current = int(message["index"])
                     elif message.get("event") == "ready":
                         self.status = WorkerStatus(
-                            notes=list(message.get("notes", [])),
+                            notes=self.hang_notes + list(message.get("notes", [])),
                             protections=dict(message.get("protections", {})),
                         )
                         self._ready = True
@@ -185,8 +186,8 @@ class SandboxWorker:
                 if not current:
                     raise
                 self.skip.append(current)
-                self.status.notes.append({"index": current, "kind": "load-hang",
-                                          "message": f"stopped the worker while loading ({died}) and was skipped"})
+                self.hang_notes.append({"index": current, "kind": "load-hang",
+                                        "message": f"stopped the worker while loading ({died}) and was skipped"})
         raise WorkerDied("the submission could not be loaded (it kept crashing the worker)")
 
     def kill(self) -> None:

@@ -1,0 +1,720 @@
+"""Hostile submissions: learner code that attacks the grader instead of solving the exercise.
+
+Every learner file in ``tests/fixtures/hostile/`` is one attack (its docstring names it).  Each test
+grades one of them and asserts that
+
+(a) the grader returns normally (no exception, no hang: a watchdog kills the sandbox processes of a
+    test that runs far too long, so a hang turns into a failure instead of a stuck suite);
+(b) the points are exactly what an honest file would earn: nothing for the attacking functions,
+    full marks for the honest functions the same file also defines (mostly a correct ``sigmoid``);
+(c) the feedback on the attacked function says what happened, in plain words, and stays short;
+(d) no process of the sandbox survives grading.
+
+Every scratch directory the grader creates during a test lives under that test's own folder
+(``tempfile.tempdir`` is pointed there), so the sandbox processes of a test are exactly the
+processes whose working directory is beneath it.
+
+Known weaknesses are ``xfail(strict=True)`` tests with the reason spelled out: they pass while the
+weakness exists and turn into failures (XPASS) once it is fixed, so the marker gets removed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+
+from grader.grading import grade_submission
+from grader.report import CheckResult, GradeReport
+from grader.sandbox.client import Limits
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISE = ROOT / "exercises" / "week2"
+SOLUTIONS = ROOT / "solutions" / "week2"
+HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
+SCHEMA = ROOT / "grader" / "schema" / "grade-report.v1.json"
+
+FAST = Limits(call_seconds=2, load_seconds=3)
+LOAD_HANG = Limits(call_seconds=2, load_seconds=2)
+WATCHDOG_SECONDS = 25.0  # a test still grading after this is hung: its sandbox gets killed
+MESSAGE_CHARS = 10_000  # no feedback message should be longer than this
+MiB = 2**20
+
+# Lines of the reference solution long enough to be unmistakable: none may ever appear in a report.
+REFERENCE_LINES = sorted({
+    line.strip()
+    for path in sorted(SOLUTIONS.glob("*.py"))
+    for line in path.read_text(encoding="utf-8").splitlines()
+    if len(line.strip()) >= 40
+})
+
+
+# -- sandbox processes ----------------------------------------------------------------
+
+
+def _proc_entries() -> Iterator[tuple[int, int, str, str]]:
+    """(pid, ppid, state, cwd) of every process we can see (psutil if installed, else /proc)."""
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
+    if psutil is not None:
+        for proc in psutil.process_iter(["pid", "ppid", "status"]):
+            try:
+                cwd = proc.cwd()
+            except (psutil.Error, OSError):
+                cwd = ""
+            state = "Z" if proc.info["status"] == psutil.STATUS_ZOMBIE else "R"
+            yield proc.info["pid"], proc.info["ppid"] or 0, state, cwd
+        return
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            cwd = os.readlink(f"/proc/{entry}/cwd")
+        except (OSError, IndexError):
+            continue
+        yield int(entry), int(fields[1]), fields[0], cwd
+
+
+def sandbox_processes(root: Path, *, children: bool = False) -> list[int]:
+    """Live processes working beneath ``root`` (the test's scratch dirs), plus, with ``children``,
+    every live child of this test process.  Zombies are ignored: they are not running anything."""
+    prefix = str(root) + os.sep
+    me = os.getpid()
+    return [
+        pid for pid, ppid, state, cwd in _proc_entries()
+        if state not in ("Z", "X") and pid != me and (cwd.startswith(prefix) or (children and ppid == me))
+    ]
+
+
+def _kill(pids: Iterable[int]) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def assert_no_stray_processes(root: Path, grace: float = 3.0) -> None:
+    """(d): nothing the sandbox started survives grading (killed processes get ``grace`` s to go)."""
+    deadline = time.monotonic() + grace
+    while True:
+        left = sandbox_processes(root, children=True)
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    if left:
+        details = []
+        for pid in left:
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
+            except OSError:
+                cmdline = "?"
+            details.append(f"{pid}: {cmdline}")
+        _kill(left)
+        pytest.fail("processes survived grading (now killed): " + "; ".join(details))
+
+
+class Watchdog:
+    """Kills the test's sandbox processes (repeatedly) once ``seconds`` have passed.
+
+    A hung grader blocks on a pipe to its worker; killing the worker closes the pipe, so the
+    grader returns (or fails) instead of hanging the suite.  ``fired`` tells the test it happened.
+    """
+
+    def __init__(self, root: Path, seconds: float) -> None:
+        self.root, self.seconds = root, seconds
+        self.fired = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="hang-watchdog", daemon=True)
+
+    def _run(self) -> None:
+        if self._stop.wait(self.seconds):
+            return
+        self.fired = True
+        while not self._stop.is_set():
+            _kill(sandbox_processes(self.root))
+            self._stop.wait(0.2)
+
+    def __enter__(self) -> Watchdog:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+@pytest.fixture
+def sandboxes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Make every scratch dir of this test (so every sandbox process's cwd) live beneath one folder."""
+    root = (tmp_path / "sandboxes").resolve()
+    root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(root))
+    yield root
+    _kill(sandbox_processes(root))  # clean up after a failed test; asserting is the test's job
+
+
+# -- grading and assertions --------------------------------------------------------------
+
+
+def grade(fixture: str | Path, sandboxes: Path, *, limits: Limits = FAST, budget: float = 15.0,
+          watchdog: float = WATCHDOG_SECONDS) -> GradeReport:
+    """(a): grade one hostile file; it must return a report, within ``budget`` seconds."""
+    path = fixture if isinstance(fixture, Path) else HOSTILE / fixture
+    started = time.perf_counter()
+    with Watchdog(sandboxes, watchdog) as dog:
+        report = grade_submission(EXERCISE, [path], seed=1, limits=limits)
+    elapsed = time.perf_counter() - started
+    assert not dog.fired, f"grading hung: the watchdog killed the sandbox after {watchdog:g} s"
+    assert elapsed < budget, f"grading took {elapsed:.1f} s (budget {budget:g} s)"
+    assert isinstance(report, GradeReport)
+    assert_no_reference_text(report)
+    return report
+
+
+def report_texts(report: GradeReport) -> list[str]:
+    return [c.message for c in report.checks] + [n.message for n in report.notes]
+
+
+def assert_no_reference_text(report: GradeReport) -> None:
+    """No line of the reference solution appears in any feedback or note (or anywhere in the JSON)."""
+    texts = report_texts(report) + [report.to_json()]
+    for line in REFERENCE_LINES:
+        for text in texts:
+            assert line not in text, f"the report leaks the reference solution: {line!r}"
+
+
+def points(report: GradeReport) -> dict[str, float]:
+    return {f.name: f.points for f in report.functions}
+
+
+def assert_points(report: GradeReport, full: Iterable[str] = (), **partial: float) -> None:
+    """(b): functions in ``full`` earn all their points, ``partial`` the given ones, all others 0."""
+    full = set(full)
+    maxima = {f.name: f.max_points for f in report.functions}
+    expected = {name: (maxima[name] if name in full else 0.0) for name in maxima}
+    expected.update(partial)
+    for name in full:
+        assert maxima[name] > 0, f"{name} has no points to earn: the honest control proves nothing"
+    assert points(report) == expected
+    assert report.points == pytest.approx(sum(expected.values()))
+
+
+def checks_of(report: GradeReport, function: str) -> list[CheckResult]:
+    found = [c for c in report.checks if c.function == function]
+    assert found, f"no check graded {function}"
+    return found
+
+
+def assert_feedback(report: GradeReport, function: str, *words: str, status: str | None = None) -> None:
+    """(c): every check of ``function`` that earns points failed, saying one of ``words``, briefly."""
+    graded = [c for c in checks_of(report, function) if c.max_points > 0]
+    for check in graded:
+        assert check.status != "passed", f"{function}/{check.name} passed"
+        if status:
+            assert check.status == status, f"{function}/{check.name}: {check.status}: {check.message[:300]}"
+        lower = check.message.lower()
+        assert any(w.lower() in lower for w in words), (
+            f"{function}/{check.name}: feedback does not mention any of {words}: {check.message[:500]!r}")
+        assert len(check.message) < MESSAGE_CHARS, f"{function}/{check.name}: {len(check.message)} chars"
+
+
+def assert_short_report(report: GradeReport) -> None:
+    longest = max(len(t) for t in report_texts(report))
+    assert longest < MESSAGE_CHARS, f"a feedback message is {longest} characters long"
+    assert len(report.to_json()) < 2 * MiB
+
+
+def fill_in(fixture: str, tmp_path: Path, **values: object) -> Path:
+    """A copy of a fixture with ``NAME = <placeholder>`` lines set to the test's real values."""
+    lines = (HOSTILE / fixture).read_text(encoding="utf-8").splitlines()
+    done = set()
+    for i, line in enumerate(lines):
+        name = line.split(" = ", 1)[0]
+        if name in values and " = " in line:
+            lines[i] = f"{name} = {values[name]!r}"
+            done.add(name)
+    assert done == set(values), f"placeholders {set(values) - done} not found in {fixture}"
+    target = tmp_path / "submission" / fixture
+    target.parent.mkdir(exist_ok=True)
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
+
+
+def test_fixture_docstrings_name_their_attack() -> None:
+    files = sorted(HOSTILE.glob("*.py"))
+    assert len(files) >= 30
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith('"""'), f"{path.name} has no docstring"
+        first = text[3:].split("\n", 1)[0]
+        assert first.startswith(("Attack:", "Sibling module")), f"{path.name}: {first!r}"
+
+
+def test_reference_leak_detector_is_sound() -> None:
+    """The leak check above would notice a leak: the reference's long lines are in its source."""
+    assert len(REFERENCE_LINES) > 20
+    source = (SOLUTIONS / "python_basics.py").read_text(encoding="utf-8")
+    assert sum(line in source for line in REFERENCE_LINES) > 10
+
+
+# -- 1. exits and kills --------------------------------------------------------------------
+
+
+def test_sys_exit_in_function(sandboxes: Path) -> None:
+    report = grade("exit_sys_exit.py", sandboxes)
+    assert_points(report, full=["sigmoid"])
+    assert_feedback(report, "propagate", "exit", status="error")
+    assert_no_stray_processes(sandboxes)
+
+
+def test_os_exit_in_function(sandboxes: Path) -> None:
+    report = grade("exit_os_exit.py", sandboxes)
+    assert_points(report, full=["sigmoid"])
+    assert_feedback(report, "propagate", "exit", status="error")
+    assert_no_stray_processes(sandboxes)
+
+
+def test_system_exit_while_importing_a_sibling(sandboxes: Path) -> None:
+    report = grade("exit_sibling_import.py", sandboxes)
+    assert_points(report, full=["sigmoid"])
+    assert any("SystemExit" in n.message and "sibling module says goodbye" in n.message for n in report.notes), \
+        report.notes
+    assert_feedback(report, "softmax", "not found")
+    assert_no_stray_processes(sandboxes)
+
+
+GRADE_IN_CHILD = """
+import json, sys
+from grader.grading import grade_submission
+from grader.sandbox.client import Limits
+report = grade_submission(sys.argv[1], [sys.argv[2]], seed=1, limits=Limits(call_seconds=2, load_seconds=3))
+print(report.to_json())
+"""
+
+
+def test_kill_the_grading_process(sandboxes: Path) -> None:
+    """os.kill(os.getppid(), SIGKILL) from the sandbox.  The grading runs in a child process (in its
+    own session) so that, should the attack work, it kills that child and fails this test instead
+    of killing pytest."""
+    result = subprocess.run(
+        [sys.executable, "-c", GRADE_IN_CHILD, str(EXERCISE), str(HOSTILE / "kill_parent.py")],
+        env={**os.environ, "TMPDIR": str(sandboxes)}, cwd=ROOT, capture_output=True, text=True,
+        timeout=60, start_new_session=True,
+    )
+    assert result.returncode == 0, f"the grading process died (status {result.returncode}): {result.stderr[-2000:]}"
+    data = json.loads(result.stdout)
+    earned = {f["name"]: f["points"] for f in data["functions"]}
+    maxima = {f["name"]: f["max_points"] for f in data["functions"]}
+    assert earned == {name: (maxima[name] if name == "sigmoid" else 0.0) for name in earned}
+    for check in data["checks"]:
+        if check["function"] in ("L1", "L2"):
+            assert check["status"] == "error"
+            assert "PermissionError" in check["message"] and "not permitted" in check["message"]
+    assert_no_stray_processes(sandboxes)
+
+
+# -- 2. infinite loops -------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_infinite_loop_in_function_times_out_and_grading_goes_on(sandboxes: Path) -> None:
+    report = grade("loop_in_function.py", sandboxes, limits=Limits(call_seconds=0.5, load_seconds=3))
+    assert_points(report, full=["sigmoid"])
+    assert_feedback(report, "propagate", "timed out", status="timeout")
+    # sigmoid's hidden checks run after every propagate check has timed out, in the same run
+    order = [c.name for c in report.checks]
+    sigmoid_hidden = [c for c in checks_of(report, "sigmoid") if c.hidden]
+    assert sigmoid_hidden and all(c.status == "passed" for c in sigmoid_hidden)
+    timeouts = [c for c in checks_of(report, "propagate") if c.status == "timeout"]
+    assert len(timeouts) >= 4
+    assert report.timings["total"] > 0 and order  # the report is complete
+    assert_no_stray_processes(sandboxes)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fixture", ["loop_sibling_import.py", "loop_constant.py", "loop_class_body.py"])
+def test_infinite_loop_while_loading(sandboxes: Path, fixture: str) -> None:
+    """A sibling module that never finishes importing, a kept constant that never finishes
+    computing (10 ** 10 ** 10), a class body that loops: loading gives up, the rest is graded."""
+    started = time.perf_counter()
+    report = grade(fixture, sandboxes, limits=LOAD_HANG, budget=10)
+    assert_points(report, full=["sigmoid"])
+    assert time.perf_counter() - started < 4 * LOAD_HANG.load_seconds  # skipped once, not per call
+    assert_no_stray_processes(sandboxes)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG grader/sandbox/client.py SandboxWorker.ensure_ready: the 'load-hang' note appended to "
+    "self.status.notes when a unit hangs or kills the worker is thrown away when the restarted worker "
+    "reports ready (`self.status = WorkerStatus(notes=...)` replaces the whole status), so the report "
+    "never says that the import/constant/class was skipped or why"))
+def test_load_hang_is_reported(sandboxes: Path) -> None:
+    report = grade("loop_sibling_import.py", sandboxes, limits=LOAD_HANG, budget=10)
+    notes = " ".join(n.message for n in report.notes).lower()
+    assert "timed out" in notes or "hang" in notes or "stopped" in notes, report.notes
+
+
+# -- 3. memory and output --------------------------------------------------------------------
+
+SMALL_MEMORY = Limits(call_seconds=5, load_seconds=3, memory_bytes=512 * MiB)
+
+
+@pytest.mark.parametrize("fixture, function", [
+    ("memory_numpy_bomb.py", "L2"),
+    ("memory_list_bomb.py", "image2vector"),
+])
+def test_memory_bomb_in_function(sandboxes: Path, fixture: str, function: str) -> None:
+    report = grade(fixture, sandboxes, limits=SMALL_MEMORY)
+    assert_points(report, full=["sigmoid"])
+    assert_feedback(report, function, "memory", status="error")
+    assert_no_stray_processes(sandboxes)
+
+
+def test_memory_bomb_as_constant(sandboxes: Path) -> None:
+    report = grade("memory_constant_bomb.py", sandboxes, limits=SMALL_MEMORY)
+    assert_points(report, full=["sigmoid"])
+    assert any("MemoryError" in n.message for n in report.notes), report.notes
+    assert_no_stray_processes(sandboxes)
+
+
+def test_output_flood_is_capped(sandboxes: Path) -> None:
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    report = grade("output_flood.py", sandboxes)
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before
+    assert grown < 100 * MiB, f"the grading process grew by {grown / MiB:.0f} MB"
+    assert_points(report, full=["sigmoid"])
+    assert_feedback(report, "softmax", "dropped", status="error")  # "... more characters ... dropped"
+    assert_feedback(report, "L1", "gave up after writing", status="error")
+    assert_short_report(report)
+    assert_no_stray_processes(sandboxes)
+
+
+# -- 4. lying results ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fixture, functions", [
+    ("liar_eq_object.py", ["sigmoid", "L1", "propagate"]),
+    ("liar_ndarray_subclass.py", ["softmax", "normalize_rows", "image2vector"]),
+    ("liar_object_dtype.py", ["image2vector", "normalize_rows", "L1"]),
+    ("liar_dict_subclass.py", ["propagate", "optimize"]),
+])
+def test_lying_return_values_cannot_be_graded(sandboxes: Path, fixture: str, functions: list[str]) -> None:
+    report = grade(fixture, sandboxes)
+    assert_points(report)
+    for function in functions:
+        assert_feedback(report, function, "cannot be graded", status="error")
+    assert_no_stray_processes(sandboxes)
+
+
+def test_lying_scalar_subclasses(sandboxes: Path) -> None:
+    report = grade("liar_float_subclass.py", sandboxes)
+    assert_points(report)
+    assert_feedback(report, "L1", "cannot be graded", status="error")
+    assert_feedback(report, "initialize_with_zeros", "cannot be graded", status="error")
+    # the np.float64 subclass crosses the boundary as its real value, -1.0, which is simply wrong
+    assert_feedback(report, "L2", "is wrong", status="failed")
+    assert all("-1" in c.message for c in checks_of(report, "L2"))
+    assert_no_stray_processes(sandboxes)
+
+
+def test_nan_and_inf_results(sandboxes: Path) -> None:
+    report = grade("liar_nonfinite.py", sandboxes)
+    assert_points(report)
+    for function in ("sigmoid", "softmax", "L1", "L2", "initialize_with_zeros"):
+        assert_feedback(report, function, "nan", "inf", status="failed")
+    assert_no_stray_processes(sandboxes)
+
+
+# -- 5. monkeypatching -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fixture, functions", [
+    ("patch_numpy.py", ["softmax", "normalize_rows"]),
+    ("patch_builtins.py", ["L1"]),
+    ("patch_pytest.py", ["L2"]),
+    ("patch_grader.py", ["image2vector", "L1"]),
+])
+def test_monkeypatching_stays_in_the_sandbox(sandboxes: Path, fixture: str, functions: list[str]) -> None:
+    report = grade(fixture, sandboxes)
+    assert_points(report, full=["sigmoid"])
+    for function in functions:
+        assert_feedback(report, function, "wrong", "expected", status="failed")
+    assert_no_stray_processes(sandboxes)
+
+
+# -- 6. reading secrets ----------------------------------------------------------------------
+
+
+def test_reference_solution_by_relative_path(sandboxes: Path) -> None:
+    report = grade("secret_relative_path.py", sandboxes)
+    assert_points(report)
+    assert_feedback(report, "sigmoid", "FileNotFoundError", "PermissionError", status="error")
+    assert_feedback(report, "softmax", "FileNotFoundError", "PermissionError", status="error")
+    assert_no_stray_processes(sandboxes)
+
+
+def test_reference_solution_by_absolute_path(sandboxes: Path, tmp_path: Path) -> None:
+    submission = fill_in(
+        "secret_absolute_path.py", tmp_path,
+        REFERENCE_PATH=str(SOLUTIONS / "python_basics.py"),
+        HIDDEN_CHECKS_PATH=str(SOLUTIONS / "checks" / "checks_hidden.py"),
+        REPO_ROOT=str(ROOT),
+    )
+    report = grade(submission, sandboxes)
+    assert_points(report, full=["sigmoid"])
+    for function in ("softmax", "L1", "image2vector", "initialize_with_zeros"):
+        assert_feedback(report, function, "PermissionError", status="error")
+    assert_feedback(report, "L2", "ModuleNotFoundError", status="error")
+    hidden_checks = (SOLUTIONS / "checks" / "checks_hidden.py").read_text(encoding="utf-8")
+    secrets = [line.strip() for line in hidden_checks.splitlines() if line.startswith("def test_")]
+    for text in report_texts(report):
+        assert not any(secret in text for secret in secrets), "the report leaks the hidden checks"
+        assert "'solutions'" not in text, "the report leaks a listing of the repository"
+    assert_no_stray_processes(sandboxes)
+
+
+# -- 7. fake output --------------------------------------------------------------------------
+
+
+def test_fake_scores_on_output_and_in_files(sandboxes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capfd: pytest.CaptureFixture[str]) -> None:
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    report = grade("fake_output.py", sandboxes)
+    out, err = capfd.readouterr()
+    assert "37 / 37" not in out + err and "dl-grader/grade-report" not in out + err
+    assert_points(report, full=["sigmoid"])
+    assert_feedback(report, "softmax", "wrong", status="failed")
+    assert_feedback(report, "L1", "wrong", "expected", status="failed")
+    for folder in (workdir, ROOT, EXERCISE, HOSTILE, sandboxes, tmp_path):
+        assert not (folder / "report.json").exists(), f"the sandbox wrote {folder / 'report.json'}"
+    assert_no_stray_processes(sandboxes)
+
+
+# -- 8. gaming ---------------------------------------------------------------------------------
+
+
+def test_hard_coded_public_answers_pass_only_the_public_examples(sandboxes: Path) -> None:
+    report = grade("hardcoded_public_answers.py", sandboxes)
+    public_points = {}
+    for function in ("sigmoid", "L1", "L2"):
+        checks = checks_of(report, function)
+        public = [c for c in checks if not c.hidden]
+        hidden = [c for c in checks if c.hidden and c.max_points > 0]
+        assert public and all(c.status == "passed" for c in public)
+        assert hidden and all(c.status == "failed" and c.points == 0 for c in hidden)
+        public_points[function] = sum(c.max_points for c in public)
+    assert_points(report, **public_points)
+    assert_no_stray_processes(sandboxes)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "CHECK WEAKNESS solutions/week2/checks/checks_hidden.py test_model_learns/test_model_costs_decrease "
+    "(and exercises/week2/checks/checks_public.py test_model_returns_everything): model() receives "
+    "Y_train and Y_test, so returning them as its 'predictions' with an invented decreasing cost list "
+    "earns all 4 model points without training"))
+def test_model_that_echoes_the_labels_earns_nothing(sandboxes: Path) -> None:
+    report = grade("model_echoes_labels.py", sandboxes)
+    assert points(report)["model"] == 0.0
+
+
+# -- 9. network ---------------------------------------------------------------------------------
+
+
+def test_network_is_unreachable(sandboxes: Path, tmp_path: Path) -> None:
+    tcp = socket.create_server(("127.0.0.1", 0))
+    port = tcp.getsockname()[1]
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind(("127.0.0.1", port))
+    abstract_name = f"dl-grader-hostile-{os.getpid()}-{port}"
+    abstract = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    abstract.bind("\0" + abstract_name)
+    abstract.listen()
+    listeners = (tcp, udp, abstract)
+    try:
+        submission = fill_in("network_connect.py", tmp_path, PORT=port, ABSTRACT_NAME=abstract_name)
+        report = grade(submission, sandboxes)
+        for sock in listeners:
+            sock.setblocking(False)
+        for sock in (tcp, abstract):
+            with pytest.raises(BlockingIOError):
+                conn, _ = sock.accept()
+                conn.close()
+        with pytest.raises(BlockingIOError):
+            udp.recv(100)
+    finally:
+        for sock in listeners:
+            sock.close()
+    assert_points(report, full=["sigmoid"])
+    for function in ("L1", "L2", "softmax", "normalize_rows"):
+        assert_feedback(report, function, "PermissionError", "unreachable", "refused", "not permitted",
+                        status="error")
+    assert_no_stray_processes(sandboxes)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "SANDBOX HOLE grader/sandbox/isolation.py: pathname unix sockets outside the sandbox are reachable; "
+    "the network namespace only isolates IP and abstract sockets, and Landlock (ABI <= 7) does not "
+    "handle connect() on an existing socket file, so learner code can talk to e.g. /var/run/docker.sock"))
+def test_unix_socket_outside_the_sandbox_is_unreachable(sandboxes: Path) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="dlg-sock-", dir="/tmp"))
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        path = folder / "l.sock"
+        listener.bind(str(path))
+        listener.listen()
+        listener.setblocking(False)
+        submission = fill_in("network_unix_socket.py", folder, SOCKET_PATH=str(path))
+        report = grade(submission, sandboxes)
+        try:
+            conn, _ = listener.accept()
+        except BlockingIOError:
+            conn = None
+        if conn is not None:
+            conn.close()
+        assert conn is None, "learner code connected to a unix socket outside the sandbox"
+        assert_points(report, full=["sigmoid"])
+    finally:
+        listener.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# -- 10. processes -----------------------------------------------------------------------------
+
+
+def test_forked_child_does_not_survive(sandboxes: Path) -> None:
+    report = grade("fork_sleeping_child.py", sandboxes)
+    assert_points(report, full=["sigmoid"])
+    assert_feedback(report, "softmax", "wrong", status="failed")
+    assert_no_stray_processes(sandboxes)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG grader/sandbox/client.py SandboxWorker.kill: only os.killpg(worker pid) is used, so a "
+    "grandchild that called os.setsid() (new session and process group) is never killed; PDEATHSIG "
+    "is not inherited across fork and RLIMIT_NPROC is ignored for root, so it outlives grading "
+    "(reparented to init) - one per call; a cgroup (or a PID namespace) would catch it"))
+def test_setsid_grandchild_does_not_survive(sandboxes: Path) -> None:
+    report = grade("fork_setsid_escape.py", sandboxes)
+    assert_points(report, full=["sigmoid"])
+    assert_no_stray_processes(sandboxes)
+
+
+@pytest.mark.slow
+def test_segfault_and_sigstop(sandboxes: Path) -> None:
+    report = grade("crash_and_stop.py", sandboxes, limits=Limits(call_seconds=1, load_seconds=3))
+    assert_points(report, full=["sigmoid"])
+    assert_feedback(report, "softmax", "segmentation fault", status="error")
+    assert_feedback(report, "L1", "timed out", status="timeout")
+    assert_no_stray_processes(sandboxes)
+
+
+# -- the sandbox protocol ----------------------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG grader/sandbox/client.py SandboxWorker._outcome (and grader/checks/learner.py "
+    "LearnerFunction._fault): error type, message and traceback from the worker are used uncapped; "
+    "the worker caps only str(exc) (grader/sandbox/worker.py _format_exception), so an exception "
+    "class with a 5 MB __name__ yields a 5 MB feedback message per check"))
+def test_huge_exception_type_name_is_capped(sandboxes: Path) -> None:
+    report = grade("huge_exception_name.py", sandboxes)
+    assert_points(report)
+    assert_short_report(report)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG grader/sandbox/client.py SandboxWorker._outcome: a reply frame forged by learner code "
+    "(written straight into the reply pipe, up to MAX_FRAME = 512 MB) puts its message into the "
+    "report uncapped: here 20 MB of feedback"))
+def test_forged_reply_frame_is_capped(sandboxes: Path) -> None:
+    report = grade("forged_reply_frame.py", sandboxes)
+    assert_points(report)
+    assert_short_report(report)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG grader/sandbox/client.py SandboxWorker._read + grader/sandbox/protocol.py read_frame: only "
+    "the first byte is awaited with a timeout; read_exactly then blocks with none, so a worker that "
+    "writes part of a frame header and sleeps hangs the grader forever"))
+def test_partial_reply_frame_times_out(sandboxes: Path) -> None:
+    report = grade("partial_frame_hang.py", sandboxes, limits=Limits(call_seconds=1, load_seconds=3),
+                   watchdog=5, budget=5)
+    assert_feedback(report, "sigmoid", "timed out", status="timeout")
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG grader/sandbox/client.py SandboxWorker.call + grader/sandbox/protocol.py write_frame: "
+    "requests are written with a blocking os.write and no timeout; once learner code stops the "
+    "worker reading (here by replacing grader.sandbox.worker.read_frame), a request larger than the "
+    "pipe buffer (the 640 KB input of test_predict_vectorized) hangs the grader forever"))
+def test_worker_that_stops_reading_times_out(sandboxes: Path) -> None:
+    report = grade("stop_reading_requests.py", sandboxes, limits=Limits(call_seconds=1, load_seconds=3),
+                   watchdog=7, budget=7)
+    assert any(c.status == "timeout" for c in checks_of(report, "predict"))
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+
+def _grade_cli(fixture: Path, sandboxes: Path, tmp_path: Path, *extra: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+    out = tmp_path / "report.out.json"
+    command = shutil.which("grade")
+    prefix = [command] if command else [sys.executable, "-m", "grader.cli"]
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE", "TTY_COMPATIBLE")}
+    env.update(DL_GRADER_GRADEBOOK=str(tmp_path / "gradebook.sqlite"), TMPDIR=str(sandboxes), TERM="dumb",
+               COLUMNS="120")
+    result = subprocess.run(
+        [*prefix, "submit", "exercises/week2", "--file", str(fixture), "--json", str(out), "--seed", "1", *extra],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    return result, out
+
+
+@pytest.mark.slow
+def test_cli_grades_a_hostile_file(sandboxes: Path, tmp_path: Path) -> None:
+    result, out = _grade_cli(HOSTILE / "fake_output.py", sandboxes, tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = json.loads(out.read_text(encoding="utf-8"))
+    import jsonschema
+
+    jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    earned = {f["name"]: f["points"] for f in data["functions"]}
+    maxima = {f["name"]: f["max_points"] for f in data["functions"]}
+    assert earned == {name: (maxima[name] if name == "sigmoid" else 0.0) for name in earned}
+    assert data["points"] == maxima["sigmoid"] > 0
+    assert "37 / 37" not in result.stdout + result.stderr
+    assert (tmp_path / "gradebook.sqlite").exists()
+    assert_no_stray_processes(sandboxes)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG grader/render_terminal.py: learner text (printed output, exception messages) goes into "
+    "rich Text unfiltered; rich strips only \\a \\b \\v \\f \\r, so ESC sequences from learner code "
+    "(clear screen, cursor moves, window title) reach the terminal and can draw a fake score"))
+def test_cli_does_not_pass_terminal_escapes_through(sandboxes: Path, tmp_path: Path) -> None:
+    result, _ = _grade_cli(HOSTILE / "terminal_escape.py", sandboxes, tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "\x1b[2J" not in result.stdout and "\x1b]0;" not in result.stdout

@@ -1,0 +1,134 @@
+"""SandboxWorker: calls, restarts after faults, load problems, output capture, confinement."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.extract import extract_units
+from grader.sandbox.client import Limits, SandboxWorker
+
+ROOT = Path(__file__).resolve().parent.parent
+FAST = Limits(call_seconds=2, load_seconds=3)
+
+
+def module(source: str, name: str = "sub") -> dict:
+    units, errors = extract_units(source, f"{name}.py", "")
+    assert errors == []
+    return {"name": name, "units": [asdict(u) for u in units]}
+
+
+def worker_for(source: str, limits: Limits = FAST, siblings: list[Path] | None = None) -> SandboxWorker:
+    worker = SandboxWorker(limits)
+    worker.load([module(source)], siblings=siblings)
+    return worker
+
+
+def test_call_returns_plain_data_and_copies_arguments():
+    source = "import numpy as np\ndef double(x):\n    x *= 2\n    return {'y': x, 'n': len(x)}\n"
+    with worker_for(source) as worker:
+        x = np.arange(3.0)
+        outcome = worker.call("sub", "double", [x], return_args=True)
+        assert outcome.ok and np.array_equal(outcome.value["y"], [0.0, 2.0, 4.0])
+        assert np.array_equal(x, [0.0, 1.0, 2.0])  # the caller's array never changes
+        assert np.array_equal(outcome.args_after[0][0], [0.0, 2.0, 4.0])  # the mutation is visible
+
+
+def test_timeout_kills_and_the_next_call_gets_a_fresh_worker():
+    source = "def spin():\n    while True:\n        pass\ndef one():\n    return 1\n"
+    with worker_for(source, Limits(call_seconds=0.5, load_seconds=3)) as worker:
+        first_pid = None
+        assert worker.call("sub", "one", []).value == 1
+        first_pid = worker.proc.pid
+        spun = worker.call("sub", "spin", [])
+        assert spun.timed_out and "timed out after 0.5 s" in spun.message
+        assert worker.call("sub", "one", []).value == 1
+        assert worker.proc.pid != first_pid
+
+
+@pytest.mark.parametrize("body, words", [
+    ("import sys\n    sys.exit(0)", "SystemExit"),
+    ("import os\n    os._exit(0)", "exited with status 0"),
+    ("import os, signal\n    os.kill(os.getpid(), signal.SIGSEGV)", "segmentation fault"),
+    ("raise ValueError('bad shapes')", "bad shapes"),
+    ("return object()", "unsupported type"),
+])
+def test_faults_become_messages(body, words):
+    with worker_for(f"def f():\n    {body}\ndef ok():\n    return 2\n") as worker:
+        outcome = worker.call("sub", "f", [])
+        assert not outcome.ok
+        assert words in f"{outcome.error_type} {outcome.message}"
+        assert worker.call("sub", "ok", []).value == 2
+
+
+def test_memory_limit_is_reported_as_memory_error():
+    source = "import numpy as np\ndef bomb():\n    return np.ones((40000, 40000))\n"
+    with worker_for(source, Limits(call_seconds=5, load_seconds=3, memory_bytes=512 * 1024**2)) as worker:
+        outcome = worker.call("sub", "bomb", [])
+        assert outcome.error_type == "MemoryError"
+
+
+def test_output_is_captured_and_capped():
+    source = "def talk():\n    print('hello')\n    print('x' * 200000)\n    return 1\n"
+    with worker_for(source) as worker:
+        outcome = worker.call("sub", "talk", [])
+        assert outcome.ok and outcome.stdout.startswith("hello")
+        assert len(outcome.stdout) < 70000 and "characters of output were dropped" in outcome.stdout
+
+
+def test_failed_import_is_a_note_and_the_rest_loads():
+    source = "import numpy as np\nimport matplotlib_not_here\ndef f():\n    return np.ones(2)\n"
+    with worker_for(source) as worker:
+        assert worker.call("sub", "f", []).ok
+        assert [n["kind"] for n in worker.status.notes] == ["import-failed"]
+        assert "matplotlib_not_here" in worker.status.notes[0]["message"]
+
+
+def test_a_unit_that_hangs_at_load_is_skipped(tmp_path):
+    (tmp_path / "slow_helper.py").write_text("while True:\n    pass\n")
+    source = "import slow_helper\ndef f():\n    return 3\n"
+    with worker_for(source, Limits(call_seconds=2, load_seconds=0.5), siblings=[tmp_path / "slow_helper.py"]) as worker:
+        assert worker.call("sub", "f", []).value == 3
+        assert [n["kind"] for n in worker.status.notes] == ["load-hang"]
+        assert worker.status.notes[0]["index"] == 1
+
+
+def test_worker_cannot_read_the_solutions_or_reach_the_network():
+    secret = ROOT / "solutions" / "week2" / "python_basics.py"
+    source = (
+        "import socket\n"
+        f"def read():\n    return open({str(secret)!r}).read()\n"
+        "def connect():\n    socket.create_connection(('127.0.0.1', 9), timeout=1)\n"
+    )
+    with worker_for(source) as worker:
+        read = worker.call("sub", "read", [])
+        assert read.error_type == "PermissionError" and "def sigmoid" not in read.message
+        connect = worker.call("sub", "connect", [])
+        assert not connect.ok
+        assert worker.status.protections["landlock-filesystem"].startswith("active")
+
+
+def test_sibling_modules_are_copied_into_the_scratch_folder(tmp_path):
+    (tmp_path / "helper_mod.py").write_text("VALUE = 41\n")
+    with worker_for("from helper_mod import VALUE\ndef f():\n    return VALUE + 1\n",
+                    siblings=[tmp_path / "helper_mod.py"]) as worker:
+        assert worker.call("sub", "f", []).value == 42
+
+
+def test_timing_is_measured_by_the_trusted_side():
+    source = "import time\ndef slow():\n    time.sleep(0.05)\n"
+    with worker_for(source) as worker:
+        outcome = worker.call("sub", "slow", [], repeat=2, want_value=False)
+        assert outcome.ok and 0.045 < outcome.seconds < 1.0
+
+
+def test_close_removes_the_scratch_folder_and_the_process():
+    worker = worker_for("def f():\n    return 1\n")
+    assert worker.call("sub", "f", []).value == 1
+    scratch, proc = worker.scratch, worker.proc
+    worker.close()
+    assert not scratch.exists()
+    assert proc.poll() is not None
