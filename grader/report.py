@@ -7,7 +7,7 @@ The JSON form is versioned (``SCHEMA_ID`` / ``SCHEMA_VERSION``) and described by
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 SCHEMA_ID = "dl-grader/grade-report"
@@ -123,11 +123,15 @@ class GradeReport:
                 f"not a {SCHEMA_ID} v{SCHEMA_VERSION} report "
                 f"(schema={data.get('schema')!r}, version={data.get('schema_version')!r})"
             )
-        plain = {k: v for k, v in data.items() if k not in ("schema", "schema_version", "total")}
-        plain["files"] = [SubmittedFile(**f) for f in data["files"]]
-        plain["functions"] = [FunctionSummary(**f) for f in data["functions"]]
-        plain["checks"] = [
-            CheckResult(**{k: v for k, v in c.items() if k != "advice"}) for c in data["checks"]
-        ]
-        plain["notes"] = [SourceNote(**n) for n in data["notes"]]
+        plain = _known(cls, data)
+        plain["files"] = [SubmittedFile(**_known(SubmittedFile, f)) for f in data["files"]]
+        plain["functions"] = [FunctionSummary(**_known(FunctionSummary, f)) for f in data["functions"]]
+        plain["checks"] = [CheckResult(**_known(CheckResult, c)) for c in data["checks"]]
+        plain["notes"] = [SourceNote(**_known(SourceNote, n)) for n in data["notes"]]
         return cls(**plain)
+
+
+def _known(kind: type, data: dict[str, Any]) -> dict[str, Any]:
+    """The fields ``kind`` declares: a v1 reader ignores fields added later to v1 (additive changes)."""
+    names = {f.name for f in fields(kind)}
+    return {k: v for k, v in data.items() if k in names}

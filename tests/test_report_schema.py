@@ -146,3 +146,11 @@ def test_every_schema_field_is_documented(schema: dict) -> None:
         names |= set(item.get("properties", {}))
     missing = sorted(n for n in names if f"| `{n}` |" not in text)
     assert missing == []
+
+
+def test_from_dict_ignores_fields_added_later_to_v1() -> None:
+    data = make_report().to_dict()
+    data["new_top_level_field"] = 1
+    data["checks"][0]["new_check_field"] = "x"
+    data["functions"][0]["extra"] = True
+    assert GradeReport.from_dict(data).to_dict() == make_report().to_dict()

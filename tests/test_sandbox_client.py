@@ -132,3 +132,35 @@ def test_close_removes_the_scratch_folder_and_the_process():
     worker.close()
     assert not scratch.exists()
     assert proc.poll() is not None
+
+
+def test_fork_bomb_is_capped_and_escaped_children_are_killed():
+    """Root ignores RLIMIT_NPROC: the pids cgroup caps forks and finds setsid escapees."""
+    source = (
+        "import os, time\n"
+        "def bomb():\n"
+        "    made = 0\n"
+        "    for _ in range(500):\n"
+        "        try:\n"
+        "            if os.fork() == 0:\n"
+        "                os.setsid()\n"
+        "                time.sleep(60)\n"
+        "                os._exit(0)\n"
+        "            made += 1\n"
+        "        except OSError:\n"
+        "            break\n"
+        "    return made\n"
+    )
+    worker = worker_for(source, Limits(call_seconds=5, load_seconds=3, max_processes=20))
+    outcome = worker.call("sub", "bomb", [])
+    if not worker.status.protections["pids-cgroup"].startswith("active"):
+        worker.close()
+        pytest.skip(worker.status.protections["pids-cgroup"])
+    assert outcome.ok and outcome.value < 20
+    members = worker.cgroup.pids()
+    assert len(members) >= outcome.value
+    worker.close()
+    alive = [pid for pid in members if Path(f"/proc/{pid}").exists()
+             and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]]
+    assert alive == []
+    assert not worker.cgroup.path.exists()

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.sandbox.cgroup import PidsCgroup
 from grader.sandbox.plain import PlainDataError, decode
 from grader.sandbox.protocol import ChannelClosed, read_frame, write_frame
 
@@ -84,6 +85,8 @@ class SandboxWorker:
         self.preamble = "import numpy as np\n"
         self.skip: list[int] = []  # units (1-based) that hung or killed the worker while loading
         self.hang_notes: list[dict[str, Any]] = []
+        self.cgroup: PidsCgroup | None = None
+        self.cgroup_state = ""
         self.status = WorkerStatus()
         self.proc: subprocess.Popen[bytes] | None = None
         self._loaded = False  # the current process has been sent the definitions
@@ -137,9 +140,18 @@ class SandboxWorker:
         )
         os.close(to_worker_r)
         os.close(from_worker_w)
+        self._join_cgroup(self.proc.pid)
         self.fd_out, self.fd_in = to_worker_w, from_worker_r
         self._ready = self._loaded = False
         self.spawned_at = time.perf_counter()
+
+    def _join_cgroup(self, pid: int) -> None:
+        """Put the new worker in this worker's pids cgroup (made on first use) before it runs learner code."""
+        if self.cgroup is None and not self.cgroup_state:
+            self.cgroup, detail = PidsCgroup.create(self.limits.max_processes, f"dl-grader-{os.getpid()}-{id(self):x}")
+            self.cgroup_state = f"active: {detail}" if self.cgroup else f"INACTIVE: {detail}"
+        if self.cgroup is not None and not self.cgroup.add(pid):
+            self.cgroup_state = "INACTIVE: the worker could not join its pids cgroup"
 
     def _send_setup(self) -> None:
         self._loaded = True
@@ -176,7 +188,7 @@ class SandboxWorker:
                     elif message.get("event") == "ready":
                         self.status = WorkerStatus(
                             notes=self.hang_notes + list(message.get("notes", [])),
-                            protections=dict(message.get("protections", {})),
+                            protections={**dict(message.get("protections", {})), "pids-cgroup": self.cgroup_state},
                         )
                         self._ready = True
                         self.boot_seconds = time.perf_counter() - self.spawned_at
@@ -196,6 +208,8 @@ class SandboxWorker:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+            if self.cgroup is not None:
+                self.cgroup.kill_all()  # also what left the process group (setsid, double fork)
             self.proc.wait()
             for fd in (self.fd_in, self.fd_out):
                 try:
@@ -212,6 +226,8 @@ class SandboxWorker:
             except OSError:
                 pass
         self.kill()
+        if self.cgroup is not None:
+            self.cgroup.remove()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     def __enter__(self) -> SandboxWorker:
