@@ -65,7 +65,8 @@ def expect_array(got: Any, want: np.ndarray, *, name: str, rtol: float = 1e-5, a
     """``got`` must be a plain ndarray of ``want``'s shape with close values.
 
     m: the number of examples, to diagnose a missing 1/m.  mistakes: message ->
-    the value a known mistake produces (computed by the check).  float_dtype:
+    the value a known mistake produces, or a function computing it (called only
+    when ``got`` is wrong, so costly mistakes cost nothing on right answers).  float_dtype:
     fail integer arrays even when their values are right.  nonfinite_fix: what to
     do when ``got`` has NaN/inf (e.g. "subtract the row maximum before np.exp").
     """
@@ -118,8 +119,8 @@ def expect_scalar(got: Any, want: float, *, name: str, rtol: float = 1e-5, atol:
         return
     fail(
         say("scalar.mismatch", name=name, want=show(float(want)), got=show(value)),
-        *diagnose_values(np.array([value]), np.array([want]), m=m,
-                         mistakes={k: np.array([v]) for k, v in (mistakes or {}).items()}, rtol=rtol, atol=atol),
+        *diagnose_values(np.array([value]), np.array([want]), m=m, mistakes={
+            k: np.array([v() if callable(v) else v]) for k, v in (mistakes or {}).items()}, rtol=rtol, atol=atol),
     )
 
 

@@ -41,7 +41,7 @@ def diagnose_values(got: np.ndarray, want: np.ndarray, *, m: int | None = None,
                     mistakes: dict[str, Any] | None = None, rtol: float = 1e-5, atol: float = 1e-7) -> list[str]:
     """Same shape, wrong values: a known mistake, a sign flip, a factor m, floor division..."""
     for message, wrong in (mistakes or {}).items():
-        wrong = np.asarray(wrong)
+        wrong = np.asarray(wrong() if callable(wrong) else wrong)
         if wrong.shape == got.shape and np.allclose(got, wrong, rtol=rtol, atol=atol):
             return [message]
     g, w = got.astype(float), want.astype(float)

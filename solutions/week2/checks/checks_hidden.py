@@ -202,7 +202,7 @@ def test_optimize_parameters(learner, reference, rng):
     expect_keys(params, ["w", "b"], name="params")
     expect_array(params["w"], want["w"], name='params["w"]', mistakes={
         "Likely mistake: the update has the wrong sign; gradient descent goes DOWN the gradient: "
-        "w = w - learning_rate * dw.": reference.optimize(w, b, X, Y, num_iterations=100, learning_rate=-lr)[0]["w"],
+        "w = w - learning_rate * dw.": lambda: reference.optimize(w, b, X, Y, num_iterations=100, learning_rate=-lr)[0]["w"],
     })
     expect_scalar(params["b"], want["b"], name='params["b"]')
     expect_keys(grads, ["dw", "db"], name="grads")

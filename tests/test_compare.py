@@ -1,0 +1,161 @@
+"""Wording and logic of the comparison helpers: the messages are part of the interface."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from grader.checks import (
+    CheckFailure,
+    expect_array,
+    expect_float,
+    expect_keys,
+    expect_len,
+    expect_scalar,
+    expect_shape,
+    expect_tuple,
+    expect_unchanged,
+)
+from grader.checks.diagnose import diagnose_exception, find_example_loop
+from grader.messages import EN, fields_of, say
+
+
+def message(call, *args, **kwargs) -> str:
+    with pytest.raises(CheckFailure) as info:
+        call(*args, **kwargs)
+    return str(info.value)
+
+
+WANT = np.array([[1.0], [2.0], [3.0]])
+
+
+def test_right_values_pass_quietly():
+    expect_array(WANT + 1e-9, WANT, name="dw")
+    expect_scalar(np.float64(0.5), 0.5, name="cost")
+    expect_scalar(np.array(0.5), 0.5, name="cost")  # 0-d arrays are scalars
+    expect_scalar(1, 1.0, name="n")
+
+
+def test_rank1_message():
+    text = message(expect_array, np.array([1.0, 2.0, 3.0]), WANT, name="dw")
+    assert text.splitlines()[0] == "dw has the wrong shape."
+    assert "expected: shape (3, 1)" in text and "received: shape (3,)" in text
+    assert "Likely mistake: a rank-1 array" in text and ".reshape(-1, 1)" in text
+
+
+def test_transpose_message_says_values_are_right():
+    text = message(expect_array, WANT.T, WANT, name="dw")
+    assert "Likely mistake: a transpose" in text and "right once transposed" in text
+    text = message(expect_array, WANT.T * 2, WANT, name="dw")
+    assert "Likely mistake: a transpose" in text and "right once transposed" not in text
+
+
+def test_broadcast_to_m_by_m():
+    text = message(expect_array, np.zeros((5, 5)), np.zeros((1, 5)), name="A")
+    assert "accidental broadcast" in text and "(5, 5)" in text
+
+
+@pytest.mark.parametrize("got, words", [
+    (-WANT, "a sign error"),
+    (WANT * 4, "a missing 1/m"),
+    (WANT / 4, "divided by m twice"),
+    (WANT * 2.5, "2.5 times the expected ones"),
+])
+def test_value_diagnoses(got, words):
+    assert words in message(expect_array, got, WANT, name="dw", m=4)
+
+
+def test_floor_division():
+    want = np.array([0.25, 1.5, -0.5])
+    assert "integer (floor) division" in message(expect_array, np.floor(want), want, name="db")
+
+
+def test_known_mistake_wins_and_is_computed_only_when_needed():
+    calls = []
+
+    def costly():
+        calls.append(1)
+        return WANT + 10
+
+    expect_array(WANT, WANT, name="w", mistakes={"you added ten": costly})
+    assert calls == []
+    assert "you added ten" in message(expect_array, WANT + 10, WANT, name="w", mistakes={"you added ten": costly})
+    assert calls == [1]
+
+
+def test_nonfinite_with_fix():
+    got = np.array([[np.nan], [1.0], [np.inf]])
+    text = message(expect_array, got, WANT, name="s", nonfinite_fix="subtract the max.")
+    assert "s contains NaN and inf (2 of 3 values)" in text and "subtract the max." in text
+
+
+@pytest.mark.parametrize("got, words", [
+    (None, "placeholder `None`"),
+    ([1.0, 2.0, 3.0], "is a Python list"),
+    (np.arange(3.0).reshape(3, 1).view(type("Sub", (np.ndarray,), {})), "expected a plain numpy ndarray"),
+    (np.array([["a"], ["b"], ["c"]]), "dtype <U1"),
+    (3.0, "should be a numpy array of shape (3, 1)"),
+])
+def test_not_an_array(got, words):
+    assert words in message(expect_array, got, WANT, name="dw")
+
+
+def test_integer_dtype_is_reported_when_asked():
+    expect_array(np.zeros((2, 1), dtype=int), np.zeros((2, 1)), name="w")
+    assert "integer dtype int64" in message(expect_array, np.zeros((2, 1), dtype=np.int64), np.zeros((2, 1)),
+                                            name="w", float_dtype=True)
+
+
+@pytest.mark.parametrize("got, words", [
+    (np.array([[0.5]]), "an array of shape (1, 1), expected a scalar"),
+    (np.array([0.1, 0.2]), "not added up into one number"),
+    ("0.5", "should be a single number"),
+    (None, "placeholder `None`"),
+])
+def test_scalar_shapes(got, words):
+    assert words in message(expect_scalar, got, 0.5, name="cost")
+
+
+def test_float_required():
+    expect_float(0.0, name="b")
+    expect_float(np.float64(0.0), name="b")
+    assert "Write 0.0 rather than 0" in message(expect_float, 0, name="b")
+
+
+def test_structure_helpers():
+    assert "missing the key(s) ['db']" in message(expect_keys, {"dw": 1}, ["dw", "db"], name="grads")
+    assert "should return 2 values (grads, cost); received 3" in message(
+        expect_tuple, (1, 2, 3), ["grads", "cost"], function="propagate")
+    assert "costs has 5 entries, expected 3" in message(expect_len, [1] * 5, 3, name="costs")
+    expect_shape(np.zeros((2, 3)), (2, 3), name="A")
+
+
+def test_unchanged_names_the_first_changed_entry():
+    before = np.arange(6.0).reshape(2, 3)
+    after = before.copy()
+    after[1, 2] = -1.0
+    text = message(expect_unchanged, [before], [after], ["x"], function="normalize_rows")
+    assert "normalize_rows modified its input x in place: x[1, 2] was 5 before the call and -1 after it" in text
+
+
+def test_exception_hints():
+    assert "use np.exp" in diagnose_exception(
+        "TypeError", "only 0-dimensional arrays can be converted to Python scalars", "return math.exp(-x)", "f")[0]
+    assert "keepdims=True" in diagnose_exception(
+        "ValueError", "operands could not be broadcast together with shapes (3,4) (3,)",
+        "s = np.sum(e, axis=1)\nreturn e / s", "softmax")[0]
+    assert "keepdims=True" not in diagnose_exception(
+        "ValueError", "operands could not be broadcast together with shapes (3,4) (4,5)",
+        "s = np.sum(e, axis=1, keepdims=True)", "softmax")[0]
+    assert "'learning_rate'" in diagnose_exception("NameError", "name 'learning_rate' is not defined", "", "f")[0]
+
+
+def test_loop_finder():
+    assert find_example_loop("def f(X):\n    for i in range(X.shape[1]):\n        pass\n") == (2, "for i in range(X.shape[1]):")
+    assert find_example_loop("def f(X):\n    return X.sum()\n") is None
+
+
+def test_every_message_formats_with_its_fields():
+    for message_id in EN:
+        text = say(message_id, **{field: 7 for field in fields_of(message_id)})
+        assert text and "{" not in text, message_id
