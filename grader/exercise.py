@@ -8,6 +8,7 @@ exercise.toml::
     learner_files = ["python_basics", "logistic_regression"]   # stems; .py or .ipynb
     reference_files = ["python_basics.py", "logistic_regression.py"]  # in solutions/<name>/
     preamble = "import numpy as np"      # run in every learner module first (optional)
+    preamble_files = ["provided.py"]     # also run first: helpers the course gives learners (optional)
 
     [[functions]]
     name = "normalize_rows"
@@ -122,11 +123,22 @@ def load_exercise(spec: str | Path) -> Exercise:
             learner_files=list(meta["learner_files"]),
             reference_files=list(meta.get("reference_files", [])),
             functions=functions,
-            preamble=meta.get("preamble", "import numpy as np") + "\n",
+            preamble=_preamble(root, meta),
             config=config,
         )
     except (KeyError, TypeError) as exc:
         raise UsageError(f"{config_path}: missing or malformed entry {exc}") from None
+
+
+def _preamble(root: Path, meta: dict) -> str:
+    """Source run in every learner module before the learner's own definitions (which win)."""
+    parts = [meta.get("preamble", "import numpy as np")]
+    for name in meta.get("preamble_files", []):
+        path = root / name
+        if not path.is_file():
+            raise UsageError(f"{root / 'exercise.toml'}: preamble file {name} is missing")
+        parts.append(path.read_text(encoding="utf-8"))
+    return "\n".join(parts) + "\n"
 
 
 def list_exercises() -> list[Exercise]:

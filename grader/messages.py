@@ -150,6 +150,14 @@ EN: dict[str, str] = {
     ),
     "hint.sys_exit": "Your code called exit()/sys.exit(): remove it, grading needs the function to return.",
     "hint.recursion": "Your code recursed too deeply; use a loop or a vectorized expression instead.",
+    # -- gradient checking ----------------------------------------------------
+    "gradient.mismatch": (
+        "{name} fails the numeric gradient check: relative error {error:.2g} (threshold {threshold:.0e}; "
+        "below 1e-7 is excellent, above 1e-2 means the gradient is wrong). {bad} of {size} entries are off; "
+        "the worst is at index {index}: your analytic gradient {analytic}, the centred-difference estimate "
+        "{numeric}. Re-derive the chain rule for {name} (the gradient must have the shape of the variable and "
+        "sum over the examples)."
+    ),
     # -- vectorization -------------------------------------------------------
     "vector.slow": (
         "{function} loops over the examples in Python (line {line}: `{loop}`). On m = {m} examples it took "

@@ -159,3 +159,26 @@ def test_every_message_formats_with_its_fields():
     for message_id in EN:
         text = say(message_id, **{field: 7 for field in fields_of(message_id)})
         assert text and "{" not in text, message_id
+
+
+def test_numeric_gradient_matches_calculus():
+    from grader.checks import numeric_gradient
+
+    x = np.array([[0.5, -1.0], [2.0, 0.1]])
+    assert np.allclose(numeric_gradient(lambda v: np.sum(v ** 3), x), 3 * x ** 2, atol=1e-6)
+    upstream = np.array([[1.0, 2.0], [3.0, 4.0]])
+    assert np.allclose(numeric_gradient(np.tanh, x, upstream), (1 - np.tanh(x) ** 2) * upstream, atol=1e-6)
+    assert np.array_equal(x, [[0.5, -1.0], [2.0, 0.1]])  # restored after perturbation
+
+
+def test_gradient_check_names_parameter_and_worst_index():
+    from grader.checks import expect_gradient
+
+    numeric = np.array([[1.0, 2.0], [3.0, 4.0]])
+    assert expect_gradient(numeric + 1e-9, numeric, name="dW") < 1e-5
+    wrong = numeric.copy()
+    wrong[1, 0] = -3.0
+    text = message(expect_gradient, wrong, numeric, name="dW")
+    assert text.startswith("dW fails the numeric gradient check: relative error 1 (threshold 1e-05")
+    assert "1 of 4 entries are off; the worst is at index (1, 0): your analytic gradient -3" in text
+    assert "wrong shape" in message(expect_gradient, numeric.T[:1], numeric, name="dW")

@@ -679,7 +679,7 @@ def test_huge_exception_type_name_is_capped(sandboxes: Path) -> None:
 @pytest.mark.xfail(strict=True, reason=(
     "BUG grader/sandbox/client.py SandboxWorker._outcome: a reply frame forged by learner code "
     "(written straight into the reply pipe, up to MAX_FRAME = 512 MB) puts its message into the "
-    "report uncapped: here 20 MB of feedback"))
+    "report uncapped: here 5 MB of feedback"))
 def test_forged_reply_frame_is_capped(sandboxes: Path) -> None:
     report = grade("forged_reply_frame.py", sandboxes)
     assert_points(report)

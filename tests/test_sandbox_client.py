@@ -164,3 +164,21 @@ def test_fork_bomb_is_capped_and_escaped_children_are_killed():
              and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]]
     assert alive == []
     assert not worker.cgroup.path.exists()
+
+
+def test_exercise_preamble_files_provide_helpers(tmp_path):
+    """A helper the course provides (week 3's sigmoid) is defined before the learner's code, which may override it."""
+    from grader.exercise import load_exercise
+
+    exercise = tmp_path / "ex"
+    exercise.mkdir()
+    (exercise / "provided.py").write_text("def helper(x):\n    return x + 100\n")
+    (exercise / "exercise.toml").write_text(
+        '[exercise]\nname = "ex"\nlearner_files = ["a"]\npreamble_files = ["provided.py"]\n'
+        '[[functions]]\nname = "f"\n')
+    preamble = load_exercise(exercise).preamble
+    assert "import numpy as np" in preamble and "def helper" in preamble
+    worker = SandboxWorker(FAST)
+    worker.load([module("def f(x):\n    return helper(x)\n")], preamble=preamble)
+    with worker:
+        assert worker.call("sub", "f", [1]).value == 101

@@ -28,6 +28,7 @@ from grader.checks.compare import (
     fail,
     show,
 )
+from grader.checks.gradients import expect_gradient, numeric_gradient, relative_error
 from grader.checks.marks import check
 from grader.checks.vectorized import expect_vectorized
 
@@ -37,6 +38,7 @@ __all__ = [
     "check",
     "expect_array",
     "expect_float",
+    "expect_gradient",
     "expect_keys",
     "expect_len",
     "expect_scalar",
@@ -45,5 +47,7 @@ __all__ = [
     "expect_unchanged",
     "expect_vectorized",
     "fail",
+    "numeric_gradient",
+    "relative_error",
     "show",
 ]

@@ -57,6 +57,20 @@ class LearnerFunction:
     def source(self) -> str | None:
         return self.located.source if self.located else None
 
+    @property
+    def parameters(self) -> list[str]:
+        """The learner's parameter names, read from the source (e.g. to accept an older signature)."""
+        import ast
+
+        try:
+            tree = ast.parse(self.source or "")
+        except SyntaxError:
+            return []
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return [a.arg for a in node.args.posonlyargs + node.args.args]
+        return []
+
     def run(self, *args: Any, **kwargs: Any) -> CallOutcome:
         """Call in the sandbox and return the full outcome (value, args after the call, stdout)."""
         return self._call(args, kwargs, return_args=True)

@@ -1,0 +1,75 @@
+"""Numeric gradient checking (CS231n lecture 4): centred differences and relative error.
+
+``numeric_gradient`` runs in the trusted process, on the reference's forward
+function; ``expect_gradient`` compares a learner's analytic gradient with it and
+names the parameter and the worst index when they disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from grader.checks.compare import expect_shape, fail, show
+from grader.messages import say
+
+# Relative-error thresholds of the lecture notes: < 1e-7 great, < 1e-5 fine for smooth
+# functions, up to 1e-3 acceptable with kinks (ReLU, max, hinge), above 1e-2 wrong.
+DEFAULT_THRESHOLD = 1e-5
+KINKED_THRESHOLD = 1e-3
+
+
+def numeric_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, upstream: np.ndarray | None = None,
+                     h: float = 1e-5) -> np.ndarray:
+    """dL/dx by centred differences, where L = f(x) (a scalar) or L = sum(f(x) * upstream).
+
+    ``x`` is perturbed in place one entry at a time and restored; returns an array
+    shaped like ``x``.
+    """
+    x = np.asarray(x, dtype=float)
+    grad = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"], op_flags=[["readwrite"]])
+    while not it.finished:
+        index = it.multi_index
+        old = x[index]
+        x[index] = old + h
+        plus = _scalar_loss(f(x), upstream)
+        x[index] = old - h
+        minus = _scalar_loss(f(x), upstream)
+        x[index] = old
+        grad[index] = (plus - minus) / (2 * h)
+        it.iternext()
+    return grad
+
+
+def _scalar_loss(value: Any, upstream: np.ndarray | None) -> float:
+    if upstream is None:
+        return float(value)
+    return float(np.sum(np.asarray(value) * upstream))
+
+
+def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> np.ndarray:
+    """|a - n| / max(|a| + |n|, 1e-8), element-wise."""
+    return np.abs(analytic - numeric) / np.maximum(np.abs(analytic) + np.abs(numeric), 1e-8)
+
+
+def expect_gradient(got: Any, numeric: np.ndarray, *, name: str, threshold: float = DEFAULT_THRESHOLD) -> float:
+    """``got`` (the learner's analytic gradient) must match ``numeric`` within ``threshold``.
+
+    Returns the largest relative error (for a passing check's note); fails with the
+    parameter name, the worst index, both values there and the thresholds used.
+    """
+    numeric = np.asarray(numeric, dtype=float)
+    expect_shape(got, numeric.shape, name=name, _want=numeric)
+    errors = relative_error(np.asarray(got, dtype=float), numeric)
+    if not np.all(np.isfinite(errors)):
+        errors = np.where(np.isfinite(errors), errors, np.inf)
+    worst = float(np.max(errors)) if errors.size else 0.0
+    if worst > threshold:
+        index = tuple(int(i) for i in np.unravel_index(int(np.argmax(errors)), errors.shape))
+        fail(say("gradient.mismatch", name=name, error=worst, threshold=threshold, index=index,
+                 analytic=show(float(np.asarray(got, dtype=float)[index])), numeric=show(float(numeric[index])),
+                 bad=int(np.sum(errors > threshold)), size=errors.size))
+    return worst
