@@ -8,7 +8,7 @@ never of width 1, so rank-1 arrays, transposes and accidental broadcasts show.
 from __future__ import annotations
 
 import numpy as np
-from problems import (
+from problems_week2 import (
     COSTS_HINT,
     STABLE_SIGMOID,
     STABLE_SOFTMAX,

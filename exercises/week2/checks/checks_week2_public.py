@@ -7,7 +7,7 @@ each function on fresh random inputs seeded per submission.
 from __future__ import annotations
 
 import numpy as np
-from problems import (
+from problems_week2 import (
     COSTS_HINT,
     course_example,
     l1_mistakes,
