@@ -34,6 +34,7 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from grader.grading import grade_submission
@@ -338,13 +339,11 @@ def test_infinite_loop_in_function_times_out_and_grading_goes_on(sandboxes: Path
     report = grade("loop_in_function.py", sandboxes, limits=Limits(call_seconds=0.5, load_seconds=3))
     assert_points(report, full=["sigmoid"])
     assert_feedback(report, "propagate", "timed out", status="timeout")
-    # sigmoid's hidden checks run after every propagate check has timed out, in the same run
-    order = [c.name for c in report.checks]
+    # the public propagate check runs (and times out) before sigmoid's hidden checks, which still
+    # pass on the restarted worker
     sigmoid_hidden = [c for c in checks_of(report, "sigmoid") if c.hidden]
     assert sigmoid_hidden and all(c.status == "passed" for c in sigmoid_hidden)
-    timeouts = [c for c in checks_of(report, "propagate") if c.status == "timeout"]
-    assert len(timeouts) >= 4
-    assert report.timings["total"] > 0 and order  # the report is complete
+    assert len([c for c in checks_of(report, "propagate") if c.status == "timeout"]) >= 4
     assert_no_stray_processes(sandboxes)
 
 
@@ -731,8 +730,6 @@ def test_cli_grades_a_hostile_file(sandboxes: Path, tmp_path: Path) -> None:
     result, out = _grade_cli(HOSTILE / "fake_output.py", sandboxes, tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     data = json.loads(out.read_text(encoding="utf-8"))
-    import jsonschema
-
     jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")))
     earned = {f["name"]: f["points"] for f in data["functions"]}
     maxima = {f["name"]: f["max_points"] for f in data["functions"]}
