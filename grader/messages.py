@@ -109,6 +109,7 @@ EN: dict[str, str] = {
     "error.raised": "{function} raised {error_type}: {message}",
     "error.traceback": "Where it happened (your code):\n{traceback}",
     "error.stdout": "Your function printed:\n{stdout}",
+    "error.stdout_cut": "... (the rest of the output was dropped)",
     "error.not_found": (
         "{function} was not found in your files (looked for: {names}). Define it with exactly this name; "
         "grading continues with the other functions."
@@ -169,6 +170,65 @@ EN: dict[str, str] = {
     "check.internal": (
         "This check could not run ({error_type}: {message}). Your result may have an unexpected structure; "
         "if it looks right to you, tell your instructor."
+    ),
+    # -- quizzes ---------------------------------------------------------------
+    "quiz.nothing_to_submit": (
+        "{exercise} has no graded functions: there is nothing to submit there. It is a quiz: take it with "
+        "`grade quiz {exercise}`."
+    ),
+    "quiz.no_quiz": "{folder}: this exercise has no quiz (no quiz.toml in its folder)",
+    "quiz.modes": "--answers, --blank and --validate are different modes: use one at a time",
+    "quiz.points.one": "1 point",
+    "quiz.points.many": "{points} points",
+    "quiz.hint.single": "one letter, a to {last}",
+    "quiz.hint.multiple": "one or more letters, a to {last}, e.g. a c",
+    "quiz.hint.numeric": "a number such as 0.25, -3 or 1/3",
+    "quiz.hint.text": "a word or a short phrase",
+    "quiz.hint.shape": "a shape such as (3, 1); () for a scalar; error if numpy raises an error",
+    "quiz.hint.skip": "? skips the question",
+    "quiz.answer.invalid": "{got!r} is not a valid answer here: write {hint}",
+    "quiz.answer.empty": "the answer is empty: write {hint} ({skip})",
+    "quiz.session.intro": (
+        "{title}\nLearner {learner}, seed {seed}: {count} questions, {points}. "
+        "Type your answer and press Enter ({skip})."
+    ),
+    "quiz.session.question": "Question {number} of {count} [{id}] ({points})",
+    "quiz.session.prompt": "Your answer ({hint}): ",
+    "quiz.session.retry": "{problem}. Try again.",
+    "quiz.session.input_ended": "input ended before question {id!r} ({number} of {count}) was answered",
+    "quiz.form.instructions": (
+        "Write each answer after its \"=\" ({skip}), save, then grade the file with:\n  {command}"
+    ),
+    "quiz.form.question": "{number}. [{id}] ({points}), answer with {hint}",
+    "quiz.file.no_equals": "expected a line `question-id = answer`, found {got!r}",
+    "quiz.file.unknown_id": "unknown question id {id!r}; this quiz's ids are {ids}",
+    "quiz.file.twice": "question {id!r} is answered twice (first on line {first})",
+    "quiz.file.empty": "no answer for {id!r}: write one after the = ({skip})",
+    "quiz.file.missing": "no answer for {ids}: add a line `id = answer` for each ({skip})",
+    "quiz.file.bad_answer": "question {id!r}: {problem}",
+    "quiz.file.seed": (
+        "this form is for seed {form_seed} but the quiz is graded with seed {seed} (learner {learner}): "
+        "pass --seed {form_seed}, or the --learner the form was made for"
+    ),
+    "quiz.feedback.answer": "Your answer: {answer}",
+    "quiz.feedback.skipped": "(skipped)",
+    "quiz.feedback.key": "Key: {key}",
+    "quiz.feedback.tolerance": "{key} (answers within {tolerance} count)",
+    "quiz.feedback.shape_error": "error (numpy raises an error)",
+    "quiz.feedback.partial": (
+        "Partial credit: {right} of the {correct} right choices picked and {wrong} wrong one(s): "
+        "max(0, {right} - {wrong}) / {correct} of the points."
+    ),
+    "quiz.feedback.explanation": "Why: {explanation}",
+    "quiz.results.title": "Results: {title}",
+    "quiz.results.right": "right",
+    "quiz.results.wrong": "wrong",
+    "quiz.results.partial": "partly right",
+    "quiz.results.skipped": "skipped",
+    "quiz.results.total": "Score: {points} / {max_points} ({percent:.1f}%)",
+    "quiz.results.seed": (
+        "Learner {learner}, seed {seed}: the same learner always gets these questions "
+        "(--seed {seed} reproduces them)."
     ),
 }
 

@@ -29,6 +29,14 @@ ADVICE_LABELS: dict[bool, tuple[str, str]] = {
 }
 
 NOTES_TITLE = "What the grader skipped in your files"
+# Control characters (ESC first of all) in learner text could clear the screen or draw
+# a fake score: everything but newline and tab is shown as a visible escape instead.
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F) if c not in (0x09, 0x0A)}
+
+
+def printable(text: str) -> str:
+    """``text`` with terminal control characters made visible (\\x1b instead of ESC)."""
+    return text.translate(_CONTROL)
 
 
 def fmt_points(value: float) -> str:
@@ -82,8 +90,8 @@ def feedback_cell(check: CheckResult) -> Text:
     from rich.text import Text
 
     if check.status == "passed":
-        return Text(check.description, style="dim")
-    return Text(check.message.rstrip() or check.description)
+        return Text(printable(check.description), style="dim")
+    return Text(printable(check.message.rstrip() or check.description))
 
 
 def function_title(summary: FunctionSummary) -> Text:
@@ -141,12 +149,12 @@ def notes_panel(report: GradeReport):
         if i:
             body.append("\n")
         body.append("• ")
-        body.append(f"{note.file}", style="bold")
+        body.append(printable(note.file), style="bold")
         if note.location:
-            body.append(f", {note.location}", style="bold")
+            body.append(f", {printable(note.location)}", style="bold")
         if note.kind:
             body.append(f" [{note.kind}]", style="yellow")
-        body.append(f": {note.message}")
+        body.append(f": {printable(note.message)}")
     return Panel(body, title=NOTES_TITLE, title_align="left", border_style="yellow")
 
 
@@ -200,7 +208,7 @@ def missing_line(summary: FunctionSummary, message: str) -> Text:
 
     line = Text("✗ ", style="bold red")
     line.append(function_title(summary))
-    line.append(f"  {message}")
+    line.append(f"  {printable(message)}")
     return line
 
 
@@ -211,7 +219,7 @@ def render_terminal(report: GradeReport, console: Console, *, verbose: bool = Fa
 
     header = Text(report.title or report.exercise, style="bold")
     if report.learner:
-        header.append(f"  ·  {report.learner}", style="dim")
+        header.append(f"  ·  {printable(report.learner)}", style="dim")
     console.print(header)
 
     listed = {f.name for f in report.functions}

@@ -46,6 +46,7 @@ EXERCISE = ROOT / "exercises" / "week2"
 SOLUTIONS = ROOT / "solutions" / "week2"
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 SCHEMA = ROOT / "grader" / "schema" / "grade-report.v1.json"
+HIDDEN_CHECKS = sorted((SOLUTIONS / "checks").glob("checks_*.py"))
 
 FAST = Limits(call_seconds=2, load_seconds=3)
 LOAD_HANG = Limits(call_seconds=2, load_seconds=2)
@@ -92,14 +93,27 @@ def _proc_entries() -> Iterator[tuple[int, int, str, str]]:
         yield int(entry), int(fields[1]), fields[0], cwd
 
 
+# Children this process already had when a test started (e.g. multiprocessing's resource tracker,
+# started by an earlier test file): not the sandbox's, so never reported or killed.
+_EARLIER_CHILDREN: dict[Path, set[int]] = {}
+
+
+def _children() -> set[int]:
+    me = os.getpid()
+    return {pid for pid, ppid, state, _ in _proc_entries() if ppid == me and state not in ("Z", "X")}
+
+
 def sandbox_processes(root: Path, *, children: bool = False) -> list[int]:
     """Live processes working beneath ``root`` (the test's scratch dirs), plus, with ``children``,
-    every live child of this test process.  Zombies are ignored: they are not running anything."""
+    every live child this test process gained during the test.  Zombies are ignored: they are not
+    running anything."""
     prefix = str(root) + os.sep
     me = os.getpid()
+    earlier = _EARLIER_CHILDREN.get(root, set())
     return [
         pid for pid, ppid, state, cwd in _proc_entries()
-        if state not in ("Z", "X") and pid != me and (cwd.startswith(prefix) or (children and ppid == me))
+        if state not in ("Z", "X") and pid != me
+        and (cwd.startswith(prefix) or (children and ppid == me and pid not in earlier))
     ]
 
 
@@ -167,8 +181,10 @@ def sandboxes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     root = (tmp_path / "sandboxes").resolve()
     root.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(root))
+    _EARLIER_CHILDREN[root] = _children()
     yield root
     _kill(sandbox_processes(root))  # clean up after a failed test; asserting is the test's job
+    del _EARLIER_CHILDREN[root]
 
 
 # -- grading and assertions --------------------------------------------------------------
@@ -482,7 +498,7 @@ def test_reference_solution_by_absolute_path(sandboxes: Path, tmp_path: Path) ->
     submission = fill_in(
         "secret_absolute_path.py", tmp_path,
         REFERENCE_PATH=str(SOLUTIONS / "python_basics.py"),
-        HIDDEN_CHECKS_PATH=str(SOLUTIONS / "checks" / "checks_hidden.py"),
+        HIDDEN_CHECKS_PATH=str(HIDDEN_CHECKS[0]),
         REPO_ROOT=str(ROOT),
     )
     report = grade(submission, sandboxes)
@@ -490,8 +506,9 @@ def test_reference_solution_by_absolute_path(sandboxes: Path, tmp_path: Path) ->
     for function in ("softmax", "L1", "image2vector", "initialize_with_zeros"):
         assert_feedback(report, function, "PermissionError", status="error")
     assert_feedback(report, "L2", "ModuleNotFoundError", status="error")
-    hidden_checks = (SOLUTIONS / "checks" / "checks_hidden.py").read_text(encoding="utf-8")
-    secrets = [line.strip() for line in hidden_checks.splitlines() if line.startswith("def test_")]
+    secrets = [line.strip() for path in HIDDEN_CHECKS for line in path.read_text(encoding="utf-8").splitlines()
+               if line.startswith("def test_")]
+    assert secrets
     for text in report_texts(report):
         assert not any(secret in text for secret in secrets), "the report leaks the hidden checks"
         assert "pyproject.toml" not in text, "the report leaks a listing of the repository"
@@ -543,11 +560,6 @@ def test_model_that_echoes_the_labels_fails_the_learning_check(sandboxes: Path) 
     assert_no_stray_processes(sandboxes)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "CHECK WEAKNESS solutions/week2/checks/checks_hidden.py test_model_costs_decrease: only checks that "
-    "the learner's own cost list has 3 entries and decreases, never compares it with the reference's "
-    "costs on the same data, so an invented list ([3.0, 2.0, 1.0]) from a model that never trains earns "
-    "the point"))
 def test_model_with_invented_costs_earns_only_the_structure_point(sandboxes: Path) -> None:
     report = grade("model_echoes_labels.py", sandboxes)
     structure = [c for c in checks_of(report, "model") if c.name == "model_returns_everything"]
@@ -588,10 +600,6 @@ def test_network_is_unreachable(sandboxes: Path, tmp_path: Path) -> None:
     assert_no_stray_processes(sandboxes)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "SANDBOX HOLE grader/sandbox/isolation.py: pathname unix sockets outside the sandbox are reachable; "
-    "the network namespace only isolates IP and abstract sockets, and Landlock (ABI <= 7) does not "
-    "handle connect() on an existing socket file, so learner code can talk to e.g. /var/run/docker.sock"))
 def test_unix_socket_outside_the_sandbox_is_unreachable(sandboxes: Path) -> None:
     folder = Path(tempfile.mkdtemp(prefix="dlg-sock-", dir="/tmp"))
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -664,32 +672,21 @@ def test_segfault_and_sigstop(sandboxes: Path) -> None:
 # -- the sandbox protocol ----------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG grader/sandbox/client.py SandboxWorker._outcome (and grader/checks/learner.py "
-    "LearnerFunction._fault): error type, message and traceback from the worker are used uncapped; "
-    "the worker caps only str(exc) (grader/sandbox/worker.py _format_exception), so an exception "
-    "class with a 5 MB __name__ yields a 5 MB feedback message per check"))
 def test_huge_exception_type_name_is_capped(sandboxes: Path) -> None:
     report = grade("huge_exception_name.py", sandboxes)
     assert_points(report)
     assert_short_report(report)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG grader/sandbox/client.py SandboxWorker._outcome: a reply frame forged by learner code "
-    "(written straight into the reply pipe, up to MAX_FRAME = 512 MB) puts its message into the "
-    "report uncapped: here 5 MB of feedback"))
 def test_forged_reply_frame_is_capped(sandboxes: Path) -> None:
     report = grade("forged_reply_frame.py", sandboxes)
+    if any("Error: No module named" in c.message or "ImportError" in c.message for c in report.checks):
+        pytest.skip("the forging attack no longer works (the protocol module moved): update the fixture")
     assert_points(report)
     assert_short_report(report)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG grader/sandbox/client.py SandboxWorker._read + grader/sandbox/protocol.py read_frame: only "
-    "the first byte is awaited with a timeout; read_exactly then blocks with none, so a worker that "
-    "writes part of a frame header and sleeps hangs the grader forever"))
 def test_partial_reply_frame_times_out(sandboxes: Path) -> None:
     report = grade("partial_frame_hang.py", sandboxes, limits=Limits(call_seconds=0.5, load_seconds=3),
                    watchdog=4, budget=4)
@@ -697,14 +694,11 @@ def test_partial_reply_frame_times_out(sandboxes: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG grader/sandbox/client.py SandboxWorker.call + grader/sandbox/protocol.py write_frame: "
-    "requests are written with a blocking os.write and no timeout; once learner code stops the "
-    "worker reading (here by replacing grader.sandbox.worker.read_frame), a request larger than the "
-    "pipe buffer (the 640 KB input of test_predict_vectorized) hangs the grader forever"))
 def test_worker_that_stops_reading_times_out(sandboxes: Path) -> None:
     report = grade("stop_reading_requests.py", sandboxes, limits=Limits(call_seconds=0.5, load_seconds=3),
                    watchdog=5, budget=5)
+    if any("attack not applicable" in c.message for c in checks_of(report, "predict")):
+        pytest.skip("the worker changed: update stop_reading_requests.py")
     assert any(c.status == "timeout" for c in checks_of(report, "predict"))
 
 
@@ -741,10 +735,6 @@ def test_cli_grades_a_hostile_file(sandboxes: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG grader/render_terminal.py: learner text (printed output, exception messages) goes into "
-    "rich Text unfiltered; rich strips only \\a \\b \\v \\f \\r, so ESC sequences from learner code "
-    "(clear screen, cursor moves, window title) reach the terminal and can draw a fake score"))
 def test_cli_does_not_pass_terminal_escapes_through(sandboxes: Path, tmp_path: Path) -> None:
     result, _ = _grade_cli(HOSTILE / "terminal_escape.py", sandboxes, tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from grader.sandbox.client import CallOutcome, SandboxWorker
 
 
+SHOWN_OUTPUT = 2000  # characters of a failing call's printed output shown in its feedback
+
+
 class LearnerFault(Exception):
     """Learner code failed; ``str(exc)`` is the feedback and ``status`` the report status."""
 
@@ -110,8 +113,12 @@ class LearnerFunction:
         parts += diagnose_exception(outcome.error_type, outcome.message, self.source, name)
         if outcome.traceback:
             parts.append(say("error.traceback", traceback=outcome.traceback))
-        if outcome.stdout.strip():
-            parts.append(say("error.stdout", stdout=outcome.stdout.strip()[-2000:]))
+        printed = outcome.stdout.strip()
+        if printed:
+            shown = printed[:SHOWN_OUTPUT]
+            if len(printed) > SHOWN_OUTPUT:
+                shown += "\n" + say("error.stdout_cut")
+            parts.append(say("error.stdout", stdout=shown))
         return LearnerFault("\n".join(parts))
 
 

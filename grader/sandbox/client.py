@@ -8,7 +8,6 @@ bad function never costs the others their points.
 from __future__ import annotations
 
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -21,10 +20,13 @@ from typing import Any
 
 from grader.sandbox.cgroup import PidsCgroup
 from grader.sandbox.plain import PlainDataError, decode
-from grader.sandbox.protocol import ChannelClosed, read_frame, write_frame
+from grader.sandbox.protocol import ChannelClosed, FrameTimeout, read_frame, write_frame
 
 GRADER_PACKAGE = Path(__file__).resolve().parent.parent
 MAX_SIBLING_BYTES = 2 * 1024 * 1024
+MAX_REPLY_BYTES = 64 * 1024 * 1024
+# Caps on what a (possibly forged) error reply may put into a report.
+MAX_ERROR_TYPE, MAX_MESSAGE, MAX_TRACEBACK, MAX_STDOUT = 120, 2000, 4000, 8000
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,12 @@ class WorkerStatus:
 
 class WorkerDied(Exception):
     """The worker ended without answering; ``message`` says how, for the learner."""
+
+
+def _capped(text: Any, limit: int) -> str:
+    """Learner-controlled text, cut to ``limit`` characters (a forged reply can be huge)."""
+    text = text if isinstance(text, str) else ""
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text) - limit} more characters)"
 
 
 def _site_paths() -> list[str]:
@@ -140,6 +148,7 @@ class SandboxWorker:
         )
         os.close(to_worker_r)
         os.close(from_worker_w)
+        os.set_blocking(to_worker_w, False)  # writes take a deadline: a worker that stops reading cannot hang us
         self._join_cgroup(self.proc.pid)
         self.fd_out, self.fd_in = to_worker_w, from_worker_r
         self._ready = self._loaded = False
@@ -155,7 +164,7 @@ class SandboxWorker:
 
     def _send_setup(self) -> None:
         self._loaded = True
-        write_frame(self.fd_out, {
+        self._write({
             "scratch": str(self.scratch),
             "read_only": [str(GRADER_PACKAGE)],
             "hide_paths": [str(GRADER_PACKAGE.parent)],
@@ -168,7 +177,7 @@ class SandboxWorker:
             "preamble": self.preamble,
             "modules": self.modules,
             "skip": self.skip,
-        })
+        }, self.limits.load_seconds)
 
     def ensure_ready(self) -> None:
         """Wait for the worker to finish loading; restart past units that hang or kill it."""
@@ -222,8 +231,8 @@ class SandboxWorker:
     def close(self) -> None:
         if self.proc is not None and self._ready:
             try:
-                write_frame(self.fd_out, {"op": "exit"})
-            except OSError:
+                write_frame(self.fd_out, {"op": "exit"}, deadline=time.monotonic() + 0.5)
+            except (OSError, FrameTimeout):
                 pass
         self.kill()
         if self.cgroup is not None:
@@ -238,13 +247,20 @@ class SandboxWorker:
 
     # -- calls -----------------------------------------------------------
 
+    def _write(self, message: dict[str, Any], timeout: float) -> None:
+        try:
+            write_frame(self.fd_out, message, deadline=time.monotonic() + timeout)
+        except FrameTimeout:
+            raise WorkerDied(f"timed out after {timeout:g} s (it stopped reading)") from None
+        except OSError:
+            raise WorkerDied(self._death_reason()) from None
+
     def _read(self, timeout: float) -> dict[str, Any]:
         assert self.proc is not None
-        ready, _, _ = select.select([self.fd_in], [], [], timeout)
-        if not ready:
-            raise WorkerDied(f"timed out after {timeout:g} s")
         try:
-            message = read_frame(self.fd_in)
+            message = read_frame(self.fd_in, deadline=time.monotonic() + timeout, max_bytes=MAX_REPLY_BYTES)
+        except FrameTimeout:
+            raise WorkerDied(f"timed out after {timeout:g} s") from None
         except ChannelClosed:
             raise WorkerDied(self._death_reason()) from None
         except PlainDataError as exc:
@@ -279,12 +295,12 @@ class SandboxWorker:
         timeout = timeout or self.limits.call_seconds
         try:
             self.ensure_ready()
-            write_frame(self.fd_out, {
+            started = time.perf_counter()
+            self._write({
                 "op": "call", "module": module, "function": function, "args": list(args),
                 "kwargs": kwargs or {}, "return_args": return_args, "repeat": repeat,
                 "want_value": want_value,
-            })
-            started = time.perf_counter()
+            }, timeout)
             self._repeat = max(1, repeat)
             reply = self._read(timeout * self._repeat)
         except WorkerDied as died:
@@ -292,18 +308,15 @@ class SandboxWorker:
             self.kill()
             return CallOutcome(ok=False, error_type="Timeout" if timed_out else "WorkerDied",
                                message=str(died), timed_out=timed_out)
-        except (BrokenPipeError, OSError) as exc:
-            self.kill()
-            return CallOutcome(ok=False, error_type="WorkerDied", message=f"the worker stopped ({exc})")
         return self._outcome(reply, time.perf_counter() - started)
 
     def _outcome(self, reply: dict[str, Any], elapsed: float) -> CallOutcome:
-        stdout = reply.get("stdout", "")
-        stdout = stdout if isinstance(stdout, str) else ""
+        stdout = _capped(reply.get("stdout", ""), MAX_STDOUT)
         if reply.get("ok") is not True:
             error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
-            return CallOutcome(ok=False, stdout=stdout, error_type=str(error.get("type", "Error")),
-                               message=str(error.get("message", "")), traceback=str(error.get("traceback", "")))
+            return CallOutcome(ok=False, stdout=stdout, error_type=_capped(error.get("type", "Error"), MAX_ERROR_TYPE),
+                               message=_capped(error.get("message", ""), MAX_MESSAGE),
+                               traceback=_capped(error.get("traceback", ""), MAX_TRACEBACK))
         try:
             value = decode(reply["value"])
             args_after = decode(reply["args_after"]) if "args_after" in reply else None

@@ -38,6 +38,7 @@ import os
 import platform
 import resource
 import signal
+import socket
 import stat
 import struct
 import sys
@@ -72,6 +73,7 @@ RLIMITS = "rlimits"
 PROCESS_GROUP = "process-group"
 NO_NEW_PRIVS = "no-new-privs"
 CAPABILITIES = "capabilities"
+UNIX_SOCKETS = "no-unix-sockets"
 PROTECTION_NAMES: tuple[str, ...] = (
     LANDLOCK_FILESYSTEM,
     LANDLOCK_NETWORK,
@@ -81,6 +83,7 @@ PROTECTION_NAMES: tuple[str, ...] = (
     PROCESS_GROUP,
     NO_NEW_PRIVS,
     CAPABILITIES,
+    UNIX_SOCKETS,
 )
 
 
@@ -526,8 +529,6 @@ def _write_id_maps(uid: int, gid: int) -> str:
 
 def _interfaces_summary() -> str:
     """Return e.g. ``"interfaces: lo (down)"`` for the current network namespace."""
-    import socket
-
     try:
         names = [name for _, name in socket.if_nameindex()]
     except OSError as exc:
@@ -710,6 +711,58 @@ def _prctl(option: int, arg2: int = 0) -> tuple[int, int]:
     ctypes.set_errno(0)
     rc = lib.prctl(ctypes.c_int(option), ctypes.c_ulong(arg2), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0))
     return int(rc), ctypes.get_errno()
+
+
+# seccomp: (audit arch, socket, socketpair) per machine; struct seccomp_data offsets.
+_SECCOMP_ARCHES = {"x86_64": (0xC000003E, 41, 53), "aarch64": (0xC00000B7, 198, 199)}
+_SECCOMP_MODE_FILTER, _PR_SET_SECCOMP = 2, 22
+_SECCOMP_RET_ALLOW, _SECCOMP_RET_ERRNO = 0x7FFF0000, 0x00050000
+_BPF_LD_W_ABS, _BPF_JEQ_K, _BPF_RET_K = 0x20, 0x15, 0x06
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint32)]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+def block_unix_sockets() -> Protection:
+    """Refuse socket(AF_UNIX) and socketpair(AF_UNIX) with EACCES, by a seccomp filter.
+
+    Neither Landlock (ABI <= 7) nor a network namespace stops connect() to an existing
+    unix socket file (a Docker or D-Bus socket, say); without the socket, no connect.
+    Needs no_new_privs (set by :func:`restrict_filesystem_and_network`) or CAP_SYS_ADMIN,
+    so call it before dropping capabilities. Never raises.
+    """
+    arch = _SECCOMP_ARCHES.get(platform.machine())
+    if arch is None:
+        return Protection(UNIX_SOCKETS, False, f"no seccomp syscall table for {platform.machine()}")
+    audit_arch, nr_socket, nr_socketpair = arch
+    deny = _SECCOMP_RET_ERRNO | errno.EACCES
+    program = [
+        (_BPF_LD_W_ABS, 0, 0, 4),                 # A = seccomp_data.arch
+        (_BPF_JEQ_K, 1, 0, audit_arch),           # our architecture: go on
+        (_BPF_RET_K, 0, 0, _SECCOMP_RET_ALLOW),   # a foreign ABI: leave it to Landlock
+        (_BPF_LD_W_ABS, 0, 0, 0),                 # A = seccomp_data.nr
+        (_BPF_JEQ_K, 1, 0, nr_socket),
+        (_BPF_JEQ_K, 0, 3, nr_socketpair),
+        (_BPF_LD_W_ABS, 0, 0, 16),                # A = low word of args[0] (the domain)
+        (_BPF_JEQ_K, 0, 1, socket.AF_UNIX),
+        (_BPF_RET_K, 0, 0, deny),
+        (_BPF_RET_K, 0, 0, _SECCOMP_RET_ALLOW),
+    ]
+    filters = (_SockFilter * len(program))(*[_SockFilter(*op) for op in program])
+    fprog = _SockFprog(len(program), filters)
+    set_no_new_privs()
+    lib = _libc()
+    ctypes.set_errno(0)
+    rc = lib.prctl(ctypes.c_int(_PR_SET_SECCOMP), ctypes.c_ulong(_SECCOMP_MODE_FILTER),
+                   ctypes.byref(fprog), ctypes.c_ulong(0), ctypes.c_ulong(0))
+    if rc != 0:
+        return Protection(UNIX_SOCKETS, False, f"seccomp filter refused ({_errno_text(ctypes.get_errno())})")
+    return Protection(UNIX_SOCKETS, True, "seccomp: socket(AF_UNIX) and socketpair(AF_UNIX) fail with EACCES")
 
 
 def drop_capabilities() -> Protection:
@@ -906,8 +959,6 @@ def _replace(protections: list[Protection], name: str, active: bool, detail: str
 
 def _probe_child(scratch: str, outside_file: str) -> list[Protection]:
     """Apply every layer in this (forked) process, then check a few are enforced."""
-    import socket
-
     protections = [
         new_process_group(),
         apply_rlimits(
@@ -917,6 +968,7 @@ def _probe_child(scratch: str, outside_file: str) -> list[Protection]:
             max_processes=64,
         ),
         isolate_network(),
+        block_unix_sockets(),
         drop_capabilities(),
     ]
     protections += restrict_filesystem_and_network(python_read_paths(), [scratch])

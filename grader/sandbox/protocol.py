@@ -1,9 +1,15 @@
-"""Length-prefixed frames of plain data over a pipe, shared by the worker and its client."""
+"""Length-prefixed frames of plain data over a pipe, shared by the worker and its client.
+
+The worker reads and writes blocking; the trusted side passes a ``deadline`` so a
+worker that sends half a frame, or stops reading, can never hang it.
+"""
 
 from __future__ import annotations
 
 import os
+import select
 import struct
+import time
 from typing import Any
 
 from grader.sandbox.plain import PlainDataError, decode, encode
@@ -16,18 +22,38 @@ class ChannelClosed(EOFError):
     """The other side closed the pipe (the worker exited or was killed)."""
 
 
-def write_frame(fd: int, message: Any) -> None:
-    """Encode ``message`` as plain data and write it as one frame."""
+class FrameTimeout(TimeoutError):
+    """The deadline passed before a whole frame was read or written."""
+
+
+def _wait(fd: int, deadline: float | None, *, writing: bool) -> None:
+    if deadline is None:
+        return
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise FrameTimeout
+    readable, writable, _ = select.select([] if writing else [fd], [fd] if writing else [], [], remaining)
+    if not (readable or writable):
+        raise FrameTimeout
+
+
+def write_frame(fd: int, message: Any, deadline: float | None = None) -> None:
+    """Encode ``message`` as plain data and write it as one frame (before ``deadline``, if given)."""
     payload = encode(message)
     data = memoryview(_HEADER.pack(len(payload)) + payload)
     while data:
-        written = os.write(fd, data)
+        _wait(fd, deadline, writing=True)
+        try:
+            written = os.write(fd, data)
+        except BlockingIOError:
+            continue
         data = data[written:]
 
 
-def read_exactly(fd: int, n: int) -> bytes:
+def read_exactly(fd: int, n: int, deadline: float | None = None) -> bytes:
     chunks, remaining = [], n
     while remaining:
+        _wait(fd, deadline, writing=False)
         chunk = os.read(fd, min(remaining, 1 << 20))
         if not chunk:
             raise ChannelClosed("pipe closed")
@@ -36,9 +62,9 @@ def read_exactly(fd: int, n: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_frame(fd: int) -> Any:
-    """Read one frame (blocking); raises ChannelClosed or PlainDataError."""
-    (length,) = _HEADER.unpack(read_exactly(fd, _HEADER.size))
-    if length > MAX_FRAME:
-        raise PlainDataError(f"frame of {length} bytes is larger than {MAX_FRAME}")
-    return decode(read_exactly(fd, length))
+def read_frame(fd: int, deadline: float | None = None, max_bytes: int = MAX_FRAME) -> Any:
+    """Read one frame; raises ChannelClosed, FrameTimeout or PlainDataError."""
+    (length,) = _HEADER.unpack(read_exactly(fd, _HEADER.size, deadline))
+    if length > max_bytes:
+        raise PlainDataError(f"a reply of {length} bytes is larger than the limit of {max_bytes}")
+    return decode(read_exactly(fd, length, deadline))

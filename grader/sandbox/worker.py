@@ -96,6 +96,7 @@ def confine(setup: dict[str, Any], keep_fds: tuple[int, ...]) -> list[isolation.
             max_processes=limits["max_processes"],
         ),
         isolation.isolate_network(),
+        isolation.block_unix_sockets(),
         isolation.drop_capabilities(),
     ]
     read_only = isolation.python_read_paths() + list(setup["read_only"])
