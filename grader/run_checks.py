@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import zlib
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -115,9 +116,31 @@ def _status_and_message(error: BaseException | None) -> tuple[str, str]:
     return "error", say("check.internal", error_type=type(error).__name__, message=str(error)[:500])
 
 
+def _use_check_dirs(check_files: list[Path]) -> None:
+    """Make this run import its own check and helper modules.
+
+    Check folders go on sys.path (pytest's prepend mode) and modules are cached by
+    name, so a second copy of an exercise graded in the same process would get the
+    first copy's modules: move this run's folders to the front and forget same-named
+    modules that came from elsewhere.
+    """
+    folders = list(dict.fromkeys(path.resolve().parent for path in check_files))
+    for folder in reversed(folders):
+        if str(folder) in sys.path:
+            sys.path.remove(str(folder))
+        sys.path.insert(0, str(folder))
+    for folder in folders:
+        for path in folder.glob("*.py"):
+            module = sys.modules.get(path.stem)
+            origin = getattr(module, "__file__", None)
+            if module is not None and (origin is None or Path(origin).resolve() != path):
+                del sys.modules[path.stem]
+
+
 def run_checks(check_files: list[Path], learner: Learner, reference: Any, seed: int,
                hidden_dirs: list[Path], root: Path) -> tuple[list[CheckResult], list[str]]:
     """Run the check files; returns (results in run order, collection errors)."""
+    _use_check_dirs(check_files)
     plugin = CheckPlugin(learner, reference, seed, hidden_dirs)
     ini = Path(__file__).parent / "checks" / "pytest.ini"
     args = [*PYTEST_ARGS, "-c", str(ini), "--rootdir", str(root), *map(str, check_files)]
