@@ -311,10 +311,28 @@ def extract_units(source: str, filename: str, where: str, known: set[str] | None
     return units, [message for _, message in errors]
 
 
+def text_digest(text: str) -> str:
+    """The fingerprint of one file's text (what reports and the gradebook store)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def combined_digest(digests: list[str]) -> str:
+    """The fingerprint of a whole submission from its files' fingerprints, in order."""
+    combined = hashlib.sha256()
+    for digest in digests:
+        combined.update(digest.encode())
+    return combined.hexdigest()
+
+
+def fingerprint(paths: list[Path]) -> str:
+    """The submission fingerprint ``load_submission`` would compute, without parsing anything."""
+    return combined_digest([text_digest(read_text(path)) for path in paths])
+
+
 def extract_file(path: Path, display: str) -> tuple[ModuleSource, list[SourceNote], str]:
-    """Extract one file; returns (module, notes, sha256 of its bytes)."""
+    """Extract one file; returns (module, notes, sha256 of its text)."""
     text = read_text(path)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = text_digest(text)
     module = ModuleSource(name=_module_name(path), path=display)
     notes: list[SourceNote] = []
     if path.suffix == ".ipynb":
@@ -346,19 +364,23 @@ def _module_name(path: Path) -> str:
     return stem if stem and not stem[0].isdigit() else f"m_{stem}"
 
 
-def load_submission(paths: list[Path], root: Path | None = None) -> Submission:
-    """Extract every file (in order) and fingerprint the whole submission."""
-    modules, notes, files, siblings = [], [], [], []
-    combined = hashlib.sha256()
+def load_submission(paths: list[Path], root: Path | None = None, *, siblings: bool = True) -> Submission:
+    """Extract every file (in order) and fingerprint the whole submission.
+
+    siblings: let the submission import the .py modules next to its files (off when
+    the folder holds other learners' files, as in a batch of single files).
+    """
+    modules, notes, files, neighbours = [], [], [], []
     for path in paths:
         display = _display_path(path, root)
         module, file_notes, digest = extract_file(path, display)
         modules.append(module)
         notes += file_notes
         files.append(SubmittedFile(path=display, sha256=digest))
-        combined.update(digest.encode())
-        siblings += [p for p in sorted(path.parent.glob("*.py")) if p not in paths and p not in siblings]
-    return Submission(modules=modules, files=files, notes=notes, sha256=combined.hexdigest(), siblings=siblings)
+        if siblings:
+            neighbours += [p for p in sorted(path.parent.glob("*.py")) if p not in paths and p not in neighbours]
+    sha256 = combined_digest([f.sha256 for f in files])
+    return Submission(modules=modules, files=files, notes=notes, sha256=sha256, siblings=neighbours)
 
 
 def _display_path(path: Path, root: Path | None) -> str:

@@ -12,8 +12,10 @@ from grader import __version__
 from grader.errors import UsageError
 from grader.exercise import Exercise, load_exercise
 from grader.extract import Submission, load_submission
+from grader.messages import say
 from grader.report import CheckResult, FunctionSummary, GradeReport, SourceNote
 from grader.sandbox.client import Limits, SandboxWorker
+from grader.sandbox.launch import Launcher
 
 SUBMITTABLE = (".py", ".ipynb")
 
@@ -44,14 +46,20 @@ def resolve_files(exercise: Exercise, files: list[str | Path] | None) -> list[Pa
 
 
 def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | None = None, *,
-                     seed: int | None = None, learner: str = "", limits: Limits | None = None) -> GradeReport:
-    """Grade one submission; raises UsageError for unusable input, never for learner faults."""
+                     seed: int | None = None, learner: str = "", limits: Limits | None = None,
+                     launcher: Launcher | None = None, siblings: bool = True) -> GradeReport:
+    """Grade one submission; raises UsageError for unusable input, never for learner faults.
+
+    siblings: let the submission import .py modules next to its files (see load_submission).
+    """
     started = time.perf_counter()
     ex = exercise if isinstance(exercise, Exercise) else load_exercise(exercise)
+    if not ex.functions:
+        raise UsageError(say("quiz.nothing_to_submit", exercise=ex.name))
     paths = resolve_files(ex, files)
-    with SandboxWorker(limits) as worker:
+    with SandboxWorker(limits, launcher) as worker:
         worker.start()  # it boots (imports numpy) while this process extracts and loads the checks
-        submission = load_submission(paths)
+        submission = load_submission(paths, siblings=siblings)
         seed = derive_seed(ex.name, submission.sha256) if seed is None else seed
         worker.load(_worker_modules(submission), preamble=ex.preamble, siblings=submission.siblings)
         timings = {"load": time.perf_counter() - started}

@@ -11,7 +11,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.sandbox.cgroup import PidsCgroup
+from grader.sandbox.launch import Launcher, SpawnLauncher, WorkerProcess
 from grader.sandbox.plain import PlainDataError, decode
 from grader.sandbox.protocol import ChannelClosed, FrameTimeout, read_frame, write_frame
 
@@ -75,19 +75,12 @@ def _capped(text: Any, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + f"... ({len(text) - limit} more characters)"
 
 
-def _site_paths() -> list[str]:
-    """The site-packages folders of this interpreter, where numpy lives."""
-    import site
-
-    paths = site.getsitepackages()
-    return [p for p in paths if os.path.isdir(p)]
-
-
 class SandboxWorker:
     """A restartable sandboxed worker process holding one submission's definitions."""
 
-    def __init__(self, limits: Limits | None = None) -> None:
+    def __init__(self, limits: Limits | None = None, launcher: Launcher | None = None) -> None:
         self.limits = limits or Limits()
+        self.launcher = launcher or SpawnLauncher()
         self.scratch = Path(tempfile.mkdtemp(prefix="dl-grader-"))
         self.modules: list[dict[str, Any]] = []
         self.preamble = "import numpy as np\n"
@@ -96,7 +89,7 @@ class SandboxWorker:
         self.cgroup: PidsCgroup | None = None
         self.cgroup_state = ""
         self.status = WorkerStatus()
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.proc: WorkerProcess | None = None
         self._loaded = False  # the current process has been sent the definitions
         self._ready = False
         self._repeat = 1
@@ -123,29 +116,10 @@ class SandboxWorker:
                 continue
 
     def start(self) -> None:
-        """Spawn the worker process; it imports numpy while this process carries on."""
+        """Start the worker process; it imports numpy (or is forked warm) while this process carries on."""
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
-        # -S skips site (and its .pth files: ~20 ms); the paths it would add are passed instead.
-        bootstrap = (
-            "import sys; sys.path[:0] = sys.argv[3:]; "
-            "from grader.sandbox.worker import main; main(int(sys.argv[1]), int(sys.argv[2]))"
-        )
-        env = {
-            "PATH": "/usr/bin:/bin",
-            "LANG": "C.UTF-8",
-            "HOME": str(self.scratch),
-            "OPENBLAS_NUM_THREADS": "1",
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-        }
-        self.proc = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-B", "-c", bootstrap, str(to_worker_r), str(from_worker_w),
-             str(GRADER_PACKAGE.parent), *_site_paths()],
-            pass_fds=(to_worker_r, from_worker_w),
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            cwd=self.scratch, env=env, start_new_session=True,
-        )
+        self.proc = self.launcher.launch(to_worker_r, from_worker_w, self.scratch)
         os.close(to_worker_r)
         os.close(from_worker_w)
         os.set_blocking(to_worker_w, False)  # writes take a deadline: a worker that stops reading cannot hang us

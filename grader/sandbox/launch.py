@@ -1,0 +1,186 @@
+"""How worker processes come to life: a fresh interpreter each, or forks of a warm zygote.
+
+``SpawnLauncher`` starts ``python -I -S`` per worker (one submission: it boots while
+the grader loads its checks).  ``ZygoteLauncher`` starts one interpreter that imports
+numpy and the worker code once and then forks a fresh child per worker (a class:
+a few milliseconds per learner instead of ~100).  The zygote never runs learner
+code, so no state passes from one learner to the next; every child confines itself
+before it loads a submission, exactly like a spawned worker.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Protocol
+
+GRADER_PARENT = str(Path(__file__).resolve().parent.parent.parent)
+WORKER_ENV = {
+    "PATH": "/usr/bin:/bin",
+    "LANG": "C.UTF-8",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
+_PID = struct.Struct("<q")
+_WAIT = struct.Struct("<qd")
+_TIMED_OUT = -(2**62)
+
+
+class WorkerProcess(Protocol):
+    pid: int
+
+    def wait(self, timeout: float | None = None) -> int: ...
+
+
+class Launcher(Protocol):
+    def launch(self, fd_read: int, fd_write: int, cwd: Path) -> WorkerProcess: ...
+
+
+def _site_paths() -> list[str]:
+    """The site-packages folders of this interpreter, where numpy lives."""
+    import site
+
+    return [p for p in site.getsitepackages() if os.path.isdir(p)]
+
+
+def python_command(code: str, *args: str) -> list[str]:
+    """An isolated interpreter (-I -S -B) running ``code``; argv[1:] = args, then the import paths.
+
+    -S skips site (and its .pth files: ~20 ms); the paths it would add are passed instead.
+    """
+    return [sys.executable, "-I", "-S", "-B", "-c",
+            f"import sys; sys.path[:0] = sys.argv[{len(args) + 1}:]; {code}",
+            *args, GRADER_PARENT, *_site_paths()]
+
+
+class SpawnLauncher:
+    """A fresh interpreter per worker."""
+
+    def launch(self, fd_read: int, fd_write: int, cwd: Path) -> subprocess.Popen[bytes]:
+        code = "from grader.sandbox.worker import main; main(int(sys.argv[1]), int(sys.argv[2]))"
+        return subprocess.Popen(
+            python_command(code, str(fd_read), str(fd_write)),
+            pass_fds=(fd_read, fd_write), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, cwd=cwd, env={**WORKER_ENV, "HOME": str(cwd)}, start_new_session=True,
+        )
+
+
+class ZygoteChild:
+    """A worker forked by the zygote; ``wait`` asks the zygote, which is its parent."""
+
+    def __init__(self, zygote: ZygoteLauncher, pid: int) -> None:
+        self.zygote = zygote
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            code = self.zygote.wait_child(self.pid, 3600.0 if timeout is None else timeout)
+            if code == _TIMED_OUT:
+                raise subprocess.TimeoutExpired(f"worker {self.pid}", timeout or 0)
+            self.returncode = code
+        return self.returncode
+
+
+class ZygoteLauncher:
+    """One warm interpreter per grading process; ``launch`` forks it."""
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        code = "from grader.sandbox.launch import zygote_main; zygote_main(int(sys.argv[1]))"
+        self.proc = subprocess.Popen(
+            python_command(code, str(theirs.fileno())), pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=WORKER_ENV, start_new_session=True,
+        )
+        theirs.close()
+        self.sock = ours
+
+    def launch(self, fd_read: int, fd_write: int, cwd: Path) -> ZygoteChild:
+        socket.send_fds(self.sock, [b"F"], [fd_read, fd_write])
+        (pid,) = _PID.unpack(_recv_exactly(self.sock, _PID.size))
+        if pid <= 0:
+            raise OSError("the zygote could not fork a worker")
+        return ZygoteChild(self, pid)
+
+    def wait_child(self, pid: int, timeout: float) -> int:
+        self.sock.sendall(b"W" + _WAIT.pack(pid, timeout))
+        (code,) = _PID.unpack(_recv_exactly(self.sock, _PID.size))
+        return code
+
+    def close(self) -> None:
+        self.sock.close()  # the zygote exits on EOF
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _recv_exactly(sock: socket.socket, n: int) -> bytes:
+    data = b""
+    while len(data) < n:
+        chunk = sock.recv(n - len(data))
+        if not chunk:
+            raise OSError("the zygote stopped")
+        data += chunk
+    return data
+
+
+def zygote_main(sock_fd: int) -> None:
+    """Serve fork and wait requests until the grading process closes the socket."""
+    import numpy  # noqa: F401  (warm: every child starts with numpy imported)
+
+    from grader.sandbox import worker
+
+    worker._die_with_parent()
+    sock = socket.socket(fileno=sock_fd)
+    while True:
+        try:
+            message, fds, _flags, _addr = socket.recv_fds(sock, 64, 2)
+        except OSError:
+            return
+        if not message:
+            return
+        if message[:1] == b"F" and len(fds) == 2:
+            pid = os.fork()
+            if pid == 0:
+                # The child must not keep the zygote's socket: learner code could ask for unconfined forks.
+                sock.close()
+                os.setsid()
+                try:
+                    worker.main(fds[0], fds[1])
+                finally:
+                    os._exit(1)
+            for fd in fds:
+                os.close(fd)
+            sock.sendall(_PID.pack(pid))
+        elif message[:1] == b"W":
+            pid, timeout = _WAIT.unpack(message[1 : 1 + _WAIT.size])
+            sock.sendall(_PID.pack(_reap(pid, timeout)))
+        else:
+            for fd in fds:
+                os.close(fd)
+            sock.sendall(_PID.pack(-1))
+
+
+def _reap(pid: int, timeout: float) -> int:
+    """The exit code of child ``pid`` (negative for a signal), or _TIMED_OUT."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return -signal.SIGKILL  # already reaped: it was killed with its group
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        if time.monotonic() > deadline:
+            return _TIMED_OUT
+        time.sleep(0.002)

@@ -1,0 +1,113 @@
+"""Batch grading: discovery, parallel results equal to single grading, kill -9 and resume."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.batch import discover, run_batch
+from grader.grading import grade_submission
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISE = ROOT / "exercises" / "week2"
+MISTAKES = ROOT / "tests" / "fixtures" / "week2" / "mistakes"
+
+
+def make_class(folder: Path, size: int = 8) -> Path:
+    """Single-file learners (reference parts and mistakes), a folder learner, and stray files."""
+    folder.mkdir()
+    sources = [ROOT / "solutions" / "week2" / "logistic_regression.py", *sorted(MISTAKES.glob("*.py"))]
+    for i in range(size):
+        shutil.copy(sources[i % len(sources)], folder / f"learner{i:02d}.py")
+    both = folder / "zoe"
+    both.mkdir()
+    for part in (ROOT / "solutions" / "week2").glob("*.py"):
+        shutil.copy(part, both / part.name)
+    (folder / "notes.txt").write_text("not a submission")
+    (folder / "empty_folder").mkdir()
+    return folder
+
+
+def rows(gradebook: Path) -> list[tuple[str, float]]:
+    with sqlite3.connect(gradebook) as db:
+        return sorted(db.execute("SELECT learner, points FROM submissions").fetchall())
+
+
+def test_discover_learners_and_ignored_entries(tmp_path):
+    learners, ignored = discover(make_class(tmp_path / "class", size=3))
+    assert [(l.id, len(l.files), l.own_folder) for l in learners] == [
+        ("learner00", 1, False), ("learner01", 1, False), ("learner02", 1, False), ("zoe", 2, True)]
+    assert ignored == ["empty_folder", "notes.txt"]
+
+
+def test_parallel_batch_equals_grading_each_alone(tmp_path):
+    folder = make_class(tmp_path / "class", size=5)
+    out = tmp_path / "out"
+    summary = run_batch(EXERCISE, folder, gradebook=tmp_path / "gb.sqlite", jobs=2, out=out)
+    assert sorted(summary.graded) == ["learner00", "learner01", "learner02", "learner03", "learner04", "zoe"]
+    for learner, points in rows(tmp_path / "gb.sqlite"):
+        files = sorted((folder / learner).glob("*.py")) if learner == "zoe" else [folder / f"{learner}.py"]
+        alone = grade_submission(EXERCISE, files, siblings=learner == "zoe")
+        assert points == alone.points, learner
+        assert (out / f"{learner}.json").is_file() and (out / f"{learner}.html").is_file()
+
+
+def test_rerun_grades_nothing_and_a_changed_submission_is_graded_again(tmp_path):
+    folder = make_class(tmp_path / "class", size=3)
+    book = tmp_path / "gb.sqlite"
+    run_batch(EXERCISE, folder, gradebook=book, jobs=1)
+    again = run_batch(EXERCISE, folder, gradebook=book, jobs=1)
+    assert again.graded == [] and len(again.skipped) == 4
+    shutil.copy(ROOT / "solutions" / "week2" / "logistic_regression.py", folder / "learner01.py")
+    third = run_batch(EXERCISE, folder, gradebook=book, jobs=1)
+    assert third.graded == ["learner01"]
+    assert len(rows(book)) == 5  # the old grade of learner01 stays in its history
+
+
+def test_a_single_file_cannot_import_another_learners_file(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copy(ROOT / "solutions" / "week2" / "python_basics.py", folder / "honest.py")
+    (folder / "copycat.py").write_text("from honest import sigmoid, softmax\n")
+    run_batch(EXERCISE, folder, gradebook=tmp_path / "gb.sqlite", jobs=1)
+    assert dict(rows(tmp_path / "gb.sqlite"))["copycat"] == 0
+
+
+def test_unusable_submission_is_reported_and_the_rest_graded(tmp_path):
+    folder = make_class(tmp_path / "class", size=2)
+    (folder / "broken.ipynb").write_text("{not json")
+    summary = run_batch(EXERCISE, folder, gradebook=tmp_path / "gb.sqlite", jobs=1)
+    assert "not a valid notebook" in summary.failed["broken"]
+    assert sorted(summary.graded) == ["learner00", "learner01", "zoe"]
+
+
+@pytest.mark.slow
+def test_kill_9_in_the_middle_then_resume(tmp_path):
+    """Killed after 3 results: the rerun grades only the rest; nothing lost, nothing twice."""
+    folder = make_class(tmp_path / "class", size=9)
+    book = tmp_path / "gb.sqlite"
+    driver = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from grader.batch import run_batch\n"
+        "seen = []\n"
+        "def on_result(learner, report):\n"
+        "    seen.append(learner)\n"
+        "    if len(seen) == 3:\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+        f"run_batch({str(EXERCISE)!r}, Path({str(folder)!r}), gradebook=Path({str(book)!r}), jobs=2,\n"
+        "          on_result=on_result)\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", driver], cwd=ROOT, timeout=120)
+    assert killed.returncode == -9
+    first = rows(book)
+    assert len(first) == 3
+    summary = run_batch(EXERCISE, folder, gradebook=book, jobs=2)
+    assert len(summary.skipped) == 3 and len(summary.graded) == 7
+    final = rows(book)
+    assert len(final) == 10 and len({learner for learner, _ in final}) == 10
