@@ -1,0 +1,343 @@
+"""Inputs and known mistakes for the week-6 checks (CS231n linear classifiers).
+
+Layout of CS231n assignment 1: W (D, C), X (N, D) with one example per row, y (N,)
+integer labels in [0, C). The loss is averaged over N, the SVM margin is 1, and the
+regularization is reg * np.sum(W * W) with gradient 2 * reg * W.
+
+Random problems are never square (N, D and C all differ) and never of width 1.
+The known-mistake builders return, for one input, the value each classic mistake
+produces; checks pass them to ``expect_scalar`` / ``expect_array`` as ``mistakes=``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from grader.checks import (
+    CheckFailure,
+    expect_array,
+    expect_gradient,
+    expect_scalar,
+    expect_tuple,
+    fail,
+    numeric_gradient,
+)
+
+LossFn = Callable[[np.ndarray, np.ndarray, np.ndarray, float], tuple[Any, Any]]
+
+STABLE_SOFTMAX = (
+    "Subtract each example's largest score before np.exp (scores - np.max(scores, axis=1, keepdims=True), "
+    "or scores - np.max(scores) for one example): the probabilities and the loss do not change, "
+    "and np.exp never overflows."
+)
+
+# -- Fixed examples -------------------------------------------------------------
+
+CLASSES = ("cat", "car", "frog")
+# CS231n lecture 3: the scores of the cat, car and frog images for the classes cat, car, frog.
+LECTURE_SCORES = np.array([
+    [3.2, 5.1, -1.7],   # the cat image
+    [1.3, 4.9, 2.0],    # the car image
+    [2.2, 2.5, -3.1],   # the frog image
+])
+
+
+def lecture_example(images: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """W (4, 3), X (images, 4), y (images,) with X @ W exactly LECTURE_SCORES[:images].
+
+    Image i is the indicator of feature i, so its scores are row i of W with no
+    rounding; the fourth row of W never reaches a score but is regularized.
+    """
+    W = np.vstack([LECTURE_SCORES, [[0.5, -0.25, 0.75]]])
+    X = np.eye(3, 4)[:images]
+    y = np.arange(images)
+    return W, X, y
+
+
+def small_example() -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """A fixed problem of 5 examples, 4 features (the last one a bias of 1s) and 3 classes."""
+    W = np.array([[0.2, -0.5, 0.1], [1.5, 1.3, 2.1], [0.0, 0.25, 0.2], [-0.3, 0.4, 0.1]])
+    X = np.array([[1.0, 0.5, -1.2, 1.0], [-0.4, 1.1, 0.3, 1.0], [0.9, -1.5, 0.6, 1.0],
+                  [0.1, 0.2, -0.8, 1.0], [-1.3, 0.7, 1.4, 1.0]])
+    y = np.array([0, 2, 1, 1, 0])
+    return W, X, y, 0.1
+
+
+# -- Random problems -------------------------------------------------------------
+
+
+def dims(rng: np.random.Generator) -> tuple[int, int, int]:
+    """(N, D, C): three different sizes, so that a transpose or a wrong axis shows."""
+    C = int(rng.integers(3, 6))
+    D = C + int(rng.integers(2, 5))
+    N = D + int(rng.integers(2, 6))
+    return N, D, C
+
+
+def linear_problem(rng: np.random.Generator, N: int, D: int, C: int, w_scale: float = 0.5,
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """W (D, C), X (N, D), y (N,) with every class present when N >= C."""
+    W = rng.normal(0.0, w_scale, size=(D, C))
+    X = rng.normal(0.0, 1.0, size=(N, D))
+    y = rng.permutation(np.arange(N) % C)
+    return W, X, y
+
+
+def svm_problem(rng: np.random.Generator, N: int, D: int, C: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A problem with positive and negative margins, none of them near the hinge's kink.
+
+    A margin within ~1e-3 of 0 makes the centred difference straddle the kink of
+    max(0, .) and the numeric gradient meaningless there; such draws are redrawn.
+    """
+    for _ in range(100):
+        W, X, y = linear_problem(rng, N, D, C, w_scale=0.4)
+        m = svm_margins(W, X, y)
+        others = np.ones_like(m, dtype=bool)
+        others[np.arange(N), y] = False
+        positive = np.sum(m[others] > 0)
+        if np.min(np.abs(m[others])) > 1e-3 and 0 < positive < others.sum():
+            return W, X, y
+    raise RuntimeError("could not draw an SVM problem away from the kinks")  # pragma: no cover
+
+
+def large_score_problem(rng: np.random.Generator, N: int, D: int, C: int,
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Scores of magnitude ~1000 (np.exp overflows above ~709), within ~60 of each other.
+
+    The last feature is a bias of +1 or -1 per example and the last row of W is about
+    1000, so an unshifted np.exp gives inf (or 0 for negative rows) and then NaN,
+    while the shifted softmax is unremarkable (no probability underflows to 0).
+    """
+    W = rng.normal(0.0, 1.0, size=(D, C))
+    W[-1] = 1000.0 + rng.normal(0.0, 5.0, size=C)
+    X = rng.normal(0.0, 1.0, size=(N, D))
+    X[:, -1] = rng.choice([-1.0, 1.0], size=N)
+    X[0, -1], X[1, -1] = 1.0, -1.0
+    y = rng.permutation(np.arange(N) % C)
+    return W, X, y
+
+
+# -- Numeric gradient of the reference ------------------------------------------------
+
+
+def numeric_dW(loss_fn: LossFn, W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float) -> np.ndarray:
+    """dL/dW by centred differences of the reference's loss (in the trusted process)."""
+    return numeric_gradient(lambda w: loss_fn(w, X, y, reg)[0], W.copy())
+
+
+def expect_dW_gradient(dW: Any, numeric: np.ndarray, *, threshold: float, mistakes: dict[str, Any]) -> float:
+    """expect_gradient on dW, followed by the known mistake the wrong dW matches, if any."""
+    try:
+        return expect_gradient(dW, numeric, name="dW", threshold=threshold)
+    except CheckFailure as exc:
+        got = np.asarray(dW, dtype=float)
+        for message, wrong in mistakes.items():
+            wrong = np.asarray(wrong() if callable(wrong) else wrong, dtype=float)
+            if wrong.shape == got.shape and np.allclose(got, wrong, rtol=1e-5, atol=1e-7):
+                fail(str(exc), message)
+        raise
+
+
+# -- Known mistakes -------------------------------------------------------------------
+
+OTHER_CONVENTION_LOSS = (
+    "Likely mistake: the other regularization convention. Your loss equals the data loss + "
+    "0.5 * reg * np.sum(W * W), the convention of older CS231n versions; this exercise uses "
+    "reg * np.sum(W * W) (without the 0.5), and its gradient 2 * reg * W. Your data loss is right."
+)
+OTHER_CONVENTION_DW = (
+    "Likely mistake: the other regularization convention. Your dW equals the data gradient + reg * W, "
+    "the gradient of 0.5 * reg * np.sum(W * W) (older CS231n versions); this exercise's regularization "
+    "is reg * np.sum(W * W), whose gradient is 2 * reg * W. Your data gradient is right."
+)
+NOT_AVERAGED_LOSS = (
+    "Likely mistake: the loss is not averaged over the N = {N} examples: it is the SUM of the per-example "
+    "losses (N times too large) plus the regularization. Divide the sum by num_train = X.shape[0] before "
+    "adding reg * np.sum(W * W)."
+)
+NOT_AVERAGED_DW = (
+    "Likely mistake: dW is not averaged over the N = {N} examples: its data part is the SUM over the "
+    "examples (N times too large). Divide it by num_train = X.shape[0] before adding 2 * reg * W."
+)
+REG_AVERAGED_LOSS = (
+    "Likely mistake: the regularization was divided by N too. Average the data loss only, then add "
+    "reg * np.sum(W * W) unscaled."
+)
+REG_AVERAGED_DW = (
+    "Likely mistake: the regularization gradient was divided by N too. Average the data gradient only, "
+    "then add 2 * reg * W unscaled."
+)
+REG_MISSING_LOSS = (
+    "Likely mistake: the regularization is missing from the loss: add reg * np.sum(W * W) to the averaged "
+    "data loss."
+)
+REG_MISSING_DW = (
+    "Likely mistake: the regularization is missing from dW. The loss includes reg * np.sum(W * W), so its "
+    "gradient must include 2 * reg * W: dW += 2 * reg * W."
+)
+CORRECT_CLASS_COUNTED = (
+    "Likely mistake: the correct class is counted in the SVM sum. For j = y[i] the margin "
+    "s_y - s_y + 1 is always 1, so each example's loss is 1 too large (the average is off by exactly 1). "
+    "Skip j == y[i] in the loop (`if j == y[i]: continue`), or set margins[np.arange(N), y] = 0 in the "
+    "vectorized version."
+)
+SVM_MISSING_CORRECT_TERM = (
+    "Likely mistake: dW is missing the correct-class term. Each positive margin (j != y[i]) adds X[i] to "
+    "column j AND subtracts X[i] from the correct column y[i]; so column y[i] gets -X[i] times the number "
+    "of positive margins of example i."
+)
+SVM_CORRECT_TERM_ONCE = (
+    "Likely mistake: the correct column y[i] received -X[i] only once per example. It must receive -X[i] "
+    "once for EACH positive margin of example i (the count of j != y[i] with margin > 0)."
+)
+SVM_CORRECT_COUNTED_DW = (
+    "Likely mistake: the correct class is counted among the positive margins in dW: column y[i] received "
+    "-X[i] one time too many. Its margin s_y - s_y + 1 = 1 is always positive; exclude j == y[i] "
+    "(zero margins[np.arange(N), y] before counting the positive margins)."
+)
+SVM_ONLY_CORRECT_TERM = (
+    "Likely mistake: dW has only the correct-class term. Each positive margin also adds X[i] to its own "
+    "column j (dW[:, j] += X[i])."
+)
+SOFTMAX_MISSING_CORRECT_TERM = (
+    "Likely mistake: dW is missing the correct-class term. The gradient of the loss with respect to the "
+    "scores is p - 1 at the correct class (p elsewhere): subtract 1 from the probability of y[i] "
+    "(dscores[np.arange(N), y] -= 1) before multiplying by X."
+)
+SOFTMAX_LOG10 = (
+    "Likely mistake: np.log10. The cross-entropy uses the natural logarithm, np.log (the lecture slide's "
+    "0.89 for the cat image is a base-10 value; with np.log it is 2.04)."
+)
+
+
+def _reg_term(W: np.ndarray, reg: float) -> float:
+    return float(reg * np.sum(W * W))
+
+
+def loss_mistakes(kind: str, loss_fn: LossFn, W: np.ndarray, X: np.ndarray, y: np.ndarray,
+                  reg: float) -> dict[str, Callable[[], float]]:
+    """message -> the loss a classic mistake gives (computed only if the learner's loss is wrong).
+
+    kind is "svm" or "softmax"; loss_fn is the reference loss of that kind.
+    """
+    N = X.shape[0]
+    data = lambda: float(loss_fn(W, X, y, 0.0)[0])  # noqa: E731
+    mistakes: dict[str, Callable[[], float]] = {}
+    if kind == "svm":
+        mistakes[CORRECT_CLASS_COUNTED] = lambda: data() + 1.0 + _reg_term(W, reg)
+    if reg > 0:
+        mistakes[OTHER_CONVENTION_LOSS] = lambda: data() + 0.5 * _reg_term(W, reg)
+        mistakes[REG_MISSING_LOSS] = data
+        mistakes[REG_AVERAGED_LOSS] = lambda: data() + _reg_term(W, reg) / N
+    mistakes[NOT_AVERAGED_LOSS.format(N=N)] = lambda: N * data() + _reg_term(W, reg)
+    if kind == "softmax":
+        mistakes[SOFTMAX_LOG10] = lambda: data() / np.log(10.0) + _reg_term(W, reg)
+    return mistakes
+
+
+def svm_margins(W: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """s_j - s_y + 1 for every example and class, (N, C)."""
+    scores = X.dot(W)
+    return scores - scores[np.arange(X.shape[0]), y][:, None] + 1.0
+
+
+def softmax_probs(W: np.ndarray, X: np.ndarray) -> np.ndarray:
+    scores = X.dot(W)
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def dW_mistakes(kind: str, loss_fn: LossFn, W: np.ndarray, X: np.ndarray, y: np.ndarray,
+                reg: float) -> dict[str, Callable[[], np.ndarray]]:
+    """message -> the dW a classic mistake gives (computed only if the learner's dW is wrong)."""
+    N = X.shape[0]
+    rows = np.arange(N)
+    data = lambda: loss_fn(W, X, y, 0.0)[1]  # noqa: E731
+    mistakes: dict[str, Callable[[], np.ndarray]] = {}
+    if reg > 0:
+        mistakes[OTHER_CONVENTION_DW] = lambda: data() + reg * W
+        mistakes[REG_MISSING_DW] = data
+        mistakes[REG_AVERAGED_DW] = lambda: data() + 2 * reg * W / N
+    mistakes[NOT_AVERAGED_DW.format(N=N)] = lambda: N * data() + 2 * reg * W
+    onehot = np.zeros((N, W.shape[1]))
+    onehot[rows, y] = 1.0
+    if kind == "svm":
+        def positive() -> np.ndarray:
+            mask = (svm_margins(W, X, y) > 0).astype(float)
+            mask[rows, y] = 0.0
+            return mask
+        mistakes[SVM_MISSING_CORRECT_TERM] = lambda: X.T.dot(positive()) / N + 2 * reg * W
+        mistakes[SVM_CORRECT_TERM_ONCE] = lambda: X.T.dot(
+            positive() - onehot * (positive().sum(axis=1, keepdims=True) > 0)) / N + 2 * reg * W
+        mistakes[SVM_CORRECT_COUNTED_DW] = lambda: X.T.dot(
+            positive() - onehot * (positive().sum(axis=1, keepdims=True) + 1)) / N + 2 * reg * W
+        mistakes[SVM_ONLY_CORRECT_TERM] = lambda: X.T.dot(
+            -onehot * positive().sum(axis=1, keepdims=True)) / N + 2 * reg * W
+    else:
+        mistakes[SOFTMAX_MISSING_CORRECT_TERM] = lambda: X.T.dot(softmax_probs(W, X)) / N + 2 * reg * W
+    return mistakes
+
+
+# -- Check bodies shared by the public and hidden checks --------------------------------
+
+
+def loss_and_dW(learner_fn: Any, W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float) -> tuple[Any, Any]:
+    """The learner's (loss, dW), failing clearly when it does not return two values."""
+    return expect_tuple(learner_fn(W, X, y, reg), ["loss", "dW"], function=learner_fn.graded)
+
+
+def expect_loss(got: Any, kind: str, loss_fn: LossFn, W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float,
+                name: str = "loss") -> None:
+    """The learner's loss against the reference's, with the classic mistakes of ``kind``."""
+    expect_scalar(got, float(loss_fn(W, X, y, reg)[0]), name=name, m=X.shape[0],
+                  mistakes=loss_mistakes(kind, loss_fn, W, X, y, reg),
+                  nonfinite_fix=STABLE_SOFTMAX if kind == "softmax" else "")
+
+
+def expect_dW(got: Any, kind: str, loss_fn: LossFn, W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float,
+              name: str = "dW") -> None:
+    """The learner's dW against the reference's, with the classic mistakes of ``kind``."""
+    expect_array(got, loss_fn(W, X, y, reg)[1], name=name, m=X.shape[0],
+                 mistakes=dW_mistakes(kind, loss_fn, W, X, y, reg),
+                 nonfinite_fix=STABLE_SOFTMAX if kind == "softmax" else "")
+
+
+# -- Timing references for expect_vectorized ------------------------------------------------
+#
+# expect_vectorized times the reference in the trusted process, where numpy's BLAS may run
+# several threads; on a busy machine a multi-threaded X.dot(W) can take 15x longer than
+# usual, and a learner's loop would then look fast. The learner's sandbox runs BLAS on one
+# thread. These versions compute the same loss and gradient with np.einsum (numpy's own
+# vectorized loops, no BLAS threads), so the ratio compares like with like.
+
+
+def svm_loss_timing(W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float) -> tuple[float, np.ndarray]:
+    """The vectorized SVM loss and gradient, single-threaded (np.einsum)."""
+    n = X.shape[0]
+    rows = np.arange(n)
+    scores = np.einsum("nd,dc->nc", X, W)
+    margins = np.maximum(0.0, scores - scores[rows, y][:, None] + 1.0)
+    margins[rows, y] = 0.0
+    positive = (margins > 0).astype(float)
+    positive[rows, y] = -positive.sum(axis=1)
+    loss = margins.sum() / n + reg * np.sum(W * W)
+    return loss, np.einsum("nd,nc->dc", X, positive) / n + 2 * reg * W
+
+
+def softmax_loss_timing(W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float) -> tuple[float, np.ndarray]:
+    """The vectorized softmax loss and gradient, single-threaded (np.einsum)."""
+    n = X.shape[0]
+    rows = np.arange(n)
+    scores = np.einsum("nd,dc->nc", X, W)
+    scores = scores - scores.max(axis=1, keepdims=True)
+    log_probs = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+    dscores = np.exp(log_probs)
+    dscores[rows, y] -= 1.0
+    loss = -log_probs[rows, y].sum() / n + reg * np.sum(W * W)
+    return loss, np.einsum("nd,nc->dc", X, dscores) / n + 2 * reg * W
+
+
+TIMING_REFERENCE = {"svm": svm_loss_timing, "softmax": softmax_loss_timing}
