@@ -86,10 +86,7 @@ EN: dict[str, str] = {
     "values.nonfinite": (
         "{name} contains {what} ({count} of {size} values) although every expected value is finite."
     ),
-    "values.nonfinite_exp": (
-        "Likely mistake: numerical overflow. np.exp of a large number is inf, and inf / inf is nan. "
-        "{fix}"
-    ),
+    "values.nonfinite_hint": "Likely mistake: {fix}",
     "values.transposed_square": (
         "Your values match the expected ones transposed: rows and columns are swapped (wrong axis?)."
     ),

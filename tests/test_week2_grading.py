@@ -79,7 +79,7 @@ MISTAKES = {
     "integer_division": ("propagate", ["integer (floor) division"]),
     "cost_1x1": ("propagate", ["shape (1, 1), expected a scalar", "np.squeeze(cost)"]),
     "unstable_sigmoid": ("sigmoid", ["contains NaN", "numerically stable sigmoid"]),
-    "unstable_softmax": ("softmax", ["contains NaN", "subtract each row's maximum"]),
+    "unstable_softmax": ("softmax", ["contains NaN", "Subtract each row's maximum"]),
     "math_exp": ("sigmoid", ["math.exp", "np.exp", "math_exp.py\", line"]),
     "wrong_axis_normalize": ("normalize_rows", ["wrong axis", "axis=0"]),
     "missing_keepdims_softmax": ("softmax", ["keepdims=True", "could not be broadcast"]),

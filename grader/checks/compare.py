@@ -68,7 +68,7 @@ def expect_array(got: Any, want: np.ndarray, *, name: str, rtol: float = 1e-5, a
     the value a known mistake produces, or a function computing it (called only
     when ``got`` is wrong, so costly mistakes cost nothing on right answers).  float_dtype:
     fail integer arrays even when their values are right.  nonfinite_fix: what to
-    do when ``got`` has NaN/inf (e.g. "subtract the row maximum before np.exp").
+    do when ``got`` has NaN/inf: the sentence after "Likely mistake: ".
     """
     want = np.asarray(want)
     expect_shape(got, want.shape, name=name, _want=want)
@@ -78,7 +78,7 @@ def expect_array(got: Any, want: np.ndarray, *, name: str, rtol: float = 1e-5, a
         what, count = nonfinite_text(got)
         fail(
             say("values.nonfinite", name=name, what=what, count=count, size=got.size),
-            say("values.nonfinite_exp", fix=nonfinite_fix) if nonfinite_fix else "",
+            say("values.nonfinite_hint", fix=nonfinite_fix) if nonfinite_fix else "",
         )
     if np.allclose(got, want, rtol=rtol, atol=atol):
         return
@@ -114,7 +114,7 @@ def expect_scalar(got: Any, want: float, *, name: str, rtol: float = 1e-5, atol:
     if not math.isfinite(value) and math.isfinite(want):
         what = "NaN" if math.isnan(value) else "inf"
         fail(say("values.nonfinite", name=name, what=what, count=1, size=1),
-             say("values.nonfinite_exp", fix=nonfinite_fix) if nonfinite_fix else "")
+             say("values.nonfinite_hint", fix=nonfinite_fix) if nonfinite_fix else "")
     if math.isclose(value, want, rel_tol=rtol, abs_tol=atol):
         return
     fail(

@@ -9,8 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 COSTS_HINT = "Likely mistake: record the cost every 100 iterations only: `if i % 100 == 0: costs.append(cost)`."
-STABLE_SIGMOID = "use a numerically stable sigmoid (e.g. 1 / (1 + np.exp(-x)), which gives 0.0 or 1.0 at the extremes)."
-STABLE_SOFTMAX = "subtract each row's maximum before np.exp (x - np.max(x, axis=1, keepdims=True)): the result is the same, and exp never overflows."
+STABLE_SIGMOID = ("numerical overflow. np.exp of a large number is inf, and inf / inf is nan. Use a numerically "
+                  "stable sigmoid (e.g. 1 / (1 + np.exp(-x)), which gives 0.0 or 1.0 at the extremes).")
+STABLE_SOFTMAX = ("numerical overflow. np.exp of a large number is inf, and inf / inf is nan. Subtract each row's "
+                  "maximum before np.exp (x - np.max(x, axis=1, keepdims=True)): the result is the same, and exp "
+                  "never overflows.")
 
 
 def logistic_problem(rng: np.random.Generator, n_x: int = 4, m: int = 7) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:

@@ -29,7 +29,7 @@ from grader.checks import (
 LossFn = Callable[[np.ndarray, np.ndarray, np.ndarray, float], tuple[Any, Any]]
 
 STABLE_SOFTMAX = (
-    "Subtract each example's largest score before np.exp (scores - np.max(scores, axis=1, keepdims=True), "
+    "numerical overflow (np.exp of a large score is inf, and inf / inf is nan). Subtract each example's largest score before np.exp (scores - np.max(scores, axis=1, keepdims=True), "
     "or scores - np.max(scores) for one example): the probabilities and the loss do not change, "
     "and np.exp never overflows."
 )
