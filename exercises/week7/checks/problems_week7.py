@@ -1,0 +1,707 @@
+"""Inputs, known mistakes and small check helpers shared by the week-7 checks.
+
+Problems use the NCHW layout of CS231n with counts that all differ (N examples,
+C channels, F filters), spatial sizes with H != W where possible, and values
+chosen so that numeric gradients are exact enough: no input of ReLU near its kink
+at 0, and max-pooling inputs whose entries are all distinct (no ties).
+
+Three helpers here are generic and could move into ``grader.checks``:
+``expect_array_hinted`` (known wrong *shapes* -> a diagnosis), ``expect_gradient_diagnosed``
+(``expect_gradient`` with known-mistake values and shapes) and ``expect_raises``
+(a learner function must raise a given exception type).
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from grader.checks import (
+    CheckFailure,
+    expect_array,
+    expect_gradient,
+    expect_scalar,
+    expect_tuple,
+    fail,
+    numeric_gradient,
+    show,
+)
+from grader.checks.learner import LearnerFault, LearnerFunction, LearnerTimeout
+from grader.messages import say
+
+# Relative-error threshold of the gradient checks (the lecture's "fine" level): a
+# correct gradient of these piecewise-linear layers scores ~1e-8.
+GRADIENT_THRESHOLD = 1e-5
+
+SIZE_RULE = (
+    "The rule: along one axis the output has (W - F + 2P) / S + 1 positions, where W is the input size, "
+    "F the filter size, P the zero padding added on EACH side (so 2P in all) and S the stride. The filter "
+    "fits only when W - F + 2P >= 0 and W - F + 2P is a multiple of S; otherwise raise "
+    "ValueError(\"...\") with a message saying which sizes do not fit."
+)
+
+# -- Messages of known mistakes -------------------------------------------------
+
+RESHAPE_X_HINT = (
+    "Likely mistake: x was not flattened, so its shape does not line up with w. Here x has shape {shape}: each "
+    "of the N = {N} examples is a {dims} block of D = {D} numbers, and w has shape (D, M), so reshape x to (N, D) "
+    "first: x.reshape(x.shape[0], -1).dot(w) + b."
+)
+FORGOT_2P = ("Likely mistake: the padding is missing from the output size. You computed (W - F) / S + 1; "
+             "the padded input has W + 2P positions, so the size is (W - F + 2P) / S + 1.")
+USED_P = ("Likely mistake: the padding counted once. You computed (W - F + P) / S + 1; P zeros are added on "
+          "EACH side, so the size is (W - F + 2P) / S + 1.")
+IGNORED_STRIDE_SIZE = ("Likely mistake: the stride is ignored in the output size. You computed W - F + 2P + 1 "
+                       "(the size for S = 1); divide by the stride: (W - F + 2P) / S + 1.")
+STRIDE_WINDOWS = ("Likely mistake: the stride is ignored when moving the window. Your output is the first "
+                  "positions of a stride-1 result: output position i starts at row i * stride, so slice "
+                  "[i * stride : i * stride + HH] (and the same for columns with j * stride).")
+PAD_HINT = ("Likely mistake: the padding. Your function is right with pad = 0 but not with pad = {pad}: pad "
+            "only the two spatial axes, np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)), mode='constant'), "
+            "then slide the filters over the padded array.")
+PAD_AXES_HINT = ("Likely mistake: padding applied to the wrong axes. `{call}` pads {what}; only H and W, the "
+                 "last two axes of (N, C, H, W), get zeros: np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)), "
+                 "mode='constant').")
+PAD_RIGHT_AT_0 = " (Your function is right with pad = 0, where padding changes nothing.)"
+CONV_NO_BIAS = "Likely mistake: the bias b is missing: add b[f] to every output position of filter f."
+CONV_FLIPPED = ("Likely mistake: you flipped the filter (the convolution of signal processing). The CS231n "
+                "conv layer is a cross-correlation: out = sum(window * w[f]) + b[f], with w as given.")
+DX_NOT_CROPPED = ("Likely mistake: dx still has the padding. You accumulated the gradient into the padded array "
+                  "(shape (N, C, H + 2P, W + 2P)); crop it back to x's shape: "
+                  "dx = dx_pad[:, :, pad:pad + H, pad:pad + W].")
+DX_EMPTY_CROP = ("Likely mistake: dx_pad[:, :, pad:-pad, pad:-pad] with pad = 0 is the EMPTY slice 0:0 (-0 is "
+                 "0). Crop with dx_pad[:, :, pad:pad + H, pad:pad + W], which also works when pad = 0.")
+DB_AXES = ("Likely mistake: db is not summed over the right axes. Your db has shape {got_shape}: you summed "
+           "dout over {summed}. The bias of filter f touches every example and every output position, so "
+           "db = np.sum(dout, axis=(0, 2, 3)), of shape (F,) = {want_shape}.")
+DB_AFFINE = ("Likely mistake: db is not summed over the examples. Your db has shape {got_shape}; b is shared "
+             "by the N examples, so db = np.sum(dout, axis=0), of shape (M,) = {want_shape}.")
+DX_AFFINE_SHAPE = ("Likely mistake: dx has the flattened shape (N, D) = {got_shape}. Give it the shape of the "
+                   "input x: dout.dot(w.T).reshape(x.shape) = {want_shape}.")
+DW_AFFINE_SHAPE = ("Likely mistake: dw was computed from x without flattening it. Reshape x to (N, D) first: "
+                   "dw = x.reshape(x.shape[0], -1).T.dot(dout), of shape (D, M) = {want_shape}.")
+DB_MEAN = ("Likely mistake: db averages over the examples (np.mean); the gradient of the sum is the sum: "
+           "np.sum(dout, axis=0).")
+RELU_TIMES_OUT = ("Likely mistake: you multiplied dout by the ReLU's output max(0, x). The local gradient of "
+                  "ReLU is the 0/1 mask of where x > 0, not its output: dx = dout * (x > 0).")
+RELU_OF_DOUT = ("Likely mistake: you applied ReLU to dout (np.maximum(0, dout)). Where the gradient flows "
+                "depends on the sign of the INPUT x, not of dout: dx = dout * (x > 0).")
+RELU_NO_MASK = "Likely mistake: dx is dout unchanged; zero it where x <= 0: dx = dout * (x > 0)."
+RELU_AT_ZERO = ("Likely mistake: the derivative at x = 0. ReLU has a kink at 0 and this exercise (like the "
+                "CS231n layers) uses 0 there: test x > 0, not x >= 0.")
+LEAKY_AT_ZERO = ("Likely mistake: the derivative at x = 0. This exercise uses alpha there (the x > 0 test "
+                 "is false at 0, as for ReLU): np.where(x > 0, 1.0, alpha), not x >= 0.")
+RELU_NP_MAX = ("Likely mistake: np.max(x, 0) is the largest value along axis 0 (a reduction); the "
+               "element-wise maximum with 0 is np.maximum(0, x).")
+TANH_OF_OUTPUT = ("Likely mistake: 1 - x**2 is the tanh derivative written with the OUTPUT a = tanh(x) (as in "
+                  "backpropagation, dZ1 = ... * (1 - A1**2)). This function receives the input x: "
+                  "return 1 - np.tanh(x)**2.")
+TANH_NO_SQUARE = "Likely mistake: the square is missing: 1 - np.tanh(x)**2, not 1 - np.tanh(x)."
+SIGMOID_ITSELF = "Likely mistake: you returned sigmoid(x) itself; the derivative is s * (1 - s) with s = sigmoid(x)."
+SIGMOID_OF_OUTPUT = ("Likely mistake: x * (1 - x) is the derivative written with the OUTPUT s = sigmoid(x). This "
+                     "function receives the input x: s = sigmoid(x), then s * (1 - s).")
+LEAKY_ZERO_NEGATIVE = ("Likely mistake: your derivative is 0 for negative x, which is the ReLU derivative. Leaky "
+                       "ReLU has slope alpha there: np.where(x > 0, 1.0, alpha).")
+LEAKY_ALPHA_X = ("Likely mistake: for x < 0 you returned alpha * x, the function's value. The derivative there is "
+                 "the constant slope alpha: np.where(x > 0, 1.0, alpha).")
+LEAKY_IGNORES_ALPHA = ("Likely mistake: the alpha argument is ignored (0.01 is hard-coded); use the alpha the "
+                       "caller passes.")
+RELU_RETURNED = "Likely mistake: you returned the function itself, not its derivative (1 where x > 0, else 0)."
+POOL_TO_ALL = ("Likely mistake: the gradient goes to every element of the window. Only the maximum of each "
+               "window influenced the output, so only it receives dout[n, c, i, j]; the others get 0. Find it "
+               "with np.argmax (or a mask window == window.max()).")
+POOL_NOT_ACCUMULATED = ("Likely mistake: with overlapping windows (stride < pool size) one element can be the "
+                        "maximum of several windows: accumulate with dx[...] += ..., do not overwrite with =.")
+POOL_AVERAGE = "Likely mistake: you averaged each window (average pooling); max pooling takes np.max of it."
+POOL_SWAPPED = ("Likely mistake: pool_height and pool_width are swapped: H' = (H - pool_height) / stride + 1 "
+                "and W' = (W - pool_width) / stride + 1.")
+HW_SWAPPED = ("Likely mistake: height and width are swapped. H' comes from H and the filter height HH, W' from W "
+              "and the filter width WW.")
+
+
+# -- Problems -------------------------------------------------------------------
+
+
+def away_from_zero(rng: np.random.Generator, shape: tuple[int, ...], low: float = 0.2,
+                   high: float = 3.0) -> np.ndarray:
+    """Random values of both signs with |x| >= low: no kink of ReLU within reach of a finite difference."""
+    return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(low, high, size=shape)
+
+
+def affine_problem(rng: np.random.Generator, N: int = 2, dims: tuple[int, ...] = (4, 5),
+                   M: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """x (N, *dims), w (D, M), b (M,)."""
+    D = int(np.prod(dims))
+    return rng.normal(size=(N, *dims)), rng.normal(0.0, 0.5, size=(D, M)), rng.normal(size=M)
+
+
+def conv_problem(rng: np.random.Generator, N: int, C: int, H: int, W: int, F: int, HH: int,
+                 WW: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """x (N, C, H, W), w (F, C, HH, WW), b (F,)."""
+    return rng.normal(size=(N, C, H, W)), rng.normal(0.0, 0.5, size=(F, C, HH, WW)), rng.normal(size=F)
+
+
+def pool_input(rng: np.random.Generator, N: int, C: int, H: int, W: int) -> np.ndarray:
+    """Distinct values 0.02 apart (shuffled): each window has one clear maximum."""
+    size = N * C * H * W
+    return (rng.permutation(size) - size / 2).reshape(N, C, H, W) * 0.02
+
+
+def pool_params(PH: int, PW: int, S: int) -> dict[str, int]:
+    return {"pool_height": PH, "pool_width": PW, "stride": S}
+
+
+# -- Numeric gradients (trusted process, on the reference's forward functions) ------
+
+
+def affine_numeric(reference: Any, x: np.ndarray, w: np.ndarray, b: np.ndarray,
+                   dout: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return (numeric_gradient(lambda v: reference.affine_forward(v, w, b)[0], x.copy(), dout),
+            numeric_gradient(lambda v: reference.affine_forward(x, v, b)[0], w.copy(), dout),
+            numeric_gradient(lambda v: reference.affine_forward(x, w, v)[0], b.copy(), dout))
+
+
+def conv_numeric(reference: Any, x: np.ndarray, w: np.ndarray, b: np.ndarray, conv_param: dict,
+                 dout: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    forward = reference.conv_forward_naive
+    return (numeric_gradient(lambda v: forward(v, w, b, conv_param)[0], x.copy(), dout),
+            numeric_gradient(lambda v: forward(x, v, b, conv_param)[0], w.copy(), dout),
+            numeric_gradient(lambda v: forward(x, w, v, conv_param)[0], b.copy(), dout))
+
+
+def derivative_numeric(function: Callable[[np.ndarray], np.ndarray], x: np.ndarray) -> np.ndarray:
+    """f'(x) entry by entry for an element-wise f: the gradient of sum(f(x))."""
+    return numeric_gradient(function, x.copy(), np.ones_like(x))
+
+
+# -- Generic helpers --------------------------------------------------------------
+
+
+def _matches(got: Any, wrong: Any) -> bool:
+    wrong = np.asarray(wrong() if callable(wrong) else wrong)
+    return (isinstance(got, np.ndarray) and got.dtype.kind in "biuf" and wrong.shape == got.shape
+            and np.allclose(got, wrong, rtol=1e-5, atol=1e-7))
+
+
+def _shape_hint(got: Any, want_shape: tuple[int, ...], name: str, shape_hints: dict | None) -> None:
+    """Fail with a specific diagnosis when ``got`` has one of the known wrong shapes (a scalar has shape ())."""
+    if not shape_hints or not isinstance(got, (np.ndarray, np.generic, int, float)) or isinstance(got, bool):
+        return
+    shape = tuple(np.shape(got))
+    hint = shape_hints.get(shape) if shape != tuple(want_shape) else None
+    if hint:
+        fail(say("shape.mismatch", name=name, want_shape=tuple(want_shape), got_shape=shape),
+             hint.format(got_shape=shape, want_shape=tuple(want_shape)))
+
+
+def expect_array_hinted(got: Any, want: np.ndarray, *, name: str, shape_hints: dict | None = None,
+                        **kwargs: Any) -> None:
+    """``expect_array`` plus ``shape_hints``: {wrong shape: diagnosis} for mistakes that change the shape."""
+    _shape_hint(got, np.shape(want), name, shape_hints)
+    expect_array(got, want, name=name, **kwargs)
+
+
+def expect_gradient_diagnosed(got: Any, numeric: np.ndarray, *, name: str, shape_hints: dict | None = None,
+                              mistakes: dict[str, Any] | None = None,
+                              threshold: float = GRADIENT_THRESHOLD) -> float:
+    """``expect_gradient``, then the diagnosis of a known mistake (by shape, or by value) when it fails."""
+    _shape_hint(got, numeric.shape, name, shape_hints)
+    try:
+        return expect_gradient(got, numeric, name=name, threshold=threshold)
+    except CheckFailure as failure:
+        for message, wrong in (mistakes or {}).items():
+            if _matches(got, wrong):
+                fail(str(failure), message)
+        raise
+
+
+def call_outcome(function: LearnerFunction, *args: Any) -> Any:
+    """Call a learner function and return its CallOutcome, raising only for faults that are not exceptions."""
+    if function.located is None:
+        return function(*args)  # raises FunctionNotFound with the usual message
+    outcome = function.worker.call(function.located.module, function.located.name, list(args), {},
+                                   return_args=False, repeat=1, want_value=True)
+    if not outcome.ok and (outcome.timed_out or outcome.error_type in (
+            "WorkerDied", "NotFound", "UnsupportedReturn", "MemoryError", "NotImplementedError")):
+        raise function._fault(outcome)  # the grader's standard message for these faults
+    return outcome
+
+
+def expect_raises(function: LearnerFunction, args: tuple[Any, ...], error: str, *, call_text: str,
+                  why: str, returned_hints: Callable[[Any], str] | None = None) -> str:
+    """The learner's function must raise ``error`` (by name) for ``args``; returns its message.
+
+    why: the rule that makes the call invalid (shown whenever the learner did not raise).
+    returned_hints: a function of the returned value giving a more specific diagnosis.
+    """
+    outcome = call_outcome(function, *args)
+    if outcome.ok:
+        value = outcome.value
+        fail(f"{call_text} returned {show(value)}; it should raise {error}. {why}",
+             returned_hints(value) if returned_hints else "")
+    if outcome.error_type != error:
+        fail(f"{call_text} raised {outcome.error_type}: {outcome.message}; it should raise {error}. {why}",
+             f"Write `raise {error}(\"...\")` (an `assert` raises AssertionError, which callers catching "
+             f"{error} would miss)." if outcome.error_type == "AssertionError" else "")
+    return outcome.message
+
+
+def reraise_with(fault: LearnerFault, hints: list[str], replace: str = "") -> None:
+    """Raise ``fault`` again with ``hints`` added (or put in place of the text ``replace``)."""
+    hints = [h for h in hints if h]
+    if not hints:
+        raise fault
+    text = str(fault)
+    if replace and replace in text:
+        text = text.replace(replace, "\n".join(hints))
+    else:
+        head, sep, tail = text.partition("\nWhere it happened")
+        text = head + "\n" + "\n".join(hints) + sep + tail
+    raise type(fault)(text) from None
+
+
+def add_hints(failure: CheckFailure, hints: list[str]) -> None:
+    hints = [h for h in hints if h and h not in str(failure)]
+    if not hints:
+        raise failure
+    raise CheckFailure("\n".join([str(failure), *hints])) from None
+
+
+def check_backward(verify: Callable[[Any], None], backward: LearnerFunction, dout: np.ndarray, cache: Any,
+                   forward: LearnerFunction, forward_args: tuple[Any, ...]) -> None:
+    """Verify backward(dout, cache) with the template's cache; if that fails, with the learner's own cache.
+
+    The templates build the cache outside the learner's code (e.g. ``cache = (x, w, b, conv_param)``), so
+    the backward function is graded with that cache first, independently of the learner's forward.
+    A learner who changed both ends consistently (e.g. caching the padded x) still gets full marks.
+    """
+    try:
+        verify(backward(dout, cache))
+    except (CheckFailure, LearnerFault) as first:
+        if isinstance(first, LearnerTimeout):
+            raise
+        try:
+            result = forward(*forward_args)
+            own_cache = result[1]
+            verify(backward(dout, own_cache))
+        except Exception:
+            raise first from None
+
+
+# -- Known mistakes: conv output size ----------------------------------------------
+
+
+def size_mistakes(W: int, F: int, P: int, S: int) -> dict[str, float]:
+    return {FORGOT_2P: (W - F) / S + 1, USED_P: (W - F + P) / S + 1, IGNORED_STRIDE_SIZE: W - F + 2 * P + 1}
+
+
+def not_fitting_returned(W: int, F: int, P: int, S: int) -> Callable[[Any], str]:
+    """Diagnosis of the value returned where a ValueError was expected."""
+    span = W - F + 2 * P
+
+    def hint(value: Any) -> str:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return ""
+        if span < 0:
+            return (f"Likely mistake: no check that the filter fits. W - F + 2P = {span} is negative: the filter "
+                    "is wider than the padded input and there is no position at all for it. Raise ValueError "
+                    "when W - F + 2P < 0.")
+        if number == span // S + 1:
+            return (f"Likely mistake: you rounded down ({span} // {S} + 1 = {span // S + 1}); the last "
+                    f"{span % S} column(s) would be silently ignored. Check `(W - F + 2 * P) % S == 0` and "
+                    "raise ValueError when it is not.")
+        if np.isclose(number, span / S + 1):
+            return ("Likely mistake: you returned the non-integer value of the formula; a number of positions "
+                    "must be a whole number, so raise ValueError when the division is not exact.")
+        return ""
+
+    return hint
+
+
+# -- Known mistakes: layers --------------------------------------------------------
+
+
+def conv_out_shape(x_shape: tuple[int, ...], w_shape: tuple[int, ...], stride: int, pad: int) -> tuple[int, ...]:
+    N, _, H, W = x_shape
+    F, _, HH, WW = w_shape
+    return N, F, (H - HH + 2 * pad) // stride + 1, (W - WW + 2 * pad) // stride + 1
+
+
+def conv_shape_hints(x_shape: tuple[int, ...], w_shape: tuple[int, ...], stride: int,
+                     pad: int) -> dict[tuple[int, ...], str]:
+    """Output shapes that known size mistakes produce -> diagnosis (the right shape is never a key)."""
+    N, C, H, W = x_shape
+    F, _, HH, WW = w_shape
+    right = conv_out_shape(x_shape, w_shape, stride, pad)
+    candidates = [
+        ((N, F, (H - HH) // stride + 1, (W - WW) // stride + 1), FORGOT_2P),
+        ((N, F, (H - HH + pad) // stride + 1, (W - WW + pad) // stride + 1), USED_P),
+        ((N, F, H - HH + 2 * pad + 1, W - WW + 2 * pad + 1), IGNORED_STRIDE_SIZE),
+        ((N, F, right[3], right[2]), HW_SWAPPED),
+    ]
+    hints: dict[tuple[int, ...], str] = {}
+    for shape, message in candidates:
+        if shape != right and shape not in hints:
+            hints[shape] = message
+    return hints
+
+
+def conv_value_mistakes(reference: Any, x: np.ndarray, w: np.ndarray, b: np.ndarray,
+                        conv_param: dict) -> dict[str, Any]:
+    stride, pad = conv_param["stride"], conv_param["pad"]
+    _, _, H_out, W_out = conv_out_shape(x.shape, w.shape, stride, pad)
+    forward = reference.conv_forward_naive
+    return {
+        STRIDE_WINDOWS: lambda: forward(x, w, b, {"stride": 1, "pad": pad})[0][:, :, :H_out, :W_out],
+        CONV_NO_BIAS: lambda: forward(x, w, np.zeros_like(b), conv_param)[0],
+        CONV_FLIPPED: lambda: forward(x, w[:, :, ::-1, ::-1].copy(), b, conv_param)[0],
+    }
+
+
+EVERY_AXIS = "all four axes, the examples N and the channels C included (a single pad width applies to every axis)"
+
+
+def pad_call_hint(source: str | None) -> str:
+    """PAD_AXES_HINT when the source calls np.pad with a pad width that pads N or C, else ''."""
+    try:
+        tree = ast.parse(source or "")
+    except SyntaxError:
+        return ""
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "pad"):
+            continue
+        width = node.args[1] if len(node.args) > 1 else next(
+            (k.value for k in node.keywords if k.arg == "pad_width"), None)
+        call = ast.get_source_segment(source or "", node) or "np.pad(...)"
+        pairs = width.elts if isinstance(width, (ast.Tuple, ast.List)) else None
+        if isinstance(width, (ast.Constant, ast.Subscript, ast.BinOp)) or (
+                isinstance(width, ast.Name) and width.id.lower() in ("pad", "p", "padding")):
+            return PAD_AXES_HINT.format(call=call, what=EVERY_AXIS)
+        if pairs is not None and len(pairs) == 2 and not any(isinstance(e, (ast.Tuple, ast.List)) for e in pairs):
+            return PAD_AXES_HINT.format(call=call, what=EVERY_AXIS)
+        if pairs is not None and len(pairs) == 4 and not all(_is_zero_pair(e) for e in pairs[:2]):
+            return PAD_AXES_HINT.format(call=call, what="the first two axes (N and C)")
+    return ""
+
+
+def _is_zero_pair(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return node.value == 0
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return all(isinstance(e, ast.Constant) and e.value == 0 for e in node.elts)
+    return False
+
+
+def padding_hints(learner: Any, reference: Any, x: np.ndarray, w: np.ndarray, b: np.ndarray,
+                  conv_param: dict) -> list[str]:
+    """After a failure with pad > 0: is the learner right without padding? Does its np.pad pad N or C?"""
+    pad = conv_param["pad"]
+    if pad == 0:
+        return []
+    axes_hint = pad_call_hint(learner.conv_forward_naive.source)
+    unpadded = {"stride": conv_param["stride"], "pad": 0}
+    right_at_0 = False
+    try:
+        result = learner.conv_forward_naive(x, w, b, unpadded)
+        right_at_0 = _matches(result[0], reference.conv_forward_naive(x, w, b, unpadded)[0])
+    except Exception:
+        pass
+    if axes_hint:
+        return [axes_hint + (PAD_RIGHT_AT_0 if right_at_0 else "")]
+    return [PAD_HINT.format(pad=pad)] if right_at_0 else []
+
+
+def db_shape_hints(dout_shape: tuple[int, ...]) -> dict[tuple[int, ...], str]:
+    """Every shape a sum of dout (N, F, H', W') over the wrong axes can have -> diagnosis."""
+    names = ["N", "F", "H'", "W'"]
+    want = (dout_shape[1],)
+    # The likely mistakes first: when two sums give the same shape (N == H', say), the likely one names it.
+    likely = [(2, 3), (0,), (0, 1, 2, 3), (), (0, 2), (0, 3), (1, 2, 3)]
+    others = [a for n in range(5) for a in itertools.combinations(range(4), n) if a not in likely]
+    hints: dict[tuple[int, ...], str] = {}
+    for axes in likely + others:
+        if axes == (0, 2, 3):
+            continue
+        for keepdims in (False, True):
+            shape = tuple(1 if (i in axes and keepdims) else n for i, n in enumerate(dout_shape)
+                          if keepdims or i not in axes)
+            if shape == want or shape in hints:
+                continue
+            summed = ", ".join(names[i] for i in axes) if axes else "no axis (dout itself)"
+            extra = " (keepdims=True kept the summed axes as size 1)" if keepdims and axes else ""
+            hints[shape] = DB_AXES.replace("{summed}", summed + extra)
+    return hints
+
+
+def pool_out_shape(x_shape: tuple[int, ...], pool_param: dict) -> tuple[int, ...]:
+    N, C, H, W = x_shape
+    PH, PW, S = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
+    return N, C, (H - PH) // S + 1, (W - PW) // S + 1
+
+
+def pool_shape_hints(x_shape: tuple[int, ...], pool_param: dict) -> dict[tuple[int, ...], str]:
+    N, C, H, W = x_shape
+    PH, PW, S = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
+    right = pool_out_shape(x_shape, pool_param)
+    candidates = [
+        ((N, C, (H - PW) // S + 1, (W - PH) // S + 1), POOL_SWAPPED),
+        ((N, C, H - PH + 1, W - PW + 1), IGNORED_STRIDE_SIZE),
+        ((N, C, right[3], right[2]), HW_SWAPPED),
+    ]
+    return {shape: message for shape, message in reversed(candidates) if shape != right}
+
+
+def pool_forward_mistakes(reference: Any, x: np.ndarray, pool_param: dict) -> dict[str, Any]:
+    _, _, H_out, W_out = pool_out_shape(x.shape, pool_param)
+    PH, PW = pool_param["pool_height"], pool_param["pool_width"]
+
+    def average() -> np.ndarray:
+        out = np.zeros((x.shape[0], x.shape[1], H_out, W_out))
+        S = pool_param["stride"]
+        for i in range(H_out):
+            for j in range(W_out):
+                out[:, :, i, j] = x[:, :, i * S:i * S + PH, j * S:j * S + PW].mean(axis=(2, 3))
+        return out
+
+    return {
+        STRIDE_WINDOWS: lambda: reference.max_pool_forward_naive(x, pool_params(PH, PW, 1))[0][:, :, :H_out, :W_out],
+        POOL_AVERAGE: average,
+    }
+
+
+def pool_backward_mistakes(x: np.ndarray, pool_param: dict, dout: np.ndarray) -> dict[str, Any]:
+    PH, PW, S = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
+    _, _, H_out, W_out = dout.shape
+
+    def routed(to_all: bool, accumulate: bool) -> np.ndarray:
+        dx = np.zeros_like(x)
+        for i in range(H_out):
+            for j in range(W_out):
+                rows, cols = slice(i * S, i * S + PH), slice(j * S, j * S + PW)
+                window = x[:, :, rows, cols]
+                g = dout[:, :, i, j][:, :, None, None]
+                mask = np.ones_like(window) if to_all else (window == window.max(axis=(2, 3), keepdims=True))
+                if accumulate:
+                    dx[:, :, rows, cols] += mask * g
+                else:  # dx[..., window] = ...: each window overwrites the region it covers
+                    dx[:, :, rows, cols] = mask * g
+        return dx
+
+    return {
+        POOL_TO_ALL: lambda: routed(True, True),
+        "Likely mistake: the gradient goes to every element of the window (and windows overwrite each "
+        "other). Only each window's maximum receives dout[n, c, i, j]; the others get 0.": lambda: routed(True, False),
+        POOL_NOT_ACCUMULATED: lambda: routed(False, False),
+    }
+
+
+def relu_backward_mistakes(x: np.ndarray, dout: np.ndarray) -> dict[str, Any]:
+    return {
+        RELU_AT_ZERO: dout * (x >= 0),
+        RELU_TIMES_OUT: dout * np.maximum(0, x),
+        RELU_OF_DOUT: np.maximum(0, dout),
+        RELU_NO_MASK: dout,
+    }
+
+
+def tanh_mistakes(x: np.ndarray) -> dict[str, Any]:
+    return {TANH_OF_OUTPUT: 1 - x**2, TANH_NO_SQUARE: 1 - np.tanh(x),
+            "Likely mistake: you returned tanh(x) itself; the derivative is 1 - np.tanh(x)**2.": np.tanh(x)}
+
+
+def sigmoid_derivative_mistakes(x: np.ndarray) -> dict[str, Any]:
+    s = 1 / (1 + np.exp(-x))
+    return {SIGMOID_ITSELF: s, SIGMOID_OF_OUTPUT: x * (1 - x)}
+
+
+def relu_derivative_mistakes(x: np.ndarray) -> dict[str, Any]:
+    return {RELU_AT_ZERO: (x >= 0).astype(float), RELU_RETURNED: np.maximum(0, x)}
+
+
+def leaky_derivative_mistakes(x: np.ndarray, alpha: float) -> dict[str, Any]:
+    return {
+        LEAKY_AT_ZERO: np.where(x >= 0, 1.0, alpha),
+        LEAKY_ZERO_NEGATIVE: (x > 0).astype(float),
+        LEAKY_ALPHA_X: np.where(x > 0, 1.0, alpha * x),
+        LEAKY_IGNORES_ALPHA: np.where(x > 0, 1.0, 0.01),
+        RELU_RETURNED: np.where(x > 0, x, alpha * x),
+    }
+
+
+def relu_shape_hints(x: np.ndarray) -> dict[tuple[int, ...], str]:
+    return {x.shape[1:]: RELU_NP_MAX}
+
+
+def affine_backward_shape_hints(x: np.ndarray, M: int) -> tuple[dict, dict, dict]:
+    """Shape hints for dx, dw and db of affine_backward."""
+    N, D = x.shape[0], int(np.prod(x.shape[1:]))
+    dx = {(N, D): DX_AFFINE_SHAPE}
+    dw = {(*x.shape[1:][::-1], M): DW_AFFINE_SHAPE}
+    db = {(N, M): DB_AFFINE, (1, M): DB_AFFINE + " (keepdims=True keeps a (1, M) row: drop it.)"}
+    return dx, dw, db
+
+
+def affine_fault_hints(fault: LearnerFault, x: np.ndarray) -> None:
+    """Re-raise an exception of affine_forward/backward with the "reshape x to (N, D)" diagnosis."""
+    text = str(fault)
+    shape_error = any(s in text for s in ("not aligned", "matmul", "core dimension", "could not be broadcast"))
+    if x.ndim > 2 and shape_error:
+        N, dims = x.shape[0], x.shape[1:]
+        hint = RESHAPE_X_HINT.format(shape=x.shape, N=N, dims=" x ".join(map(str, dims)), D=int(np.prod(dims)))
+        try:
+            generic = say("hint.dot_shapes")  # the week-2 wording (X of shape (n_x, m)) would mislead here
+        except KeyError:
+            generic = ""
+        reraise_with(fault, [hint], replace=generic)
+    raise fault
+
+
+# -- Check bodies shared by the public and the hidden checks ----------------------------
+
+
+def affine_forward_check(learner: Any, reference: Any, x: np.ndarray, w: np.ndarray, b: np.ndarray) -> None:
+    try:
+        result = learner.affine_forward(x, w, b)
+    except LearnerFault as fault:
+        affine_fault_hints(fault, x)
+    out, _ = expect_tuple(result, ["out", "cache"], function="affine_forward")
+    N, D = x.shape[0], int(np.prod(x.shape[1:]))
+    expect_array(out, reference.affine_forward(x, w, b)[0], name="out", mistakes={
+        "Likely mistake: x was flattened in the wrong order. Each row of the (N, D) matrix must hold one "
+        "example: x.reshape(N, -1), not x.reshape(D, N).T.": lambda: x.reshape(D, N).T.dot(w) + b,
+        "Likely mistake: the bias b is missing: out = x_rows.dot(w) + b.": lambda: x.reshape(N, D).dot(w),
+    })
+
+
+def affine_backward_check(learner: Any, reference: Any, x: np.ndarray, w: np.ndarray, b: np.ndarray,
+                          dout: np.ndarray) -> None:
+    numeric = affine_numeric(reference, x, w, b, dout)
+    dx_hints, dw_hints, db_hints = affine_backward_shape_hints(x, w.shape[1])
+
+    def verify(result: Any) -> None:
+        dx, dw, db = expect_tuple(result, ["dx", "dw", "db"], function="affine_backward")
+        expect_gradient_diagnosed(dx, numeric[0], name="dx", shape_hints=dx_hints)
+        expect_gradient_diagnosed(dw, numeric[1], name="dw", shape_hints=dw_hints)
+        expect_gradient_diagnosed(db, numeric[2], name="db", shape_hints=db_hints,
+                                  mistakes={DB_MEAN: dout.mean(axis=0)})
+
+    try:
+        check_backward(verify, learner.affine_backward, dout, (x, w, b), learner.affine_forward, (x, w, b))
+    except LearnerFault as fault:
+        affine_fault_hints(fault, x)
+
+
+def relu_backward_check(learner: Any, reference: Any, x: np.ndarray, dout: np.ndarray) -> None:
+    """dx of relu_backward against the numeric gradient of the reference relu_forward (or, with zeros in x,
+    against the reference: the numeric gradient is undefined at the kink)."""
+    if np.any(x == 0):
+        want = reference.relu_backward(dout, x)
+        verify = lambda dx: expect_array(dx, want, name="dx", mistakes=relu_backward_mistakes(x, dout))  # noqa: E731
+    else:
+        numeric = numeric_gradient(lambda v: reference.relu_forward(v)[0], x.copy(), dout)
+        verify = lambda dx: expect_gradient_diagnosed(  # noqa: E731
+            dx, numeric, name="dx", mistakes=relu_backward_mistakes(x, dout))
+    check_backward(verify, learner.relu_backward, dout, x, learner.relu_forward, (x,))
+
+
+def derivative_check(learner_fn: LearnerFunction, activation: Callable[[np.ndarray], np.ndarray],
+                     x: np.ndarray, *args: Any, name: str, mistakes: dict[str, Any]) -> None:
+    """An activation's derivative function against centred differences of the reference activation."""
+    numeric = derivative_numeric(lambda v: activation(v, *args), x)
+    expect_gradient_diagnosed(learner_fn(x, *args), numeric, name=name, mistakes=mistakes)
+
+
+def conv_forward_check(learner: Any, reference: Any, x: np.ndarray, w: np.ndarray, b: np.ndarray,
+                       conv_param: dict) -> None:
+    """conv_forward_naive's out, with the diagnoses of output-size, stride and padding mistakes."""
+    want = reference.conv_forward_naive(x, w, b, conv_param)[0]
+    try:
+        out, _ = expect_tuple(learner.conv_forward_naive(x, w, b, conv_param), ["out", "cache"],
+                              function="conv_forward_naive")
+        expect_array_hinted(out, want, name="out",
+                            shape_hints=conv_shape_hints(x.shape, w.shape, conv_param["stride"], conv_param["pad"]),
+                            mistakes=conv_value_mistakes(reference, x, w, b, conv_param))
+    except LearnerFault as fault:
+        reraise_with(fault, padding_hints(learner, reference, x, w, b, conv_param))
+    except CheckFailure as failure:
+        add_hints(failure, padding_hints(learner, reference, x, w, b, conv_param))
+
+
+def conv_backward_check(learner: Any, reference: Any, x: np.ndarray, w: np.ndarray, b: np.ndarray,
+                        conv_param: dict, dout: np.ndarray) -> None:
+    """dx, dw, db of conv_backward_naive against numeric gradients of the reference's forward."""
+    numeric = conv_numeric(reference, x, w, b, conv_param, dout)
+    N, C, H, W = x.shape
+    pad = conv_param["pad"]
+    dx_hints = {(N, C, H + 2 * pad, W + 2 * pad): DX_NOT_CROPPED} if pad else {(N, C, 0, 0): DX_EMPTY_CROP}
+
+    def verify(result: Any) -> None:
+        dx, dw, db = expect_tuple(result, ["dx", "dw", "db"], function="conv_backward_naive")
+        expect_gradient_diagnosed(dx, numeric[0], name="dx", shape_hints=dx_hints)
+        expect_gradient_diagnosed(dw, numeric[1], name="dw")
+        expect_gradient_diagnosed(db, numeric[2], name="db", shape_hints=db_shape_hints(dout.shape))
+
+    check_backward(verify, learner.conv_backward_naive, dout, (x, w, b, conv_param), learner.conv_forward_naive,
+                   (x, w, b, conv_param))
+
+
+def pool_forward_check(learner: Any, reference: Any, x: np.ndarray, pool_param: dict) -> None:
+    out, _ = expect_tuple(learner.max_pool_forward_naive(x, pool_param), ["out", "cache"],
+                          function="max_pool_forward_naive")
+    expect_array_hinted(out, reference.max_pool_forward_naive(x, pool_param)[0], name="out",
+                        shape_hints=pool_shape_hints(x.shape, pool_param),
+                        mistakes=pool_forward_mistakes(reference, x, pool_param))
+
+
+def pool_backward_check(learner: Any, reference: Any, x: np.ndarray, pool_param: dict, dout: np.ndarray) -> None:
+    numeric = numeric_gradient(lambda v: reference.max_pool_forward_naive(v, pool_param)[0], x.copy(), dout)
+
+    def verify(dx: Any) -> None:
+        expect_gradient_diagnosed(dx, numeric, name="dx", mistakes=pool_backward_mistakes(x, pool_param, dout))
+
+    check_backward(verify, learner.max_pool_backward_naive, dout, (x, pool_param), learner.max_pool_forward_naive,
+                   (x, pool_param))
+
+
+def conv_output_size_check(learner: Any, reference: Any, cases: list[tuple[int, int, int, int]], *,
+                           require_int: bool) -> None:
+    for W, F, P, S in cases:
+        name = f"conv_output_size(W={W}, F={F}, P={P}, S={S})"
+        try:
+            got = learner.conv_output_size(W, F, P, S)
+        except LearnerFault as fault:
+            reraise_with(fault, [fits_but_raised(W, F, P, S)])
+        expect_scalar(got, reference.conv_output_size(W, F, P, S), name=name, mistakes=size_mistakes(W, F, P, S))
+        if require_int and (not isinstance(got, (int, np.integer)) or isinstance(got, bool)):
+            fail(f"{name} returned {got!r} of type {type(got).__name__}; a number of positions must be an int "
+                 "(it is used in np.zeros((N, F, H_out, W_out))). Check that the division is exact, then "
+                 "return an int: (W - F + 2 * P) // S + 1 or int(...).")
+
+
+def fits_but_raised(W: int, F: int, P: int, S: int) -> str:
+    """Diagnosis of an exception for sizes that fit: which wrong formula would not have fitted."""
+    span = W - F + 2 * P
+    fits = (f"These sizes fit: W - F + 2P = {W} - {F} + 2*{P} = {span} is a multiple of S = {S}, so the output "
+            f"size is {span // S + 1}.")
+    if (W - F) % S or W - F < 0:
+        return fits + " " + FORGOT_2P
+    if (W - F + P) % S:
+        return fits + " " + USED_P
+    return fits
+
+
+def conv_output_size_raises(learner: Any, W: int, F: int, P: int, S: int) -> str:
+    span = W - F + 2 * P
+    if span < 0:
+        why = f"The filter (F = {F}) is larger than the padded input (W + 2P = {W + 2 * P})."
+    else:
+        why = f"({W} - {F} + 2*{P}) / {S} + 1 = {span / S + 1:.4g} is not a whole number of positions."
+    return expect_raises(learner.conv_output_size, (W, F, P, S), "ValueError",
+                         call_text=f"conv_output_size(W={W}, F={F}, P={P}, S={S})", why=f"{why} {SIZE_RULE}",
+                         returned_hints=not_fitting_returned(W, F, P, S))
