@@ -136,8 +136,8 @@ EN: dict[str, str] = {
         "The shapes in one operation do not line up. Print the shapes of the arrays on that line."
     ),
     "hint.dot_shapes": (
-        "The inner dimensions of an np.dot do not match. With X of shape (n_x, m) and w of shape "
-        "(n_x, 1), Z = np.dot(w.T, X) + b has shape (1, m)."
+        "The inner dimensions of a matrix product do not match: in np.dot(A, B) (or A @ B), the last axis of A "
+        "must have the size of the first axis of B. Print the shapes on that line; often a .T is missing or extra."
     ),
     "hint.none_placeholder": (
         "Likely mistake: a placeholder `None` is still in your code (an operation received None)."
@@ -148,13 +148,18 @@ EN: dict[str, str] = {
     ),
     "hint.sys_exit": "Your code called exit()/sys.exit(): remove it, grading needs the function to return.",
     "hint.recursion": "Your code recursed too deeply; use a loop or a vectorized expression instead.",
+    # -- expected exceptions ---------------------------------------------------
+    "raises.none": "{call} returned {got}; it should raise {want}. {why}",
+    "raises.other": "{call} raised {got}: {message}; it should raise {want}. {why}",
+    "raises.assert": (
+        "Write `raise {want}(\"...\")`: an assert raises AssertionError, which callers catching {want} would miss."
+    ),
     # -- gradient checking ----------------------------------------------------
     "gradient.mismatch": (
         "{name} fails the numeric gradient check: relative error {error:.2g} (threshold {threshold:.0e}; "
         "below 1e-7 is excellent, above 1e-2 means the gradient is wrong). {bad} of {size} entries are off; "
         "the worst is at index {index}: your analytic gradient {analytic}, the centred-difference estimate "
-        "{numeric}. Re-derive the chain rule for {name} (the gradient must have the shape of the variable and "
-        "sum over the examples)."
+        "{numeric}. Re-derive {name} with the chain rule, one step at a time from the output back."
     ),
     # -- vectorization -------------------------------------------------------
     "vector.slow": (
@@ -213,7 +218,7 @@ EN: dict[str, str] = {
     "quiz.feedback.tolerance": "{key} (answers within {tolerance} count)",
     "quiz.feedback.shape_error": "error (numpy raises an error)",
     "quiz.feedback.partial": (
-        "Partial credit: {right} of the {correct} right choices picked and {wrong} wrong one(s): "
+        "Partial credit: you picked {right} of the {correct} right choices and {wrong} wrong: "
         "max(0, {right} - {wrong}) / {correct} of the points."
     ),
     "quiz.feedback.explanation": "Why: {explanation}",

@@ -9,7 +9,8 @@ Stable hooks for browser tests: ``#total`` (the score), ``#progress``,
 ``#summary`` (table of functions, one ``tr.function-row`` each),
 ``section.function[data-function=NAME]`` (id ``fn-NAME``), inside it
 ``.check.status-{passed,failed,error,timeout}`` with ``.advice`` /
-``.hidden-check`` modifiers and ``data-check=NAME``, ``#notes``,
+``.hidden-check`` modifiers and ``data-check=NAME`` (for a quiz question also
+``.quiz-question``, ``.quiz-answer``, ``.quiz-key``, ``.quiz-explanation``), ``#notes``,
 ``#protections``, ``#timings``, ``#seed``, ``#submission``.
 """
 
@@ -80,7 +81,9 @@ def _check_view(check: CheckResult) -> dict[str, Any]:
         classes.append("advice")
     if check.hidden:
         classes.append("hidden-check")
-    show_message = check.status != "passed" or (check.advice and bool(check.message))
+    # A quiz question shows its question, answer, key and explanation instead of the
+    # message, which repeats them as plain text.
+    show_message = not check.question and (check.status != "passed" or (check.advice and bool(check.message)))
     return {
         "name": check.name,
         "status": check.status,
@@ -93,6 +96,10 @@ def _check_view(check: CheckResult) -> dict[str, Any]:
         "description": check.description,
         "message": check.message.rstrip("\n") if show_message else "",
         "seconds": _seconds(check.seconds),
+        "question": check.question,
+        "answer": check.answer,
+        "key": check.key,
+        "explanation": check.explanation,
     }
 
 

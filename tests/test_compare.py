@@ -182,3 +182,32 @@ def test_gradient_check_names_parameter_and_worst_index():
     assert text.startswith("dW fails the numeric gradient check: relative error 1 (threshold 1e-05")
     assert "1 of 4 entries are off; the worst is at index (1, 0): your analytic gradient -3" in text
     assert "wrong shape" in message(expect_gradient, numeric.T[:1], numeric, name="dW")
+
+
+def test_expect_raises_wording():
+    from grader.checks import expect_raises
+    from grader.checks.learner import LearnerFault
+
+    class Fake:
+        def __init__(self, behaviour):
+            self.behaviour = behaviour
+
+        def __call__(self, *args):
+            return self.behaviour(*args)
+
+    def raising(kind, text):
+        def behaviour(*args):
+            raise LearnerFault("feedback", kind, text)
+        return behaviour
+
+    rule = "(W - F + 2P)/S + 1 must be a whole number."
+    assert expect_raises(Fake(raising("ValueError", "does not fit")), (5, 2, 0, 2), "ValueError",
+                         call_text="conv_output_size(5, 2, 0, 2)", why=rule) == "does not fit"
+    text = message(expect_raises, Fake(lambda *a: 2.5), (5, 2, 0, 2), "ValueError",
+                   call_text="conv_output_size(5, 2, 0, 2)", why=rule)
+    assert text == f"conv_output_size(5, 2, 0, 2) returned 2.5; it should raise ValueError. {rule}"
+    text = message(expect_raises, Fake(raising("AssertionError", "bad")), (5, 2, 0, 2), "ValueError",
+                   call_text="f()", why="")
+    assert "raised AssertionError: bad; it should raise ValueError." in text and "an assert raises" in text
+    with pytest.raises(LearnerFault):  # a timeout keeps its own feedback
+        expect_raises(Fake(raising("Timeout", "")), (), "ValueError", call_text="f()")

@@ -8,13 +8,18 @@ is the feedback the learner reads.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from grader.checks.diagnose import diagnose_shape, diagnose_values, nonfinite_text
+from grader.checks.learner import LearnerFault, LearnerFunction
 from grader.messages import say
+
+
+# Error types the sandbox reports for faults that are not exceptions raised by learner code.
+_NOT_RAISED_BY_LEARNER = frozenset({"WorkerDied", "Timeout", "NotFound", "UnsupportedReturn"})
 
 
 class CheckFailure(AssertionError):
@@ -172,3 +177,25 @@ def expect_unchanged(before: Sequence[Any], after: Sequence[Any], names: Sequenc
             change = say("mutation.changed", before=show(old), after=show(new))
         if not same:
             fail(say("mutation.inplace", function=function, arg=name, change=change))
+
+
+def expect_raises(function: LearnerFunction, args: Sequence[Any], error: str, *, call_text: str, why: str = "",
+                  returned_hints: Callable[[Any], str] | None = None) -> str:
+    """The learner's ``function(*args)`` must raise ``error`` (by class name); returns the learner's message.
+
+    why: the rule that makes the call invalid, shown when the learner does not raise.
+    returned_hints: from the value returned instead, a more specific diagnosis.
+    Timeouts, crashes and "not found" keep their usual feedback.
+    """
+    try:
+        value = function(*args)
+    except LearnerFault as fault:
+        if not fault.error_type or fault.error_type in _NOT_RAISED_BY_LEARNER:
+            raise
+        if fault.error_type == error:
+            return fault.learner_message
+        fail(say("raises.other", call=call_text, got=fault.error_type, message=fault.learner_message, want=error,
+                 why=why), say("raises.assert", want=error) if fault.error_type == "AssertionError" else "")
+    fail(say("raises.none", call=call_text, got=show(value), want=error, why=why),
+         returned_hints(value) if returned_hints else "")
+    raise AssertionError  # unreachable: fail() raises

@@ -74,7 +74,7 @@ def _constant_factor(got: np.ndarray, want: np.ndarray) -> float | None:
 
 def nonfinite_text(got: np.ndarray) -> tuple[str, int]:
     nan, inf = int(np.isnan(got).sum()), int(np.isinf(got).sum())
-    parts = [f"NaN" if nan else "", "inf" if inf else ""]
+    parts = ["NaN" if nan else "", "inf" if inf else ""]
     return " and ".join(p for p in parts if p), nan + inf
 
 

@@ -22,9 +22,18 @@ SHOWN_OUTPUT = 2000  # characters of a failing call's printed output shown in it
 
 
 class LearnerFault(Exception):
-    """Learner code failed; ``str(exc)`` is the feedback and ``status`` the report status."""
+    """Learner code failed; ``str(exc)`` is the feedback and ``status`` the report status.
+
+    ``error_type`` and ``learner_message`` are the exception the learner's code raised
+    ("ValueError", "sizes do not fit"), empty for timeouts and crashes.
+    """
 
     status = "error"
+
+    def __init__(self, feedback: str, error_type: str = "", learner_message: str = "") -> None:
+        super().__init__(feedback)
+        self.error_type = error_type
+        self.learner_message = learner_message
 
 
 class LearnerTimeout(LearnerFault):
@@ -119,7 +128,7 @@ class LearnerFunction:
             if len(printed) > SHOWN_OUTPUT:
                 shown += "\n" + say("error.stdout_cut")
             parts.append(say("error.stdout", stdout=shown))
-        return LearnerFault("\n".join(parts))
+        return LearnerFault("\n".join(parts), outcome.error_type, outcome.message)
 
 
 class Learner:

@@ -5,10 +5,9 @@ C channels, F filters), spatial sizes with H != W where possible, and values
 chosen so that numeric gradients are exact enough: no input of ReLU near its kink
 at 0, and max-pooling inputs whose entries are all distinct (no ties).
 
-Three helpers here are generic and could move into ``grader.checks``:
-``expect_array_hinted`` (known wrong *shapes* -> a diagnosis), ``expect_gradient_diagnosed``
-(``expect_gradient`` with known-mistake values and shapes) and ``expect_raises``
-(a learner function must raise a given exception type).
+Two helpers here are generic and could move into ``grader.checks``:
+``expect_array_hinted`` (known wrong *shapes* -> a diagnosis) and ``expect_gradient_diagnosed``
+(``expect_gradient`` with known-mistake values and shapes).
 """
 
 from __future__ import annotations
@@ -24,11 +23,11 @@ from grader.checks import (
     CheckFailure,
     expect_array,
     expect_gradient,
+    expect_raises,
     expect_scalar,
     expect_tuple,
     fail,
     numeric_gradient,
-    show,
 )
 from grader.checks.learner import LearnerFault, LearnerFunction, LearnerTimeout
 from grader.messages import say
@@ -217,37 +216,6 @@ def expect_gradient_diagnosed(got: Any, numeric: np.ndarray, *, name: str, shape
             if _matches(got, wrong):
                 fail(str(failure), message)
         raise
-
-
-def call_outcome(function: LearnerFunction, *args: Any) -> Any:
-    """Call a learner function and return its CallOutcome, raising only for faults that are not exceptions."""
-    if function.located is None:
-        return function(*args)  # raises FunctionNotFound with the usual message
-    outcome = function.worker.call(function.located.module, function.located.name, list(args), {},
-                                   return_args=False, repeat=1, want_value=True)
-    if not outcome.ok and (outcome.timed_out or outcome.error_type in (
-            "WorkerDied", "NotFound", "UnsupportedReturn", "MemoryError", "NotImplementedError")):
-        raise function._fault(outcome)  # the grader's standard message for these faults
-    return outcome
-
-
-def expect_raises(function: LearnerFunction, args: tuple[Any, ...], error: str, *, call_text: str,
-                  why: str, returned_hints: Callable[[Any], str] | None = None) -> str:
-    """The learner's function must raise ``error`` (by name) for ``args``; returns its message.
-
-    why: the rule that makes the call invalid (shown whenever the learner did not raise).
-    returned_hints: a function of the returned value giving a more specific diagnosis.
-    """
-    outcome = call_outcome(function, *args)
-    if outcome.ok:
-        value = outcome.value
-        fail(f"{call_text} returned {show(value)}; it should raise {error}. {why}",
-             returned_hints(value) if returned_hints else "")
-    if outcome.error_type != error:
-        fail(f"{call_text} raised {outcome.error_type}: {outcome.message}; it should raise {error}. {why}",
-             f"Write `raise {error}(\"...\")` (an `assert` raises AssertionError, which callers catching "
-             f"{error} would miss)." if outcome.error_type == "AssertionError" else "")
-    return outcome.message
 
 
 def reraise_with(fault: LearnerFault, hints: list[str], replace: str = "") -> None:
