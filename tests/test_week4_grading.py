@@ -1,0 +1,285 @@
+"""Week 4 end to end: the reference, the starter, correct alternatives and classic mistakes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from grader.exercise import load_exercise
+from grader.grading import grade_submission
+from grader.notebooks import percent_to_notebook
+from grader.report import GradeReport
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISE = ROOT / "exercises" / "week4"
+FIXTURES = ROOT / "tests" / "fixtures" / "week4"
+SOLUTIONS = ROOT / "solutions" / "week4"
+REFERENCE = SOLUTIONS / "deep_neural_network.py"
+SEED = 1234
+GRADED = ["initialize_parameters", "initialize_parameters_deep", "linear_forward", "linear_activation_forward",
+          "L_model_forward", "compute_cost", "linear_backward", "linear_activation_backward", "L_model_backward",
+          "update_parameters"]
+
+
+def grade(*files: Path, seed: int = SEED) -> GradeReport:
+    return grade_submission(EXERCISE, list(files), seed=seed)
+
+
+def lost(report: GradeReport) -> list[tuple[str, str, str]]:
+    return [(c.function, c.name, c.message) for c in report.checks if c.points < c.max_points]
+
+
+@pytest.fixture(scope="module")
+def reference_report() -> GradeReport:
+    return grade(SOLUTIONS)
+
+
+def test_reference_earns_everything(reference_report):
+    """Does the reference solution earn 100%, well under a second?"""
+    assert reference_report.max_points >= 30
+    assert lost(reference_report) == []
+    assert reference_report.points == reference_report.max_points
+    assert [f.name for f in reference_report.functions] == GRADED
+    assert reference_report.timings["checks"] < 2.0  # ~0.3 s on an idle machine
+
+
+def test_every_graded_function_has_public_and_hidden_checks(reference_report):
+    for summary in reference_report.functions:
+        checks = reference_report.checks_for(summary.name)
+        assert any(not c.hidden and c.max_points > 0 for c in checks), summary.name
+        assert any(c.hidden and c.max_points > 0 for c in checks), summary.name
+
+
+def test_backward_functions_are_gradient_checked_and_passes_vectorized(reference_report):
+    names = {c.name for c in reference_report.checks}
+    assert {"linear_backward_gradient_dW_db", "linear_backward_gradient_dA_prev",
+            "linear_activation_backward_relu", "linear_activation_backward_sigmoid",
+            "L_model_backward_gradient_dW_db", "L_model_backward_gradient_dA"} <= names
+    vectorized = {c.function: c for c in reference_report.checks if c.name.endswith("_vectorized")}
+    assert set(vectorized) == {"L_model_forward", "L_model_backward"}
+    assert all(c.max_points > 0 for c in vectorized.values())
+
+
+@pytest.mark.parametrize("starter", ["py", "ipynb"])
+def test_starter_earns_nothing(starter):
+    """Does the untouched starter (both forms) earn 0 points?"""
+    report = grade(EXERCISE / f"deep_neural_network.{starter}")
+    assert [(c.function, c.name) for c in report.checks if c.points > 0] == []
+    assert all(f.found for f in report.functions)
+
+
+def test_committed_notebook_matches_its_source():
+    """The .ipynb must be exactly what the converter makes of the .py: no drift."""
+    source = EXERCISE / "deep_neural_network.py"
+    committed = nbformat.read(source.with_suffix(".ipynb"), as_version=4)
+    nbformat.validate(committed)
+    fresh = percent_to_notebook(source.read_text(encoding="utf-8"))
+    assert [(c.cell_type, c.source) for c in committed.cells] == [(c.cell_type, c.source) for c in fresh.cells], (
+        f"{source.with_suffix('.ipynb').name} is stale: run python -m grader.notebooks {source}")
+
+
+def test_starter_has_a_graded_cell_per_function():
+    text = (EXERCISE / "deep_neural_network.py").read_text()
+    for name in GRADED:
+        assert f"# GRADED FUNCTION: {name}\n" in text, name
+    assert text.count("### START CODE HERE ###") == text.count("### END CODE HERE ###") >= len(GRADED)
+
+
+ALTERNATIVES = sorted(p.stem for p in (FIXTURES / "alternatives").glob("*.py"))
+
+
+@pytest.fixture(scope="module")
+def alternative_reports() -> dict[str, GradeReport]:
+    return {name: grade(FIXTURES / "alternatives" / f"{name}.py") for name in ALTERNATIVES}
+
+
+def test_there_are_at_least_two_alternatives():
+    assert len(ALTERNATIVES) >= 2
+
+
+@pytest.mark.parametrize("alternative", ALTERNATIVES)
+def test_correct_alternatives_earn_everything(alternative, alternative_reports, reference_report):
+    """An older template (in-place update, seeded init, np.dot cost) and an independent
+    implementation (own activations, @, einsum, list caches): full marks, no diagnosis."""
+    report = alternative_reports[alternative]
+    assert lost(report) == []
+    assert report.points == reference_report.max_points
+    assert all(c.message == "" for c in report.checks if c.max_points > 0)
+
+
+def test_older_template_is_accepted_as_it_is(alternative_reports):
+    """Importing dnn_utils_v2 / testCases (absent) is only a note; the provided helpers are used,
+    and updating the given dictionary in place earns full marks."""
+    report = alternative_reports["older_template"]
+    assert any(n.kind == "import-failed" and "dnn_utils_v2" in n.message for n in report.notes)
+    summary = next(f for f in report.functions if f.name == "update_parameters")
+    assert summary.points == summary.max_points > 0
+
+
+# mistake fixture -> (function, words the feedback must contain)
+MISTAKES = {
+    "dA_keys_off_by_one": ("L_model_backward", ["your dA keys are off by one",
+                                                "the course names the gradient of A[l-1] dA{l-1}",
+                                                "Older versions of the course", "only the names are shifted"]),
+    "linear_cache_misordered": ("linear_forward", ["misordered", "(W, A, b)", "(A, W, b)"]),
+    "linear_cache_missing": ("linear_forward", ["the cache is missing", "received a single array"]),
+    "activation_cache_swapped": ("linear_activation_forward", ["misordered", "(linear_cache, activation_cache)"]),
+    "activation_cache_missing": ("linear_activation_forward", ["the activation cache is missing"]),
+    "output_cache_missing": ("L_model_forward", ["the output layer's cache is missing"]),
+    "sigmoid_hidden": ("L_model_forward", ["sigmoid in the hidden layers"]),
+    "relu_output": ("L_model_forward", ["ReLU at the output"]),
+    "layer_count": ("L_model_forward", ["KeyError", "L = len(parameters) // 2"]),
+    "relu_backward_misused": ("linear_activation_backward", ["relu_backward misused", "dZ is not dA * Z",
+                                                             "fails the numeric gradient check"]),
+    "missing_1_over_m": ("linear_backward", ["missing 1/m", "fails the numeric gradient check"]),
+    "db_no_keepdims": ("linear_backward", ["keepdims=True", "rank-1"]),
+    "db_scalar": ("linear_backward", ["db is a single number", "np.sum(dZ, axis=1, keepdims=True)"]),
+    "init_no_scale": ("initialize_parameters_deep", ["the factor 0.01 is missing"]),
+    "init_zeros": ("initialize_parameters", ["zero initialization", "symmetry"]),
+    "init_rand": ("initialize_parameters_deep", ["np.random.rand", "np.random.randn"]),
+    "cost_1x1": ("compute_cost", ["shape (1, 1), expected a scalar", "np.squeeze(cost)"]),
+    "update_plus": ("update_parameters", ["wrong sign", "W1 = W1 - learning_rate * dW1"]),
+    "looped_examples": ("L_model_backward", ["slower than a vectorized version", "calls your linear_backward",
+                                             "The loop over the layers in L_model_backward is fine"]),
+}
+
+
+@pytest.fixture(scope="module")
+def mistake_reports() -> dict[str, GradeReport]:
+    return {name: grade(FIXTURES / "mistakes" / f"{name}.py") for name in MISTAKES}
+
+
+def test_every_mistake_fixture_is_in_the_table():
+    assert sorted(p.stem for p in (FIXTURES / "mistakes").glob("*.py")) == sorted(MISTAKES)
+
+
+@pytest.mark.parametrize("mistake", sorted(MISTAKES))
+def test_mistake_is_diagnosed(mistake, mistake_reports):
+    """Does each classic mistake lose points on its function with a message naming the mistake?"""
+    function, words = MISTAKES[mistake]
+    report = mistake_reports[mistake]
+    failed = [c for c in report.checks_for(function) if c.status != "passed"]
+    assert failed, f"{mistake}: no check of {function} failed"
+    messages = "\n".join(c.message for c in failed)
+    for word in words:
+        assert word in messages, f"{mistake}: {word!r} not in feedback:\n{messages}"
+    assert sum(c.points for c in report.checks_for(function)) < sum(c.max_points for c in report.checks_for(function))
+
+
+@pytest.mark.parametrize("mistake", sorted(MISTAKES))
+def test_mistake_costs_only_its_function(mistake, mistake_reports):
+    """Functions the mistake file does not define fail as 'not found'; the ones it defines
+    correctly (the helpers the faulty function calls) keep their points."""
+    report = mistake_reports[mistake]
+    function, _ = MISTAKES[mistake]
+    for summary in report.functions:
+        if not summary.found:
+            assert all("was not found in your files" in c.message for c in report.checks_for(summary.name))
+        elif summary.name not in (function, "L_model_forward", "L_model_backward"):
+            # L_model_* call the faulty helper, so they may fail with it
+            assert summary.points == summary.max_points, (mistake, summary.name, lost(report))
+
+
+def test_looped_examples_lose_only_the_vectorization_points(mistake_reports):
+    report = mistake_reports["looped_examples"]
+    found = {f.name for f in report.functions if f.found}
+    assert {(c.function, c.name) for c in report.checks if c.points < c.max_points and c.function in found} == {
+        ("L_model_forward", "L_model_forward_vectorized"), ("L_model_backward", "L_model_backward_vectorized")}
+    forward = next(c for c in report.checks if c.name == "L_model_forward_vectorized")
+    assert "calls your linear_forward, which loops" in forward.message
+
+
+def test_old_dA_keys_lose_only_the_dA_checks(mistake_reports):
+    """dW and db are graded on their own: the older naming costs the dA checks, nothing else."""
+    report = mistake_reports["dA_keys_off_by_one"]
+    names = {c.name for c in report.checks_for("L_model_backward") if c.points < c.max_points}
+    assert names <= {"L_model_backward_example", "L_model_backward_gradient_dA", "L_model_backward_vectorized"}
+    assert next(c for c in report.checks if c.name == "L_model_backward_gradient_dW_db").status == "passed"
+
+
+def test_diagnoses_do_not_fire_on_correct_code(reference_report):
+    graded = [c for c in reference_report.checks if c.max_points > 0]
+    assert all(c.message == "" for c in graded)
+
+
+def _notebook_from_source(tmp_path: Path, source: Path) -> Path:
+    """A course-style notebook: markdown, magics, the helper imports of the course, one graded
+    cell per function, test calls, and a cell that does not parse."""
+    cells = [
+        nbformat.v4.new_markdown_cell("# Building your Deep Neural Network: Step by Step"),
+        nbformat.v4.new_code_cell("import numpy as np\nimport h5py\nimport matplotlib.pyplot as plt\n"
+                                  "from testCases import *\nfrom dnn_utils import sigmoid, sigmoid_backward, relu, "
+                                  "relu_backward\nfrom public_tests import *\n\n%matplotlib inline\n"
+                                  "%load_ext autoreload\n%autoreload 2\nnp.random.seed(1)"),
+    ]
+    text = source.read_text()
+    for chunk in text.split("\ndef ")[1:]:
+        cells.append(nbformat.v4.new_code_cell("# GRADED FUNCTION: x\n\ndef " + chunk.split("\n# --")[0]))
+        cells.append(nbformat.v4.new_code_cell("t_AL, t_caches = L_model_forward_test_case()\nprint(t_AL)"))
+    cells.append(nbformat.v4.new_code_cell("def broken(:\n    pass"))
+    path = tmp_path / "Building_your_Deep_Neural_Network_Step_by_Step_v8a.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    return path
+
+
+def test_notebook_grades_like_the_equivalent_py(tmp_path, reference_report):
+    """Does a course-style notebook get exactly the report of the same code as a .py file?"""
+    notebook = _notebook_from_source(tmp_path, REFERENCE)
+    report = grade(notebook)
+    py_report = grade(REFERENCE)
+    def outcomes(r: GradeReport) -> list[tuple[str, str, float]]:  # timings aside
+        return [(c.name, c.status, c.points) for c in r.checks if not c.name.endswith("_vectorized")]
+
+    assert outcomes(report) == outcomes(py_report)
+    assert report.points == reference_report.max_points
+    kinds = {n.kind for n in report.notes}
+    assert "syntax-error" in kinds and "import-failed" in kinds
+
+
+def test_provided_helpers_match_the_reference():
+    """exercises/week4/dnn_utils.py (what learners get) and the reference's copies agree."""
+    provided: dict = {}
+    exec((EXERCISE / "dnn_utils.py").read_text(), provided)
+    reference = load_exercise(EXERCISE).load_reference()
+    rng = np.random.default_rng(0)
+    Z, dA = rng.normal(0, 3, size=(4, 7)), rng.normal(size=(4, 7))
+    for name in ("sigmoid", "relu"):
+        (A, cache), (want, want_cache) = provided[name](Z), getattr(reference, name)(Z)
+        np.testing.assert_allclose(A, want)
+        np.testing.assert_array_equal(cache, Z)
+        np.testing.assert_array_equal(want_cache, Z)
+    for name in ("sigmoid_backward", "relu_backward"):
+        np.testing.assert_allclose(provided[name](dA, Z), getattr(reference, name)(dA, Z))
+    np.testing.assert_allclose(provided["sigmoid"](np.array([-1000.0, 1000.0]))[0], [0.0, 1.0])
+
+
+def test_relu_backward_does_not_modify_dA():
+    provided: dict = {}
+    exec((EXERCISE / "dnn_utils.py").read_text(), provided)
+    dA = np.array([[1.0, -2.0, 3.0]])
+    provided["relu_backward"](dA, np.array([[-1.0, 1.0, -1.0]]))
+    np.testing.assert_array_equal(dA, [[1.0, -2.0, 3.0]])
+
+
+def test_grading_is_deterministic_for_a_seed():
+    first = grade(FIXTURES / "mistakes" / "missing_1_over_m.py", seed=7)
+    second = grade(FIXTURES / "mistakes" / "missing_1_over_m.py", seed=7)
+    assert [(c.name, c.status, c.message) for c in first.checks] == [
+        (c.name, c.status, c.message) for c in second.checks]
+
+
+def test_hidden_inputs_change_with_the_seed():
+    first = grade(FIXTURES / "mistakes" / "missing_1_over_m.py", seed=1)
+    second = grade(FIXTURES / "mistakes" / "missing_1_over_m.py", seed=2)
+    hidden = lambda r: [c.message for c in r.checks if c.hidden and c.function == "linear_backward"]  # noqa: E731
+    assert hidden(first) != hidden(second)
+
+
+def test_report_json_round_trips(reference_report):
+    data = json.loads(reference_report.to_json())
+    assert GradeReport.from_dict(data).to_dict() == data
+    assert data["total"]["percent"] == 100.0
