@@ -211,3 +211,9 @@ def test_expect_raises_wording():
     assert "raised AssertionError: bad; it should raise ValueError." in text and "an assert raises" in text
     with pytest.raises(LearnerFault):  # a timeout keeps its own feedback
         expect_raises(Fake(raising("Timeout", "")), (), "ValueError", call_text="f()")
+
+
+def test_expect_len_on_a_list_of_caches():
+    caches = [(np.zeros((2, 3)), np.zeros(4)), (np.zeros(1), np.zeros((5, 5)))]
+    expect_len(caches, 2, name="caches")
+    assert "caches has 2 entries, expected 3" in message(expect_len, caches, 3, name="caches")

@@ -76,7 +76,7 @@ def test_output_is_captured_and_capped():
     with worker_for(source) as worker:
         outcome = worker.call("sub", "talk", [])
         assert outcome.ok and outcome.stdout.startswith("hello")
-        assert len(outcome.stdout) < 70000 and "characters of output were dropped" in outcome.stdout
+        assert len(outcome.stdout) < 9000 and "more characters" in outcome.stdout
 
 
 def test_failed_import_is_a_note_and_the_rest_loads():
@@ -182,3 +182,11 @@ def test_exercise_preamble_files_provide_helpers(tmp_path):
     worker.load([module("def f(x):\n    return helper(x)\n")], preamble=preamble)
     with worker:
         assert worker.call("sub", "f", [1]).value == 101
+
+
+def test_traceback_quotes_the_right_source_line():
+    source = "import numpy as np\n\n\n\n\ndef f(x):\n    y = x + 1\n    raise ValueError('boom')\n"
+    with worker_for(source) as worker:
+        outcome = worker.call("sub", "f", [1])
+        assert 'File "sub.py", line 8, in f' in outcome.traceback
+        assert "raise ValueError('boom')" in outcome.traceback

@@ -156,7 +156,10 @@ def expect_tuple(got: Any, names: Sequence[str], *, function: str) -> tuple[Any,
 
 def expect_len(got: Any, n: int, *, name: str, hint: str = "") -> None:
     """``got`` must be a list/tuple/1-d array of ``n`` entries."""
-    size = len(got) if isinstance(got, (list, tuple, np.ndarray)) and np.ndim(got) > 0 else None
+    if isinstance(got, (list, tuple)):
+        size: int | None = len(got)
+    else:
+        size = len(got) if isinstance(got, np.ndarray) and got.ndim > 0 else None
     if size != n:
         fail(say("length.mismatch", name=name, got=size if size is not None else show(got), want=n), hint)
 

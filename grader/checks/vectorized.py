@@ -21,16 +21,21 @@ def reference_seconds(function: Callable[..., Any], args: tuple[Any, ...], repea
 
 
 def expect_vectorized(learner_fn: LearnerFunction, reference_fn: Callable[..., Any], args: tuple[Any, ...], *,
-                      m: int, max_ratio: float = 10.0) -> str:
+                      m: int, max_ratio: float = 10.0, repeat: int = 4) -> str:
     """Fail when the learner's function loops in Python AND runs ``max_ratio`` times slower.
 
     Both are needed: a loop over a few keys is harmless, and timing alone is noisy.
-    Returns a short note for a passing check.
+    The learner's function runs ``repeat`` times per round trip to the sandbox (so the
+    trip's cost is spread), and a slow first measurement is taken again before failing:
+    a busy machine must not fail vectorized code.  Returns a short note for a passing check.
     """
-    learner_s = learner_fn.seconds(*args, repeat=2)
-    reference_s = max(reference_seconds(reference_fn, args), 1e-6)
-    ratio = learner_s / reference_s
     loop = find_example_loop(learner_fn.source)
+    learner_s = learner_fn.seconds(*args, repeat=repeat)
+    reference_s = max(reference_seconds(reference_fn, args), 1e-6)
+    if loop is not None and learner_s / reference_s > max_ratio:
+        learner_s = min(learner_s, learner_fn.seconds(*args, repeat=repeat))
+        reference_s = max(min(reference_s, reference_seconds(reference_fn, args)), 1e-6)
+    ratio = learner_s / reference_s
     if loop is not None and ratio > max_ratio:
         line, text = loop
         first = learner_fn.located.first_line if learner_fn.located else 1

@@ -160,6 +160,7 @@ class Worker:
         cached = linecache.cache.get(filename)
         all_lines = list(cached[2]) if cached else []
         start = unit["first_line"] - 1
+        all_lines += ["\n"] * (start + len(lines) - len(all_lines))  # units arrive in any order
         all_lines[start : start + len(lines)] = lines
         linecache.cache[filename] = (len(padded), None, all_lines, filename)
         try:
