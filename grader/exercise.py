@@ -14,6 +14,9 @@ exercise.toml::
     name = "normalize_rows"
     aliases = ["normalizeRows"]
 
+A quiz-only exercise leaves out ``learner_files`` and ``[[functions]]``; its quiz is
+``exercises/<name>/quiz.toml`` (see docs/quizzes.md).
+
 Public checks: ``exercises/<name>/checks/checks_*.py``; hidden checks:
 ``solutions/<name>/checks/checks_*.py``.
 """
@@ -113,14 +116,15 @@ def load_exercise(spec: str | Path) -> Exercise:
     meta = config.get("exercise", {})
     try:
         name = meta.get("name", root.name)
-        functions = [GradedFunction(f["name"], tuple(f.get("aliases", ()))) for f in config["functions"]]
+        # A quiz-only exercise (week 1) declares no graded functions and no learner files.
+        functions = [GradedFunction(f["name"], tuple(f.get("aliases", ()))) for f in config.get("functions", [])]
         solutions = (root / meta["solutions"]) if "solutions" in meta else root.parent.parent / "solutions" / name
         return Exercise(
             name=name,
             title=meta.get("title", name),
             root=root,
             solutions=solutions.resolve(),
-            learner_files=list(meta["learner_files"]),
+            learner_files=list(meta.get("learner_files", [])),
             reference_files=list(meta.get("reference_files", [])),
             functions=functions,
             preamble=_preamble(root, meta),

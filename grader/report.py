@@ -30,6 +30,12 @@ class CheckResult:
     description: str = ""
     hidden: bool = False
     seconds: float = 0.0
+    # Quiz questions only (empty for code checks): the question as shown with its
+    # choices, the learner's answer, the key and the explanation.
+    question: str = ""
+    answer: str = ""
+    key: str = ""
+    explanation: str = ""
 
     @property
     def advice(self) -> bool:

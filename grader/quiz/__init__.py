@@ -1,0 +1,102 @@
+"""Quizzes: authored in ``exercises/<name>/quiz.toml``, one variant per learner, graded
+into the same GradeReport as code checks (kind "quiz", one check per question).
+
+The pipeline, one module per step::
+
+    load (quiz file -> Quiz) -> variants (seed -> questions and keys)
+      -> answers (answers file or session -> answers) -> grading (-> GradeReport)
+
+``validate`` proves a quiz file well formed for many seeds. The CLI (``grade quiz``)
+is a thin layer over ``prepare_quiz`` and ``QuizRun``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.errors import UsageError
+from grader.messages import say
+from grader.quiz.answers import Answer, blank_form, read_answers
+from grader.quiz.grading import grade_quiz
+from grader.quiz.load import load_quiz
+from grader.quiz.model import Quiz, QuizInputError
+from grader.quiz.session import ask_questions
+from grader.quiz.validate import quiz_stats, validate_quiz
+from grader.quiz.variants import Variant, build_variants, quiz_seed
+from grader.report import GradeReport, SubmittedFile
+
+QUIZ_FILE = "quiz.toml"
+
+__all__ = [
+    "QUIZ_FILE", "QuizInputError", "QuizRun", "load_quiz", "prepare_quiz", "quiz_file", "quiz_seed",
+    "quiz_stats", "validate_quiz",
+]
+
+
+@dataclass(frozen=True)
+class QuizRun:
+    """One learner's quiz: the exercise, the seed and the variants of every question."""
+
+    exercise: str
+    spec: str
+    quiz: Quiz
+    learner: str
+    seed: int
+    seed_given: bool
+    variants: tuple[Variant, ...]
+
+    def blank_form(self) -> str:
+        """A fillable answers file for this learner's variant."""
+        seed = f" --seed {self.seed}" if self.seed_given else ""
+        command = f"grade quiz {shlex.quote(self.spec)} --learner {shlex.quote(self.learner)}{seed} --answers FILE"
+        return blank_form(self.variants, title=self.quiz.title, exercise=self.exercise, learner=self.learner,
+                          seed=self.seed, command=command)
+
+    def grade_file(self, path: str | Path) -> GradeReport:
+        """Grade a filled answers file; raises QuizInputError naming the file and line of a problem."""
+        answers = read_answers(path, self.variants, seed=self.seed, learner=self.learner)
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return self._grade(answers, [SubmittedFile(path=str(path), sha256=digest)])
+
+    def ask(self, read_line: Callable[[], str | None], write: Callable[[str], None], *,
+            echo: bool = False) -> GradeReport:
+        """Ask the questions through ``read_line``/``write``, then grade the answers."""
+        answers = ask_questions(self.variants, read_line, write, title=self.quiz.title, learner=self.learner,
+                                seed=self.seed, echo=echo)
+        return self._grade(answers, [])
+
+    def _grade(self, answers: dict[str, Answer], files: list[SubmittedFile]) -> GradeReport:
+        return grade_quiz(self.variants, answers, exercise=self.exercise, title=self.quiz.title,
+                          learner=self.learner, seed=self.seed, files=files)
+
+
+def quiz_file(exercise: str | Path) -> tuple[str, Path]:
+    """The exercise's name and its quiz file; raises UsageError when it has none."""
+    from grader.exercise import load_exercise
+
+    loaded = load_exercise(exercise)
+    path = loaded.root / QUIZ_FILE
+    if not path.is_file():
+        raise UsageError(say("quiz.no_quiz", folder=loaded.root))
+    return loaded.name, path
+
+
+def prepare_quiz(exercise: str | Path, learner: str, seed: int | None = None) -> QuizRun:
+    """The quiz of ``exercise`` for ``learner``: the seed is ``seed`` or a stable hash of
+    (exercise, learner). Raises UsageError (QuizInputError for a malformed quiz file)."""
+    name, path = quiz_file(exercise)
+    quiz = load_quiz(path)
+    chosen = quiz_seed(name, learner) if seed is None else seed
+    return QuizRun(
+        exercise=name,
+        spec=str(exercise),
+        quiz=quiz,
+        learner=learner,
+        seed=chosen,
+        seed_given=seed is not None,
+        variants=build_variants(quiz, chosen),
+    )

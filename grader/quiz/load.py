@@ -1,0 +1,305 @@
+"""Read a quiz file (TOML, see docs/quizzes.md) into a ``Quiz``.
+
+tomllib does not say where a value came from, so ``_Locator`` finds lines in the
+raw text: each ``[[questions]]`` header, and ``key =`` lines inside a question's
+block. Instructor code is compiled with its file line numbers (it is prefixed with
+blank lines), so a syntax error, or later a runtime error, names the quiz file's
+own line.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import tomllib
+from pathlib import Path
+from types import CodeType
+from typing import Any
+
+from grader.quiz.model import (
+    CHOICE_KINDS, KINDS, SHAPE_ERROR, Key, ParamSpec, Question, Quiz, QuizInputError, read_text,
+)
+
+QUESTION_KEYS = (
+    "id", "kind", "topic", "points", "text", "choices", "shuffle", "answer", "accept", "tolerance", "rel_tolerance",
+    "params", "where", "code", "explanation",
+)
+QUIZ_KEYS = ("title", "topic", "points")
+PARAM_KEYS = ("values", "min", "max", "digits", "size")
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_HEADER = re.compile(r"\s*\[\[\s*questions\s*\]\]")
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+_TOML_WHERE = re.compile(r"\s*\(at line (\d+), column \d+\)$")
+
+
+def load_quiz(path: str | Path) -> Quiz:
+    """The quiz in ``path``; raises QuizInputError (``path:line: problem``) for any malformed part."""
+    path = Path(path)
+    text = read_text(path, "quiz file")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = _TOML_WHERE.search(message)
+        line = int(found.group(1)) if found else text.count("\n") + 1
+        raise QuizInputError(path, line, f"not valid TOML: {_TOML_WHERE.sub('', message)}") from None
+    at = _Locator(path, text)
+    for key in data:
+        if key not in ("quiz", "questions"):
+            raise QuizInputError(path, at.top_level(key), f"unknown table {key!r} (a quiz file has [quiz] and [[questions]])")
+    meta = data.get("quiz", {})
+    if not isinstance(meta, dict):
+        raise QuizInputError(path, at.top_level("quiz"), "quiz must be a table: [quiz]")
+    _refuse_unknown(meta, QUIZ_KEYS, lambda key: QuizInputError(path, at.top_level(key), f"unknown key {key!r} in [quiz]"))
+    items = data.get("questions")
+    if not isinstance(items, list) or not items or not all(isinstance(q, dict) for q in items):
+        raise QuizInputError(path, 1, "no questions: add [[questions]] tables")
+    default_topic = _typed(meta, "topic", str, "quiz", lambda p: QuizInputError(path, at.top_level("topic"), p))
+    default_points = _typed(meta, "points", (int, float), 1, lambda p: QuizInputError(path, at.top_level("points"), p))
+    questions: list[Question] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        question = _QuestionReader(at, index, item).read(default_topic, float(default_points))
+        if question.id in seen:
+            raise QuizInputError(path, question.line, f"question id {question.id!r} is used twice (first on line {seen[question.id]})")
+        seen[question.id] = question.line
+        questions.append(question)
+    title = _typed(meta, "title", str, path.parent.name, lambda p: QuizInputError(path, at.top_level("title"), p))
+    return Quiz(path=path, title=title, questions=tuple(questions))
+
+
+class _Locator:
+    """Line numbers in the quiz file's text, for error messages and compiled code."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+        self.headers = [n for n, line in enumerate(self.lines, 1) if _HEADER.match(line)]
+
+    def top_level(self, key: str) -> int:
+        pattern = re.compile(rf"\s*(\[+\s*)?{re.escape(key)}\s*(=|\])")
+        return next((n for n, line in enumerate(self.lines, 1) if pattern.match(line)), 1)
+
+    def question(self, index: int) -> int:
+        return self.headers[index] if index < len(self.headers) else 1
+
+    def key(self, index: int, key: str) -> int:
+        """The line of ``key =`` (or ``[questions.key]``) in question ``index``, else its header line."""
+        start = self.question(index)
+        end = self.headers[index + 1] if index + 1 < len(self.headers) else len(self.lines) + 1
+        pattern = re.compile(rf"\s*({re.escape(key)}\s*=|\[\s*questions\.{re.escape(key)}\s*\])")
+        return next((n for n in range(start, end) if pattern.match(self.lines[n - 1])), start)
+
+    def value_start(self, index: int, key: str) -> int:
+        """The line where the string value of ``key`` begins: a newline right after an opening
+        triple quote is not part of a TOML string."""
+        line = self.key(index, key)
+        rest = self.lines[line - 1].split("=", 1)[-1].strip()
+        return line + 1 if rest in ('"""', "'''") else line
+
+
+def _refuse_unknown(table: dict[str, Any], known: tuple[str, ...], error: Any) -> None:
+    for key in table:
+        if key not in known:
+            raise error(key)
+
+
+def _typed(table: dict[str, Any], key: str, kind: type | tuple[type, ...], default: Any, error: Any) -> Any:
+    value = table.get(key, default)
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        names = " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in (kind if isinstance(kind, tuple) else (kind,)))
+        raise error(f"{key} must be {names}")
+    return value
+
+
+class _QuestionReader:
+    """Reads and checks one ``[[questions]]`` table."""
+
+    def __init__(self, at: _Locator, index: int, data: dict[str, Any]) -> None:
+        self.at = at
+        self.index = index
+        self.data = data
+        self.id = ""
+
+    def fail(self, key: str, problem: str) -> QuizInputError:
+        line = self.at.key(self.index, key) if key else self.at.question(self.index)
+        where = f"question {self.id!r}: " if self.id else f"question {self.index + 1}: "
+        return QuizInputError(self.at.path, line, where + problem)
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
+        if key not in self.data:
+            if default is None:
+                raise self.fail("", f"{key} is missing")
+            return default
+        return _typed(self.data, key, kind, default, lambda problem: self.fail(key, problem))
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, f"{key} must be a list of strings")
+        return tuple(value)
+
+    def read(self, default_topic: str, default_points: float) -> Question:
+        _refuse_unknown(self.data, QUESTION_KEYS, lambda key: self.fail(key, f"unknown key {key!r}"))
+        self.id = self.get("id", str)
+        if not ID_PATTERN.fullmatch(self.id):
+            raise self.fail("id", f"id {self.id!r} must be letters, digits, '-', '_' or '.' (no spaces)")
+        kind = self.get("kind", str)
+        if kind not in KINDS:
+            raise self.fail("kind", f"kind {kind!r} is not one of {', '.join(KINDS)}")
+        points = float(self.get("points", (int, float), default_points))
+        if points <= 0:
+            raise self.fail("points", "points must be positive")
+        text, explanation = self.get("text", str).strip(), self.get("explanation", str).strip()
+        if not text or not explanation:
+            raise self.fail("text" if not text else "explanation", "text and explanation must not be empty")
+        code, code_line = self.code("code", "exec")
+        where, where_line = self.code("where", "eval")
+        params = self.params()
+        if params and code is None:
+            raise self.fail("params", "a parameterized question computes its key from its variables: add code")
+        if where is not None and not params:
+            raise self.fail("where", "where constrains params: this question has none")
+        return Question(
+            id=self.id,
+            kind=kind,  # type: ignore[arg-type]
+            text=text,
+            explanation=explanation,
+            topic=self.get("topic", str, default_topic),
+            points=points,
+            line=self.at.question(self.index),
+            choices=self.choices(kind),
+            shuffle=self.only_for(kind, "shuffle", CHOICE_KINDS, lambda key: self.get(key, bool), True),
+            answer=self.answer(kind, computed=code is not None),
+            accept=self.only_for(kind, "accept", ("text",), self.strings),
+            tolerance=self.only_for(kind, "tolerance", ("numeric",), self.tolerance, 0.0),
+            rel_tolerance=self.only_for(kind, "rel_tolerance", ("numeric",), self.tolerance, 0.0),
+            params=params,
+            where=where,
+            where_line=where_line,
+            code=code,
+            code_line=code_line,
+        )
+
+    def only_for(self, kind: str, key: str, kinds: tuple[str, ...], read: Any, default: Any = ()) -> Any:
+        if key not in self.data:
+            return default
+        if kind not in kinds:
+            raise self.fail(key, f"{key} only applies to {' and '.join(kinds)} questions")
+        return read(key)
+
+    def tolerance(self, key: str) -> float:
+        value = float(self.get(key, (int, float)))
+        if value < 0:
+            raise self.fail(key, f"{key} must not be negative")
+        return value
+
+    def choices(self, kind: str) -> tuple[str, ...]:
+        if kind not in CHOICE_KINDS:
+            if "choices" in self.data:
+                raise self.fail("choices", f"a {kind} question has no choices")
+            return ()
+        if "choices" not in self.data:
+            if "code" not in self.data:
+                raise self.fail("", "choices are missing (or let code set `choices`)")
+            return ()
+        choices = self.strings("choices")
+        if len(choices) < 2:
+            raise self.fail("choices", "give at least two choices")
+        return choices
+
+    def answer(self, kind: str, *, computed: bool) -> Key | None:
+        if computed:
+            if "answer" in self.data:
+                raise self.fail("answer", "the key of a computed question comes from its code: remove answer")
+            return None
+        if "answer" not in self.data:
+            raise self.fail("", "answer is missing (or compute it: code that sets `answer`)")
+        try:
+            return typed_key(kind, self.data["answer"])
+        except ValueError as exc:
+            raise self.fail("answer", str(exc)) from None
+
+    def code(self, key: str, mode: str) -> tuple[CodeType | None, int]:
+        if key not in self.data:
+            return None, 0
+        source = textwrap.dedent(self.get(key, str))
+        start = self.at.value_start(self.index, key)
+        try:
+            return compile("\n" * (start - 1) + source, str(self.at.path), mode), start
+        except SyntaxError as exc:
+            line = exc.lineno if exc.lineno and exc.lineno >= start else start
+            raise QuizInputError(self.at.path, line, f"question {self.id!r}: {key} does not parse: {exc.msg}") from None
+
+    def params(self) -> tuple[ParamSpec, ...]:
+        table = self.data.get("params", {})
+        if not isinstance(table, dict):
+            raise self.fail("params", "params must be a table of variables")
+        return tuple(self.param(name, spec) for name, spec in table.items())
+
+    def param(self, name: str, spec: Any) -> ParamSpec:
+        line = self.at.key(self.index, name)
+        if name in QUESTION_KEYS:
+            raise self.fail(name, f"{name} is in the params table: keys after [questions.params] belong to it, "
+                                  f"so write {name} above that header")
+        if not name.isidentifier():
+            raise self.fail(name, f"variable name {name!r} is not a Python identifier")
+        if isinstance(spec, list):
+            spec = {"values": spec}
+        if not isinstance(spec, dict):
+            raise self.fail(name, f"{name}: give a list of values or a table {{ min = ..., max = ... }}")
+        _refuse_unknown(spec, PARAM_KEYS, lambda key: self.fail(name, f"{name}: unknown setting {key!r}"))
+        size = spec.get("size", 0)
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            raise self.fail(name, f"{name}: size must be a positive integer")
+        if "values" in spec:
+            values = spec["values"]
+            if not isinstance(values, list) or not values or len(spec) > 1 + ("size" in spec):
+                raise self.fail(name, f"{name}: values must be a non-empty list (and go without min/max)")
+            return ParamSpec(name, line, values=tuple(values), size=size)
+        low, high, digits = spec.get("min"), spec.get("max"), spec.get("digits")
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (low, high)) or low > high:
+            raise self.fail(name, f"{name}: needs numbers min <= max")
+        if digits is None and not (isinstance(low, int) and isinstance(high, int)):
+            raise self.fail(name, f"{name}: decimal bounds need digits = N (decimals to keep)")
+        if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int) or digits < 0):
+            raise self.fail(name, f"{name}: digits must be a non-negative integer")
+        return ParamSpec(name, line, low=low, high=high, digits=digits, size=size)
+
+
+def typed_key(kind: str, value: Any) -> Key:
+    """``value`` as the key of a ``kind`` question; raises ValueError saying what was expected."""
+    if kind in ("single", "text"):
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"the key of a {kind} question must be a non-empty string, not {value!r}")
+        return value
+    if kind == "multiple":
+        if isinstance(value, (list, tuple, set, frozenset)) and value and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise ValueError(f"the key of a multiple question must be a non-empty list of choices, not {value!r}")
+    if kind == "numeric":
+        number = _number(value)
+        if number is None:
+            raise ValueError(f"the key of a numeric question must be a finite number, not {value!r}")
+        return number
+    if value == SHAPE_ERROR:
+        return SHAPE_ERROR
+    dims = tuple(value) if isinstance(value, (list, tuple)) else None
+    if dims is None or not all(_whole(d) for d in dims):
+        raise ValueError(f"the key of a shape question must be a tuple of sizes (or {SHAPE_ERROR!r}), not {value!r}")
+    return tuple(int(d) for d in dims)
+
+
+def _number(value: Any) -> float | None:
+    """A finite float from a Python or numpy number (or 0-d / one-element array); else None."""
+    if isinstance(value, (bool, str)) or value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number - number == 0 else None
+
+
+def _whole(value: Any) -> bool:
+    return not isinstance(value, (bool, float, str)) and hasattr(value, "__index__") and int(value) >= 0

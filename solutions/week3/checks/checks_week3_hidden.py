@@ -1,0 +1,384 @@
+"""Hidden checks of week 3: fresh random inputs per submission, and the classic mistakes.
+
+Every input comes from ``rng`` (seeded per submission and per check).  Hidden
+widths are 5 to 7 (never the notebook's 4), and functions that the course's code
+allows to have several outputs get n_y = 2 or 3, so that a square b2, a db summed
+into one number or a transpose cannot go unnoticed.  backward_propagation is
+checked against numeric gradients of the reference's forward pass and cost;
+nn_model by what it achieves on flower data compared with the reference.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from problems_week3 import (
+    PARAMETER_NAMES,
+    UPDATE_COPIES,
+    accuracy,
+    backward_mistakes,
+    call_compute_cost,
+    copy_parameters,
+    expect_bias,
+    expect_cache,
+    expect_dict_unchanged,
+    expect_gradient_diagnosed,
+    expect_layer_sizes,
+    expect_small_random,
+    flower,
+    forward_mistakes,
+    forward_result,
+    numeric_parameter_gradients,
+    random_parameters,
+    random_problem,
+    sizes,
+)
+
+from grader.checks import (
+    check,
+    expect_array,
+    expect_keys,
+    expect_scalar,
+    expect_shape,
+    expect_unchanged,
+    expect_vectorized,
+    fail,
+)
+
+# -- layer_sizes --------------------------------------------------------------------
+
+
+@check("layer_sizes")
+def test_layer_sizes_random(learner, rng):
+    """(n_x, 4, n_y) for random X and Y with several outputs."""
+    n_x, _, n_y, m = sizes(rng)
+    n_x += 4  # n_x, n_y and m all differ
+    X, Y = rng.normal(size=(n_x, m)), rng.normal(size=(n_y, m))
+    expect_layer_sizes(learner.layer_sizes(X, Y), X, Y)
+
+
+# -- initialize_parameters --------------------------------------------------------------
+
+
+@check("initialize_parameters")
+def test_initialize_parameters_shapes(learner, rng):
+    """W1 (n_h, n_x), b1 (n_h, 1), W2 (n_y, n_h), b2 (n_y, 1) with several outputs; zero biases."""
+    n_x, n_h, n_y, _ = sizes(rng)
+    parameters = learner.initialize_parameters(n_x, n_h, n_y)
+    expect_keys(parameters, list(PARAMETER_NAMES), name="parameters")
+    expect_shape(parameters["W1"], (n_h, n_x), name='parameters["W1"]')
+    expect_shape(parameters["W2"], (n_y, n_h), name='parameters["W2"]')
+    expect_bias(parameters["b1"], np.zeros((n_h, 1)), name='parameters["b1"]', what="np.zeros((n_h, 1))")
+    expect_bias(parameters["b2"], np.zeros((n_y, 1)), name='parameters["b2"]', what="np.zeros((n_y, 1))")
+
+
+@check("initialize_parameters", points=2)
+def test_initialize_parameters_statistics(learner, rng):
+    """The weights look like np.random.randn(...) * 0.01: random, both signs, about 0.01 in size."""
+    n_x, n_h, n_y = int(rng.integers(30, 40)), int(rng.integers(20, 26)), int(rng.integers(3, 5))
+    parameters = learner.initialize_parameters(n_x, n_h, n_y)
+    expect_keys(parameters, list(PARAMETER_NAMES), name="parameters")
+    expect_shape(parameters["W1"], (n_h, n_x), name='parameters["W1"]')
+    expect_shape(parameters["W2"], (n_y, n_h), name='parameters["W2"]')
+    expect_small_random(parameters["W1"], name='parameters["W1"]', shape_text="n_h, n_x", low=0.006, high=0.015)
+    expect_small_random(parameters["W2"], name='parameters["W2"]', shape_text="n_y, n_h", low=0.004, high=0.02)
+
+
+# -- forward_propagation --------------------------------------------------------------------
+
+
+def _forward_problem(rng):
+    parameters, X, _ = random_problem(rng, n_y=1)
+    return parameters, X
+
+
+@check("forward_propagation", points=2)
+def test_forward_propagation_A2(learner, reference, rng):
+    """A2 = sigmoid(W2 tanh(W1 X + b1) + b2) on a random problem, without modifying the inputs."""
+    parameters, X = _forward_problem(rng)
+    outcome = learner.forward_propagation.run(X, parameters)
+    A2, _ = forward_result(outcome.value)
+    want, _ = reference.forward_propagation(X, parameters)
+    expect_array(A2, want, name="A2", mistakes=forward_mistakes(X, parameters, "A2"))
+    (X_after, parameters_after), _ = outcome.args_after
+    expect_unchanged([X], [X_after], ["X"], function="forward_propagation")
+    expect_dict_unchanged(parameters, parameters_after, name="parameters", function="forward_propagation",
+                          advice="Read the parameters without changing them.")
+
+
+@check("forward_propagation")
+def test_forward_propagation_cache(learner, reference, rng):
+    """The cache holds Z1, A1, Z2 and A2 under their own names."""
+    parameters, X = _forward_problem(rng)
+    _, cache = forward_result(learner.forward_propagation(X, parameters))
+    _, want = reference.forward_propagation(X, parameters)
+    expect_cache(cache, want, mistakes_for=lambda key: forward_mistakes(X, parameters, key))
+
+
+@check("forward_propagation")
+def test_forward_propagation_vectorized(learner, reference, rng):
+    """forward_propagation handles all m examples at once, without a Python loop over them."""
+    m = 4000
+    parameters = random_parameters(rng, 2, 6, 1)
+    X = rng.normal(size=(2, m))
+    A2, _ = forward_result(learner.forward_propagation(X, parameters))
+    expect_array(A2, reference.forward_propagation(X, parameters)[0], name="A2 (m = 4000)",
+                 mistakes=forward_mistakes(X, parameters, "A2"))
+    expect_vectorized(learner.forward_propagation, reference.forward_propagation, (X, parameters), m=m)
+
+
+# -- compute_cost -------------------------------------------------------------------------------
+
+
+@check("compute_cost")
+def test_compute_cost_random(learner, reference, rng):
+    """The cross-entropy cost of random predictions is a scalar averaged over the m examples."""
+    _, n_h, _, m = sizes(rng)
+    A2 = rng.uniform(0.05, 0.95, size=(1, m))
+    Y = (rng.random((1, m)) > 0.5).astype(float)
+    Y[0, 0], Y[0, 1] = 0.0, 1.0
+    parameters = random_parameters(rng, 2, n_h, 1)
+    want = reference.compute_cost(A2, Y)
+    expect_scalar(call_compute_cost(learner, A2, Y, parameters), want, name="cost", m=m, mistakes={
+        "Likely mistake: only the Y * log(A2) term; the cross-entropy also has (1 - Y) * log(1 - A2).":
+            float(-np.sum(Y * np.log(A2)) / m),
+    })
+
+
+@check("compute_cost")
+def test_compute_cost_confident_predictions(learner, reference, rng):
+    """A larger example with confident predictions (A2 close to 0 and 1)."""
+    m = int(rng.integers(40, 60))
+    Y = (rng.random((1, m)) > 0.5).astype(float)
+    A2 = np.where(Y == 1, rng.uniform(0.7, 0.999, (1, m)), rng.uniform(0.001, 0.3, (1, m)))
+    parameters = random_parameters(rng, 2, 5, 1)
+    expect_scalar(call_compute_cost(learner, A2, Y, parameters), reference.compute_cost(A2, Y), name="cost", m=m)
+
+
+# -- backward_propagation ------------------------------------------------------------------------
+
+
+def _backward_problem(reference, rng):
+    parameters, X, Y = random_problem(rng)  # n_y = 2 or 3
+    _, cache = reference.forward_propagation(X, parameters)
+    return parameters, cache, X, Y
+
+
+# Centred differences have an absolute error near 1e-11 here, so a gradient entry close to zero
+# (~1e-6) can show a relative error above 1e-5 for a correct gradient; every classic mistake
+# gives errors above 1e-2.
+GRADIENT_THRESHOLD = 1e-4
+
+_BIAS_HOW = {
+    "db1": "db1 = np.sum(dZ1, axis=1, keepdims=True) / m",
+    "db2": "db2 = np.sum(dZ2, axis=1, keepdims=True) / m",
+}
+
+
+@check("backward_propagation", points=2)
+def test_backward_propagation_gradient_check(learner, reference, rng):
+    """dW1, db1, dW2, db2 agree with numeric gradients of the cost (several outputs, 5-7 hidden units)."""
+    parameters, cache, X, Y = _backward_problem(reference, rng)
+    m = X.shape[1]
+    grads = learner.backward_propagation(parameters, cache, X, Y)
+    expect_keys(grads, ["dW1", "db1", "dW2", "db2"], name="grads")
+    want = reference.backward_propagation(parameters, cache, X, Y)
+
+    def cost(p):
+        return reference.compute_cost(reference.forward_propagation(X, p)[0], Y)
+
+    numeric = numeric_parameter_gradients(cost, parameters)
+    for name in ("dW2", "db2", "dW1", "db1"):
+        if name in _BIAS_HOW:  # the shape diagnoses of a bias first: a float, a rank-1 array, a square
+            expect_bias(grads[name], want[name], name=f'grads["{name}"]', what=_BIAS_HOW[name], m=m,
+                        mistakes=backward_mistakes(parameters, cache, X, Y, name))
+        expect_gradient_diagnosed(grads[name], numeric[name[1:]], want[name], name=f'grads["{name}"]', m=m,
+                                  mistakes=backward_mistakes(parameters, cache, X, Y, name),
+                                  threshold=GRADIENT_THRESHOLD)
+
+
+@check("backward_propagation")
+def test_backward_propagation_values(learner, reference, rng):
+    """The gradients match the reference's, and parameters, cache, X and Y are left unchanged."""
+    parameters, cache, X, Y = _backward_problem(reference, rng)
+    m = X.shape[1]
+    outcome = learner.backward_propagation.run(parameters, cache, X, Y)
+    grads = outcome.value
+    want = reference.backward_propagation(parameters, cache, X, Y)
+    expect_keys(grads, ["dW1", "db1", "dW2", "db2"], name="grads")
+    for name in ("dW1", "dW2"):
+        expect_array(grads[name], want[name], name=f'grads["{name}"]', m=m,
+                     mistakes=backward_mistakes(parameters, cache, X, Y, name))
+    for name in ("db1", "db2"):
+        expect_bias(grads[name], want[name], name=f'grads["{name}"]', what=_BIAS_HOW[name], m=m,
+                    mistakes=backward_mistakes(parameters, cache, X, Y, name))
+    (parameters_after, cache_after, X_after, Y_after), _ = outcome.args_after
+    expect_unchanged([X, Y], [X_after, Y_after], ["X", "Y"], function="backward_propagation")
+    for name, before, after in (("parameters", parameters, parameters_after), ("cache", cache, cache_after)):
+        expect_dict_unchanged(before, after, name=name, function="backward_propagation",
+                              advice="Compute new arrays (dZ1 = ...) instead of modifying the ones you receive.")
+
+
+@check("backward_propagation")
+def test_backward_propagation_vectorized(learner, reference, rng):
+    """backward_propagation handles all m examples at once, without a Python loop over them."""
+    m = 4000
+    parameters = random_parameters(rng, 2, 6, 1)
+    X = rng.normal(size=(2, m))
+    Y = (rng.random((1, m)) > 0.5).astype(float)
+    _, cache = reference.forward_propagation(X, parameters)
+    grads = learner.backward_propagation(parameters, cache, X, Y)
+    want = reference.backward_propagation(parameters, cache, X, Y)
+    expect_keys(grads, ["dW1", "db1", "dW2", "db2"], name="grads")
+    for name in ("dW1", "dW2"):
+        expect_array(grads[name], want[name], name=f'grads["{name}"] (m = 4000)', m=m,
+                     mistakes=backward_mistakes(parameters, cache, X, Y, name))
+    for name in ("db1", "db2"):
+        expect_bias(grads[name], want[name], name=f'grads["{name}"] (m = 4000)', what=_BIAS_HOW[name], m=m,
+                    mistakes=backward_mistakes(parameters, cache, X, Y, name))
+    expect_vectorized(learner.backward_propagation, reference.backward_propagation, (parameters, cache, X, Y), m=m)
+
+
+# -- update_parameters ----------------------------------------------------------------------------
+
+
+def _update_problem(reference, rng):
+    parameters, cache, X, Y = _backward_problem(reference, rng)
+    grads = reference.backward_propagation(parameters, cache, X, Y)
+    return parameters, grads
+
+
+def _update_mistakes(parameters, grads, name, lr):
+    return {
+        "Likely mistake: the update has the wrong sign; gradient descent goes DOWN the gradient: "
+        f"{name} = {name} - learning_rate * d{name}.": parameters[name] + lr * grads["d" + name],
+        "Likely mistake: the learning_rate argument is ignored (1.2 is used instead): write "
+        f"{name} = {name} - learning_rate * d{name}.": parameters[name] - 1.2 * grads["d" + name],
+    }
+
+
+@check("update_parameters")
+def test_update_parameters_random(learner, reference, rng):
+    """One step with a random learning rate, several outputs."""
+    parameters, grads = _update_problem(reference, rng)
+    lr = float(rng.uniform(0.05, 0.9))
+    new = learner.update_parameters(parameters, grads, lr)
+    want = reference.update_parameters(parameters, grads, lr)
+    expect_keys(new, list(PARAMETER_NAMES), name="parameters")
+    for name in PARAMETER_NAMES:
+        expect_array(new[name], want[name], name=f'parameters["{name}"]',
+                     mistakes=_update_mistakes(parameters, grads, name, lr))
+
+
+@check("update_parameters")
+def test_update_parameters_keeps_inputs(learner, reference, rng):
+    """The update returns new parameters and leaves the caller's parameters and grads unchanged."""
+    parameters, grads = _update_problem(reference, rng)
+    lr = float(rng.uniform(0.05, 0.9))
+    outcome = learner.update_parameters.run(copy_parameters(parameters), copy_parameters(grads), learning_rate=lr)
+    new = outcome.value
+    want = reference.update_parameters(parameters, grads, lr)
+    expect_keys(new, list(PARAMETER_NAMES), name="parameters")
+    for name in PARAMETER_NAMES:
+        expect_array(new[name], want[name], name=f'parameters["{name}"]',
+                     mistakes=_update_mistakes(parameters, grads, name, lr))
+    (parameters_after, grads_after), _ = outcome.args_after
+    expect_dict_unchanged(parameters, parameters_after, name="parameters", function="update_parameters",
+                          advice=UPDATE_COPIES)
+    expect_dict_unchanged(grads, grads_after, name="grads", function="update_parameters", advice=UPDATE_COPIES)
+
+
+# -- nn_model -----------------------------------------------------------------------------------------
+
+ITERATIONS = 300
+
+
+def _reference_runs(reference, rng, X, Y, n_h, runs=3):
+    """(accuracy, cost) of the reference nn_model from a few random initializations."""
+    state = np.random.get_state()
+    try:
+        results = []
+        for _ in range(runs):
+            np.random.seed(int(rng.integers(2**31)))
+            parameters = reference.nn_model(X, Y, n_h, num_iterations=ITERATIONS)
+            results.append((accuracy(reference.predict(parameters, X), Y), _cost(reference, parameters, X, Y)))
+        return results
+    finally:
+        np.random.set_state(state)
+
+
+def _cost(reference, parameters, X, Y):
+    return reference.compute_cost(reference.forward_propagation(X, parameters)[0], Y)
+
+
+def _trained(learner, X, Y, n_h, num_iterations):
+    parameters = learner.nn_model(X, Y, n_h, num_iterations=num_iterations)
+    expect_keys(parameters, list(PARAMETER_NAMES), name="parameters")
+    for name, shape in (("W1", (n_h, 2)), ("b1", (n_h, 1)), ("W2", (1, n_h)), ("b2", (1, 1))):
+        if name == "W1" and isinstance(parameters[name], np.ndarray) and parameters[name].shape == (4, 2) and n_h != 4:
+            fail(
+                f'parameters["W1"] has 4 rows, expected {n_h} (n_h = {n_h}). Likely mistake: nn_model took n_h from '
+                "layer_sizes (which always returns 4); use the n_h argument: initialize_parameters(n_x, n_h, n_y).")
+        expect_shape(parameters[name], shape, name=f'parameters["{name}"]')
+    return parameters
+
+
+@check("nn_model", points=2)
+def test_nn_model_learns_the_flower(learner, reference, rng):
+    """After 300 iterations on flower data, nn_model classifies about as well as the reference."""
+    # A correct network occasionally lands in a poor local minimum from its random start: a second
+    # try, on other flower data, makes a false failure very unlikely (a broken model fails both).
+    for attempt in (1, 2):
+        X, Y = flower(rng, 120)
+        n_h = int(rng.choice([5, 6, 7]))
+        parameters = _trained(learner, X, Y, n_h, ITERATIONS)
+        got = accuracy(reference.predict(parameters, X), Y)
+        runs = _reference_runs(reference, rng, X, Y, n_h)
+        want = float(np.median([a for a, _ in runs]))
+        if got >= want - 10:
+            return
+    fail(
+        f"after {ITERATIONS} iterations on {X.shape[1]} flower points with n_h = {n_h}, your parameters classify "
+        f"{got:.0f}% of the points correctly; the reference reaches {want:.0f}% (from other random "
+        "initializations; this was the second try, on new data). Check that each iteration runs "
+        "forward_propagation, compute_cost, backward_propagation and update_parameters, and uses the parameters "
+        "update_parameters returns (parameters = update_parameters(parameters, grads)).")
+
+
+@check("nn_model")
+def test_nn_model_cost_decreases(learner, reference, rng):
+    """The cost of the learned parameters goes down: 300 iterations end well below the first one."""
+    X, Y = flower(rng, 100)
+    n_h = int(rng.choice([5, 6, 7]))
+    start = _cost(reference, _trained(learner, X, Y, n_h, 1), X, Y)
+    end = _cost(reference, _trained(learner, X, Y, n_h, ITERATIONS), X, Y)
+    if end >= start - 0.1:
+        fail(
+            f"the cost after 1 iteration is {start:.4f} and after {ITERATIONS} iterations {end:.4f}; it should go "
+            "down by much more than that (a correct model gets from about 0.69 to below 0.45). Check the sign of "
+            "the update (W1 - learning_rate * dW1) and that each iteration starts from the parameters of the "
+            "previous one.")
+
+
+# -- predict --------------------------------------------------------------------------------------------
+
+
+@check("predict")
+def test_predict_random(learner, reference, rng):
+    """0/1 predictions of shape (1, m) on a random problem."""
+    parameters, X, _ = random_problem(rng, n_y=1)
+    X = np.hstack([X, -X])
+    expect_array(learner.predict(parameters, X), reference.predict(parameters, X), name="predictions")
+
+
+@check("predict")
+def test_predict_threshold(learner, reference, rng):
+    """An output of exactly 0.5 predicts 0: only A2 > 0.5 is class 1."""
+    parameters, X, _ = random_problem(rng, n_y=1)
+    parameters["b1"] = np.zeros_like(parameters["b1"])
+    parameters["b2"] = np.zeros_like(parameters["b2"])
+    X[:, ::2] = 0.0  # Z1 = 0, A1 = tanh(0) = 0, Z2 = 0: A2 is exactly 0.5 in these columns
+    A2, _ = reference.forward_propagation(X, parameters)
+    expect_array(learner.predict(parameters, X), reference.predict(parameters, X), name="predictions", mistakes={
+        "Likely mistake: the threshold. A2 = 0.5 exactly must predict 0: use A2 > 0.5, not A2 >= 0.5.":
+            (A2 >= 0.5).astype(float),
+    })
