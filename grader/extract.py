@@ -30,7 +30,8 @@ _IO_CALLS = frozenset({"load", "loadtxt", "genfromtxt", "fromfile", "save", "sav
 # Cell magics whose body is still Python (the magic line itself is dropped).
 _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 _BUILTINS = frozenset(dir(builtins))
-_MAGIC_LINE = re.compile(r"^\s*([%!]|\w+\s*=\s*[%!])")
+# Magics and shell escapes start at column 0; an indented "% (x)" continues a string format.
+_MAGIC_LINE = re.compile(r"^([%!]|\w+\s*=\s*[%!])")
 
 
 @dataclass

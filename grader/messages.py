@@ -49,9 +49,10 @@ EN: dict[str, str] = {
     ),
     "shape.transpose_value": "Your values are right once transposed: only the orientation is off.",
     "shape.broadcast": (
-        "Likely mistake: an accidental broadcast. A (1, {m}) array and a ({m}, 1) array were combined "
-        "element-wise, and numpy broadcast them to ({m}, {m}). Make both operands the same orientation "
-        "(check where you used .T, or computed with X.T instead of X)."
+        "Likely mistake: an accidental broadcast, or a square array. A ({m}, {m}) array came back where "
+        "{want_shape} is expected: either a (1, {m}) and a ({m}, 1) array were combined element-wise (numpy "
+        "broadcast them to ({m}, {m}): check where you used .T), or it was created square "
+        "(np.zeros((n, n)) instead of np.zeros((n, 1)))."
     ),
     "shape.extra_dims": (
         "Likely mistake: your result has {got_size} values where {want_size} are expected; an operation "

@@ -112,7 +112,8 @@ def _status_and_message(error: BaseException | None) -> tuple[str, str]:
     if isinstance(error, CheckFailure):
         return "failed", str(error)
     if isinstance(error, AssertionError):
-        return "failed", str(error) or "an assertion failed"
+        # A plain `assert cond, message`: the message is the feedback, without pytest's rewritten expression.
+        return "failed", str(error).split("\nassert ", 1)[0].strip() or "an assertion failed"
     return "error", say("check.internal", error_type=type(error).__name__, message=str(error)[:500])
 
 

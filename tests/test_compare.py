@@ -217,3 +217,25 @@ def test_expect_len_on_a_list_of_caches():
     caches = [(np.zeros((2, 3)), np.zeros(4)), (np.zeros(1), np.zeros((5, 5)))]
     expect_len(caches, 2, name="caches")
     assert "caches has 2 entries, expected 3" in message(expect_len, caches, 3, name="caches")
+
+
+def test_unchanged_looks_inside_parameter_dicts():
+    before = {"W1": np.ones((2, 3)), "b1": np.zeros((2, 1))}
+    after = {"W1": np.ones((2, 3)), "b1": np.array([[0.0], [-0.5]])}
+    expect_unchanged([before], [{k: v.copy() for k, v in before.items()}], ["parameters"], function="update")
+    text = message(expect_unchanged, [before], [after], ["parameters"], function="update_parameters")
+    assert "parameters['b1'][1, 0] was 0 before the call and -0.5 after it" in text
+
+
+def test_gradient_check_ignores_differences_below_the_absolute_floor():
+    from grader.checks import expect_gradient
+
+    numeric = np.array([1.0, 2e-10, -3.0])
+    assert expect_gradient(np.array([1.0, 7e-10, -3.0]), numeric, name="db") == 0.0
+
+
+def test_plain_assert_message_without_pytest_rewriting():
+    from grader.run_checks import _status_and_message
+
+    error = AssertionError("model reached 40% accuracy\nassert (40.0 >= 75)")
+    assert _status_and_message(error) == ("failed", "model reached 40% accuracy")

@@ -163,3 +163,8 @@ def test_find_prefers_the_last_file_and_aliases(tmp_path):
     module, name = submission.find(("normalize_rows", "normalizeRows"))
     assert (module.name, name) == ("one", "normalizeRows")
     assert submission.find(("softmax",)) is None
+
+
+def test_indented_percent_continues_a_string_format():
+    cell = 'print("cost = %f"\n      % (0.5))\n%timeit f()\ndef f():\n    return 1\n'
+    assert strip_magics(cell) == 'print("cost = %f"\n      % (0.5))\n\ndef f():\n    return 1\n'

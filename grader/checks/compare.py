@@ -164,21 +164,41 @@ def expect_len(got: Any, n: int, *, name: str, hint: str = "") -> None:
         fail(say("length.mismatch", name=name, got=size if size is not None else show(got), want=n), hint)
 
 
+def _first_change(name: str, old: Any, new: Any) -> str | None:
+    """How ``new`` differs from ``old`` (arrays, dicts and lists of them), or None when equal."""
+    if isinstance(old, np.ndarray):
+        if isinstance(new, np.ndarray) and new.shape == old.shape:
+            if np.array_equal(new, old, equal_nan=True):
+                return None
+            index = tuple(int(i) for i in np.argwhere(~((new == old) | (np.isnan(new) & np.isnan(old))))[0])
+            return say("mutation.changed_at", arg=name, index=list(index), before=show(float(old[index])),
+                       after=show(float(new[index])))
+        return say("mutation.changed", before=show(old), after=show(new))
+    if isinstance(old, dict) and isinstance(new, dict) and old.keys() == new.keys():
+        for key in old:
+            change = _first_change(f"{name}[{key!r}]", old[key], new[key])
+            if change:
+                return change
+        return None
+    if isinstance(old, (list, tuple)) and type(new) is type(old) and len(new) == len(old):
+        for i, (a, b) in enumerate(zip(old, new)):
+            change = _first_change(f"{name}[{i}]", a, b)
+            if change:
+                return change
+        return None
+    if type(new) is type(old) and not isinstance(old, (dict, list, tuple)) and new == old:
+        return None
+    return say("mutation.changed", before=show(old), after=show(new))
+
+
 def expect_unchanged(before: Sequence[Any], after: Sequence[Any], names: Sequence[str], *, function: str) -> None:
-    """Arguments after the call must equal the arguments sent (no in-place modification)."""
+    """Arguments after the call must equal the arguments sent (no in-place modification).
+
+    Arrays, and dicts or lists of them (a parameters dict), are compared entry by entry.
+    """
     for name, old, new in zip(names, before, after):
-        if isinstance(old, np.ndarray):
-            same = isinstance(new, np.ndarray) and new.shape == old.shape and np.array_equal(new, old, equal_nan=True)
-            if not same and isinstance(new, np.ndarray) and new.shape == old.shape:
-                index = tuple(int(i) for i in np.argwhere(new != old)[0])
-                change = say("mutation.changed_at", arg=name, index=list(index), before=show(float(old[index])),
-                             after=show(float(new[index])))
-            else:
-                change = say("mutation.changed", before=show(old), after=show(new))
-        else:
-            same = type(new) is type(old) and new == old
-            change = say("mutation.changed", before=show(old), after=show(new))
-        if not same:
+        change = _first_change(name, old, new)
+        if change:
             fail(say("mutation.inplace", function=function, arg=name, change=change))
 
 

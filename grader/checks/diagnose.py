@@ -31,7 +31,7 @@ def diagnose_shape(got: np.ndarray, want: np.ndarray) -> list[str]:
         if np.allclose(got.T, want, rtol=1e-5, atol=1e-7, equal_nan=False):
             hints.append(say("shape.transpose_value"))
     elif got.ndim == 2 and gs[0] == gs[1] and gs[0] > 1 and want.ndim <= 2 and sorted(ws) in ([1, gs[0]], [gs[0]]):
-        hints.append(say("shape.broadcast", m=gs[0]))
+        hints.append(say("shape.broadcast", m=gs[0], want_shape=_shape_text(ws)))
     elif got.size > want.size:
         hints.append(say("shape.extra_dims", got_size=got.size, want_size=want.size))
     return hints

@@ -50,9 +50,17 @@ def _scalar_loss(value: Any, upstream: np.ndarray | None) -> float:
     return float(np.sum(np.asarray(value) * upstream))
 
 
+ABSOLUTE_FLOOR = 1e-8  # below this absolute difference, finite differences cannot tell values apart
+
+
 def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> np.ndarray:
-    """|a - n| / max(|a| + |n|, 1e-8), element-wise."""
-    return np.abs(analytic - numeric) / np.maximum(np.abs(analytic) + np.abs(numeric), 1e-8)
+    """|a - n| / max(|a| + |n|, 1e-8), element-wise; 0 where |a - n| is below ABSOLUTE_FLOOR.
+
+    Without the floor, an entry that is ~0 in both (1e-10 vs 3e-10) would count as 50% wrong.
+    """
+    difference = np.abs(analytic - numeric)
+    error = difference / np.maximum(np.abs(analytic) + np.abs(numeric), 1e-8)
+    return np.where(difference < ABSOLUTE_FLOOR, 0.0, error)
 
 
 def expect_gradient(got: Any, numeric: np.ndarray, *, name: str, threshold: float = DEFAULT_THRESHOLD) -> float:
