@@ -207,6 +207,97 @@ def _stdin_line() -> str | None:
     return sys.stdin.readline() or None
 
 
+@app.command()
+@reports_usage_errors
+def validate(
+    exercise: Annotated[Optional[str], typer.Argument(help="Exercise folder or name; omit with --all.")] = None,
+    all_exercises: Annotated[bool, typer.Option("--all", help="Validate every exercise.")] = False,
+) -> None:
+    """Check that exercises are ready: the reference earns 100%, the starters 0, grading is
+    deterministic, every graded function has public and hidden checks, the .py and notebook
+    starters agree, and the quiz is well formed. Exits 1 when anything is wrong.
+
+    Examples:
+
+      grade validate exercises/week2
+
+      grade validate --all
+    """
+    from grader.exercise import exercises_root, load_exercise
+    from grader.validate import exercise_dirs, validate_exercise
+
+    if all_exercises == (exercise is not None):
+        raise UsageError("give one EXERCISE or --all")
+    folders = exercise_dirs(exercises_root()) if all_exercises else [exercise]
+    console = _console()
+    failed = 0
+    for folder in folders:
+        ex = load_exercise(folder)
+        with console.status(f"validating {ex.name}..."):
+            problems = validate_exercise(ex)
+        if problems:
+            failed += 1
+            console.print(f"[red]✗ {ex.name}[/red]: {len(problems)} problem(s)")
+            for problem in problems:
+                console.print(f"    - {problem}", markup=False, highlight=False)
+        else:
+            console.print(f"[green]✓ {ex.name}[/green]: ready")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@reports_usage_errors
+def batch(
+    exercise: Annotated[str, typer.Argument(help="Exercise folder (exercises/week2) or name (week2).")],
+    submissions: Annotated[Path, typer.Argument(help="Folder with one .py/.ipynb file or one folder per learner.")],
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Grading processes (default: one per core).")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Write each learner's JSON and HTML feedback here.")] = None,
+    gradebook: Annotated[Optional[Path], typer.Option(help="SQLite gradebook (default: as for grade submit).")] = None,
+) -> None:
+    """Grade a whole class in parallel. Learner ids come from the file or folder names.
+    Every result goes to the gradebook as it completes; a second run grades only new or
+    changed submissions, so a killed batch simply resumes.
+
+    Examples:
+
+      grade batch exercises/week2 tests/fixtures/class_week2 --out feedback/
+
+      grade batch week2 tests/fixtures/class_week2 --jobs 2 --gradebook class.sqlite
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from grader.batch import run_batch
+    from grader.gradebook import default_gradebook_path
+
+    console = _console()
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("[dim]{task.fields[rate]}"),
+                        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=console)
+    task = progress.add_task("grading", total=None, rate="")
+
+    def started(count: int) -> None:
+        progress.update(task, total=count)
+        progress.start()
+
+    def done(learner: str, report) -> None:  # type: ignore[no-untyped-def]
+        progress.advance(task)
+        speed = progress.tasks[0].speed
+        progress.update(task, rate=f"{speed:.1f} learners/s" if speed else "")
+
+    try:
+        summary = run_batch(exercise, submissions, gradebook=gradebook or default_gradebook_path(), jobs=jobs,
+                            out=out, on_start=started, on_result=done)
+    finally:
+        progress.stop()
+    console.print(f"graded {len(summary.graded)}, already up to date {len(summary.skipped)}, "
+                  f"no grade {len(summary.failed)}" + (f", ignored {len(summary.ignored)} entries" if summary.ignored else ""))
+    for learner, why in summary.failed.items():
+        console.print(f"  [yellow]{learner}[/yellow]: ", why, highlight=False)
+    if out:
+        console.print(f"feedback pages in {out}/")
+
+
 @app.command("list")
 @reports_usage_errors
 def list_command() -> None:

@@ -122,3 +122,33 @@ def test_console_script_runs_outside_the_test_process(tmp_path, private_gradeboo
     bad = subprocess.run([sys.executable, "-m", "grader.cli", "submit", "nope"], capture_output=True, text=True,
                          cwd=ROOT, timeout=60)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+def test_validate_reports_ready_and_usage(tmp_path):
+    result = invoke("validate", "exercises/week2")
+    assert result.exit_code == 0 and "✓ week2: ready" in result.output
+    assert invoke("validate").exit_code == 2
+    assert invoke("validate", "week2", "--all").exit_code == 2
+
+
+def test_validate_fails_with_the_list_of_problems(tmp_path):
+    import shutil
+
+    shutil.copytree(ROOT / "exercises" / "week2", tmp_path / "exercises" / "week2")
+    shutil.copytree(ROOT / "solutions" / "week2", tmp_path / "solutions" / "week2")
+    starter = tmp_path / "exercises" / "week2" / "python_basics.py"
+    starter.write_text((ROOT / "solutions" / "week2" / "python_basics.py").read_text())
+    result = invoke("validate", str(tmp_path / "exercises" / "week2"))
+    assert result.exit_code == 1
+    assert "✗ week2" in result.output and "the starter python_basics.py earns points" in result.output
+
+
+def test_batch_grades_a_class_and_resumes(tmp_path):
+    book = tmp_path / "class.sqlite"
+    first = invoke("batch", "exercises/week2", "tests/fixtures/class_week2", "--gradebook", str(book),
+                   "--out", str(tmp_path / "feedback"), "--jobs", "2")
+    assert first.exit_code == 0, first.output
+    assert "graded 4, already up to date 0" in first.output
+    assert sorted(p.name for p in (tmp_path / "feedback").iterdir())[:2] == ["alice.html", "alice.json"]
+    second = invoke("batch", "exercises/week2", "tests/fixtures/class_week2", "--gradebook", str(book))
+    assert "graded 0, already up to date 4" in second.output

@@ -29,16 +29,18 @@ def readme_commands() -> list[str]:
 
 def help_commands() -> list[str]:
     commands = []
-    for args in ([], ["submit"], ["list"], ["doctor"]):
+    # `grade quiz` examples need an answers file and stdin: tests/test_quiz_cli.py runs them.
+    for args in ([], ["submit"], ["list"], ["doctor"], ["validate"], ["batch"]):
         output = runner.invoke(app, [*args, "--help"], terminal_width=200).output
-        commands += [line.strip() for line in output.splitlines() if line.strip().startswith("grade ")]
+        commands += [line.strip() for line in output.splitlines()
+                     if line.strip().startswith("grade ") and not line.strip().startswith("grade quiz")]
     return sorted(set(c for c in commands if "--help" not in c))
 
 
 @pytest.fixture
 def project_copy(tmp_path, monkeypatch):
     """A working folder that sees the project's exercises and solutions, so outputs land in tmp."""
-    for name in ("exercises", "solutions"):
+    for name in ("exercises", "solutions", "tests"):
         (tmp_path / name).symlink_to(ROOT / name)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DL_GRADER_GRADEBOOK", str(tmp_path / "gradebook.sqlite"))
