@@ -364,5 +364,7 @@ def main() -> None:
     os._exit(code)
 
 
+import grader.commands  # noqa: E402,F401  (its modules add commands to `app`)
+
 if __name__ == "__main__":
     main()
