@@ -9,6 +9,7 @@ any point, a second run grades only what is missing: nothing twice, nothing lost
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -16,9 +17,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Protocol
 
 from grader.errors import UsageError
-from grader.exercise import Exercise, load_exercise
+from grader.exercise import load_exercise
 from grader.extract import fingerprint
 from grader.gradebook import Gradebook
 from grader.grading import SUBMITTABLE, grade_submission
@@ -85,7 +87,7 @@ def _start_grading_process() -> None:
     _launcher = ZygoteLauncher()
 
 
-def _grade_one(exercise_root: str, learner: Learner) -> tuple[str, dict | str]:
+def grade_learner(exercise_root: str, learner: Learner) -> tuple[str, dict | str]:
     """(learner id, report as a dict) or (learner id, the one-line reason there is no grade)."""
     try:
         # A single file shares its folder with other learners: it must not import their files.
@@ -96,35 +98,53 @@ def _grade_one(exercise_root: str, learner: Learner) -> tuple[str, dict | str]:
     return learner.id, report.to_dict()
 
 
-def _results_inline(ex: Exercise, learners: list[Learner]) -> Iterator[tuple[str, dict | str]]:
-    _start_grading_process()
-    for learner in learners:
-        yield _grade_one(str(ex.root), learner)
+class Executor(Protocol):
+    """Where learners are graded: yields (learner id, report dict or reason) as each completes."""
+
+    def results(self, exercise_root: str, learners: list[Learner]) -> Iterator[tuple[str, dict | str]]: ...
 
 
-def _results_in_pool(ex: Exercise, learners: list[Learner], jobs: int) -> Iterator[tuple[str, dict | str]]:
-    # fork: grading processes start with numpy, pytest and the grader already imported.
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
-                             initializer=_start_grading_process) as pool:
-        pending: set[Future] = set()
-        queue = iter(learners)
-        for learner in queue:
-            pending.add(pool.submit(_grade_one, str(ex.root), learner))
-            if len(pending) >= 2 * jobs:
-                break
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield future.result()
-                for learner in queue:
-                    pending.add(pool.submit(_grade_one, str(ex.root), learner))
-                    break
+class InlineExecutor:
+    """In this process, one learner after another (jobs=1)."""
+
+    def results(self, exercise_root: str, learners: list[Learner]) -> Iterator[tuple[str, dict | str]]:
+        _start_grading_process()
+        for learner in learners:
+            yield grade_learner(exercise_root, learner)
+
+
+class LocalPoolExecutor:
+    """Grading processes forked from this one (numpy, pytest and the grader already imported)."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+
+    def results(self, exercise_root: str, learners: list[Learner]) -> Iterator[tuple[str, dict | str]]:
+        with ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("fork"),
+                                 initializer=_start_grading_process) as pool:
+            queue = iter(learners)
+            pending: set[Future] = {pool.submit(grade_learner, exercise_root, learner)
+                                    for learner in itertools.islice(queue, 2 * self.jobs)}
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+                    pending |= {pool.submit(grade_learner, exercise_root, learner)
+                                for learner in itertools.islice(queue, 1)}
+
+
+def make_executor(jobs: int) -> Executor:
+    return InlineExecutor() if jobs == 1 else LocalPoolExecutor(jobs)
 
 
 def run_batch(exercise: str | Path, submissions: Path, *, gradebook: Path, jobs: int | None = None,
               out: Path | None = None, on_start: Callable[[int], None] | None = None,
-              on_result: Callable[[str, GradeReport | None], None] | None = None) -> BatchSummary:
-    """Grade every new or changed submission of the folder; see the module docstring."""
+              on_result: Callable[[str, GradeReport | None], None] | None = None,
+              executor: Executor | None = None) -> BatchSummary:
+    """Grade every new or changed submission of the folder; see the module docstring.
+
+    executor: where to grade (default: a local pool of ``jobs`` processes, or inline for 1).
+    """
     ex = load_exercise(exercise)
     learners, ignored = discover(submissions)
     summary = BatchSummary(ignored=ignored)
@@ -145,8 +165,7 @@ def run_batch(exercise: str | Path, submissions: Path, *, gradebook: Path, jobs:
         if on_start:
             on_start(len(todo))
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
-        results = _results_inline(ex, todo) if jobs == 1 else _results_in_pool(ex, todo, jobs)
-        for learner_id, result in results:
+        for learner_id, result in (executor or make_executor(jobs)).results(str(ex.root), todo):
             report = None
             if isinstance(result, str):
                 summary.failed[learner_id] = result
