@@ -32,6 +32,7 @@ from pathlib import Path
 from grader.errors import UsageError
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+_REFERENCES: dict[tuple[tuple[str, int], ...], types.SimpleNamespace] = {}
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,18 @@ class Exercise:
         return files
 
     def load_reference(self) -> types.SimpleNamespace:
-        """The reference functions (trusted code), last definition winning across files."""
+        """The reference functions (trusted code), last definition winning across files.
+
+        Cached per process by the files' paths and modification times (a batch grades
+        hundreds of learners against the same reference).
+        """
+        paths = [self.solutions / filename for filename in self.reference_files]
+        key = tuple((str(p), p.stat().st_mtime_ns if p.is_file() else 0) for p in paths)
+        if key not in _REFERENCES:
+            _REFERENCES[key] = self._exec_reference()
+        return _REFERENCES[key]
+
+    def _exec_reference(self) -> types.SimpleNamespace:
         namespace: dict[str, object] = {}
         for filename in self.reference_files:
             path = self.solutions / filename

@@ -169,10 +169,16 @@ EN: dict[str, str] = {
         "Replace the loop with whole-array operations (np.dot, +, -, np.sum(..., axis=...))."
     ),
     "vector.ok": "{function} is vectorized: {learner_ms:.2f} ms on m = {m} examples.",
+    "vector.no_loop": "{function} has no Python loop: vectorized.",
     # -- loader ----------------------------------------------------------------
     "check.internal": (
         "This check could not run ({error_type}: {message}). Your result may have an unexpected structure; "
         "if it looks right to you, tell your instructor."
+    ),
+    # -- exports ---------------------------------------------------------------
+    "gradescope.summary": (
+        "{exercise}: {points} / {max_points} ({percent:.1f}%). Hidden checks run on fresh random inputs "
+        "(seed {seed}); their results appear here once your instructor publishes the grades."
     ),
     # -- quizzes ---------------------------------------------------------------
     "quiz.nothing_to_submit": (

@@ -7,6 +7,7 @@ writable, ``PidsCgroup.create`` returns None and the report says so.
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import time
@@ -21,6 +22,7 @@ class PidsCgroup:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.max_pids = 0
 
     @classmethod
     def create(cls, max_pids: int, name: str) -> tuple[PidsCgroup | None, str]:
@@ -32,13 +34,19 @@ class PidsCgroup:
         else:
             return None, "no pids cgroup controller on this machine"
         path = root / name
+        group = cls(path)
         try:
             path.mkdir()
-            (path / "pids.max").write_text(str(max_pids))
+            group.set_max(max_pids)
         except OSError as exc:
             _rmdir(path)
             return None, f"cannot create a pids cgroup in {root} ({exc.strerror})"
-        return cls(path), f"at most {max_pids} processes ({path})"
+        return group, f"at most {max_pids} processes ({path})"
+
+    def set_max(self, max_pids: int) -> None:
+        if max_pids != self.max_pids:
+            (self.path / "pids.max").write_text(str(max_pids))
+            self.max_pids = max_pids
 
     def add(self, pid: int) -> bool:
         try:
@@ -50,15 +58,15 @@ class PidsCgroup:
     def pids(self) -> list[int]:
         return [int(p) for p in _read(self.path / "cgroup.procs").split()]
 
-    def kill_all(self, rounds: int = 50) -> None:
-        """SIGKILL every member until none is left (members may fork while we kill)."""
-        if (self.path / "cgroup.kill").exists():
+    def kill_all(self, rounds: int = 50, keep: frozenset[int] = frozenset()) -> None:
+        """SIGKILL every member but ``keep`` until none is left (members may fork while we kill)."""
+        if not keep and (self.path / "cgroup.kill").exists():
             try:
                 (self.path / "cgroup.kill").write_text("1")
             except OSError:
                 pass
         for _ in range(rounds):
-            members = self.pids()
+            members = [pid for pid in self.pids() if pid not in keep]
             if not members:
                 return
             for pid in members:
@@ -92,3 +100,31 @@ def _rmdir(path: Path) -> bool:
         return True
     except OSError:
         return False
+
+
+_shared: dict[int, tuple[PidsCgroup | None, str]] = {}
+
+
+def shared_cgroup(max_pids: int) -> tuple[PidsCgroup | None, str]:
+    """This process's pids cgroup, made on first use (one worker runs at a time per grading process).
+
+    Making and removing a cgroup per learner costs ~20 ms of cgroupfs work; one per
+    process is emptied between learners instead.  Folders left by processes that were
+    killed (kill -9 of a batch) are removed here when their owner is gone.
+    """
+    pid = os.getpid()
+    if pid not in _shared:
+        _remove_stale()
+        group, detail = PidsCgroup.create(max_pids, f"dl-grader-{pid}")
+        if group is not None:
+            atexit.register(group.remove)
+        _shared[pid] = (group, detail)
+    return _shared[pid]
+
+
+def _remove_stale() -> None:
+    for root in (V1_ROOT, V2_ROOT):
+        for path in root.glob("dl-grader-*"):
+            owner = path.name.removeprefix("dl-grader-").split("-")[0]
+            if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+                PidsCgroup(path).remove()

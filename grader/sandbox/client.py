@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox.cgroup import PidsCgroup
+from grader.sandbox.cgroup import PidsCgroup, shared_cgroup
 from grader.sandbox.launch import Launcher, SpawnLauncher, WorkerProcess
 from grader.sandbox.plain import PlainDataError, decode
 from grader.sandbox.protocol import ChannelClosed, FrameTimeout, read_frame, write_frame
@@ -119,6 +119,7 @@ class SandboxWorker:
         """Start the worker process; it imports numpy (or is forked warm) while this process carries on."""
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
+        self._prepare_cgroup()
         self.proc = self.launcher.launch(to_worker_r, from_worker_w, self.scratch)
         os.close(to_worker_r)
         os.close(from_worker_w)
@@ -128,12 +129,18 @@ class SandboxWorker:
         self._ready = self._loaded = False
         self.spawned_at = time.perf_counter()
 
-    def _join_cgroup(self, pid: int) -> None:
-        """Put the new worker in this worker's pids cgroup (made on first use) before it runs learner code."""
+    def _prepare_cgroup(self) -> None:
+        """This process's pids cgroup, with room for this worker (set before the worker exists)."""
         if self.cgroup is None and not self.cgroup_state:
-            self.cgroup, detail = PidsCgroup.create(self.limits.max_processes, f"dl-grader-{os.getpid()}-{id(self):x}")
+            self.cgroup, detail = shared_cgroup(self.limits.max_processes)
             self.cgroup_state = f"active: {detail}" if self.cgroup else f"INACTIVE: {detail}"
-        if self.cgroup is not None and not self.cgroup.add(pid):
+        if self.cgroup is not None:
+            self.cgroup.set_max(self.limits.max_processes + len(self.launcher.cgroup_residents))
+
+    def _join_cgroup(self, pid: int) -> None:
+        """Put the new worker in the cgroup before it runs learner code (a launcher with
+        residents forks inside the cgroup already)."""
+        if self.cgroup is not None and not self.launcher.cgroup_residents and not self.cgroup.add(pid):
             self.cgroup_state = "INACTIVE: the worker could not join its pids cgroup"
 
     def _send_setup(self) -> None:
@@ -191,9 +198,10 @@ class SandboxWorker:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+            self.proc.wait()  # reaped first, so the sweep below usually finds the cgroup empty at once
             if self.cgroup is not None:
-                self.cgroup.kill_all()  # also what left the process group (setsid, double fork)
-            self.proc.wait()
+                # also what left the process group (setsid, double fork); never the launcher's own processes
+                self.cgroup.kill_all(keep=self.launcher.cgroup_residents)
             for fd in (self.fd_in, self.fd_out):
                 try:
                     os.close(fd)
@@ -209,8 +217,6 @@ class SandboxWorker:
             except (OSError, FrameTimeout):
                 pass
         self.kill()
-        if self.cgroup is not None:
-            self.cgroup.remove()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     def __enter__(self) -> SandboxWorker:
