@@ -111,3 +111,16 @@ def test_kill_9_in_the_middle_then_resume(tmp_path):
     assert len(summary.skipped) == 3 and len(summary.graded) == 7
     final = rows(book)
     assert len(final) == 10 and len({learner for learner, _ in final}) == 10
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_gives_the_same_grades_as_the_local_pool(tmp_path):
+    pytest.importorskip("distributed")
+    from grader.batch_dask import DaskExecutor
+
+    folder = make_class(tmp_path / "class", size=4)
+    run_batch(EXERCISE, folder, gradebook=tmp_path / "local.sqlite", jobs=2)
+    summary = run_batch(EXERCISE, folder, gradebook=tmp_path / "dask.sqlite",
+                        executor=DaskExecutor("local", jobs=2))
+    assert len(summary.graded) == 5
+    assert rows(tmp_path / "dask.sqlite") == rows(tmp_path / "local.sqlite")

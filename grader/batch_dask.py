@@ -1,0 +1,73 @@
+"""Past one machine: grade a batch on a Dask distributed cluster (optional extra ``[dask]``).
+
+Each learner's files travel with the task (bytes), so workers need no access to the
+submissions folder; the exercise itself must exist on every worker at the same path
+(a shared file system or an identical checkout, see docs/batch.md). Each Dask worker
+process keeps one warm zygote, as a local grading process does.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from grader.batch import Learner
+from grader.errors import UsageError
+
+
+def _grade_remote(exercise_root: str, learner_id: str, files: list[tuple[str, bytes]],
+                  own_folder: bool) -> tuple[str, dict | str]:
+    """Runs on a Dask worker: write the files to a private folder, then grade as locally."""
+    from grader import batch
+
+    if batch._launcher is None:
+        from grader.sandbox.launch import ZygoteLauncher
+
+        batch._launcher = ZygoteLauncher()
+    with tempfile.TemporaryDirectory(prefix="dl-grader-dask-") as folder:
+        paths = []
+        for name, data in files:
+            path = Path(folder) / Path(name).name
+            path.write_bytes(data)
+            paths.append(path)
+        return batch.grade_learner(exercise_root, Learner(learner_id, tuple(paths), own_folder))
+
+
+class DaskExecutor:
+    """Grades on the cluster at ``address`` ("local" starts a LocalCluster of ``jobs`` workers)."""
+
+    def __init__(self, address: str, jobs: int = 2) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise UsageError("--dask needs the optional extra: pip install 'dl-grader[dask]'") from None
+        if address == "local":
+            self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                        dashboard_address=None)
+            self.client = Client(self.cluster)
+        else:
+            self.cluster = None
+            try:
+                self.client = Client(address, timeout=10)
+            except OSError as exc:
+                raise UsageError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
+
+    def results(self, exercise_root: str, learners: list[Learner]) -> Iterator[tuple[str, dict | str]]:
+        from distributed import as_completed
+
+        futures = [
+            self.client.submit(_grade_remote, exercise_root, learner.id,
+                               [(p.name, p.read_bytes()) for p in learner.files], learner.own_folder, pure=False)
+            for learner in learners
+        ]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
