@@ -52,12 +52,18 @@ def discover(folder: Path) -> tuple[list[Learner], list[str]]:
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith("."):
             continue
+        if entry.is_symlink():  # a link could point at the solutions or at a classmate's work
+            ignored.append(f"{entry.name} (a link)")
+            continue
         if entry.is_file() and entry.suffix in SUBMITTABLE:
             learners.append(Learner(entry.stem, (entry,)))
         elif entry.is_dir():
             files = sorted(p for p in entry.iterdir() if p.is_file() and p.suffix in SUBMITTABLE)
-            if not files:  # a learner who zipped a folder inside a folder
-                files = sorted(p for p in entry.rglob("*") if p.is_file() and p.suffix in SUBMITTABLE)[:20]
+            if not files:  # a learner who zipped a folder inside a folder (hidden ones such as
+                # .ipynb_checkpoints hold stale copies, and links may lead anywhere: both skipped)
+                files = sorted(p for p in entry.rglob("*") if p.is_file() and p.suffix in SUBMITTABLE
+                               and not p.is_symlink()
+                               and not any(part.startswith(".") for part in p.relative_to(entry).parts))[:20]
             if files:
                 learners.append(Learner(entry.name, tuple(files), own_folder=True))
             else:

@@ -73,8 +73,11 @@ def submit(
     file: Annotated[Optional[list[Path]], typer.Option(
         "--file", "-f", help="A .py or .ipynb file (any name) or a folder of them; repeatable. "
                              "Default: the learner files in the exercise folder.")] = None,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the GradeReport as JSON here.")] = None,
+    json_out: Annotated[Optional[Path], typer.Option(
+        "--json", help="Write the GradeReport as JSON here ('-': to standard output, instead of the table).")] = None,
     html_out: Annotated[Optional[Path], typer.Option("--html", help="Write a self-contained HTML feedback page here.")] = None,
+    gradescope: Annotated[Optional[Path], typer.Option(
+        "--gradescope", help="Write Gradescope's results.json here (hidden checks shown after grades are published).")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Seed of the hidden checks' random inputs (default: derived from the submission).")] = None,
     gradebook: Annotated[Optional[Path], typer.Option(help="SQLite gradebook (default: $DL_GRADER_GRADEBOOK or ~/.local/share/dl-grader/gradebook.sqlite).")] = None,
     learner: Annotated[str, typer.Option(help="Learner id recorded in the gradebook (default: your user name).")] = "",
@@ -96,12 +99,20 @@ def submit(
 
     import getpass
 
+    to_stdout = json_out == Path("-")
+    quiet = quiet or to_stdout
     renderer = None if quiet else _preload("grader.render_terminal")
     report = grade_submission(exercise, file, seed=seed, learner=learner or _user(getpass))
     _write_outputs(report, json_out, html_out)
+    if gradescope:
+        from grader.exports import write_gradescope
+
+        write_gradescope(report, gradescope)
     with Gradebook(gradebook or default_gradebook_path()) as book:
         book.record(report)
-    if quiet:
+    if to_stdout:
+        typer.echo(report.to_json())
+    elif quiet:
         typer.echo(f"{report.exercise}: {report.points:g} / {report.max_points:g}")
     else:
         renderer.join()
@@ -126,7 +137,7 @@ def _user(getpass_module) -> str:  # type: ignore[no-untyped-def]
 
 def _write_outputs(report, json_out: Path | None, html_out: Path | None) -> None:  # type: ignore[no-untyped-def]
     try:
-        if json_out:
+        if json_out and json_out != Path("-"):
             json_out.write_text(report.to_json() + "\n", encoding="utf-8")
         if html_out:
             from grader.render_html import render_html
@@ -149,7 +160,8 @@ def quiz(
     learner: Annotated[str, typer.Option(help="Learner id: it picks your variant and is recorded in the gradebook "
                                               "(default: your user name).")] = "",
     seed: Annotated[Optional[int], typer.Option(help="Seed of the variant (default: derived from exercise and learner).")] = None,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the GradeReport as JSON here.")] = None,
+    json_out: Annotated[Optional[Path], typer.Option(
+        "--json", help="Write the GradeReport as JSON here ('-': to standard output, instead of the results).")] = None,
     html_out: Annotated[Optional[Path], typer.Option("--html", help="Write a self-contained HTML review page here.")] = None,
     gradebook: Annotated[Optional[Path], typer.Option(help="SQLite gradebook (default: $DL_GRADER_GRADEBOOK or ~/.local/share/dl-grader/gradebook.sqlite).")] = None,
 ) -> None:
@@ -199,7 +211,7 @@ def quiz(
 
     with Gradebook(gradebook or default_gradebook_path()) as book:
         book.record(report)
-    typer.echo(render_results(report), nl=False)
+    typer.echo(report.to_json() if json_out == Path("-") else render_results(report), nl=json_out == Path("-"))
 
 
 def _stdin_line() -> str | None:
@@ -254,6 +266,9 @@ def batch(
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Grading processes (default: one per core).")] = None,
     out: Annotated[Optional[Path], typer.Option(help="Write each learner's JSON and HTML feedback here.")] = None,
     gradebook: Annotated[Optional[Path], typer.Option(help="SQLite gradebook (default: as for grade submit).")] = None,
+    dask: Annotated[Optional[str], typer.Option(
+        help="Grade on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' for a LocalCluster "
+             "(needs pip install 'dl-grader[dask]').")] = None,
 ) -> None:
     """Grade a whole class in parallel. Learner ids come from the file or folder names.
     Every result goes to the gradebook as it completes; a second run grades only new or
@@ -286,8 +301,13 @@ def batch(
         progress.update(task, rate=f"{speed:.1f} learners/s" if speed else "")
 
     try:
+        executor = None
+        if dask:
+            from grader.batch_dask import DaskExecutor
+
+            executor = DaskExecutor(dask, jobs or 2)
         summary = run_batch(exercise, submissions, gradebook=gradebook or default_gradebook_path(), jobs=jobs,
-                            out=out, on_start=started, on_result=done)
+                            out=out, on_start=started, on_result=done, executor=executor)
     finally:
         progress.stop()
     console.print(f"graded {len(summary.graded)}, already up to date {len(summary.skipped)}, "
@@ -359,6 +379,8 @@ def main() -> None:
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    if "grader.sandbox.cgroup" in sys.modules:  # os._exit skips atexit, which would remove it
+        sys.modules["grader.sandbox.cgroup"].release_shared()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

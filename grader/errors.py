@@ -5,3 +5,11 @@ from __future__ import annotations
 
 class UsageError(Exception):
     """Unusable input (unknown exercise, unreadable file...): the CLI prints it and exits 2."""
+
+
+class ReferenceNotRecorded(AssertionError):
+    """A released learner copy has no recorded reference result for this call (see grader/recorded.py).
+
+    An AssertionError, so the check that made the call fails with this message as its feedback;
+    a known-mistake diagnosis that needs the call is skipped instead (grader/checks/diagnose.py).
+    """

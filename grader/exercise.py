@@ -17,6 +17,10 @@ exercise.toml::
 A quiz-only exercise leaves out ``learner_files`` and ``[[functions]]``; its quiz is
 ``exercises/<name>/quiz.toml`` (see docs/quizzes.md).
 
+A learner's copy made by ``grade release`` has ``reference = "recorded"`` instead of
+``reference_files``: no hidden checks, and the public checks' ``reference`` serves the
+results recorded at release time in ``checks/expected.json`` (see grader/recorded.py).
+
 Public checks: ``exercises/<name>/checks/checks_*.py``; hidden checks:
 ``solutions/<name>/checks/checks_*.py``.
 """
@@ -32,6 +36,7 @@ from pathlib import Path
 from grader.errors import UsageError
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+RECORDED_REFERENCE = "checks/expected.json"  # in a released copy, relative to the exercise folder
 _REFERENCES: dict[tuple[tuple[str, int], ...], types.SimpleNamespace] = {}
 
 
@@ -56,11 +61,15 @@ class Exercise:
     functions: list[GradedFunction]
     preamble: str = "import numpy as np\n"
     config: dict = field(default_factory=dict)
+    # A released learner's copy: the recorded reference results (None: the reference in solutions/).
+    recorded_reference: Path | None = None
 
     def public_checks(self) -> list[Path]:
         return sorted((self.root / "checks").glob("checks_*.py"))
 
     def hidden_checks(self) -> list[Path]:
+        if self.recorded_reference is not None:
+            return []
         return sorted((self.solutions / "checks").glob("checks_*.py"))
 
     def default_files(self) -> list[Path]:
@@ -77,8 +86,13 @@ class Exercise:
         """The reference functions (trusted code), last definition winning across files.
 
         Cached per process by the files' paths and modification times (a batch grades
-        hundreds of learners against the same reference).
+        hundreds of learners against the same reference). In a released copy, an object
+        serving the recorded results of the same calls.
         """
+        if self.recorded_reference is not None:
+            from grader.recorded import load_recorded_reference
+
+            return load_recorded_reference(self.recorded_reference)  # type: ignore[return-value]
         paths = [self.solutions / filename for filename in self.reference_files]
         key = tuple((str(p), p.stat().st_mtime_ns if p.is_file() else 0) for p in paths)
         if key not in _REFERENCES:
@@ -131,6 +145,9 @@ def load_exercise(spec: str | Path) -> Exercise:
         # A quiz-only exercise (week 1) declares no graded functions and no learner files.
         functions = [GradedFunction(f["name"], tuple(f.get("aliases", ()))) for f in config.get("functions", [])]
         solutions = (root / meta["solutions"]) if "solutions" in meta else root.parent.parent / "solutions" / name
+        reference = meta.get("reference", "solutions")
+        if reference not in ("solutions", "recorded"):
+            raise UsageError(f"{config_path}: reference = {reference!r}: expected \"recorded\" or nothing")
         return Exercise(
             name=name,
             title=meta.get("title", name),
@@ -141,6 +158,7 @@ def load_exercise(spec: str | Path) -> Exercise:
             functions=functions,
             preamble=_preamble(root, meta),
             config=config,
+            recorded_reference=root / RECORDED_REFERENCE if reference == "recorded" else None,
         )
     except (KeyError, TypeError) as exc:
         raise UsageError(f"{config_path}: missing or malformed entry {exc}") from None

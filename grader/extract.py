@@ -17,6 +17,7 @@ import builtins
 import hashlib
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,6 +87,10 @@ class Submission:
 
 def read_text(path: Path) -> str:
     """Read a learner file as UTF-8 text; raises UsageError for unusable files."""
+    if path.is_symlink():
+        # A link can point at the reference solution or at another learner's file: the grader
+        # would read it on the learner's behalf (SECURITY.md, "symbolic links").
+        raise UsageError(f"{path}: is a symbolic link; submit the file itself")
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -111,13 +116,16 @@ def notebook_cells(text: str, path: Path) -> list[tuple[int, str]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{path}: not a valid notebook (JSON error at line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise UsageError(f"{path}: not a valid notebook (JSON nested too deeply)") from None
     if not isinstance(data, dict):
         raise UsageError(f"{path}: not a valid notebook (top level is not a JSON object)")
     if isinstance(data.get("cells"), list):
         cells = data["cells"]
         key = "source"
     elif isinstance(data.get("worksheets"), list):  # nbformat v3
-        cells = [c for ws in data["worksheets"] if isinstance(ws, dict) for c in ws.get("cells", [])]
+        cells = [c for ws in data["worksheets"] if isinstance(ws, dict) and isinstance(ws.get("cells"), list)
+                 for c in ws["cells"]]
         key = "input"
     else:
         raise UsageError(f"{path}: not a valid notebook (no 'cells' list)")
@@ -165,6 +173,25 @@ def _top_level_blocks(source: str) -> list[tuple[int, str]]:
     return [(bounds[k] + 1, "\n".join(lines[bounds[k] : bounds[k + 1]])) for k in range(len(starts))]
 
 
+def _parse(source: str) -> ast.Module:
+    """``ast.parse``, with every way hostile text can make it fail turned into a SyntaxError.
+
+    Besides SyntaxError, CPython raises ValueError (null bytes, lone surrogates that cannot be
+    encoded), RecursionError ("during ast construction": ``X = np.a.a.a...`` 100 000 deep) and
+    MemoryError (the parser's own stack: ``X = ------...1``); none of them may crash the grader.
+    """
+    try:
+        with warnings.catch_warnings():  # "invalid escape sequence" & co. are the learner's, not ours to print
+            warnings.simplefilter("ignore")
+            return ast.parse(source)
+    except SyntaxError:
+        raise
+    except ValueError as exc:
+        raise SyntaxError(str(exc).splitlines()[0] if str(exc) else "unparsable text") from None
+    except (RecursionError, MemoryError):
+        raise SyntaxError("too deeply nested to parse") from None
+
+
 def parse_tolerant(source: str) -> tuple[list[tuple[ast.stmt, int]], list[tuple[int, str]]]:
     """Parse what parses: returns ([(statement, line offset)], [(line, error)]).
 
@@ -173,7 +200,7 @@ def parse_tolerant(source: str) -> tuple[list[tuple[ast.stmt, int]], list[tuple[
     is reported and skipped.
     """
     try:
-        return [(s, 0) for s in ast.parse(source).body], []
+        return [(s, 0) for s in _parse(source).body], []
     except SyntaxError:
         pass
     blocks = _top_level_blocks(source)
@@ -185,7 +212,7 @@ def parse_tolerant(source: str) -> tuple[list[tuple[ast.stmt, int]], list[tuple[
         for j in range(i, min(i + 8, len(blocks))):
             text = "\n".join(b[1] for b in blocks[i : j + 1])
             try:
-                tree = ast.parse(text)
+                tree = _parse(text)
             except SyntaxError as exc:
                 if j == i:
                     error = exc
@@ -293,7 +320,10 @@ def extract_units(source: str, filename: str, where: str, known: set[str] | None
     lines = source.split("\n")
     units = []
     for stmt, offset in statements:
-        names = defined_names(stmt, known)
+        try:
+            names = defined_names(stmt, known)
+        except RecursionError:  # a constant nested thousands deep (1+1+1+...): not kept
+            names = None
         if names is None:
             continue
         known.update(names)

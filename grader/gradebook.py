@@ -90,6 +90,26 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _storable(text: str) -> str:
+    """``text`` as sqlite3 can store it.
+
+    Learner ids come from names of learners' files, which may hold bytes that are not UTF-8;
+    Python gives those as lone surrogates, which sqlite3 refuses (one such file name used to stop
+    a whole batch). Each lone surrogate becomes ``/xNN`` (the byte) or ``/uNNNN``: a ``/`` never
+    appears in a file name, so no other learner id is stored as the same text.
+    """
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return "".join(
+            c if not 0xD800 <= ord(c) <= 0xDFFF
+            else f"/x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF
+            else f"/u{ord(c):04x}"
+            for c in text
+        )
+
+
 def _sql_int(value: int) -> int | None:
     """SQLite integers are 64-bit; a larger seed is kept only in the report JSON."""
     return value if -(2**63) <= value < 2**63 else None
@@ -270,10 +290,12 @@ class Gradebook:
     def record(self, report: GradeReport) -> int:
         """Store ``report`` (one transaction); returns the new submission id."""
         report_json = json.dumps(report.to_dict(), separators=(",", ":"), ensure_ascii=False)
+        if _storable(report_json) != report_json:  # lone surrogates: JSON escapes keep them exactly
+            report_json = json.dumps(report.to_dict(), separators=(",", ":"))
         row = (
-            report.exercise,
-            report.learner,
-            report.kind,
+            _storable(report.exercise),
+            _storable(report.learner),
+            _storable(report.kind),
             report.created_at or _now(),
             report.submission_sha256,
             _sql_int(report.seed),
@@ -303,17 +325,26 @@ class Gradebook:
             row = self.connection.execute(
                 "SELECT id, report_json FROM submissions WHERE exercise = ? AND learner = ?"
                 " ORDER BY id DESC LIMIT 1",
-                (exercise, learner),
+                (_storable(exercise), _storable(learner)),
             ).fetchone()
         return None if row is None else self._load(*row)
+
+    def latest_reports(self, exercise: str, kind: str | None = None) -> list[GradeReport]:
+        """Each learner's most recent report for ``exercise`` (of ``kind``, when given), by learner id."""
+        query = ("SELECT id, report_json FROM submissions WHERE id IN (SELECT MAX(id) FROM submissions"
+                 " WHERE exercise = ?{} GROUP BY learner) ORDER BY learner")
+        params = (_storable(exercise),) if kind is None else (_storable(exercise), _storable(kind))
+        with self._errors("read"):
+            rows = self.connection.execute(query.format("" if kind is None else " AND kind = ?"), params).fetchall()
+        return [self._load(*row) for row in rows]
 
     def history(self, exercise: str, learner: str | None = None) -> list[HistoryRow]:
         """``(id, learner, submitted_at, points, max_points)`` rows, oldest first."""
         query = "SELECT id, learner, submitted_at, points, max_points FROM submissions WHERE exercise = ?"
-        params: tuple[Any, ...] = (exercise,)
+        params: tuple[Any, ...] = (_storable(exercise),)
         if learner is not None:
             query += " AND learner = ?"
-            params += (learner,)
+            params += (_storable(learner),)
         with self._errors("read"):
             rows = self.connection.execute(query + " ORDER BY id", params).fetchall()
         return [(int(i), str(l), str(t), float(p), float(m)) for i, l, t, p, m in rows]
@@ -324,6 +355,6 @@ class Gradebook:
             row = self.connection.execute(
                 "SELECT id FROM submissions WHERE exercise = ? AND learner = ?"
                 " AND submission_sha256 = ? ORDER BY id DESC LIMIT 1",
-                (exercise, learner, submission_sha256),
+                (_storable(exercise), _storable(learner), _storable(submission_sha256)),
             ).fetchone()
         return None if row is None else int(row[0])

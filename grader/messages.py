@@ -113,7 +113,14 @@ EN: dict[str, str] = {
         "grading continues with the other functions."
     ),
     "error.not_implemented": (
-        "{function} is still the starter stub (NotImplementedError): write your code between the markers."
+        "{function} is still the starter stub (NotImplementedError): replace the lines `# YOUR CODE HERE` and "
+        "`raise NotImplementedError(...)` with your code."
+    ),
+    "error.stub": "Replace this line with your code.",
+    "error.not_recorded": (
+        "This check needs the instructor's reference solution: reference.{function} was not recorded for "
+        "these inputs when this copy of the exercise was released. It is graded when you submit to your "
+        "instructor; the other checks are not affected."
     ),
     "error.timeout": (
         "{function} timed out after {seconds:g} s and was stopped. Likely an infinite loop (a while loop "

@@ -196,4 +196,7 @@ def report_context(report: GradeReport) -> dict[str, Any]:
 def render_html(report: GradeReport) -> str:
     """The report as one self-contained HTML5 page."""
     template = _environment().get_template(TEMPLATE_NAME)
-    return template.render(**report_context(report))
+    page = template.render(**report_context(report))
+    # A file name that is not UTF-8 reaches the report as lone surrogates: shown escaped, so the
+    # page can always be written as UTF-8.
+    return page.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -3,7 +3,9 @@
 ``validate_exercise`` grades the reference (it must earn 100%) and each starter (0%)
 twice with the same seed (the reports must agree), and checks the exercise's shape:
 every graded function has public and hidden checks, the .py and notebook starters
-define the same graded functions, and the quiz (if any) is well formed.
+define the same graded functions, the files built from instructor sources are up
+to date, and the quiz (if any) is well formed. A learner's copy made by ``grade
+release`` has no reference nor hidden checks: only its starters and quiz are checked.
 """
 
 from __future__ import annotations
@@ -82,6 +84,13 @@ def _check_starters(ex: Exercise, problems: list[str]) -> None:
                                 f"only in {py_name}: {sorted(py_set - nb_set)}, only in {nb_name}: {sorted(nb_set - py_set)}")
 
 
+def _check_sources(ex: Exercise, problems: list[str]) -> None:
+    from grader.sources import stale_files
+
+    problems += [f"{path} is out of date with its instructor source: run grade release {ex.name} --build"
+                 for path in stale_files(ex)]
+
+
 def _check_quiz(ex: Exercise, problems: list[str]) -> None:
     quiz = ex.root / "quiz.toml"
     if not quiz.is_file():
@@ -99,7 +108,12 @@ def validate_exercise(ex: Exercise, progress: Callable[[str], None] | None = Non
     say = progress or (lambda _step: None)
     problems: list[str] = []
     try:
-        if ex.functions:
+        if ex.recorded_reference is not None:
+            # A learner's copy (grade release): no reference nor hidden checks to grade here.
+            say("starters")
+            _check_starters(ex, problems)
+        elif ex.functions:
+            _check_sources(ex, problems)
             say("reference")
             report = _check_reference(ex, problems)
             if report is not None:

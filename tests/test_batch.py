@@ -124,3 +124,15 @@ def test_dask_local_cluster_gives_the_same_grades_as_the_local_pool(tmp_path):
                         executor=DaskExecutor("local", jobs=2))
     assert len(summary.graded) == 5
     assert rows(tmp_path / "dask.sqlite") == rows(tmp_path / "local.sqlite")
+
+
+def test_nested_folder_skips_hidden_checkpoints_and_links(tmp_path):
+    folder = tmp_path / "class"
+    nested = folder / "ann" / "unzipped"
+    (nested / ".ipynb_checkpoints").mkdir(parents=True)
+    shutil.copy(ROOT / "solutions" / "week2" / "python_basics.py", nested / "basics.py")
+    (nested / ".ipynb_checkpoints" / "basics-checkpoint.ipynb").write_text("{broken")
+    (folder / "linked").symlink_to(ROOT / "solutions" / "week2", target_is_directory=True)
+    learners, ignored = discover(folder)
+    assert [(l.id, [p.name for p in l.files]) for l in learners] == [("ann", ["basics.py"])]
+    assert ignored == ["linked (a link)"]

@@ -152,3 +152,11 @@ def test_batch_grades_a_class_and_resumes(tmp_path):
     assert sorted(p.name for p in (tmp_path / "feedback").iterdir())[:2] == ["alice.html", "alice.json"]
     second = invoke("batch", "exercises/week2", "tests/fixtures/class_week2", "--gradebook", str(book))
     assert "graded 0, already up to date 4" in second.output
+
+
+def test_json_to_standard_output(tmp_path):
+    result = invoke("submit", "exercises/week2", "--file", str(SOLUTIONS / "python_basics.py"), "--json", "-")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["schema"] == "dl-grader/grade-report" and not (tmp_path / "-").exists()
+    assert not Path("-").exists()

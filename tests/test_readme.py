@@ -30,7 +30,8 @@ def readme_commands() -> list[str]:
 def help_commands() -> list[str]:
     commands = []
     # `grade quiz` examples need an answers file and stdin: tests/test_quiz_cli.py runs them.
-    for args in ([], ["submit"], ["list"], ["doctor"], ["validate"], ["batch"]):
+    for args in ([], ["submit"], ["list"], ["doctor"], ["validate"], ["batch"], ["export"], ["export", "csv"],
+                 ["report"], ["new"], ["release"]):
         output = runner.invoke(app, [*args, "--help"], terminal_width=200).output
         commands += [line.strip() for line in output.splitlines()
                      if line.strip().startswith("grade ") and not line.strip().startswith("grade quiz")]
@@ -57,8 +58,10 @@ def test_readme_has_the_two_setup_commands():
 
 @pytest.mark.parametrize("command", readme_commands() + help_commands())
 def test_documented_command_runs(command, project_copy):
-    result = runner.invoke(app, shlex.split(command)[1:])
-    assert result.exit_code == 0, f"{command}\n{result.output}"
+    # A help example may chain commands (grade batch ... && grade report ...): run them in order.
+    for part in command.split(" && "):
+        result = runner.invoke(app, shlex.split(part)[1:])
+        assert result.exit_code == 0, f"{part}\n{result.output}"
     for option in ("--html", "--json"):
         if option in command:
             target = shlex.split(command)[shlex.split(command).index(option) + 1]

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.checks.diagnose import diagnose_shape, diagnose_values, nonfinite_text
+from grader.checks.diagnose import compute_mistakes_when_recording, diagnose_shape, diagnose_values, nonfinite_text
 from grader.checks.learner import LearnerFault, LearnerFunction
 from grader.messages import say
 
@@ -75,6 +75,7 @@ def expect_array(got: Any, want: np.ndarray, *, name: str, rtol: float = 1e-5, a
     fail integer arrays even when their values are right.  nonfinite_fix: what to
     do when ``got`` has NaN/inf: the sentence after "Likely mistake: ".
     """
+    compute_mistakes_when_recording(mistakes)
     want = np.asarray(want)
     expect_shape(got, want.shape, name=name, _want=want)
     if float_dtype and got.dtype.kind in "biu":
@@ -115,6 +116,7 @@ def as_scalar(got: Any, *, name: str) -> float:
 def expect_scalar(got: Any, want: float, *, name: str, rtol: float = 1e-5, atol: float = 1e-7,
                   m: int | None = None, mistakes: dict[str, float] | None = None, nonfinite_fix: str = "") -> None:
     """``got`` must be a scalar (Python/numpy scalar or 0-d array) close to ``want``."""
+    compute_mistakes_when_recording(mistakes)
     value = as_scalar(got, name=name)
     if not math.isfinite(value) and math.isfinite(want):
         what = "NaN" if math.isnan(value) else "inf"
@@ -125,7 +127,8 @@ def expect_scalar(got: Any, want: float, *, name: str, rtol: float = 1e-5, atol:
     fail(
         say("scalar.mismatch", name=name, want=show(float(want)), got=show(value)),
         *diagnose_values(np.array([value]), np.array([want]), m=m, mistakes={
-            k: np.array([v() if callable(v) else v]) for k, v in (mistakes or {}).items()}, rtol=rtol, atol=atol),
+            k: (lambda v=v: np.array([v() if callable(v) else v])) for k, v in (mistakes or {}).items()},
+            rtol=rtol, atol=atol),
     )
 
 

@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import ast
 import re
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
 
+from grader.errors import ReferenceNotRecorded
 from grader.messages import say
+
+# Set while grader.release records the reference's results for a learner's copy: every known
+# mistake is then computed even for a right answer, so that the copy can still diagnose wrong
+# answers with reference results it did not otherwise need.
+compute_every_mistake: ContextVar[bool] = ContextVar("compute_every_mistake", default=False)
 
 
 def _shape_text(shape: tuple[int, ...]) -> str:
@@ -41,7 +48,10 @@ def diagnose_values(got: np.ndarray, want: np.ndarray, *, m: int | None = None,
                     mistakes: dict[str, Any] | None = None, rtol: float = 1e-5, atol: float = 1e-7) -> list[str]:
     """Same shape, wrong values: a known mistake, a sign flip, a factor m, floor division..."""
     for message, wrong in (mistakes or {}).items():
-        wrong = np.asarray(wrong() if callable(wrong) else wrong)
+        try:
+            wrong = np.asarray(wrong() if callable(wrong) else wrong)
+        except ReferenceNotRecorded:
+            continue  # a released copy without this reference result: no diagnosis from it
         if wrong.shape == got.shape and np.allclose(got, wrong, rtol=rtol, atol=atol):
             return [message]
     g, w = got.astype(float), want.astype(float)
@@ -59,6 +69,17 @@ def diagnose_values(got: np.ndarray, want: np.ndarray, *, m: int | None = None,
     if g.ndim == 2 and g.shape[0] == g.shape[1] and np.allclose(g.T, w, rtol=rtol, atol=atol):
         return [say("values.transposed_square")]
     return []
+
+
+def compute_mistakes_when_recording(mistakes: dict[str, Any] | None) -> None:
+    """Call every mistake function while a release records the reference (see ``compute_every_mistake``)."""
+    if mistakes and compute_every_mistake.get():
+        for wrong in mistakes.values():
+            if callable(wrong):
+                try:
+                    wrong()
+                except Exception:  # noqa: BLE001  (made for wrong answers: it may not apply to a right one)
+                    pass
 
 
 def _constant_factor(got: np.ndarray, want: np.ndarray) -> float | None:

@@ -118,8 +118,21 @@ def shared_cgroup(max_pids: int) -> tuple[PidsCgroup | None, str]:
         group, detail = PidsCgroup.create(max_pids, f"dl-grader-{pid}")
         if group is not None:
             atexit.register(group.remove)
+            _remove_at_pool_exit(group)
         _shared[pid] = (group, detail)
     return _shared[pid]
+
+
+def _remove_at_pool_exit(group: PidsCgroup) -> None:
+    """A process of a multiprocessing pool (``grade batch``) ends with os._exit, so atexit never runs
+    there and its cgroup used to stay behind until the next run; multiprocessing's own exit hooks do run."""
+    import sys
+
+    multiprocessing = sys.modules.get("multiprocessing")
+    if multiprocessing is not None and multiprocessing.parent_process() is not None:
+        from multiprocessing import util
+
+        util.Finalize(None, group.remove, exitpriority=10)
 
 
 def _remove_stale() -> None:
@@ -128,3 +141,10 @@ def _remove_stale() -> None:
             owner = path.name.removeprefix("dl-grader-").split("-")[0]
             if owner.isdigit() and not Path(f"/proc/{owner}").exists():
                 PidsCgroup(path).remove()
+
+
+def release_shared() -> None:
+    """Remove this process's cgroup now (for a process that ends with os._exit, skipping atexit)."""
+    group, _detail = _shared.pop(os.getpid(), (None, ""))
+    if group is not None:
+        group.remove()

@@ -39,6 +39,10 @@ class Limits:
     cpu_seconds: int = 300
     file_size_bytes: int = 16 * 1024**2
     max_processes: int = 64
+    # Wall time of the whole submission (loads, restarts and calls): past it, calls are not run.
+    # Without it, units that each stay under load_seconds, reloaded after every crash, could hold a
+    # grading process for hours.
+    total_seconds: float = 300.0
 
     def memory_text(self) -> str:
         return f"{self.memory_bytes / 1024**3:g} GB"
@@ -95,6 +99,7 @@ class SandboxWorker:
         self._repeat = 1
         self.spawned_at = 0.0
         self.boot_seconds = 0.0  # spawn to ready, of the latest worker process
+        self.budget_deadline = time.monotonic() + self.limits.total_seconds
 
     # -- lifecycle -------------------------------------------------------
 
@@ -110,7 +115,8 @@ class SandboxWorker:
     def _copy_siblings(self, siblings: list[Path]) -> None:
         for path in siblings[:64]:
             try:
-                if path.stat().st_size <= MAX_SIBLING_BYTES:
+                # A link could point at the reference solution or another learner's file.
+                if not path.is_symlink() and path.stat().st_size <= MAX_SIBLING_BYTES:
                     shutil.copyfile(path, self.scratch / path.name)
             except OSError:
                 continue
@@ -170,9 +176,14 @@ class SandboxWorker:
             if self._ready:
                 return
             current = 0
+            # One deadline for the whole load, not one per unit: 1000 units that each sleep just
+            # under load_seconds must not hold the grader for hours.
+            deadline = min(time.monotonic() + self.limits.load_seconds, self.budget_deadline)
             try:
                 while True:
-                    message = self._read(self.limits.load_seconds)
+                    if time.monotonic() >= self.budget_deadline:
+                        raise WorkerDied(self._budget_spent())
+                    message = self._read(self.limits.load_seconds, deadline=deadline)
                     if message.get("event") == "unit":
                         current = int(message["index"])
                     elif message.get("event") == "ready":
@@ -185,17 +196,27 @@ class SandboxWorker:
                         return
             except WorkerDied as died:
                 self.kill()
-                if not current:
+                if not current or time.monotonic() >= self.budget_deadline:
                     raise
-                self.skip.append(current)
+                if self.hang_notes:  # the second unit that stops loading: give up on the rest of the file
+                    total = sum(len(m.get("units", [])) for m in self.modules)
+                    self.skip += [i for i in range(current, total + 1) if i not in self.skip]
+                    what = "was skipped, with every definition after it (loading had already been stopped once)"
+                else:
+                    self.skip.append(current)
+                    what = "was skipped"
                 self.hang_notes.append({"index": current, "kind": "load-hang",
-                                        "message": f"stopped the worker while loading ({died}) and was skipped"})
+                                        "message": f"stopped the worker while loading ({died}) and {what}"})
         raise WorkerDied("the submission could not be loaded (it kept crashing the worker)")
 
     def kill(self) -> None:
         if self.proc is not None:
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:  # a worker killed before its own setsid() is no group leader yet: the wait below would hang
+                os.kill(self.proc.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
             self.proc.wait()  # reaped first, so the sweep below usually finds the cgroup empty at once
@@ -235,10 +256,15 @@ class SandboxWorker:
         except OSError:
             raise WorkerDied(self._death_reason()) from None
 
-    def _read(self, timeout: float) -> dict[str, Any]:
+    def _budget_spent(self) -> str:
+        return f"could not run: the submission used up its grading time ({self.limits.total_seconds:g} s in all)"
+
+    def _read(self, timeout: float, deadline: float | None = None) -> dict[str, Any]:
+        """One message within ``timeout`` seconds (or by ``deadline``, which the message then names)."""
         assert self.proc is not None
         try:
-            message = read_frame(self.fd_in, deadline=time.monotonic() + timeout, max_bytes=MAX_REPLY_BYTES)
+            message = read_frame(self.fd_in, deadline=deadline or time.monotonic() + timeout,
+                                 max_bytes=MAX_REPLY_BYTES)
         except FrameTimeout:
             raise WorkerDied(f"timed out after {timeout:g} s") from None
         except ChannelClosed:
@@ -273,6 +299,8 @@ class SandboxWorker:
              timeout: float | None = None) -> CallOutcome:
         """Run ``module.function(*args, **kwargs)`` in the sandbox; never raises for learner faults."""
         timeout = timeout or self.limits.call_seconds
+        if time.monotonic() >= self.budget_deadline:
+            return CallOutcome(ok=False, error_type="WorkerDied", message=self._budget_spent())
         try:
             self.ensure_ready()
             started = time.perf_counter()

@@ -52,6 +52,7 @@ __all__ = [
     "apply_rlimits",
     "describe",
     "drop_capabilities",
+    "isolate_ipc",
     "isolate_network",
     "kill_process_group",
     "landlock_abi",
@@ -74,16 +75,20 @@ PROCESS_GROUP = "process-group"
 NO_NEW_PRIVS = "no-new-privs"
 CAPABILITIES = "capabilities"
 UNIX_SOCKETS = "no-unix-sockets"
+IPC_NAMESPACE = "ipc-namespace"
+SYSCALL_FILTER = "syscall-filter"
 PROTECTION_NAMES: tuple[str, ...] = (
     LANDLOCK_FILESYSTEM,
     LANDLOCK_NETWORK,
     LANDLOCK_SCOPE,
     NETWORK_NAMESPACE,
+    IPC_NAMESPACE,
     RLIMITS,
     PROCESS_GROUP,
     NO_NEW_PRIVS,
     CAPABILITIES,
     UNIX_SOCKETS,
+    SYSCALL_FILTER,
 )
 
 
@@ -210,6 +215,13 @@ _LINUX_CAPABILITY_VERSION_3 = 0x20080522
 _CAP_MAX_PROBE = 64  # capability numbers are < 64; unknown ones give EINVAL
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
+_CLONE_NEWIPC = 0x08000000
+
+# Test hook (tests/security/test_degrade.py): caps the Landlock ABI this process believes the kernel
+# has, to show how the grader reports an older kernel or one without Landlock ("0"). It can only
+# weaken the sandbox, and every report then says so; the grading process passes it on to its
+# workers (grader/sandbox/launch.py), learner code cannot set it for a worker that is already confined.
+SIMULATE_LANDLOCK_ENV = "DL_GRADER_SIMULATE_LANDLOCK_ABI"
 _SIOCGIFFLAGS = 0x8913
 _IFF_UP = 0x1
 
@@ -264,12 +276,28 @@ def _landlock_status() -> tuple[int, str]:
     except (OSError, AttributeError) as exc:  # no libc syscall() symbol
         return 0, f"cannot call syscall(): {exc}"
     if abi >= 1:
-        return abi, f"Landlock ABI {abi}"
+        return _simulated(abi, f"Landlock ABI {abi}")
     if err == errno.ENOSYS:
         return 0, "kernel has no Landlock (ENOSYS)"
     if err == errno.EOPNOTSUPP:
         return 0, "Landlock is built in but disabled (EOPNOTSUPP; add 'landlock' to the lsm= boot parameter)"
     return 0, f"Landlock unavailable ({_errno_text(err)})"
+
+
+def _simulated(abi: int, reason: str) -> tuple[int, str]:
+    """``(abi, reason)`` capped by $DL_GRADER_SIMULATE_LANDLOCK_ABI, when set (test hook)."""
+    wanted = os.environ.get(SIMULATE_LANDLOCK_ENV, "").strip()
+    if not wanted or abi < 1:
+        return abi, reason
+    try:
+        cap = int(wanted)
+    except ValueError:
+        return abi, reason
+    if cap >= abi:
+        return abi, reason
+    if cap <= 0:
+        return 0, f"Landlock turned off for a test ({SIMULATE_LANDLOCK_ENV}={wanted}; the kernel has ABI {abi})"
+    return cap, f"Landlock ABI {cap} (capped for a test by {SIMULATE_LANDLOCK_ENV}; the kernel has ABI {abi})"
 
 
 def landlock_abi() -> int:
@@ -588,6 +616,29 @@ def isolate_network() -> Protection:
     )
 
 
+def isolate_ipc() -> Protection:
+    """Move the calling process into a new, empty IPC namespace.
+
+    Landlock does not cover System V IPC (message queues, semaphores, shared memory) nor POSIX
+    message queues: without this, a root worker can attach the shared memory of other root
+    processes on the machine (same uid, permission bits only) and two workers graded at the same
+    time can talk through a queue. Needs CAP_SYS_ADMIN (root), or the user namespace that
+    :func:`isolate_network` falls back to: call it after that and before dropping capabilities.
+    Returns the "ipc-namespace" Protection; never raises.
+    """
+    if not sys.platform.startswith("linux"):
+        return Protection(IPC_NAMESPACE, False, f"not Linux ({sys.platform})")
+    try:
+        _libc()
+    except (OSError, AttributeError) as exc:
+        return Protection(IPC_NAMESPACE, False, f"cannot call unshare(): {exc}")
+    err = _unshare(_CLONE_NEWIPC)
+    if err:
+        return Protection(IPC_NAMESPACE, False, f"unshare(CLONE_NEWIPC) failed ({_errno_text(err)})")
+    return Protection(IPC_NAMESPACE, True, "unshare(CLONE_NEWIPC): System V IPC and POSIX message queues "
+                      "of other processes are out of reach")
+
+
 # --------------------------------------------------------------------------
 # Resource limits
 # --------------------------------------------------------------------------
@@ -718,6 +769,9 @@ _SECCOMP_ARCHES = {"x86_64": (0xC000003E, 41, 53), "aarch64": (0xC00000B7, 198, 
 _SECCOMP_MODE_FILTER, _PR_SET_SECCOMP = 2, 22
 _SECCOMP_RET_ALLOW, _SECCOMP_RET_ERRNO = 0x7FFF0000, 0x00050000
 _BPF_LD_W_ABS, _BPF_JEQ_K, _BPF_RET_K = 0x20, 0x15, 0x06
+_BPF_JGE_K, _BPF_JA = 0x35, 0x05
+_AUDIT_ARCH_X86_64 = 0xC000003E
+_X32_SYSCALL_BIT = 0x40000000  # x32 syscalls run with AUDIT_ARCH_X86_64 and nr | this bit
 
 
 class _SockFilter(ctypes.Structure):
@@ -744,8 +798,11 @@ def block_unix_sockets() -> Protection:
     program = [
         (_BPF_LD_W_ABS, 0, 0, 4),                 # A = seccomp_data.arch
         (_BPF_JEQ_K, 1, 0, audit_arch),           # our architecture: go on
-        (_BPF_RET_K, 0, 0, _SECCOMP_RET_ALLOW),   # a foreign ABI: leave it to Landlock
+        # A foreign ABI (i386 syscalls through int 0x80 from machine code run with ctypes) used to
+        # be allowed here: socket(AF_UNIX) by its i386 number went straight through.
+        (_BPF_RET_K, 0, 0, deny),
         (_BPF_LD_W_ABS, 0, 0, 0),                 # A = seccomp_data.nr
+        (_BPF_JGE_K, 4, 0, _X32_SYSCALL_BIT) if audit_arch == _AUDIT_ARCH_X86_64 else (_BPF_JA, 0, 0, 0),
         (_BPF_JEQ_K, 1, 0, nr_socket),
         (_BPF_JEQ_K, 0, 3, nr_socketpair),
         (_BPF_LD_W_ABS, 0, 0, 16),                # A = low word of args[0] (the domain)
@@ -763,6 +820,142 @@ def block_unix_sockets() -> Protection:
     if rc != 0:
         return Protection(UNIX_SOCKETS, False, f"seccomp filter refused ({_errno_text(ctypes.get_errno())})")
     return Protection(UNIX_SOCKETS, True, "seccomp: socket(AF_UNIX) and socketpair(AF_UNIX) fail with EACCES")
+
+
+# Syscall numbers for restrict_syscalls(). Numbers from 424 on are the same on every architecture.
+_NEW_SYSCALLS = {
+    "pidfd_send_signal": 424, "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427,
+    "pidfd_getfd": 438, "fchmodat2": 452, "setxattrat": 463, "removexattrat": 466, "file_setattr": 469,
+}
+_SYSCALL_NUMBERS: dict[str, dict[str, int]] = {
+    "x86_64": {
+        "chmod": 90, "fchmod": 91, "fchmodat": 268, "chown": 92, "fchown": 93, "lchown": 94, "fchownat": 260,
+        "utime": 132, "utimes": 235, "utimensat": 280, "futimesat": 261,
+        "setxattr": 188, "lsetxattr": 189, "fsetxattr": 190, "removexattr": 197, "lremovexattr": 198,
+        "fremovexattr": 199, "ptrace": 101, "process_vm_readv": 310, "process_vm_writev": 311,
+        "add_key": 248, "request_key": 249, "keyctl": 250,
+        "prlimit64": 302, "sched_setaffinity": 203, "sched_setscheduler": 144, "sched_setparam": 142,
+        "sched_setattr": 314, "setpriority": 141, "ioprio_set": 251,
+        "kill": 62, "tkill": 200, "tgkill": 234, "rt_sigqueueinfo": 129, "rt_tgsigqueueinfo": 297,
+        **_NEW_SYSCALLS,
+    },
+    "aarch64": {  # the generic table: no chmod/chown/utime without "at"
+        "fchmod": 52, "fchmodat": 53, "fchownat": 54, "fchown": 55, "utimensat": 88,
+        "setxattr": 5, "lsetxattr": 6, "fsetxattr": 7, "removexattr": 14, "lremovexattr": 15, "fremovexattr": 16,
+        "ptrace": 117, "process_vm_readv": 270, "process_vm_writev": 271,
+        "add_key": 217, "request_key": 218, "keyctl": 219,
+        "prlimit64": 261, "sched_setaffinity": 122, "sched_setscheduler": 119, "sched_setparam": 118,
+        "sched_setattr": 274, "setpriority": 140, "ioprio_set": 30,
+        "kill": 129, "tkill": 130, "tgkill": 131, "rt_sigqueueinfo": 138, "rt_tgsigqueueinfo": 240,
+        **_NEW_SYSCALLS,
+    },
+}
+# Refused whatever the arguments: changing a file's mode, owner, times or attributes (Landlock,
+# ABI <= 7, does not cover them: a root worker could chmod 0777 any root-owned file of the machine),
+# reading or writing other processes, the kernel keyrings, io_uring, sending signals by pidfd.
+_DENIED_SYSCALLS = (
+    "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown", "fchownat",
+    "utime", "utimes", "utimensat", "futimesat", "setxattr", "lsetxattr", "fsetxattr", "setxattrat",
+    "removexattr", "lremovexattr", "fremovexattr", "removexattrat", "file_setattr",
+    "ptrace", "process_vm_readv", "process_vm_writev", "pidfd_getfd", "pidfd_send_signal",
+    "add_key", "request_key", "keyctl", "io_uring_setup", "io_uring_enter", "io_uring_register",
+)
+# Allowed only on the worker itself (first argument 0 or its pid): a same-uid process may otherwise
+# set the resource limits (RLIMIT_CPU=1 kills), CPU affinity or scheduling of any process of its uid.
+_SELF_ONLY_SYSCALLS = ("prlimit64", "sched_setaffinity", "sched_setscheduler", "sched_setparam", "sched_setattr")
+# The same for signals, when Landlock cannot scope them (ABI < 6): without it, a root worker can
+# SIGKILL the grading process.
+_SIGNAL_SYSCALLS = ("kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")
+_PRIO_PROCESS, _IOPRIO_WHO_PROCESS = 0, 1
+
+
+def _assemble(program: list[tuple[Any, ...]]) -> list[tuple[int, int, int, int]]:
+    """Classic BPF from ("label", name) markers and ("ld", offset), ("jeq"/"jge", k, if_true, if_false),
+    ("ret", value) instructions; a jump target is a label name or None (the next instruction)."""
+    labels: dict[str, int] = {}
+    index = 0
+    for op in program:
+        if op[0] == "label":
+            labels[op[1]] = index
+        else:
+            index += 1
+    out: list[tuple[int, int, int, int]] = []
+    for op in program:
+        if op[0] == "label":
+            continue
+        here = len(out) + 1  # jumps count from the next instruction
+        if op[0] == "ld":
+            out.append((_BPF_LD_W_ABS, 0, 0, op[1]))
+        elif op[0] == "ret":
+            out.append((_BPF_RET_K, 0, 0, op[1]))
+        else:
+            code = _BPF_JEQ_K if op[0] == "jeq" else _BPF_JGE_K
+            jt, jf = (0 if target is None else labels[target] - here for target in op[2:4])
+            if not (0 <= jt < 256 and 0 <= jf < 256):
+                raise ValueError("BPF jump out of range")
+            out.append((code, jt, jf, op[1]))
+    return out
+
+
+def _install_seccomp(program: list[tuple[int, int, int, int]]) -> int:
+    """Install a seccomp filter on the calling thread; returns 0 or the errno."""
+    filters = (_SockFilter * len(program))(*[_SockFilter(*op) for op in program])
+    fprog = _SockFprog(len(program), filters)
+    set_no_new_privs()
+    lib = _libc()
+    ctypes.set_errno(0)
+    rc = lib.prctl(ctypes.c_int(_PR_SET_SECCOMP), ctypes.c_ulong(_SECCOMP_MODE_FILTER),
+                   ctypes.byref(fprog), ctypes.c_ulong(0), ctypes.c_ulong(0))
+    return 0 if rc == 0 else (ctypes.get_errno() or errno.EPERM)
+
+
+def restrict_syscalls(*, signals: bool) -> Protection:
+    """A seccomp filter for what neither Landlock nor dropped capabilities stop a process of the
+    grader's uid from doing to the rest of the machine (EPERM):
+
+    - chmod/chown/utime/setxattr on any path or fd (a root worker could make any root-owned file
+      of the machine world-writable: Landlock ABI <= 7 does not cover metadata);
+    - prlimit, sched_setaffinity/scheduler/param/attr on another process (RLIMIT_CPU=1 on the
+      grading process kills it), setpriority/ioprio_set on anything but itself;
+    - ptrace, process_vm_readv/writev, pidfd_getfd, pidfd_send_signal, keyrings, io_uring;
+    - with ``signals`` (use it when Landlock cannot scope signals, ABI < 6): kill, tkill, tgkill,
+      rt_(tg)sigqueueinfo to anything but itself (pid 0 = its own process group is allowed);
+    - every syscall of another ABI (i386 via int 0x80, x32), which would skip the filter.
+
+    Call it once the worker's pid is final (after fork), while single-threaded. Never raises.
+    """
+    numbers = _SYSCALL_NUMBERS.get(platform.machine())
+    arch = _SECCOMP_ARCHES.get(platform.machine())
+    if numbers is None or arch is None:
+        return Protection(SYSCALL_FILTER, False, f"no seccomp syscall table for {platform.machine()}")
+    audit_arch = arch[0]
+    deny = _SECCOMP_RET_ERRNO | errno.EPERM
+    pid = os.getpid()
+    self_only = _SELF_ONLY_SYSCALLS + (_SIGNAL_SYSCALLS if signals else ())
+    program: list[tuple[Any, ...]] = [("ld", 4), ("jeq", audit_arch, None, "deny"), ("ld", 0)]
+    if audit_arch == _AUDIT_ARCH_X86_64:
+        program.append(("jge", _X32_SYSCALL_BIT, "deny", None))
+    program += [("jeq", numbers[name], "deny", None) for name in _DENIED_SYSCALLS if name in numbers]
+    program += [("jeq", numbers[name], "arg0", None) for name in self_only]
+    program += [
+        ("jeq", numbers["setpriority"], "prio", None),
+        ("jeq", numbers["ioprio_set"], "ioprio", None),
+        ("ret", _SECCOMP_RET_ALLOW),
+        ("label", "prio"), ("ld", 16), ("jeq", _PRIO_PROCESS, "arg1", "deny"),
+        ("label", "ioprio"), ("ld", 16), ("jeq", _IOPRIO_WHO_PROCESS, "arg1", "deny"),
+        ("label", "arg1"), ("ld", 24), ("jeq", 0, "allow", None), ("jeq", pid, "allow", "deny"),
+        ("label", "arg0"), ("ld", 16), ("jeq", 0, "allow", None), ("jeq", pid, "allow", "deny"),
+        ("label", "allow"), ("ret", _SECCOMP_RET_ALLOW),
+        ("label", "deny"), ("ret", deny),
+    ]
+    err = _install_seccomp(_assemble(program))
+    if err:
+        return Protection(SYSCALL_FILTER, False, f"seccomp filter refused ({_errno_text(err)})")
+    detail = ("seccomp: chmod/chown/utime/xattr changes, ptrace, process_vm_*, keyrings and io_uring refused; "
+              "prlimit, scheduling and priority only on itself; other syscall ABIs (i386, x32) refused")
+    if signals:
+        detail += "; signals only to itself and its own process group (Landlock cannot scope them here)"
+    return Protection(SYSCALL_FILTER, True, detail)
 
 
 def drop_capabilities() -> Protection:
@@ -968,10 +1161,13 @@ def _probe_child(scratch: str, outside_file: str) -> list[Protection]:
             max_processes=64,
         ),
         isolate_network(),
+        isolate_ipc(),
         block_unix_sockets(),
         drop_capabilities(),
     ]
     protections += restrict_filesystem_and_network(python_read_paths(), [scratch])
+    scoped = any(p.name == LANDLOCK_SCOPE and p.active for p in protections)
+    protections.append(restrict_syscalls(signals=not scoped))
     by_name = {p.name: p for p in protections}
 
     # Verify rather than trust: a layer that was "applied" but does not block the
@@ -1027,6 +1223,15 @@ def _probe_child(scratch: str, outside_file: str) -> list[Protection]:
                 True,
                 by_name[LANDLOCK_SCOPE].detail + " (verified: kill(parent, 0) denied)",
             )
+        except OSError:
+            pass
+    if by_name[SYSCALL_FILTER].active:
+        try:
+            resource.prlimit(os.getppid(), resource.RLIMIT_CORE)  # reading another's limits: refused too
+            _replace(protections, SYSCALL_FILTER, False, "applied but NOT enforced: prlimit(parent) allowed")
+        except PermissionError:
+            _replace(protections, SYSCALL_FILTER, True,
+                     by_name[SYSCALL_FILTER].detail + " (verified: prlimit(parent) denied)")
         except OSError:
             pass
     order = {name: i for i, name in enumerate(PROTECTION_NAMES)}

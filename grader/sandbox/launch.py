@@ -28,9 +28,20 @@ WORKER_ENV = {
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
 }
+# Passed on from the grading process to its workers: the test hook of grader/sandbox/isolation.py
+# (same name there) that simulates a kernel without Landlock; every report then says so.
+SIMULATE_LANDLOCK_ENV = "DL_GRADER_SIMULATE_LANDLOCK_ABI"
 _PID = struct.Struct("<q")
 _WAIT = struct.Struct("<qd")
 _TIMED_OUT = -(2**62)
+
+
+def worker_env(**extra: str) -> dict[str, str]:
+    """The whole environment of a worker: WORKER_ENV, the simulation hook when set, ``extra``."""
+    env = dict(WORKER_ENV)
+    if os.environ.get(SIMULATE_LANDLOCK_ENV):
+        env[SIMULATE_LANDLOCK_ENV] = os.environ[SIMULATE_LANDLOCK_ENV]
+    return {**env, **extra}
 
 
 class WorkerProcess(Protocol):
@@ -74,7 +85,7 @@ class SpawnLauncher:
         return subprocess.Popen(
             python_command(code, str(fd_read), str(fd_write)),
             pass_fds=(fd_read, fd_write), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, cwd=cwd, env={**WORKER_ENV, "HOME": str(cwd)}, start_new_session=True,
+            stderr=subprocess.DEVNULL, cwd=cwd, env=worker_env(HOME=str(cwd)), start_new_session=True,
         )
 
 
@@ -104,7 +115,7 @@ class ZygoteLauncher:
         self.proc = subprocess.Popen(
             python_command(code, str(theirs.fileno())), pass_fds=(theirs.fileno(),),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env=WORKER_ENV, start_new_session=True,
+            env=worker_env(), start_new_session=True,
         )
         theirs.close()
         self.sock = ours

@@ -169,7 +169,10 @@ def _decode(reader: _Reader, depth: int) -> Any:
     if tag == _COMPLEX:
         return complex(_F64.unpack(reader.take(8))[0], _F64.unpack(reader.take(8))[0])
     if tag == _STR:
-        return bytes(reader.take(reader.length())).decode("utf-8", "surrogatepass")
+        # Lone surrogates (encoded with surrogatepass by a worker, or forged) become U+FFFD: a str
+        # that cannot be encoded as UTF-8 would crash whatever stores or prints it later
+        # (the gradebook's sqlite3, a JSON or HTML file written as UTF-8, the terminal).
+        return bytes(reader.take(reader.length())).decode("utf-8", "replace")
     if tag == _BYTES:
         return bytes(reader.take(reader.length()))
     if tag in (_LIST, _TUPLE):

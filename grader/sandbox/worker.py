@@ -96,11 +96,14 @@ def confine(setup: dict[str, Any], keep_fds: tuple[int, ...]) -> list[isolation.
             max_processes=limits["max_processes"],
         ),
         isolation.isolate_network(),
+        isolation.isolate_ipc(),
         isolation.block_unix_sockets(),
         isolation.drop_capabilities(),
     ]
     read_only = isolation.python_read_paths() + list(setup["read_only"])
     protections += isolation.restrict_filesystem_and_network(read_only, [scratch])
+    scoped = any(p.name == isolation.LANDLOCK_SCOPE and p.active for p in protections)
+    protections.append(isolation.restrict_syscalls(signals=not scoped))
     sys.path[:] = [scratch] + [p for p in sys.path if p and p not in setup["hide_paths"]]
     os.environ["HOME"] = scratch
     return protections

@@ -24,7 +24,7 @@ from typing import Any, cast
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # the project is not necessarily pip-installed
     sys.path.insert(0, str(ROOT))
 
@@ -501,3 +501,84 @@ def test_describe_and_python_read_paths() -> None:
     assert all(os.path.exists(p) for p in paths) and "/" not in paths
     assert os.path.realpath(sys.base_prefix) in paths
     assert str(ROOT) not in paths
+
+
+# -- seccomp: what Landlock does not cover ---------------------------------------
+
+
+@linux_only
+@pytest.mark.skipif(os.uname().machine not in ("x86_64", "aarch64"), reason="no syscall table for this machine")
+@pytest.mark.parametrize("signals", [True, False])
+def test_syscall_filter_blocks_the_machine_and_keeps_the_worker_working(scratch: Path, signals: bool) -> None:
+    out = run_child(
+        """
+        import resource
+        import numpy as np
+        prot = iso.restrict_syscalls(signals=ARGS["signals"])
+        parent = os.getppid()
+        mine = os.path.join(SCRATCH, "mine.txt")
+        write(mine)
+        def limit_self():
+            resource.setrlimit(resource.RLIMIT_NOFILE, resource.getrlimit(resource.RLIMIT_NOFILE))
+        report(
+            active=prot.active,
+            kill_self=attempt(lambda: os.kill(os.getpid(), 0)),
+            kill_group=attempt(lambda: os.kill(0, 0)),
+            kill_parent=attempt(lambda: os.kill(parent, 0)),
+            limit_self=attempt(limit_self),
+            prlimit_parent=attempt(lambda: resource.prlimit(parent, resource.RLIMIT_CORE)),
+            nice_self=attempt(lambda: os.nice(0)),
+            priority_parent=attempt(lambda: os.setpriority(os.PRIO_PROCESS, parent, 19)),
+            priority_user=attempt(lambda: os.setpriority(os.PRIO_USER, 0, 19)),
+            affinity_self=attempt(lambda: os.sched_setaffinity(0, os.sched_getaffinity(0))),
+            affinity_parent=attempt(lambda: os.sched_setaffinity(parent, os.sched_getaffinity(0))),
+            chmod=attempt(lambda: os.chmod(mine, 0o777)),
+            utime=attempt(lambda: os.utime(mine, (0, 0))),
+            numpy=bool(np.allclose(np.linalg.inv(np.eye(3) * 2), np.eye(3) / 2)),
+        )
+        """,
+        scratch,
+        restrict=False,
+        signals=signals,
+    )
+    denied = "PermissionError"
+    assert out == {
+        "active": True, "kill_self": "ok", "kill_group": "ok", "kill_parent": denied if signals else "ok",
+        "limit_self": "ok", "prlimit_parent": denied, "nice_self": "ok", "priority_parent": denied,
+        "priority_user": denied, "affinity_self": "ok", "affinity_parent": denied, "chmod": denied,
+        "utime": denied, "numpy": True,
+    }
+
+
+I386_SOCKET = """
+import ctypes, mmap
+def i386_socket():
+    code = bytes.fromhex("53b867010000bb01000000b90100000031d2cd805bc3")  # socket(AF_UNIX, SOCK_STREAM, 0), int 0x80
+    buf = mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)
+    buf.write(code)
+    return ctypes.CFUNCTYPE(ctypes.c_int)(ctypes.addressof(ctypes.c_char.from_buffer(buf)))()
+"""
+
+
+@linux_only
+@pytest.mark.skipif(os.uname().machine != "x86_64", reason="the i386 ABI exists on x86_64 only")
+def test_seccomp_filters_refuse_the_i386_syscall_abi(scratch: Path) -> None:
+    """socket(AF_UNIX) by its i386 number (int 0x80 from machine code run with ctypes) went through the
+    unix-socket filter, which allowed every foreign ABI: a way to reach a Docker or D-Bus socket."""
+    body = I386_SOCKET + """
+prot = iso.block_unix_sockets() if ARGS["filter"] else None
+report(fd=i386_socket(), native=attempt(lambda: socket.socket(socket.AF_UNIX).close()))
+"""
+    control = run_child(body, scratch, restrict=False, filter=False)
+    if control["fd"] < 0:
+        pytest.skip(f"no i386 emulation in this kernel ({control})")
+    assert control["native"] == "ok"
+    assert run_child(body, scratch, restrict=False, filter=True) == {"fd": -13, "native": "PermissionError"}  # EACCES
+
+
+def test_the_bpf_assembler_resolves_labels() -> None:
+    program = iso._assemble([
+        ("ld", 0), ("jeq", 5, "yes", None), ("jge", 9, None, "no"), ("label", "yes"), ("ret", 1),
+        ("label", "no"), ("ret", 2),
+    ])
+    assert program == [(0x20, 0, 0, 0), (0x15, 1, 0, 5), (0x35, 0, 1, 9), (0x06, 0, 0, 1), (0x06, 0, 0, 2)]

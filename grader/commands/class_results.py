@@ -1,0 +1,87 @@
+"""`grade export ...` (class results for other systems) and `grade report` (the class report page)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from grader.cli import app, reports_usage_errors
+from grader.errors import UsageError
+
+GRADEBOOK_HELP = "SQLite gradebook (default: $DL_GRADER_GRADEBOOK or ~/.local/share/dl-grader/gradebook.sqlite)."
+
+export_app = typer.Typer(
+    name="export",
+    help="Export a class's results for other systems (one format per subcommand).\n\n"
+         "Example:\n\n"
+         "  grade batch week2 tests/fixtures/class_week2 --gradebook class.sqlite && "
+         "grade export csv week2 --gradebook class.sqlite --out week2.csv",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(export_app)
+
+
+def _write(text: str, out: Path | None) -> None:
+    """Write ``text`` to ``out`` (standard output when None). Learner ids keep the exact bytes of the
+    file names they come from, even bytes that are not UTF-8 (surrogateescape)."""
+    data = text.encode("utf-8", "surrogateescape")
+    if out is None:
+        typer.echo(data, nl=False)
+        return
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot write ({exc.strerror})") from None
+
+
+@export_app.command("csv")
+@reports_usage_errors
+def export_csv(
+    exercise: Annotated[str, typer.Argument(help="Exercise folder (exercises/week2) or name (week2).")],
+    gradebook: Annotated[Optional[Path], typer.Option(help=GRADEBOOK_HELP)] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Write the CSV here (default: standard output).")] = None,
+) -> None:
+    """One row per learner: points per graded function of the latest code submission, total, max,
+    percent, submitted_at, and the latest quiz score (quiz, quiz_max).
+
+    Examples:
+
+      grade batch week2 tests/fixtures/class_week2 --gradebook class.sqlite && grade export csv week2 --gradebook class.sqlite
+
+      grade batch week2 tests/fixtures/class_week2 --gradebook class.sqlite && grade export csv exercises/week2 --gradebook class.sqlite --out week2.csv
+    """
+    from grader.class_report import load_class_results
+    from grader.exports import class_csv
+    from grader.gradebook import default_gradebook_path
+
+    _write(class_csv(load_class_results(exercise, gradebook or default_gradebook_path())), out)
+
+
+@app.command()
+@reports_usage_errors
+def report(
+    exercise: Annotated[str, typer.Argument(help="Exercise folder (exercises/week2) or name (week2).")],
+    html_out: Annotated[Path, typer.Option("--html", help="Write the self-contained HTML class report here.")],
+    gradebook: Annotated[Optional[Path], typer.Option(help=GRADEBOOK_HELP)] = None,
+    feedback: Annotated[Optional[Path], typer.Option(
+        help="Folder of the learners' feedback pages (grade batch --out): each learner's name links to theirs.")] = None,
+) -> None:
+    """A class report: score histogram, pass rate per graded function and per check, the most
+    common mistakes, quiz item difficulty and discrimination, and every learner's score.
+
+    Examples:
+
+      grade batch week2 tests/fixtures/class_week2 --gradebook class.sqlite --out feedback && grade report week2 --gradebook class.sqlite --feedback feedback --html class.html
+    """
+    from grader.class_report import build_class_report, load_class_results
+    from grader.gradebook import default_gradebook_path
+    from grader.render_class_html import render_class_html
+
+    if feedback is not None and not feedback.is_dir():
+        raise UsageError(f"{feedback}: not a folder of feedback pages")
+    class_report = build_class_report(load_class_results(exercise, gradebook or default_gradebook_path()))
+    _write(render_class_html(class_report, feedback_dir=feedback, page=html_out), html_out)
+    typer.echo(f"{html_out}: {len(class_report.learners)} learners")

@@ -1,0 +1,262 @@
+"""``grade release``: the learner's copy of an exercise, with no solution and no hidden check in it.
+
+The copy is built in a staging folder next to the target and moved into place only
+when every step passed:
+
+1. ``copy_learner_files``: the exercise folder as learners see it; starters and
+   notebooks of instructor sources generated afresh (grader/sources.py);
+   ``exercise.toml`` says ``reference = "recorded"`` instead of naming solutions;
+2. ``record_reference``: the public checks run against the reference, and every
+   reference call is recorded into ``checks/expected.json`` (grader/recorded.py);
+3. ``find_leaks``: no line that only solutions/ holds (solution regions, reference,
+   hidden checks) is in any file of the copy;
+4. ``self_test``: without solutions/, the copy gives the reference every public
+   point (with another seed than the recording's) and the starters none.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from grader.checks.diagnose import compute_every_mistake
+from grader.errors import UsageError
+from grader.exercise import RECORDED_REFERENCE, Exercise, load_exercise
+from grader.grading import grade_submission
+from grader.recorded import RecordingReference
+from grader.report import GradeReport
+from grader.sources import build_from_sources, instructor_sources, notebook_text, split_source, stale_files
+
+RECORD_SEED, TEST_SEED = 20261122, 7  # two seeds: a check whose reference call depends on the seed shows
+_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
+
+
+@dataclass(frozen=True)
+class ReleaseSummary:
+    """What ``release_exercise`` wrote."""
+
+    exercise: str
+    folder: Path
+    files: list[str]          # relative to folder
+    generated: list[str]      # starters and notebooks built from instructor sources
+    recorded_calls: int       # reference results in checks/expected.json
+    public_points: float
+    seconds: float
+
+
+@dataclass
+class _PublicChecksRun(Exercise):
+    """The exercise as a release grades it: public checks only, the reference behind a recorder."""
+
+    recorder: RecordingReference | None = None
+
+    def hidden_checks(self) -> list[Path]:
+        return []
+
+    def load_reference(self) -> RecordingReference:  # type: ignore[override]
+        assert self.recorder is not None
+        return self.recorder
+
+
+def release_exercise(spec: str | Path, out: Path, *, force: bool = False) -> ReleaseSummary:
+    """Write the learner's copy of an exercise to ``out/<name>``; raises UsageError naming what is wrong."""
+    started = time.perf_counter()
+    ex = load_exercise(spec)
+    if ex.recorded_reference is not None:
+        raise UsageError(f"{ex.root} is already a learner's copy: release the instructor's exercise")
+    stale = stale_files(ex)
+    if stale:
+        raise UsageError(f"{stale[0]} is out of date with its instructor source: run grade release {ex.name} --build")
+    target = _target(ex, Path(out), force)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{ex.name}-release-", dir=target.parent))  # same file system: rename
+    staging = work / ex.name
+    try:
+        generated = copy_learner_files(ex, staging)
+        report = record_reference(ex, staging) if ex.functions else None
+        find_leaks(ex, staging)
+        if report is not None:
+            self_test(ex, staging, report)
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
+    recorded = json.loads((target / RECORDED_REFERENCE).read_text())["calls"] if report is not None else {}
+    return ReleaseSummary(
+        exercise=ex.name, folder=target, files=files, generated=generated,
+        recorded_calls=sum(len(v) for v in recorded.values()),
+        public_points=report.max_points if report else 0.0,
+        seconds=round(time.perf_counter() - started, 2),
+    )
+
+
+def build_exercise(spec: str | Path) -> list[Path]:
+    """Rebuild the starters, notebooks and references of an exercise's instructor sources."""
+    ex = load_exercise(spec)
+    if not instructor_sources(ex):
+        raise UsageError(f"{ex.name} has no instructor source (solutions/{ex.name}/source/*.py): nothing to build")
+    return build_from_sources(ex)
+
+
+def _target(ex: Exercise, out: Path, force: bool) -> Path:
+    target = (out / ex.name).resolve()
+    for protected in (ex.root, ex.solutions):
+        if target == protected or target.is_relative_to(protected) or protected.is_relative_to(target):
+            raise UsageError(f"{out}: the copy would overwrite {protected}; choose another --out folder")
+    if target.exists() and any(target.iterdir()):
+        if not force:
+            raise UsageError(f"{target} already exists: remove it, or pass --force to replace an earlier release")
+        if not _is_released_copy(target):
+            raise UsageError(f"{target} is not a learner's copy made by grade release: not replacing it")
+    return target
+
+
+def _is_released_copy(folder: Path) -> bool:
+    try:
+        return tomllib.loads((folder / "exercise.toml").read_text())["exercise"].get("reference") == "recorded"
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError):
+        return False
+
+
+def copy_learner_files(ex: Exercise, staging: Path) -> list[str]:
+    """Copy the exercise folder, regenerate the instructor sources' starters (returned) and
+    rewrite exercise.toml for a copy without solutions/."""
+    for path in ex.root.rglob("*"):
+        if path.is_symlink() and not path.resolve().is_relative_to(ex.root):
+            raise UsageError(f"{path} links outside the exercise folder: a release copies learner files only")
+    shutil.copytree(ex.root, staging, ignore=_IGNORED)
+    config = staging / "exercise.toml"
+    config.write_text(released_config(config.read_text(encoding="utf-8")), encoding="utf-8")
+    generated = []
+    for path in instructor_sources(ex):
+        source = split_source(path)
+        (staging / path.name).write_text(source.learner_text, encoding="utf-8")
+        (staging / f"{path.stem}.ipynb").write_text(notebook_text(source.learner_text), encoding="utf-8")
+        generated += [path.name, f"{path.stem}.ipynb"]
+    return generated
+
+
+def record_reference(ex: Exercise, staging: Path) -> GradeReport:
+    """Grade the reference on the public checks, recording every reference call into the copy."""
+    recorder = RecordingReference(ex.load_reference())
+    run = _PublicChecksRun(**{f.name: getattr(ex, f.name) for f in fields(Exercise) if f.init}, recorder=recorder)
+    token = compute_every_mistake.set(True)
+    try:
+        report = grade_submission(run, _reference_files(ex), seed=RECORD_SEED)
+    finally:
+        compute_every_mistake.reset(token)
+    problems = [f"the reference fails the public check {c.function}/{c.name} ({c.status})"
+                for c in report.checks if c.status != "passed"]
+    problems += [n.message for n in report.notes if n.kind == "check-error"]
+    if problems:
+        raise UsageError(f"{ex.name}: {'; '.join(problems)}; run grade validate {ex.name}")
+    (staging / RECORDED_REFERENCE).write_text(recorder.to_json(ex.name), encoding="utf-8")
+    return report
+
+
+def _reference_files(ex: Exercise) -> list[Path]:
+    return [ex.solutions / name for name in ex.reference_files]
+
+
+_EXERCISE_KEYS = re.compile(r"^\s*(reference_files|solutions|reference)\s*=")
+_TABLE = re.compile(r"^\s*\[\[?\s*([\w.\-]+)\s*\]\]?\s*(#.*)?$")
+
+
+def released_config(text: str) -> str:
+    """exercise.toml for the learner's copy: no path to solutions, ``reference = "recorded"``."""
+    kept: list[str] = []
+    table, depth = "", 0
+    for line in text.splitlines():
+        if depth > 0:  # the continuation lines of a dropped multi-line array
+            depth += line.count("[") - line.count("]")
+            continue
+        header = _TABLE.match(line)
+        if header:
+            table = header.group(1)
+        if table == "exercise" and _EXERCISE_KEYS.match(line):
+            depth = line.count("[") - line.count("]")
+            continue
+        kept.append(line)
+        if header and table == "exercise":
+            kept += ["# A learner's copy made by `grade release`: the public checks compare with the reference's",
+                     "# results recorded in checks/expected.json; the hidden checks run when you submit to your",
+                     "# instructor.",
+                     'reference = "recorded"']
+    result = "\n".join(kept) + "\n"
+    try:
+        meta = tomllib.loads(result).get("exercise", {})
+    except tomllib.TOMLDecodeError as exc:
+        meta = {"error": str(exc)}
+    if meta.get("reference") != "recorded" or {"reference_files", "solutions"} & set(meta):
+        raise UsageError("exercise.toml: could not rewrite it for the learner's copy: write the [exercise] "
+                         "table's keys one per line, arrays closed on their own line")
+    return result
+
+
+def _text_lines(path: Path) -> list[str]:
+    """The lines of a text file (of a notebook: of its cells); none for a binary file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError):
+        return []
+    if path.suffix == ".ipynb":
+        try:
+            cells = json.loads(text).get("cells", [])
+            text = "\n".join("".join(c.get("source", "")) for c in cells if isinstance(c, dict))
+        except (json.JSONDecodeError, AttributeError):
+            pass
+    return text.splitlines()
+
+
+def _meaningful(lines: list[str]) -> set[str]:
+    return {line.strip() for line in lines if any(ch.isalnum() for ch in line)}
+
+
+def secret_lines(ex: Exercise) -> set[str]:
+    """Lines only the instructor's material has: in solutions/ (regions, references, hidden checks),
+    nowhere in the exercise folder nor in the starters the sources give."""
+    public = set()
+    for path in ex.root.rglob("*"):
+        if path.is_file():
+            public |= _meaningful(_text_lines(path))
+    for path in instructor_sources(ex):
+        public |= _meaningful(split_source(path).learner_text.splitlines())
+    secret = set()
+    for path in ex.solutions.rglob("*"):
+        if path.is_file():
+            secret |= _meaningful(_text_lines(path))
+    return secret - public
+
+
+def find_leaks(ex: Exercise, folder: Path) -> None:
+    """Raise UsageError when a file of ``folder`` holds a line only solutions/ has."""
+    secret = secret_lines(ex)
+    for path in sorted(folder.rglob("*")):
+        leaked = [line for line in _text_lines(path) if line.strip() in secret] if path.is_file() else []
+        if leaked:
+            raise UsageError(f"{path.relative_to(folder)} would give learners {len(leaked)} line(s) of solutions/, "
+                             f"e.g. {leaked[0].strip()!r}: release stopped")
+
+
+def self_test(ex: Exercise, staging: Path, recorded: GradeReport) -> None:
+    """The copy, without solutions/: the reference earns every public point, the starters none."""
+    from grader.validate import validate_exercise
+
+    copy = load_exercise(staging)
+    report = grade_submission(copy, _reference_files(ex), seed=TEST_SEED)
+    problems = [f"{c.function}/{c.name}: {c.message.splitlines()[0] if c.message else c.status}"
+                for c in report.checks if c.status != "passed"]
+    if report.max_points != recorded.max_points:
+        problems.append(f"the copy's public checks are worth {report.max_points:g} points, "
+                        f"{recorded.max_points:g} in the exercise")
+    problems += validate_exercise(copy)
+    if problems:
+        raise UsageError(f"the learner's copy of {ex.name} would not grade right: {'; '.join(problems)}")

@@ -1,0 +1,281 @@
+"""The gradebook under stress: many concurrent writers, kill -9 at random points of a ``grade batch``
+(and of a migration), and schema versions. Complements tests/test_gradebook.py (storage, WAL,
+migrations in order, a failed migration, a newer file, two concurrent writers).
+
+After every crash the file must pass ``PRAGMA integrity_check``, hold no duplicate
+(exercise, learner, submission_sha256) row, and let the batch resume to a complete class.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from report_factory import make_minimal_report, make_report
+
+from grader import gradebook
+from grader.gradebook import Gradebook, GradebookError
+
+ROOT = Path(__file__).resolve().parents[2]
+EXERCISE = ROOT / "exercises" / "week2"
+MISTAKES = ROOT / "tests" / "fixtures" / "week2" / "mistakes"
+TESTS = ROOT / "tests"
+
+
+def consistent(book: Path) -> list[tuple[str, str, str]]:
+    """Integrity ok and no duplicate (exercise, learner, sha); returns those keys."""
+    with sqlite3.connect(book) as db:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        rows = db.execute("SELECT exercise, learner, submission_sha256 FROM submissions").fetchall()
+        for (report_json,) in db.execute("SELECT report_json FROM submissions"):
+            json.loads(report_json)  # every stored report is whole
+    assert len(rows) == len(set(rows)), "a submission was recorded twice"
+    return rows
+
+
+# -- concurrent writers ------------------------------------------------------------------------------
+
+
+def _hammer(path: str, worker: int, count: int, start) -> None:  # type: ignore[no-untyped-def]
+    start.wait(60)
+    rng = random.Random(worker)
+    with Gradebook(path) as gb:
+        for i in range(count):
+            report = make_report(learner=f"w{worker}-{i % 7}", seed=i, submission_sha256=f"{worker:02x}{i:062x}")
+            gb.record(report)
+            if rng.random() < 0.3:  # readers interleave with writers
+                assert gb.latest(report.exercise, report.learner) is not None
+                assert gb.find(report.exercise, report.learner, report.submission_sha256) is not None
+
+
+@pytest.mark.parametrize("writers, count", [(6, 40)])
+def test_many_processes_recording_at_once_never_corrupt_it(tmp_path: Path, writers: int, count: int) -> None:
+    """Six processes open a fresh file at the same moment (creation, WAL switch and migration race)
+    and record full reports while reading: every row is there, once, and readable."""
+    book = tmp_path / "gradebook.sqlite"
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Barrier(writers)
+    procs = [ctx.Process(target=_hammer, args=(str(book), w, count, start)) for w in range(writers)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(120)
+    assert [p.exitcode for p in procs] == [0] * writers
+    rows = consistent(book)
+    assert len(rows) == writers * count
+    with Gradebook(book) as gb:
+        assert gb.version == gradebook.GRADEBOOK_VERSION
+        for w in range(writers):
+            latest = gb.latest("week2/logistic_regression", f"w{w}-0")
+            assert latest is not None and latest.learner == f"w{w}-0"
+
+
+# -- kill -9 during `grade batch` ------------------------------------------------------------------------
+
+
+def make_class(folder: Path, size: int) -> Path:
+    folder.mkdir()
+    sources = [ROOT / "solutions" / "week2" / "logistic_regression.py", *sorted(MISTAKES.glob("*.py"))]
+    for i in range(size):
+        shutil.copy(sources[i % len(sources)], folder / f"learner{i:02d}.py")
+    (folder / "zoe").mkdir()
+    for part in (ROOT / "solutions" / "week2").glob("*.py"):
+        shutil.copy(part, folder / "zoe" / part.name)
+    return folder
+
+
+def _batch_command(folder: Path, book: Path) -> list[str]:
+    command = shutil.which("grade")
+    prefix = [command] if command else [sys.executable, "-m", "grader.cli"]
+    return [*prefix, "batch", str(EXERCISE), str(folder), "--gradebook", str(book), "--jobs", "2"]
+
+
+def _survivors(marker: str, scratch_root: Path) -> list[int]:
+    """Processes whose command line mentions ``marker`` (the batch and its forked grading processes)
+    or that work beneath ``scratch_root`` (the sandboxes); zombies aside."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
+                if state in ("Z", "X"):
+                    continue
+                if (marker.encode() in Path(f"/proc/{entry}/cmdline").read_bytes()
+                        or os.readlink(f"/proc/{entry}/cwd").startswith(str(scratch_root) + os.sep)):
+                    found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def _count(book: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{book}?mode=ro", uri=True, timeout=5) as db:
+            return int(db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0])
+    except sqlite3.Error:
+        return 0  # not created yet
+
+
+def kill_batch_at_random_points(tmp_path: Path, kills: int, seed: int) -> None:
+    rng = random.Random(seed)
+    folder = make_class(tmp_path / f"class-{seed}", size=10)
+    book = tmp_path / "gradebook.sqlite"
+    env = {**os.environ, "TMPDIR": str(tmp_path), "TERM": "dumb"}
+    for round_ in range(kills):
+        proc = subprocess.Popen(_batch_command(folder, book), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        # Half the kills at a random time (start-up, opening the gradebook...), half once a random
+        # number of learners is recorded (always in the middle of grading).
+        if round_ % 2 == 0:
+            delay = rng.uniform(0.05, 1.5)
+            time.sleep(delay)
+            where = f"after {delay:.2f} s"
+        else:
+            target = _count(book) + rng.randint(1, 3)
+            while _count(book) < target and proc.poll() is None:
+                time.sleep(0.01)
+            where = f"at {_count(book)} rows"
+        proc.send_signal(signal.SIGKILL)  # the batch process only: its pool and sandboxes must follow
+        proc.wait()
+        delay = where
+        deadline = time.monotonic() + 10
+        while _survivors(str(folder), tmp_path) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = _survivors(str(folder), tmp_path)
+        for pid in left:
+            os.kill(pid, signal.SIGKILL)
+        assert left == [], f"round {round_} (kill {delay}, seed {seed}): grading processes survived"
+        if book.exists():
+            consistent(book)
+    finished = subprocess.run(_batch_command(folder, book), cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=300)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    rows = consistent(book)
+    assert sorted(learner for _, learner, _ in rows) == sorted([f"learner{i:02d}" for i in range(10)] + ["zoe"])
+    again = subprocess.run(_batch_command(folder, book), cwd=ROOT, env=env, capture_output=True, text=True,
+                           timeout=300)
+    assert "graded 0, already up to date 11" in again.stdout, again.stdout
+    assert len(consistent(book)) == 11
+
+
+def test_kill_9_at_random_points_of_a_batch_leaves_a_consistent_gradebook(tmp_path: Path) -> None:
+    kill_batch_at_random_points(tmp_path, kills=4, seed=int(os.environ.get("DLG_KILL_SEED", "6")))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_kill_9_at_random_points_of_a_batch_many_times(tmp_path: Path, seed: int) -> None:
+    kill_batch_at_random_points(tmp_path, kills=8, seed=seed)
+
+
+# -- schema versions and migrations ------------------------------------------------------------------------
+
+V1_DDL = """
+CREATE TABLE submissions (
+    id INTEGER PRIMARY KEY, exercise TEXT NOT NULL, learner TEXT NOT NULL, kind TEXT NOT NULL,
+    submitted_at TEXT NOT NULL, submission_sha256 TEXT NOT NULL, seed INTEGER, points REAL NOT NULL,
+    max_points REAL NOT NULL, report_json TEXT NOT NULL);
+CREATE INDEX submissions_exercise_learner ON submissions (exercise, learner);
+PRAGMA user_version = 1;
+PRAGMA application_id = 1684825954;
+"""
+
+
+def test_a_version_1_file_written_by_hand_is_read(tmp_path: Path) -> None:
+    """A gradebook as the first release wrote it (plain SQL, rollback journal): opened, switched to
+    WAL, read back."""
+    book = tmp_path / "old.sqlite"
+    report = make_report(learner="ada")
+    with sqlite3.connect(book) as db:
+        db.executescript(V1_DDL)
+        db.execute("INSERT INTO submissions (exercise, learner, kind, submitted_at, submission_sha256, seed, points,"
+                   " max_points, report_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (report.exercise, report.learner, report.kind, report.created_at, report.submission_sha256,
+                    report.seed, report.points, report.max_points, json.dumps(report.to_dict())))
+    with Gradebook(book) as gb:
+        assert gb.journal_mode == "wal" and gb.version == gradebook.GRADEBOOK_VERSION
+        assert gb.latest(report.exercise, "ada") == report
+
+
+def test_an_empty_file_becomes_a_gradebook(tmp_path: Path) -> None:
+    book = tmp_path / "touched.sqlite"
+    book.write_bytes(b"")
+    with Gradebook(book) as gb:
+        gb.record(make_minimal_report())
+        assert gb.version == gradebook.GRADEBOOK_VERSION
+    assert len(consistent(book)) == 1
+
+
+def test_a_versioned_database_of_another_application_is_refused(tmp_path: Path) -> None:
+    book = tmp_path / "other.sqlite"
+    with sqlite3.connect(book) as db:
+        db.executescript("CREATE TABLE t (x); PRAGMA user_version = 1; PRAGMA application_id = 42;")
+    with pytest.raises(GradebookError, match="not a dl-grader gradebook"):
+        Gradebook(book)
+
+
+MIGRATE = textwrap.dedent("""
+    import sys, time
+    sys.path.insert(0, {tests!r})
+    from grader import gradebook
+    def to_2(conn):
+        conn.execute("ALTER TABLE submissions ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0")
+        time.sleep(float(sys.argv[2]))
+    gradebook.MIGRATIONS[2] = to_2
+    gradebook.GRADEBOOK_VERSION = 2
+    with gradebook.Gradebook(sys.argv[1]) as gb:
+        print("version", gb.version, flush=True)
+""")
+
+
+def _migrate(book: Path, pause: float) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", MIGRATE.format(tests=str(TESTS)), str(book), str(pause)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_processes_migrating_the_same_file_at_once_migrate_it_once(tmp_path: Path) -> None:
+    book = tmp_path / "gradebook.sqlite"
+    with Gradebook(book) as gb:
+        gb.record(make_report())
+    procs = [_migrate(book, 0.2) for _ in range(4)]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, [err[-500:] for _, err in outputs]
+    assert all(out.strip() == "version 2" for out, _ in outputs)
+    with sqlite3.connect(book) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (2,)
+        columns = [row[1] for row in db.execute("PRAGMA table_info(submissions)")]
+    assert columns.count("reviewed") == 1 and len(consistent(book)) == 1
+
+
+def test_kill_9_during_a_migration_leaves_the_old_version(tmp_path: Path) -> None:
+    """The migration runs in the transaction that sets user_version: killed halfway, the file is still
+    a whole version-1 gradebook, and the next open migrates it."""
+    book = tmp_path / "gradebook.sqlite"
+    with Gradebook(book) as gb:
+        gb.record(make_report())
+    proc = _migrate(book, 30)
+    time.sleep(1.5)  # inside to_2, after the ALTER TABLE
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    with sqlite3.connect(book) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (1,)
+        assert "reviewed" not in [row[1] for row in db.execute("PRAGMA table_info(submissions)")]
+    assert len(consistent(book)) == 1
+    with Gradebook(book) as gb:  # this grader (version 1) still reads and writes it
+        gb.record(make_minimal_report())
+    finished = _migrate(book, 0)
+    out, err = finished.communicate(timeout=60)
+    assert finished.returncode == 0 and out.strip() == "version 2", err[-500:]
+    assert len(consistent(book)) == 2

@@ -1,0 +1,198 @@
+"""Exports: the class CSV (`grade export csv`) and Gradescope's results.json (`grade submit --gradescope`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from class_factory import quiz_ids, take_quiz
+from report_factory import make_report
+from typer.testing import CliRunner
+
+from grader.batch import run_batch
+from grader.cli import app
+from grader.exports import HIDDEN_VISIBILITY, to_gradescope
+from grader.gradebook import Gradebook
+
+ROOT = Path(__file__).resolve().parent.parent
+CLASS = ROOT / "tests" / "fixtures" / "class_week2"
+runner = CliRunner()
+
+# Gradescope's results.json, as its autograder specification describes it
+# (https://gradescope-autograders.readthedocs.io/en/latest/specs/).
+VISIBILITY = {"enum": ["hidden", "after_due_date", "after_published", "visible"]}
+GRADESCOPE_SCHEMA = {
+    "type": "object",
+    "required": ["score", "tests"],
+    "additionalProperties": False,
+    "properties": {
+        "score": {"type": "number"},
+        "execution_time": {"type": "number"},
+        "output": {"type": "string"},
+        "output_format": {"enum": ["text", "html", "simple_format", "md", "ansi"]},
+        "visibility": VISIBILITY,
+        "stdout_visibility": VISIBILITY,
+        "extra_data": {"type": "object"},
+        "tests": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["score", "max_score", "name"],
+                "additionalProperties": False,
+                "properties": {
+                    "score": {"type": "number"},
+                    "max_score": {"type": "number"},
+                    "status": {"enum": ["passed", "failed"]},
+                    "name": {"type": "string"},
+                    "name_format": {"type": "string"},
+                    "number": {"type": "string"},
+                    "output": {"type": "string"},
+                    "output_format": {"enum": ["text", "html", "simple_format", "md", "ansi"]},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "visibility": VISIBILITY,
+                    "extra_data": {"type": "object"},
+                },
+            },
+        },
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def class_gradebook(tmp_path_factory) -> Path:
+    """tests/fixtures/class_week2 graded by `grade batch`; alice and carol took the quiz, erin only the quiz."""
+    scratch = tmp_path_factory.mktemp("class")
+    gradebook = scratch / "class.sqlite"
+    summary = run_batch("week2", CLASS, gradebook=gradebook, jobs=2)
+    assert sorted(summary.graded) == ["alice", "bob", "carol", "dave"]
+    ids = quiz_ids("week2")
+    take_quiz("week2", "alice", gradebook, ids[:5], scratch)
+    take_quiz("week2", "carol", gradebook, ids, scratch)
+    take_quiz("week2", "carol", gradebook, ids[:2], scratch)  # a second attempt: the latest counts
+    take_quiz("week2", "erin", gradebook, ids[:1], scratch)
+    return gradebook
+
+
+def invoke(*args: object):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def one_error_line(result) -> str:
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("grade: error: ") and "Traceback" not in result.output, lines
+    return lines[0].removeprefix("grade: error: ")
+
+
+def test_csv_has_a_row_per_learner_and_a_column_per_graded_function(class_gradebook):
+    """Do the rows hold each learner's latest points per function, total, and latest quiz score?"""
+    result = invoke("export", "csv", "week2", "--gradebook", class_gradebook)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    functions = ["sigmoid", "sigmoid_derivative", "image2vector", "normalize_rows", "softmax", "L1", "L2",
+                 "initialize_with_zeros", "propagate", "optimize", "predict", "model"]
+    assert list(rows[0]) == ["learner", *functions, "total", "max", "percent", "submitted_at", "quiz", "quiz_max"]
+    assert [row["learner"] for row in rows] == ["alice", "bob", "carol", "dave", "erin"]
+    with Gradebook(class_gradebook) as book:
+        for row in rows[:4]:
+            report = book.latest("week2", row["learner"])
+            assert {f: float(row[f]) for f in functions} == {f.name: f.points for f in report.functions}
+            assert (float(row["total"]), float(row["max"])) == (report.points, report.max_points)
+            assert float(row["percent"]) == pytest.approx(report.percent, abs=0.005)
+            assert row["submitted_at"] == report.created_at
+    by_learner = {row["learner"]: row for row in rows}
+    assert by_learner["carol"]["total"] == by_learner["carol"]["max"] == "37"  # the reference solution
+    assert (by_learner["alice"]["quiz"], by_learner["carol"]["quiz"], by_learner["bob"]["quiz"]) == ("5", "2", "")
+    assert by_learner["alice"]["quiz_max"] == "24"
+    erin = by_learner["erin"]
+    assert erin["quiz"] == "1" and all(erin[column] == "" for column in [*functions, "total", "percent"])
+
+
+def test_csv_out_writes_the_same_table_to_a_file(class_gradebook, tmp_path):
+    shown = invoke("export", "csv", "week2", "--gradebook", class_gradebook).output
+    result = invoke("export", "csv", ROOT / "exercises" / "week2", "--gradebook", class_gradebook, "--out", tmp_path / "w2.csv")
+    assert result.exit_code == 0 and result.output == ""
+    assert (tmp_path / "w2.csv").read_text() == shown
+
+
+def test_csv_usage_errors_are_one_line(class_gradebook, tmp_path):
+    missing = one_error_line(invoke("export", "csv", "week2", "--gradebook", tmp_path / "nothing.sqlite"))
+    assert missing == f"{tmp_path / 'nothing.sqlite'}: no such gradebook (grade submissions first: grade batch, grade submit)"
+    assert "week99" in one_error_line(invoke("export", "csv", "week99", "--gradebook", class_gradebook))
+    assert one_error_line(invoke("export", "csv", "week3", "--gradebook", class_gradebook)) == (
+        f"{class_gradebook}: no submissions of week3 (neither code nor quiz)")
+    unwritable = one_error_line(invoke("export", "csv", "week2", "--gradebook", class_gradebook,
+                                       "--out", tmp_path / "no" / "such" / "dir.csv"))
+    assert unwritable.endswith("cannot write (No such file or directory)")
+
+
+def test_export_is_a_group_of_formats():
+    result = invoke("export", "--help")
+    assert result.exit_code == 0 and "csv" in result.output
+
+
+def test_gradescope_results_follow_the_specification():
+    """Are hidden checks hidden until publication, advice checks worth 0, and the scores the report's?"""
+    report = make_report()
+    results = to_gradescope(report)
+    jsonschema.validate(json.loads(json.dumps(results)), GRADESCOPE_SCHEMA)
+    assert results["score"] == report.points == sum(t["score"] for t in results["tests"])
+    assert sum(t["max_score"] for t in results["tests"]) == report.max_points
+    assert results["stdout_visibility"] == "hidden" and results["visibility"] == "visible"
+    assert len(results["tests"]) == len(report.checks)
+    for test, check in zip(sorted(results["tests"], key=lambda t: t["name"]),
+                           sorted(report.checks, key=lambda c: f"{c.function}: {c.name}")):
+        assert test["name"] == f"{check.function}: {check.name}"
+        assert test["visibility"] == (HIDDEN_VISIBILITY if check.hidden else "visible")
+        assert ("hidden" in test["tags"]) == check.hidden and test["tags"][0] == check.function
+        assert ("advice" in test["tags"]) == (check.max_points == 0)
+        assert test["status"] == ("passed" if check.status == "passed" else "failed")
+        if check.message:
+            assert check.message.rstrip("\n") in test["output"]
+    assert HIDDEN_VISIBILITY in {"hidden", "after_published"}
+    numbers = [t["number"] for t in results["tests"]]
+    assert numbers[:3] == ["1.1", "1.2", "1.3"] and len(set(numbers)) == len(numbers)
+
+
+def test_gradescope_summary_output():
+    results = to_gradescope(make_report(exercise="week2", seed=42))
+    assert results["output"].startswith("week2: ")
+    assert "(seed 42)" in results["output"] and "publishes the grades" in results["output"]
+
+
+def test_submit_writes_gradescope_results(tmp_path):
+    target = tmp_path / "results.json"
+    result = invoke("submit", ROOT / "exercises" / "week2", "--file", ROOT / "tests/fixtures/week2/mistakes/missing_1_over_m.py",
+                    "--gradescope", target, "--json", tmp_path / "report.json", "--gradebook", tmp_path / "gb.sqlite",
+                    "--quiet")
+    assert result.exit_code == 0, result.output
+    results = json.loads(target.read_text())
+    jsonschema.validate(results, GRADESCOPE_SCHEMA)
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert results["score"] == report["total"]["points"]
+    tests = {t["name"]: t for t in results["tests"]}
+    hidden = tests["propagate: propagate_gradients"]
+    assert hidden["visibility"] == HIDDEN_VISIBILITY and hidden["score"] == 0 and hidden["max_score"] == 2
+    assert "Likely mistake: a missing 1/m" in hidden["output"]
+    assert tests["propagate: propagate_example"]["visibility"] == "visible"
+    advice = tests["propagate: propagate_vectorized"]
+    assert advice["max_score"] == 0 and "advice" in advice["tags"]
+
+
+def test_submit_gradescope_to_an_unwritable_place_is_one_error_line(tmp_path):
+    result = invoke("submit", ROOT / "exercises" / "week2", "--file", ROOT / "solutions" / "week2",
+                    "--gradebook", tmp_path / "gb.sqlite",
+                    "--gradescope", tmp_path / "missing" / "results.json", "--quiet")
+    assert one_error_line(result).endswith("results.json: cannot write (No such file or directory)")
+
+
+def test_start_up_does_not_import_the_class_views():
+    code = ("import sys, grader.cli, grader.grading; "
+            "assert not {'grader.exports', 'grader.class_report', 'grader.render_class_html', 'csv'} & set(sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0
