@@ -190,3 +190,16 @@ def test_traceback_quotes_the_right_source_line():
         outcome = worker.call("sub", "f", [1])
         assert 'File "sub.py", line 8, in f' in outcome.traceback
         assert "raise ValueError('boom')" in outcome.traceback
+
+
+def test_import_paths_given_to_the_worker_stay_readable(tmp_path, monkeypatch):
+    """In a virtual environment the worker (-S) would otherwise lose its site-packages after confinement."""
+    from grader.sandbox import launch
+
+    extra = tmp_path / "extra_site"
+    extra.mkdir()
+    (extra / "late_module.py").write_text("VALUE = 7\n")
+    paths = launch._site_paths()
+    monkeypatch.setattr(launch, "_site_paths", lambda: [*paths, str(extra)])
+    with worker_for("def f():\n    import late_module\n    return late_module.VALUE\n") as worker:
+        assert worker.call("sub", "f", []).value == 7  # imported after Landlock was applied

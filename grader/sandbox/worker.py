@@ -100,7 +100,10 @@ def confine(setup: dict[str, Any], keep_fds: tuple[int, ...]) -> list[isolation.
         isolation.block_unix_sockets(),
         isolation.drop_capabilities(),
     ]
-    read_only = isolation.python_read_paths() + list(setup["read_only"])
+    # The interpreter runs with -S: in a virtual environment sys.prefix is then the base
+    # Python's, so the import paths we were given (the venv's site-packages) are granted too.
+    imports = [p for p in sys.path if p and os.path.isdir(p) and p not in setup["hide_paths"]]
+    read_only = isolation.python_read_paths() + imports + list(setup["read_only"])
     protections += isolation.restrict_filesystem_and_network(read_only, [scratch])
     scoped = any(p.name == isolation.LANDLOCK_SCOPE and p.active for p in protections)
     protections.append(isolation.restrict_syscalls(signals=not scoped))
