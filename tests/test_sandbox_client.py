@@ -203,3 +203,10 @@ def test_import_paths_given_to_the_worker_stay_readable(tmp_path, monkeypatch):
     monkeypatch.setattr(launch, "_site_paths", lambda: [*paths, str(extra)])
     with worker_for("def f():\n    import late_module\n    return late_module.VALUE\n") as worker:
         assert worker.call("sub", "f", []).value == 7  # imported after Landlock was applied
+
+
+def test_a_worker_that_cannot_join_its_cgroup_says_so(monkeypatch):
+    monkeypatch.setattr(SandboxWorker, "_cgroup_to_join", lambda self: "/nonexistent/cgroup.procs")
+    with worker_for("def f():\n    return 1\n") as worker:
+        assert worker.call("sub", "f", []).value == 1
+        assert worker.status.protections["pids-cgroup"].startswith("INACTIVE: the worker could not join")

@@ -72,9 +72,22 @@ def _virtual_memory_bytes() -> int:
         return 0
 
 
+def _join_cgroup(procs_file: str) -> list[isolation.Protection]:
+    """Enter the pids cgroup the grader made for us (before any learner code exists to escape it)."""
+    if not procs_file:
+        return []
+    try:
+        with open(procs_file, "w") as procs:
+            procs.write(str(os.getpid()))
+    except OSError as exc:
+        return [isolation.Protection("pids-cgroup", False, f"the worker could not join its pids cgroup ({exc})")]
+    return []
+
+
 def confine(setup: dict[str, Any], keep_fds: tuple[int, ...]) -> list[isolation.Protection]:
     """Apply every restriction; after this, learner code may run."""
     _die_with_parent()
+    joined = _join_cgroup(setup.get("cgroup_procs", ""))
     scratch = setup["scratch"]
     os.chdir(scratch)
     devnull = os.open(os.devnull, os.O_RDWR)
@@ -109,7 +122,7 @@ def confine(setup: dict[str, Any], keep_fds: tuple[int, ...]) -> list[isolation.
     protections.append(isolation.restrict_syscalls(signals=not scoped))
     sys.path[:] = [scratch] + [p for p in sys.path if p and p not in setup["hide_paths"]]
     os.environ["HOME"] = scratch
-    return protections
+    return joined + protections
 
 
 def _format_exception(exc: BaseException, learner_files: set[str]) -> dict[str, Any]:
