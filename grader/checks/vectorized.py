@@ -25,18 +25,18 @@ def expect_vectorized(learner_fn: LearnerFunction, reference_fn: Callable[..., A
     """Fail when the learner's function loops in Python AND runs ``max_ratio`` times slower.
 
     Both are needed: a loop over a few keys is harmless, and timing alone is noisy.
-    Source without a loop is called once (it must run) but not timed.  Otherwise the learner's function runs
-    ``repeat`` times per round trip to the sandbox (so the trip's cost is spread), and a
-    measurement near the line is taken again before failing: a busy machine must not
-    fail vectorized code.  Returns a short note for a passing check.
+    Source without a loop is called once (it must run) but not timed.  Otherwise one
+    timed call decides clear cases (fast, or 3x past the line); near the line the learner's
+    function is timed again ``repeat`` times per round trip to the sandbox (spreading the
+    trip's cost): a busy machine must not fail vectorized code.  Returns a short note.
     """
     loop = find_example_loop(learner_fn.source)
     if loop is None:  # one call (it must exist and run), nothing to time: no Python loop at all
         learner_fn.seconds(*args, repeat=1)
         return say("vector.no_loop", function=learner_fn.graded)
-    learner_s = learner_fn.seconds(*args, repeat=repeat)
+    learner_s = learner_fn.seconds(*args, repeat=1)
     reference_s = max(reference_seconds(reference_fn, args), 1e-6)
-    if max_ratio < learner_s / reference_s < 3 * max_ratio:  # near the line: measure again before failing
+    if max_ratio < learner_s / reference_s < 3 * max_ratio:  # near the line: measure carefully before failing
         learner_s = min(learner_s, learner_fn.seconds(*args, repeat=repeat))
         reference_s = max(min(reference_s, reference_seconds(reference_fn, args)), 1e-6)
     ratio = learner_s / reference_s
