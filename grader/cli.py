@@ -288,17 +288,20 @@ def batch(
     console = _console()
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("[dim]{task.fields[rate]}"),
-                        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=console)
+                        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=console,
+                        auto_refresh=False)  # no refresh thread: grading processes are forked after it starts
     task = progress.add_task("grading", total=None, rate="")
 
     def started(count: int) -> None:
         progress.update(task, total=count)
         progress.start()
+        progress.refresh()
 
     def done(learner: str, report) -> None:  # type: ignore[no-untyped-def]
         progress.advance(task)
         speed = progress.tasks[0].speed
         progress.update(task, rate=f"{speed:.1f} learners/s" if speed else "")
+        progress.refresh()
 
     try:
         executor = None
