@@ -17,7 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from grader.errors import UsageError
 from grader.exercise import load_exercise
@@ -25,6 +25,9 @@ from grader.extract import fingerprint
 from grader.gradebook import Gradebook
 from grader.grading import SUBMITTABLE, grade_submission
 from grader.report import GradeReport
+
+if TYPE_CHECKING:
+    from grader.run_checks import WarmChecks
 
 
 @dataclass(frozen=True)
@@ -93,12 +96,31 @@ def _start_grading_process() -> None:
     _launcher = ZygoteLauncher()
 
 
+_warm: dict[str, WarmChecks] = {}
+
+
+def _warm_checks(exercise_root: str) -> WarmChecks:
+    """This process's open pytest session over the exercise's checks (collected once).
+
+    A process forked from one that had a session inherits the object but not its thread:
+    such a session is replaced.
+    """
+    warm = _warm.get(exercise_root)
+    if warm is None or not warm.thread.is_alive():
+        from grader.grading import check_files
+        from grader.run_checks import WarmChecks
+
+        ex = load_exercise(exercise_root)
+        _warm[exercise_root] = WarmChecks(check_files(ex), [ex.solutions], ex.root)
+    return _warm[exercise_root]
+
+
 def grade_learner(exercise_root: str, learner: Learner) -> tuple[str, dict | str]:
     """(learner id, report as a dict) or (learner id, the one-line reason there is no grade)."""
     try:
         # A single file shares its folder with other learners: it must not import their files.
         report = grade_submission(exercise_root, list(learner.files), learner=learner.id, launcher=_launcher,
-                                  siblings=learner.own_folder)
+                                  siblings=learner.own_folder, warm=_warm_checks(exercise_root))
     except UsageError as exc:
         return learner.id, str(exc)
     return learner.id, report.to_dict()

@@ -7,6 +7,7 @@ import time
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader import __version__
 from grader.errors import UsageError
@@ -16,6 +17,9 @@ from grader.messages import say
 from grader.report import CheckResult, FunctionSummary, GradeReport, SourceNote
 from grader.sandbox.client import Limits, SandboxWorker
 from grader.sandbox.launch import Launcher
+
+if TYPE_CHECKING:
+    from grader.run_checks import WarmChecks
 
 SUBMITTABLE = (".py", ".ipynb")
 
@@ -47,8 +51,12 @@ def resolve_files(exercise: Exercise, files: list[str | Path] | None) -> list[Pa
 
 def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | None = None, *,
                      seed: int | None = None, learner: str = "", limits: Limits | None = None,
-                     launcher: Launcher | None = None, siblings: bool = True) -> GradeReport:
+                     launcher: Launcher | None = None, siblings: bool = True,
+                     warm: WarmChecks | None = None) -> GradeReport:
     """Grade one submission; raises UsageError for unusable input, never for learner faults.
+
+    warm: an open pytest session over this exercise's checks (batch grading), instead of
+    a pytest run of its own.
 
     siblings: let the submission import .py modules next to its files (see load_submission).
     """
@@ -63,7 +71,7 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
         seed = derive_seed(ex.name, submission.sha256) if seed is None else seed
         worker.load(_worker_modules(submission), preamble=ex.preamble, siblings=submission.siblings)
         timings = {"load": time.perf_counter() - started}
-        results, errors = _run(ex, submission, worker, seed)
+        results, errors = _run(ex, submission, worker, seed, warm)
         timings["checks"] = time.perf_counter() - started - timings["load"]
         timings["worker_boot"] = worker.boot_seconds
         protections = dict(worker.status.protections)
@@ -88,16 +96,22 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
     )
 
 
-def _run(ex: Exercise, submission: Submission, worker: SandboxWorker, seed: int) -> tuple[list[CheckResult], list[str]]:
+def _run(ex: Exercise, submission: Submission, worker: SandboxWorker, seed: int,
+         warm: WarmChecks | None = None) -> tuple[list[CheckResult], list[str]]:
     from grader.checks.learner import Learner, LearnerFunction, locate
     from grader.run_checks import run_checks
 
     learner = Learner({
         f.name: LearnerFunction(f.name, f.names, locate(submission, f.names), worker) for f in ex.functions
     })
-    hidden = ex.hidden_checks()
-    return run_checks(ex.public_checks() + hidden, learner, ex.load_reference(), seed,
-                      hidden_dirs=[ex.solutions], root=ex.root)
+    if warm is not None:
+        return warm.run(learner, ex.load_reference(), seed)
+    return run_checks(check_files(ex), learner, ex.load_reference(), seed, hidden_dirs=[ex.solutions], root=ex.root)
+
+
+def check_files(ex: Exercise) -> list[Path]:
+    """Public then hidden check files of an exercise."""
+    return ex.public_checks() + ex.hidden_checks()
 
 
 def _worker_modules(submission: Submission) -> list[dict]:

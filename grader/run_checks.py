@@ -7,9 +7,12 @@ Learner code is never imported here: ``learner`` is a proxy to the sandbox.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import queue
 import sys
+import threading
 import zlib
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -138,22 +141,87 @@ def _use_check_dirs(check_files: list[Path]) -> None:
                 del sys.modules[path.stem]
 
 
-def run_checks(check_files: list[Path], learner: Learner, reference: Any, seed: int,
-               hidden_dirs: list[Path], root: Path) -> tuple[list[CheckResult], list[str]]:
-    """Run the check files; returns (results in run order, collection errors)."""
+def _pytest_main(check_files: list[Path], root: Path, plugin: CheckPlugin, *, silent: bool = True) -> None:
+    """pytest.main over the check files, with no plugin but ours.
+
+    silent: send everything printed meanwhile (pytest's report, the reference's prints)
+    to a sink; a session kept open in a thread leaves that to each job instead, as it
+    must not swallow the rest of the process's output.
+    """
     _use_check_dirs(check_files)
-    plugin = CheckPlugin(learner, reference, seed, hidden_dirs)
     ini = Path(__file__).parent / "checks" / "pytest.ini"
-    args = [*PYTEST_ARGS, "-c", str(ini), "--rootdir", str(root), *map(str, check_files)]
+    options = PYTEST_ARGS if silent else [a for a in PYTEST_ARGS if a != "-q"] + ["-p", "no:terminal"]
+    args = [*options, "-c", str(ini), "--rootdir", str(root), *map(str, check_files)]
     sink = io.StringIO()
     saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     try:
-        with redirect_stdout(sink), redirect_stderr(sink):
+        with contextlib.ExitStack() as quiet:
+            if silent:
+                quiet.enter_context(redirect_stdout(sink))
+                quiet.enter_context(redirect_stderr(sink))
             pytest.main(args, plugins=[plugin])
     finally:
         if saved is None:
             del os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"]
         else:
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
+
+
+def run_checks(check_files: list[Path], learner: Learner, reference: Any, seed: int,
+               hidden_dirs: list[Path], root: Path) -> tuple[list[CheckResult], list[str]]:
+    """Run the check files; returns (results in run order, collection errors)."""
+    plugin = CheckPlugin(learner, reference, seed, hidden_dirs)
+    _pytest_main(check_files, root, plugin)
     return plugin.results, plugin.collection_errors
+
+
+class _SessionPlugin(CheckPlugin):
+    """Runs the collected checks once per job taken from a queue, until told to stop."""
+
+    def __init__(self, hidden_dirs: list[Path]) -> None:
+        super().__init__(None, None, 0, hidden_dirs)  # type: ignore[arg-type]
+        self.jobs: queue.Queue[tuple[Learner, Any, int] | None] = queue.Queue()
+        self.done: queue.Queue[tuple[list[CheckResult], list[str]]] = queue.Queue()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        while (job := self.jobs.get()) is not None:
+            self._learner, self._reference, self._seed = job
+            self.results = []
+            items = session.items
+            # The process waits for this job meanwhile: what the checks print can go to a sink.
+            with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+                for i, item in enumerate(items):
+                    item.ihook.pytest_runtest_protocol(item=item, nextitem=items[i + 1] if i + 1 < len(items) else None)
+            self.done.put((self.results, list(self.collection_errors)))
+        return True
+
+
+class WarmChecks:
+    """One pytest session kept open in a thread, running the checks for one learner at a time.
+
+    For batch grading: pytest's configuration and collection (~40 ms a run) are paid
+    once per grading process instead of once per learner.  Not thread-safe: one
+    learner at a time, as a grading process works anyway.
+    """
+
+    def __init__(self, check_files: list[Path], hidden_dirs: list[Path], root: Path) -> None:
+        self.plugin = _SessionPlugin(hidden_dirs)
+        self.thread = threading.Thread(target=_pytest_main, args=(check_files, root, self.plugin),
+                                       kwargs={"silent": False}, daemon=True)
+        self.thread.start()
+
+    def run(self, learner: Learner, reference: Any, seed: int) -> tuple[list[CheckResult], list[str]]:
+        """Results and collection errors of the checks for ``learner``."""
+        self.plugin.jobs.put((learner, reference, seed))
+        while True:
+            try:
+                return self.plugin.done.get(timeout=1.0)
+            except queue.Empty:
+                if not self.thread.is_alive():
+                    raise RuntimeError("the checks' pytest session ended unexpectedly") from None
+
+    def close(self) -> None:
+        self.plugin.jobs.put(None)
+        self.thread.join(timeout=10)
