@@ -239,3 +239,13 @@ def test_plain_assert_message_without_pytest_rewriting():
 
     error = AssertionError("model reached 40% accuracy\nassert (40.0 >= 75)")
     assert _status_and_message(error) == ("failed", "model reached 40% accuracy")
+
+
+def test_gradient_check_names_a_known_mistake_and_a_missing_1_over_m():
+    from grader.checks import expect_gradient
+
+    numeric = np.array([[0.5, -1.0], [2.0, 0.25]])
+    text = message(expect_gradient, numeric * 4, numeric, name="dW1", m=4)
+    assert "fails the numeric gradient check" in text and "a missing 1/m" in text
+    text = message(expect_gradient, numeric + 1, numeric, name="dW1", mistakes={"you added one": numeric + 1})
+    assert text.splitlines()[-1] == "you added one"

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from grader.checks.compare import expect_shape, fail, show
+from grader.checks.diagnose import diagnose_values
 from grader.messages import say
 
 # Relative-error thresholds of the lecture notes: < 1e-7 great, < 1e-5 fine for smooth
@@ -63,11 +64,15 @@ def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> np.ndarray:
     return np.where(difference < ABSOLUTE_FLOOR, 0.0, error)
 
 
-def expect_gradient(got: Any, numeric: np.ndarray, *, name: str, threshold: float = DEFAULT_THRESHOLD) -> float:
+def expect_gradient(got: Any, numeric: np.ndarray, *, name: str, threshold: float = DEFAULT_THRESHOLD,
+                    mistakes: dict[str, Any] | None = None, want: np.ndarray | None = None,
+                    m: int | None = None) -> float:
     """``got`` (the learner's analytic gradient) must match ``numeric`` within ``threshold``.
 
     Returns the largest relative error (for a passing check's note); fails with the
-    parameter name, the worst index, both values there and the thresholds used.
+    parameter name, the worst index, both values there and the thresholds used, then
+    the diagnoses of ``diagnose_values`` against ``want`` (the reference's analytic
+    gradient; default ``numeric``): known ``mistakes``, a sign, a factor m...
     """
     numeric = np.asarray(numeric, dtype=float)
     expect_shape(got, numeric.shape, name=name, _want=numeric)
@@ -79,5 +84,7 @@ def expect_gradient(got: Any, numeric: np.ndarray, *, name: str, threshold: floa
         index = tuple(int(i) for i in np.unravel_index(int(np.argmax(errors)), errors.shape))
         fail(say("gradient.mismatch", name=name, error=worst, threshold=threshold, index=index,
                  analytic=show(float(np.asarray(got, dtype=float)[index])), numeric=show(float(numeric[index])),
-                 bad=int(np.sum(errors > threshold)), size=errors.size))
+                 bad=int(np.sum(errors > threshold)), size=errors.size),
+             *diagnose_values(np.asarray(got, dtype=float), numeric if want is None else np.asarray(want, dtype=float),
+                              m=m, mistakes=mistakes))
     return worst

@@ -24,8 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.checks import CheckFailure, expect_array, expect_gradient, fail, numeric_gradient, show
-from grader.checks.diagnose import diagnose_values
+from grader.checks import expect_array, fail, numeric_gradient, show
 
 PARAMETER_NAMES = ("W1", "b1", "W2", "b2")
 GRADIENT_NAMES = ("dW1", "db1", "dW2", "db2")
@@ -208,19 +207,6 @@ def expect_bias(got: Any, want: np.ndarray, *, name: str, what: str, m: int | No
              f"Likely mistake: a rank-1 array. Summing over axis=1 drops that axis; keep it as a column "
              f"with keepdims=True: {what}.")
     expect_array(got, want, name=name, m=m, mistakes=mistakes)
-
-
-def expect_gradient_diagnosed(got: Any, numeric: np.ndarray, want: np.ndarray, *, name: str, m: int,
-                              mistakes: dict[str, Any] | None = None, threshold: float = 1e-5) -> float:
-    """``expect_gradient``; on failure the message also names a known mistake when one fits."""
-    try:
-        return expect_gradient(got, numeric, name=name, threshold=threshold)
-    except CheckFailure as failure:
-        hints = []
-        if isinstance(got, np.ndarray) and got.shape == want.shape and got.dtype.kind in "biuf":
-            hints = diagnose_values(np.asarray(got, dtype=float), want, m=m, mistakes=mistakes)
-        fail(str(failure), *hints)
-    raise AssertionError  # unreachable
 
 
 def numeric_parameter_gradients(cost: Callable[[dict], float], parameters: dict[str, np.ndarray],

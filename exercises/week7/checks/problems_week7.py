@@ -5,9 +5,8 @@ C channels, F filters), spatial sizes with H != W where possible, and values
 chosen so that numeric gradients are exact enough: no input of ReLU near its kink
 at 0, and max-pooling inputs whose entries are all distinct (no ties).
 
-Two helpers here are generic and could move into ``grader.checks``:
-``expect_array_hinted`` (known wrong *shapes* -> a diagnosis) and ``expect_gradient_diagnosed``
-(``expect_gradient`` with known-mistake values and shapes).
+One helper here is generic and could move into ``grader.checks``: ``expect_array_hinted``
+(known wrong *shapes* -> a diagnosis), which ``expect_gradient_diagnosed`` also uses.
 """
 
 from __future__ import annotations
@@ -207,15 +206,9 @@ def expect_array_hinted(got: Any, want: np.ndarray, *, name: str, shape_hints: d
 def expect_gradient_diagnosed(got: Any, numeric: np.ndarray, *, name: str, shape_hints: dict | None = None,
                               mistakes: dict[str, Any] | None = None,
                               threshold: float = GRADIENT_THRESHOLD) -> float:
-    """``expect_gradient``, then the diagnosis of a known mistake (by shape, or by value) when it fails."""
+    """``expect_gradient`` (which names a known mistake by value), after a diagnosis by shape."""
     _shape_hint(got, numeric.shape, name, shape_hints)
-    try:
-        return expect_gradient(got, numeric, name=name, threshold=threshold)
-    except CheckFailure as failure:
-        for message, wrong in (mistakes or {}).items():
-            if _matches(got, wrong):
-                fail(str(failure), message)
-        raise
+    return expect_gradient(got, numeric, name=name, threshold=threshold, mistakes=mistakes)
 
 
 def reraise_with(fault: LearnerFault, hints: list[str], replace: str = "") -> None:
