@@ -14,9 +14,8 @@ if str(ROOT) not in sys.path:  # so that `pytest` works as well as `python -m py
 
 from grader.notebooks import build_notebook, main, percent_to_notebook  # noqa: E402
 
-WEEK2 = ROOT / "exercises" / "week2"
-WEEK2_SOURCES = sorted(WEEK2.glob("*.py"))
-WEEK2_NOTEBOOK_SOURCES = [p for p in WEEK2_SOURCES if p.with_suffix(".ipynb").exists()]
+# Every exercise's percent-format starter that has a committed notebook beside it.
+NOTEBOOK_SOURCES = sorted(p for p in (ROOT / "exercises").glob("*/*.py") if p.with_suffix(".ipynb").exists())
 
 
 def cells(text: str) -> list[tuple[str, str]]:
@@ -111,12 +110,13 @@ def test_command_line_builds_every_file(tmp_path: Path, capsys: pytest.CaptureFi
     assert "a.ipynb" in capsys.readouterr().out
 
 
-def test_week2_has_committed_notebooks() -> None:
-    names = {p.name for p in WEEK2_NOTEBOOK_SOURCES}
-    assert {"python_basics.py", "logistic_regression.py"} <= names
+def test_every_code_exercise_has_committed_notebooks() -> None:
+    names = {f"{p.parent.name}/{p.name}" for p in NOTEBOOK_SOURCES}
+    assert {"week2/python_basics.py", "week2/logistic_regression.py", "week3/planar_classification.py"} <= names
+    assert {p.parent.name for p in NOTEBOOK_SOURCES} == {f"week{n}" for n in range(2, 8)}
 
 
-@pytest.mark.parametrize("source", WEEK2_NOTEBOOK_SOURCES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("source", NOTEBOOK_SOURCES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_committed_notebook_matches_its_source(source: Path) -> None:
     """The .ipynb must be exactly what the converter makes of the .py: no drift."""
     committed = nbformat.read(source.with_suffix(".ipynb"), as_version=4)
