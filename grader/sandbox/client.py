@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from grader.sandbox.cgroup import PidsCgroup, shared_cgroup
-from grader.sandbox.launch import Launcher, SpawnLauncher, WorkerProcess
+from grader.sandbox.launch import GRADER_PARENT, Launcher, SpawnLauncher, WorkerProcess
 from grader.sandbox.plain import PlainDataError, decode
 from grader.sandbox.protocol import ChannelClosed, FrameTimeout, read_frame, write_frame
 
-GRADER_PACKAGE = Path(__file__).resolve().parent.parent
+GRADER_PACKAGE = Path(GRADER_PARENT) / "grader"
 MAX_SIBLING_BYTES = 2 * 1024 * 1024
 MAX_REPLY_BYTES = 64 * 1024 * 1024
 # Caps on what a (possibly forged) error reply may put into a report.
@@ -156,7 +156,7 @@ class SandboxWorker:
             "scratch": str(self.scratch),
             "cgroup_procs": self._cgroup_to_join(),
             "read_only": [str(GRADER_PACKAGE)],
-            "hide_paths": [str(GRADER_PACKAGE.parent)],
+            "hide_paths": [GRADER_PARENT],  # where the worker imported the grader from: not for learners
             "limits": {
                 "memory_bytes": self.limits.memory_bytes,
                 "cpu_seconds": self.limits.cpu_seconds,
