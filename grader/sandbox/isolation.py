@@ -34,6 +34,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import functools
 import os
 import platform
 import resource
@@ -1091,6 +1092,9 @@ _SYSTEM_READ_PATHS = (
 def python_read_paths() -> list[str]:
     """Return the paths a Python + numpy process must be able to read.
 
+    Computed once per process (a zygote computes it before it forks: ~5 ms a worker
+    otherwise, most of it importing sysconfig); the caller gets its own list.
+
     sys.prefix / base_prefix / exec_prefix / base_exec_prefix, the stdlib and
     site-packages dirs (sysconfig purelib/platlib, site.getsitepackages, the
     user site), the directory of the real interpreter binary, shared-library
@@ -1099,6 +1103,11 @@ def python_read_paths() -> list[str]:
     resolved, duplicates removed, missing paths dropped, order kept. "/" is
     never returned (it would grant the whole filesystem). Never raises.
     """
+    return list(_python_read_paths())
+
+
+@functools.cache
+def _python_read_paths() -> tuple[str, ...]:
     import site
     import sysconfig
 
@@ -1130,7 +1139,7 @@ def python_read_paths() -> list[str]:
             continue
         seen.add(real)
         result.append(real)
-    return result
+    return tuple(result)
 
 
 def describe(protections: Iterable[Protection]) -> dict[str, str]:

@@ -164,8 +164,9 @@ def zygote_main(sock_fd: int) -> None:
     """Serve fork and wait requests until the grading process closes the socket."""
     import numpy  # noqa: F401  (warm: every child starts with numpy imported)
 
-    from grader.sandbox import worker
+    from grader.sandbox import isolation, worker
 
+    isolation.python_read_paths()  # computed once here rather than in every child
     worker._die_with_parent()
     sock = socket.socket(fileno=sock_fd)
     while True:

@@ -1,0 +1,131 @@
+"""The checks' runner: fixtures, outcomes and teardown, alone and in a session kept open for a batch."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import grader.run_checks as run_checks_module
+from grader.run_checks import WarmChecks, run_checks
+
+CHECKS = '''
+import pytest
+from grader.checks import check
+from grader.checks.compare import CheckFailure
+
+LOG = []
+
+
+@pytest.fixture
+def opened():
+    LOG.append("open")
+    yield "resource"
+    LOG.append("close")
+
+
+@pytest.fixture
+def broken_teardown():
+    yield None
+    raise RuntimeError("teardown broke")
+
+
+@check("f")
+def test_passes(learner, reference, seed, rng):
+    assert learner["answer"] == reference["answer"], "wrong answer"
+
+
+@check("f", points=2)
+def test_fails(learner):
+    raise CheckFailure(f"expected 1, got {learner['answer']}")
+
+
+@check("g")
+def test_uses_own_fixture(opened):
+    assert opened == "resource"
+
+
+@check("g")
+def test_missing_fixture(no_such_fixture):
+    pass
+
+
+@check("g")
+def test_skipped():
+    pytest.skip("not for this exercise")
+
+
+@check("g")
+def test_teardown_fails(broken_teardown):
+    pass
+
+
+@check("g")
+def test_log_balanced():
+    """Every fixture opened so far was closed before this check."""
+    assert LOG.count("open") == LOG.count("close"), f"log {LOG}"
+'''
+
+
+@pytest.fixture
+def checks(tmp_path: Path) -> list[Path]:
+    folder = tmp_path / "checks"
+    folder.mkdir()
+    path = folder / "checks_runner_public.py"
+    path.write_text(textwrap.dedent(CHECKS))
+    return [path]
+
+
+def outcomes(results) -> list[tuple[str, str, float]]:
+    return [(r.name, r.status, r.points) for r in results]
+
+
+EXPECTED = [
+    ("passes", "passed", 1.0),
+    ("fails", "failed", 0.0),
+    ("uses_own_fixture", "passed", 1.0),
+    ("missing_fixture", "error", 0.0),
+    ("teardown_fails", "passed", 1.0),
+    ("teardown_fails", "error", 0.0),
+    ("log_balanced", "passed", 1.0),
+]
+
+
+def test_outcomes_of_every_kind(checks, tmp_path):
+    results, errors = run_checks(checks, {"answer": 1}, {"answer": 1}, 7, hidden_dirs=[], root=tmp_path)
+    assert errors == []
+    assert outcomes(results) == EXPECTED
+    failed = next(r for r in results if r.name == "fails")
+    assert failed.message == "expected 1, got 1" and failed.max_points == 2.0
+    missing = next(r for r in results if r.name == "missing_fixture")
+    assert "no_such_fixture" in missing.message
+
+
+def test_pytest_protocol_fallback_gives_the_same_results(checks, tmp_path, monkeypatch):
+    monkeypatch.setattr(run_checks_module, "_lean_runner_available", lambda session, items: False)
+    results, _ = run_checks(checks, {"answer": 1}, {"answer": 1}, 7, hidden_dirs=[], root=tmp_path)
+    assert outcomes(results) == EXPECTED
+
+
+def test_a_warm_session_gives_every_learner_their_own_fixture_values(checks, tmp_path):
+    warm = WarmChecks(checks, [], tmp_path)
+    try:
+        first, _ = warm.run({"answer": 1}, {"answer": 1}, 1)
+        second, _ = warm.run({"answer": 2}, {"answer": 1}, 2)
+        third, _ = warm.run({"answer": 1}, {"answer": 1}, 3)
+    finally:
+        warm.close()
+    assert outcomes(first) == EXPECTED == outcomes(third)
+    by_name = {r.name: r for r in second}
+    assert by_name["passes"].status == "failed" and by_name["passes"].message == "wrong answer"
+    assert by_name["fails"].message == "expected 1, got 2"
+    assert by_name["log_balanced"].status == "passed"  # fixtures were torn down after each learner
+
+
+def test_a_file_that_does_not_collect_does_not_stop_the_others(checks, tmp_path):
+    broken = checks[0].parent / "checks_broken_public.py"
+    broken.write_text("import no_such_module_anywhere\n")
+    results, errors = run_checks([*checks, broken], {"answer": 1}, {"answer": 1}, 7, hidden_dirs=[], root=tmp_path)
+    assert outcomes(results) == EXPECTED
+    assert len(errors) == 1 and "no_such_module_anywhere" in errors[0]
