@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from grader.errors import UsageError
-from grader.exercise import load_exercise
+from grader.exercise import Exercise, load_exercise
 from grader.extract import fingerprint
 from grader.gradebook import Gradebook
 from grader.grading import SUBMITTABLE, grade_submission
@@ -96,31 +96,32 @@ def _start_grading_process() -> None:
     _launcher = ZygoteLauncher()
 
 
-_warm: dict[str, WarmChecks] = {}
+_warm: dict[str, tuple[Exercise, WarmChecks]] = {}
 
 
-def _warm_checks(exercise_root: str) -> WarmChecks:
-    """This process's open pytest session over the exercise's checks (collected once).
+def _warm_checks(exercise_root: str) -> tuple[Exercise, WarmChecks]:
+    """The exercise, and this process's open pytest session over its checks (both loaded once).
 
     A process forked from one that had a session inherits the object but not its thread:
     such a session is replaced.
     """
     warm = _warm.get(exercise_root)
-    if warm is None or not warm.thread.is_alive():
+    if warm is None or not warm[1].thread.is_alive():
         from grader.grading import check_files
         from grader.run_checks import WarmChecks
 
         ex = load_exercise(exercise_root)
-        _warm[exercise_root] = WarmChecks(check_files(ex), [ex.solutions], ex.root)
+        _warm[exercise_root] = ex, WarmChecks(check_files(ex), [ex.solutions], ex.root)
     return _warm[exercise_root]
 
 
 def grade_learner(exercise_root: str, learner: Learner) -> tuple[str, dict | str]:
     """(learner id, report as a dict) or (learner id, the one-line reason there is no grade)."""
     try:
+        ex, warm = _warm_checks(exercise_root)
         # A single file shares its folder with other learners: it must not import their files.
-        report = grade_submission(exercise_root, list(learner.files), learner=learner.id, launcher=_launcher,
-                                  siblings=learner.own_folder, warm=_warm_checks(exercise_root))
+        report = grade_submission(ex, list(learner.files), learner=learner.id, launcher=_launcher,
+                                  siblings=learner.own_folder, warm=warm)
     except UsageError as exc:
         return learner.id, str(exc)
     return learner.id, report.to_dict()

@@ -7,7 +7,7 @@ The JSON form is versioned (``SCHEMA_ID`` / ``SCHEMA_VERSION``) and described by
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 SCHEMA_ID = "dl-grader/grade-report"
@@ -105,7 +105,7 @@ class GradeReport:
         return [c for c in self.checks if c.function == function]
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = _plain(self)
         return {
             "schema": SCHEMA_ID,
             "schema_version": SCHEMA_VERSION,
@@ -135,6 +135,24 @@ class GradeReport:
         plain["checks"] = [CheckResult(**_known(CheckResult, c)) for c in data["checks"]]
         plain["notes"] = [SourceNote(**_known(SourceNote, n)) for n in data["notes"]]
         return cls(**plain)
+
+
+def _plain(value: Any) -> Any:
+    """``dataclasses.asdict`` for this module's types (whose leaves are immutable), without its deep copies."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    names = _FIELDS.get(type(value))
+    if names is None:
+        return value
+    return {name: _plain(getattr(value, name)) for name in names}
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {
+    kind: tuple(f.name for f in fields(kind))
+    for kind in (CheckResult, FunctionSummary, SourceNote, SubmittedFile, GradeReport)
+}
 
 
 def _known(kind: type, data: dict[str, Any]) -> dict[str, Any]:

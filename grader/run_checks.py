@@ -14,7 +14,9 @@ import queue
 import sys
 import threading
 import zlib
+from collections.abc import Sequence
 from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,7 @@ class CheckPlugin:
         self._hidden_dirs = [d.resolve() for d in hidden_dirs]
         self.results: list[CheckResult] = []
         self.collection_errors: list[str] = []
+        self._about: dict[str, _About] = {}  # per check, what does not change from one learner to the next
 
     @pytest.fixture
     def learner(self) -> Learner:
@@ -63,7 +66,29 @@ class CheckPlugin:
     @pytest.fixture
     def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
         """Fresh per submission (seed) and per check (its name), reproducible from the report."""
-        return np.random.default_rng([self._seed, zlib.crc32(request.node.name.encode())])
+        return self._fixture_value("rng", request.node)
+
+    def _fixture_value(self, name: str, item: pytest.Item) -> Any:
+        if name == "rng":
+            return np.random.default_rng([self._seed, zlib.crc32(item.name.encode())])
+        return {"learner": self._learner, "reference": self._reference, "seed": self._seed}[name]
+
+    def _about_item(self, item: pytest.Item) -> _About:
+        about = self._about.get(item.nodeid)
+        if about is None:
+            marker = item.get_closest_marker(MARK)
+            obj = getattr(item, "obj", None)
+            doc = (obj.__doc__ or "").strip().splitlines() if obj is not None else []
+            definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+            about = self._about[item.nodeid] = _About(
+                function=marker.kwargs["function"] if marker else "?",
+                max_points=marker.kwargs["points"] if marker else 0.0,
+                description=doc[0] if doc else "",
+                hidden=any(Path(str(item.path)).resolve().is_relative_to(d) for d in self._hidden_dirs),
+                direct=tuple(name for name in _OWN_FIXTURES if name in getattr(item, "fixturenames", ())
+                             and _only_ours(definitions.get(name, ()), self)),
+            )
+        return about
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
@@ -90,6 +115,10 @@ class CheckPlugin:
 
     def _run_item(self, session: pytest.Session, item: pytest.Item, following: pytest.Item | None) -> None:
         item._initrequest()  # type: ignore[attr-defined]  # fresh fixture values for every run
+        # Our own fixtures' values go in directly (pytest's resolution costs ~0.1 ms a check);
+        # pytest still resolves every other fixture, and ours where a check file overrides them.
+        for name in self._about_item(item).direct:
+            item.funcargs[name] = self._fixture_value(name, item)  # type: ignore[attr-defined]
         setup = pytest.CallInfo.from_call(lambda: session._setupstate.setup(item), "setup")
         if setup.excinfo is None:
             self.pytest_runtest_makereport(item, pytest.CallInfo.from_call(item.runtest, "call"))
@@ -125,22 +154,35 @@ class CheckPlugin:
         )
 
     def _result(self, item: pytest.Item, call: pytest.CallInfo[None], status: str, message: str) -> CheckResult:
-        marker = item.get_closest_marker(MARK)
-        function = marker.kwargs["function"] if marker else "?"
-        max_points = marker.kwargs["points"] if marker else 0.0
-        doc = (getattr(item, "obj", None).__doc__ or "").strip().splitlines() if hasattr(item, "obj") else []
-        hidden = any(Path(str(item.path)).resolve().is_relative_to(d) for d in self._hidden_dirs)
+        about = self._about_item(item)
         return CheckResult(
-            function=function,
+            function=about.function,
             name=item.name.removeprefix("test_"),
             status=status,  # type: ignore[arg-type]
-            points=max_points if status == "passed" else 0.0,
-            max_points=max_points,
+            points=about.max_points if status == "passed" else 0.0,
+            max_points=about.max_points,
             message=message,
-            description=doc[0] if doc else "",
-            hidden=hidden,
+            description=about.description,
+            hidden=about.hidden,
             seconds=round(call.duration, 4),
         )
+
+
+_OWN_FIXTURES = ("learner", "reference", "seed", "rng")
+
+
+@dataclass(frozen=True)
+class _About:
+    function: str
+    max_points: float
+    description: str
+    hidden: bool
+    direct: tuple[str, ...]  # our fixtures this check uses that no check file overrides
+
+
+def _only_ours(definitions: Sequence[Any], plugin: CheckPlugin) -> bool:
+    """The fixture has a single definition, and it is a method of ``plugin``."""
+    return len(definitions) == 1 and getattr(definitions[0].func, "__self__", None) is plugin
 
 
 def _lean_runner_available(session: pytest.Session, items: list[pytest.Item]) -> bool:

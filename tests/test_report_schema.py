@@ -154,3 +154,16 @@ def test_from_dict_ignores_fields_added_later_to_v1() -> None:
     data["checks"][0]["new_check_field"] = "x"
     data["functions"][0]["extra"] = True
     assert GradeReport.from_dict(data).to_dict() == make_report().to_dict()
+
+
+def test_to_dict_is_what_dataclasses_asdict_gives() -> None:
+    from dataclasses import asdict
+
+    report = make_report()
+    data = report.to_dict()
+    expected = asdict(report)
+    assert {k: data[k] for k in expected if k != "checks"} == {k: v for k, v in expected.items() if k != "checks"}
+    assert [{k: v for k, v in c.items() if k != "advice"} for c in data["checks"]] == expected["checks"]
+    data["timings"]["total"] = -1.0
+    data["checks"][0]["message"] = "changed"
+    assert report.timings.get("total") != -1.0 and report.checks[0].message != "changed"

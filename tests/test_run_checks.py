@@ -129,3 +129,52 @@ def test_a_file_that_does_not_collect_does_not_stop_the_others(checks, tmp_path)
     results, errors = run_checks([*checks, broken], {"answer": 1}, {"answer": 1}, 7, hidden_dirs=[], root=tmp_path)
     assert outcomes(results) == EXPECTED
     assert len(errors) == 1 and "no_such_module_anywhere" in errors[0]
+
+
+OVERRIDE = '''
+import pytest
+from grader.checks import check
+
+
+@pytest.fixture
+def rng():
+    return "the check file's own rng"
+
+
+@check("f")
+def test_own_rng_wins(rng, learner, seed):
+    assert rng == "the check file's own rng", f"rng was {rng!r}"
+    assert learner == {"answer": 1} and seed == 7, "our fixtures still arrive"
+'''
+
+
+def test_a_check_file_can_override_our_fixtures(tmp_path):
+    folder = tmp_path / "checks"
+    folder.mkdir()
+    path = folder / "checks_override_public.py"
+    path.write_text(textwrap.dedent(OVERRIDE))
+    results, errors = run_checks([path], {"answer": 1}, None, 7, hidden_dirs=[], root=tmp_path)
+    assert errors == [] and outcomes(results) == [("own_rng_wins", "passed", 1.0)], results
+
+
+def test_rng_is_seeded_per_learner_and_per_check(tmp_path):
+    folder = tmp_path / "checks"
+    folder.mkdir()
+    path = folder / "checks_rng_public.py"
+    path.write_text(textwrap.dedent('''
+        from grader.checks import check
+
+        @check("f")
+        def test_one(rng, learner):
+            learner.append(("one", float(rng.random())))
+
+        @check("f")
+        def test_two(rng, learner):
+            learner.append(("two", float(rng.random())))
+    '''))
+    draws: list[list] = [[], [], []]
+    for seed, box in zip((1, 1, 2), draws):
+        run_checks([path], box, None, seed, hidden_dirs=[], root=tmp_path)
+    assert draws[0] == draws[1]  # reproducible from the seed in the report
+    assert draws[0][0][1] != draws[0][1][1]  # a different stream per check
+    assert draws[0][0][1] != draws[2][0][1]  # and per submission
