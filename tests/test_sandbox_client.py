@@ -210,3 +210,25 @@ def test_a_worker_that_cannot_join_its_cgroup_says_so(monkeypatch):
     with worker_for("def f():\n    return 1\n") as worker:
         assert worker.call("sub", "f", []).value == 1
         assert worker.status.protections["pids-cgroup"].startswith("INACTIVE: the worker could not join")
+
+
+@pytest.mark.parametrize("launcher", ["spawn", "zygote"])
+def test_workers_do_not_ask_for_huge_pages(launcher):
+    """A worker lives for one learner: numpy's huge-page requests would make every large array slow."""
+    from grader.sandbox.launch import SpawnLauncher, ZygoteLauncher
+
+    source = ("import numpy as np\n"
+              "def asks_for_huge_pages():\n"
+              "    core = getattr(np, '_core', None) or np.core\n"
+              "    previous = core.multiarray._set_madvise_hugepage(True)\n"
+              "    core.multiarray._set_madvise_hugepage(previous)\n"
+              "    return bool(previous)\n")
+    chosen = SpawnLauncher() if launcher == "spawn" else ZygoteLauncher()
+    try:
+        with SandboxWorker(FAST, chosen) as worker:
+            worker.load([module(source)])
+            outcome = worker.call("sub", "asks_for_huge_pages", [])
+            assert outcome.ok and outcome.value is False, outcome
+    finally:
+        if isinstance(chosen, ZygoteLauncher):
+            chosen.close()
