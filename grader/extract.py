@@ -44,6 +44,14 @@ class CodeUnit:
     first_line: int
     location: str
     names: tuple[str, ...]
+    # The names the statement reads (identifiers and attribute names), and whether it is an
+    # assignment that calls something (numpy): see drop_unread_computations.
+    reads: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    computed: bool = False
+
+    def for_worker(self) -> dict[str, object]:
+        """What the worker needs to run it."""
+        return {"source": self.source, "filename": self.filename, "first_line": self.first_line}
 
 
 @dataclass
@@ -327,6 +335,7 @@ def extract_units(source: str, filename: str, where: str, known: set[str] | None
         if names is None:
             continue
         known.update(names)
+        reads, computed = _reads(stmt)
         start = (stmt.decorator_list[0].lineno if getattr(stmt, "decorator_list", None) else stmt.lineno) + offset
         end = (stmt.end_lineno or stmt.lineno) + offset
         text = "\n".join(lines[start - 1 : end])
@@ -337,9 +346,79 @@ def extract_units(source: str, filename: str, where: str, known: set[str] | None
                 first_line=start + line_base,
                 location=f"{where}line {start + line_base}",
                 names=names,
+                reads=reads,
+                computed=computed,
             )
         )
     return units, [message for _, message in errors]
+
+
+def _reads(stmt: ast.stmt) -> tuple[frozenset[str], bool]:
+    """(names the statement reads from the module, whether it is an assignment with a call).
+
+    Inside a function, its parameters and local variables are not module names: a
+    ``propagate(w, b, X, Y)`` does not read a global ``b``. Attribute names count as
+    read (``basics.EPS``), and so do names imported from another file of the submission.
+    """
+    computed = isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None and any(
+        isinstance(node, ast.Call) for node in ast.walk(stmt.value))
+    return frozenset(_scope_reads([stmt], (), module=True)), computed
+
+
+def _scope_reads(nodes: list[ast.AST], parameters: tuple[str, ...], *, module: bool = False) -> set[str]:
+    """Names read in one scope (and the scopes nested in it) that are not its own locals."""
+    loads: set[str] = set()
+    stores: set[str] = set(parameters)
+    declared: set[str] = set()  # global / nonlocal: not locals even when assigned
+    nested: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda] = []
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            if not isinstance(node, ast.Lambda):
+                stores.add(node.name)
+                stack += node.decorator_list
+            stack += [d for d in node.args.defaults + node.args.kw_defaults if d is not None]
+            nested.append(node)
+            continue
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared.update(node.names)
+        elif isinstance(node, ast.Name):
+            (loads if isinstance(node.ctx, ast.Load) else stores).add(node.id)
+        elif isinstance(node, ast.Attribute):
+            loads.add(node.attr)
+        elif isinstance(node, ast.alias):
+            loads.add(node.name.split(".")[-1])
+            stores.add((node.asname or node.name).split(".")[0])
+        stack += ast.iter_child_nodes(node)
+    local = set() if module else stores - declared
+    free = loads - local
+    for function in nested:
+        arguments = function.args
+        names = tuple(a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs)
+        names += tuple(a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None)
+        body = function.body if isinstance(function.body, list) else [function.body]
+        free |= _scope_reads(body, names) - local
+    return free
+
+
+def drop_unread_computations(modules: list[ModuleSource]) -> None:
+    """Leave out top-level assignments that call something (numpy) and that nothing kept reads.
+
+    A notebook's demonstration cells (``a = np.random.rand(1_000_000)`` before timing a
+    loop) would otherwise be computed in every learner's sandbox, for no graded function.
+    Only names read by some kept statement of any file of the submission keep theirs.
+    """
+    units = [u for m in modules for u in m.units]
+    dropped: set[int] = set()
+    while True:
+        read = set().union(*(u.reads for u in units if id(u) not in dropped))
+        unread = {id(u) for u in units if u.computed and id(u) not in dropped and read.isdisjoint(u.names)}
+        if not unread:
+            break
+        dropped |= unread
+    for module in modules:
+        module.units = [u for u in module.units if id(u) not in dropped]
 
 
 def text_digest(text: str) -> str:
@@ -410,6 +489,7 @@ def load_submission(paths: list[Path], root: Path | None = None, *, siblings: bo
         files.append(SubmittedFile(path=display, sha256=digest))
         if siblings:
             neighbours += [p for p in sorted(path.parent.glob("*.py")) if p not in paths and p not in neighbours]
+    drop_unread_computations(modules)
     sha256 = combined_digest([f.sha256 for f in files])
     return Submission(modules=modules, files=files, notes=notes, sha256=sha256, siblings=neighbours)
 

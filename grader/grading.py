@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -115,7 +114,7 @@ def check_files(ex: Exercise) -> list[Path]:
 
 
 def _worker_modules(submission: Submission) -> list[dict]:
-    return [{"name": m.name, "units": [asdict(u) for u in m.units]} for m in submission.modules]
+    return [{"name": m.name, "units": [u.for_worker() for u in m.units]} for m in submission.modules]
 
 
 def _worker_notes(submission: Submission, notes: list[dict]) -> list[SourceNote]:

@@ -168,3 +168,50 @@ def test_find_prefers_the_last_file_and_aliases(tmp_path):
 def test_indented_percent_continues_a_string_format():
     cell = 'print("cost = %f"\n      % (0.5))\n%timeit f()\ndef f():\n    return 1\n'
     assert strip_magics(cell) == 'print("cost = %f"\n      % (0.5))\n\ndef f():\n    return 1\n'
+
+
+def test_computations_nothing_reads_are_left_out(tmp_path):
+    """A demonstration cell's large arrays are not computed for every learner; what functions read stays."""
+    first = write(tmp_path, "basics.py", """
+import numpy as np
+import time
+a = np.random.rand(1_000_000)
+b = np.random.rand(1_000_000)
+vectorized = np.dot(a, b)
+EPS = np.finfo(float).eps
+SCALE = np.sqrt(2.0)
+BASE = np.ones(3)
+OFFSET = BASE * 2
+LR = 0.5
+def safe_log(x):
+    return np.log(x + EPS)
+def scaled(x):
+    return x * OFFSET
+""")
+    second = write(tmp_path, "other.py", "from basics import SCALE\ndef f(x):\n    return x * SCALE\n")
+    submission = load_submission([first, second], siblings=False)
+    kept = [n for module in submission.modules for n in names(module)]
+    assert kept == ["np", "time", "EPS", "SCALE", "BASE", "OFFSET", "LR", "safe_log", "scaled", "SCALE", "f"]
+    assert "a" not in kept and "vectorized" not in kept
+
+
+def test_a_parameter_or_local_of_the_same_name_does_not_keep_a_computation(tmp_path):
+    path = write(tmp_path, "a.py", """
+import numpy as np
+b = np.random.rand(1_000_000)
+w = np.random.rand(10)
+z = np.zeros(3)
+g = np.ones(2)
+def propagate(w, b, X, Y):
+    A = np.dot(w.T, X) + b
+    return A
+def local_only():
+    z = 1
+    return [z for _ in range(3)]
+def uses_global():
+    global g
+    g = g + 1
+    return g
+""")
+    submission = load_submission([path], siblings=False)
+    assert names(submission.modules[0]) == ["np", "g", "propagate", "local_only", "uses_global"]

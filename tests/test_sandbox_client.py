@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +17,7 @@ FAST = Limits(call_seconds=2, load_seconds=3)
 def module(source: str, name: str = "sub") -> dict:
     units, errors = extract_units(source, f"{name}.py", "")
     assert errors == []
-    return {"name": name, "units": [asdict(u) for u in units]}
+    return {"name": name, "units": [u.for_worker() for u in units]}
 
 
 def worker_for(source: str, limits: Limits = FAST, siblings: list[Path] | None = None) -> SandboxWorker:
