@@ -3,7 +3,9 @@
 Run: python benchmarks/bench_batch.py [--size 200] [--loop-sample 40] [--memory-sizes 200,1000]
 
 Generates a week-2 class (40% correct, 40% with one classic mistake, 20% correct
-but looped and slow), grades it with `grade batch` and with one `grade submit`
+but looped and slow) as learners hand it in: the starter files (notebook text,
+demonstration cells and all) with the learner's definitions, every other learner
+as a notebook. Grades it with `grade batch` and with one `grade submit`
 process per submission (on a sample of the class, extrapolated), in the same run,
 and prints submissions per second, their ratio and the batch's peak memory (the
 sum of the resident memory of its process tree, sampled). With --memory-sizes it
@@ -29,21 +31,31 @@ TARGET_RATIO, TARGET_RATE = 10.0, 25.0
 
 def generate_class(folder: Path, size: int, seed: int = 0) -> None:
     """``size`` single-file week-2 submissions with the mix described above."""
+    import nbformat
+
+    from grader.notebooks import percent_to_notebook
+
     rng = random.Random(seed)
-    reference = "\n\n".join((ROOT / "solutions" / "week2" / f).read_text()
-                            for f in ("python_basics.py", "logistic_regression.py"))
+    week2 = ("python_basics.py", "logistic_regression.py")
+    starter = "\n\n".join((ROOT / "exercises" / "week2" / f).read_text() for f in week2)
+    reference = "\n\n".join((ROOT / "solutions" / "week2" / f).read_text() for f in week2)
     mistakes = sorted((ROOT / "tests" / "fixtures" / "week2" / "mistakes").glob("*.py"))
     looped = (ROOT / "tests" / "fixtures" / "week2" / "alternatives" / "looped.py").read_text()
     folder.mkdir(parents=True)
     for i in range(size):
         kind = rng.random()
         if kind < 0.4:
-            text = reference
+            mine = reference
         elif kind < 0.8:  # the mistake's definitions come last, so they win
-            text = reference + "\n\n" + rng.choice(mistakes).read_text()
+            mine = reference + "\n\n" + rng.choice(mistakes).read_text()
         else:
-            text = looped
-        (folder / f"learner{i:04d}.py").write_text(text + f"\n# learner {i}\n")
+            mine = looped
+        # The learner's definitions follow the starter's cells, so they are the ones graded.
+        text = f"{starter}\n\n# %%\n{mine}\n# learner {i}\n"
+        if i % 2:
+            nbformat.write(percent_to_notebook(text), folder / f"learner{i:04d}.ipynb")
+        else:
+            (folder / f"learner{i:04d}.py").write_text(text)
 
 
 def tree_rss(pid: int) -> int:

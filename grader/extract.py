@@ -17,6 +17,7 @@ import builtins
 import hashlib
 import json
 import re
+import types
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,10 +45,8 @@ class CodeUnit:
     first_line: int
     location: str
     names: tuple[str, ...]
-    # The names the statement reads (identifiers and attribute names), and whether it is an
-    # assignment that calls something (numpy): see drop_unread_computations.
-    reads: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
-    computed: bool = False
+    computed: bool = False  # an assignment that calls something (numpy): see drop_unread_computations
+    tree: ast.stmt | None = field(default=None, repr=False, compare=False)  # the parsed statement
 
     def for_worker(self) -> dict[str, object]:
         """What the worker needs to run it."""
@@ -335,7 +334,6 @@ def extract_units(source: str, filename: str, where: str, known: set[str] | None
         if names is None:
             continue
         known.update(names)
-        reads, computed = _reads(stmt)
         start = (stmt.decorator_list[0].lineno if getattr(stmt, "decorator_list", None) else stmt.lineno) + offset
         end = (stmt.end_lineno or stmt.lineno) + offset
         text = "\n".join(lines[start - 1 : end])
@@ -346,23 +344,12 @@ def extract_units(source: str, filename: str, where: str, known: set[str] | None
                 first_line=start + line_base,
                 location=f"{where}line {start + line_base}",
                 names=names,
-                reads=reads,
-                computed=computed,
+                computed=isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None
+                and any(isinstance(node, ast.Call) for node in ast.walk(stmt.value)),
+                tree=stmt,
             )
         )
     return units, [message for _, message in errors]
-
-
-def _reads(stmt: ast.stmt) -> tuple[frozenset[str], bool]:
-    """(names the statement reads from the module, whether it is an assignment with a call).
-
-    Inside a function, its parameters and local variables are not module names: a
-    ``propagate(w, b, X, Y)`` does not read a global ``b``. Attribute names count as
-    read (``basics.EPS``), and so do names imported from another file of the submission.
-    """
-    computed = isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None and any(
-        isinstance(node, ast.Call) for node in ast.walk(stmt.value))
-    return frozenset(_scope_reads([stmt], (), module=True)), computed
 
 
 def _scope_reads(nodes: list[ast.AST], parameters: tuple[str, ...], *, module: bool = False) -> set[str]:
@@ -407,18 +394,64 @@ def drop_unread_computations(modules: list[ModuleSource]) -> None:
 
     A notebook's demonstration cells (``a = np.random.rand(1_000_000)`` before timing a
     loop) would otherwise be computed in every learner's sandbox, for no graded function.
-    Only names read by some kept statement of any file of the submission keep theirs.
+    A name keeps its assignment when any kept statement of any file of the submission
+    may read it (as a name, an attribute or an import); when in doubt, it is kept.
     """
     units = [u for m in modules for u in m.units]
+    candidates = {name for u in units if u.computed for name in u.names}
+    if not candidates:
+        return
+    functions = {id(u) for u in units if isinstance(u.tree, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    reads = _function_reads([u for u in units if id(u) in functions])
+    mention = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(candidates, key=len, reverse=True))))
+    for unit in units:
+        if id(unit) not in reads and (mentioned := set(mention.findall(unit.source))):
+            reads[id(unit)] = mentioned if unit.tree is None else mentioned & _scope_reads([unit.tree], (), module=True)
     dropped: set[int] = set()
     while True:
-        read = set().union(*(u.reads for u in units if id(u) not in dropped))
+        read = set().union(*(names for key, names in reads.items() if key not in dropped))
         unread = {id(u) for u in units if u.computed and id(u) not in dropped and read.isdisjoint(u.names)}
         if not unread:
             break
         dropped |= unread
     for module in modules:
         module.units = [u for u in module.units if id(u) not in dropped]
+
+
+def _function_reads(functions: list[CodeUnit]) -> dict[int, set[str]]:
+    """Per function unit, the module and attribute names it reads (its locals are not).
+
+    One compilation of all of them: the compiler's code objects list exactly the names a
+    function looks up outside itself (co_names). Decorators and default values are
+    evaluated in the module, so their names count too. Empty when it does not compile
+    (nothing is then dropped for a function's sake, as none of them is known).
+    """
+    try:
+        module = compile(ast.Module([u.tree for u in functions], []), "<reads>", "exec",  # type: ignore[misc]
+                         dont_inherit=True)
+    except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
+        return _keep_all(functions)
+    codes = [c for c in module.co_consts if isinstance(c, types.CodeType)]
+    if len(codes) != len(functions):
+        return _keep_all(functions)
+    result = {}
+    for unit, code in zip(functions, codes):
+        names: set[str] = set()
+        stack = [code]
+        while stack:
+            current = stack.pop()
+            names.update(current.co_names)
+            stack += [c for c in current.co_consts if isinstance(c, types.CodeType)]
+        tree = unit.tree
+        outside = [*tree.decorator_list, *[d for d in tree.args.defaults + tree.args.kw_defaults if d is not None]]
+        result[id(unit)] = names | _scope_reads(outside, (), module=True)
+    return result
+
+
+def _keep_all(functions: list[CodeUnit]) -> dict[int, set[str]]:
+    """Reads that keep every computation: all the words of the functions' text."""
+    words = {w for u in functions for w in re.findall(r"[A-Za-z_]\w*", u.source)}
+    return {id(functions[0]): words} if functions else {}
 
 
 def text_digest(text: str) -> str:
