@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from multiprocessing import get_context
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -86,14 +87,37 @@ def safe_name(learner: str) -> str:
 _launcher = None
 
 
-def _start_grading_process() -> None:
-    """Pool initializer: die with the batch, and keep one warm zygote for this process."""
+def _start_grading_process(counter: Synchronized | None = None) -> None:
+    """Pool initializer: die with the batch, and keep one warm zygote for this process.
+
+    counter: numbers the grading processes of a pool, each of which then keeps to one
+    CPU with its zygote and sandboxes (see _pin).
+    """
     global _launcher
     from grader.sandbox.launch import ZygoteLauncher
     from grader.sandbox.worker import _die_with_parent
 
     _die_with_parent()
+    if counter is not None:
+        with counter.get_lock():
+            index = counter.value
+            counter.value += 1
+        _pin(index)
     _launcher = ZygoteLauncher()
+
+
+def _pin(index: int) -> None:
+    """Keep this process (and the zygote and sandboxes it starts next) on one allowed CPU.
+
+    A grading process and its sandbox take turns, one call after another (~50 a learner):
+    on the same CPU each hand-over is a local switch instead of a wake-up across CPUs,
+    which costs about a third less CPU time per call (benchmarks/bench_batch.py).
+    """
+    try:
+        allowed = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {allowed[index % len(allowed)]})
+    except (AttributeError, OSError, IndexError):
+        pass  # no affinity on this platform, or not allowed: grading works the same, a little slower
 
 
 _warm: dict[str, tuple[Exercise, WarmChecks]] = {}
@@ -149,8 +173,9 @@ class LocalPoolExecutor:
         self.jobs = jobs
 
     def results(self, exercise_root: str, learners: list[Learner]) -> Iterator[tuple[str, dict | str]]:
-        with ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("fork"),
-                                 initializer=_start_grading_process) as pool:
+        context = get_context("fork")
+        with ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_grading_process,
+                                 initargs=(context.Value("i", 0),)) as pool:
             queue = iter(learners)
             pending: set[Future] = {pool.submit(grade_learner, exercise_root, learner)
                                     for learner in itertools.islice(queue, 2 * self.jobs)}

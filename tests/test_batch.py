@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import shutil
 import sqlite3
 import subprocess
@@ -136,3 +138,24 @@ def test_nested_folder_skips_hidden_checkpoints_and_links(tmp_path):
     learners, ignored = discover(folder)
     assert [(l.id, [p.name for p in l.files]) for l in learners] == [("ann", ["basics.py"])]
     assert ignored == ["linked (a link)"]
+
+
+def test_each_grading_process_keeps_to_its_own_cpu():
+    """Grading process i (and the zygote and sandboxes it starts) runs on allowed CPU i mod n."""
+    import multiprocessing
+
+    from grader.batch import _pin
+
+    allowed = sorted(os.sched_getaffinity(0))
+
+    def child(index: int, out) -> None:
+        _pin(index)
+        out.put(sorted(os.sched_getaffinity(0)))
+
+    context = multiprocessing.get_context("fork")
+    out = context.Queue()
+    for index in range(3):
+        process = context.Process(target=child, args=(index, out))
+        process.start()
+        process.join()
+        assert out.get(timeout=5) == [allowed[index % len(allowed)]]
