@@ -130,7 +130,7 @@ def test_predict_example(learner, reference):
 @check("model")
 def test_model_returns_everything(learner):
     """model returns the dictionary the notebook plots from."""
-    X_train, Y_train, X_test, Y_test = separable_data(np.random.default_rng(0), n_x=5, m=30)
+    X_train, Y_train, X_test, Y_test = separable_data(np.random.default_rng(0), n_x=5, m=20)
     d = learner.model(X_train, Y_train, X_test, Y_test, num_iterations=101, learning_rate=0.1)
     keys = ["costs", "Y_prediction_test", "Y_prediction_train", "w", "b", "learning_rate", "num_iterations"]
     expect_keys(d, keys, name="d")

@@ -252,7 +252,7 @@ def test_predict_vectorized(learner, reference, rng):
 @check("model", points=2)
 def test_model_learns(learner, reference, rng):
     """model predicts held-out data about as well as the reference trained on the same data."""
-    X_train, Y_train, X_test, Y_test = separable_data(rng, n_x=6, m=60)
+    X_train, Y_train, X_test, Y_test = separable_data(rng, n_x=6, m=40)
     d = learner.model(X_train, Y_train, X_test, Y_test, num_iterations=100, learning_rate=0.5)
     expect_keys(d, ["Y_prediction_test", "Y_prediction_train", "costs"], name="d")
     expect_shape(d["Y_prediction_train"], Y_train.shape, name='d["Y_prediction_train"]')
@@ -274,7 +274,7 @@ def test_model_learns(learner, reference, rng):
 def test_model_costs_decrease(learner, reference, rng):
     """The recorded costs are those of gradient descent on the data, every 100 iterations."""
     # Few examples: this is about the bookkeeping of costs, and a looped learner's model pays per example.
-    X_train, Y_train, X_test, Y_test = separable_data(rng, n_x=6, m=24)
+    X_train, Y_train, X_test, Y_test = separable_data(rng, n_x=6, m=12)
     d = learner.model(X_train, Y_train, X_test, Y_test, num_iterations=201, learning_rate=0.5)
     expect_keys(d, ["costs"], name="d")
     expect_len(d["costs"], 3, name='d["costs"]', hint=COSTS_HINT)
