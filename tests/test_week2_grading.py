@@ -85,7 +85,7 @@ MISTAKES = {
     "missing_keepdims_softmax": ("softmax", ["keepdims=True", "could not be broadcast"]),
     "predict_ge": ("predict", ["A > 0.5, not A >= 0.5"]),
     "inplace_normalize": ("normalize_rows", ["modified its input x in place", "x.copy()"]),
-    "costs_every_iteration": ("optimize", ["costs has 201 entries, expected 3", "i % 100 == 0"]),
+    "costs_every_iteration": ("optimize", ["costs has 101 entries, expected 2", "i % 100 == 0"]),
     "looped_propagate": ("propagate", ["loops over the examples in Python", "x slower than a vectorized version"]),
     "wrong_shape_image2vector": ("image2vector", ["a transpose", "reshape"]),
     "l2_sqrt": ("L2", ["square root"]),
