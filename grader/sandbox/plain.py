@@ -111,21 +111,30 @@ def _type_name(value: Any) -> str:
 
 
 class _Reader:
+    """A position in the bytes being decoded; every read is bounds-checked."""
+
+    __slots__ = ("data", "pos", "end", "items")
+
     def __init__(self, data: bytes) -> None:
-        self.data = memoryview(data)
+        self.data = data if type(data) is bytes else bytes(data)
         self.pos = 0
+        self.end = len(self.data)
         self.items = 0
 
-    def take(self, n: int) -> memoryview:
-        if n < 0 or self.pos + n > len(self.data):
+    def take(self, n: int) -> bytes:
+        stop = self.pos + n
+        if n < 0 or stop > self.end:
             raise PlainDataError("truncated data")
-        chunk = self.data[self.pos : self.pos + n]
-        self.pos += n
+        chunk = self.data[self.pos : stop]
+        self.pos = stop
         return chunk
 
     def length(self) -> int:
-        (n,) = _LEN.unpack(self.take(_LEN.size))
-        if n > len(self.data):
+        if self.pos + 8 > self.end:
+            raise PlainDataError("truncated data")
+        (n,) = _LEN.unpack_from(self.data, self.pos)
+        self.pos += 8
+        if n > self.end:
             raise PlainDataError("length field larger than the data")
         return n
 
@@ -144,43 +153,31 @@ def decode(data: bytes) -> Any:
         raise
     except (ValueError, TypeError, OverflowError, UnicodeDecodeError, struct.error) as exc:
         raise PlainDataError(f"malformed data: {exc}") from None
-    if reader.pos != len(reader.data):
+    if reader.pos != reader.end:
         raise PlainDataError("trailing bytes after the value")
     return value
+
+
+# Tags as the integers indexing bytes gives.
+_T_NONE, _T_TRUE, _T_FALSE, _T_INT, _T_FLOAT, _T_STR, _T_BYTES = (t[0] for t in (_NONE, _TRUE, _FALSE, _INT, _FLOAT,
+                                                                              _STR, _BYTES))
+_T_LIST, _T_TUPLE, _T_DICT, _T_ARRAY, _T_NPSCALAR, _T_COMPLEX = (t[0] for t in (_LIST, _TUPLE, _DICT, _ARRAY,
+                                                                              _NPSCALAR, _COMPLEX))
 
 
 def _decode(reader: _Reader, depth: int) -> Any:
     if depth > MAX_DEPTH + 1:
         raise PlainDataError("nested too deeply")
-    tag = bytes(reader.take(1))
-    if tag == _NONE:
-        return None
-    if tag == _TRUE:
-        return True
-    if tag == _FALSE:
-        return False
-    if tag == _INT:
-        n = reader.length()
-        if n > MAX_INT_DIGITS + 1:
-            raise PlainDataError("integer too long")
-        return int(bytes(reader.take(n)).decode("ascii"))
-    if tag == _FLOAT:
-        return _F64.unpack(reader.take(8))[0]
-    if tag == _COMPLEX:
-        return complex(_F64.unpack(reader.take(8))[0], _F64.unpack(reader.take(8))[0])
-    if tag == _STR:
+    if reader.pos >= reader.end:
+        raise PlainDataError("truncated data")
+    tag = reader.data[reader.pos]
+    reader.pos += 1
+    if tag == _T_STR:
         # Lone surrogates (encoded with surrogatepass by a worker, or forged) become U+FFFD: a str
         # that cannot be encoded as UTF-8 would crash whatever stores or prints it later
         # (the gradebook's sqlite3, a JSON or HTML file written as UTF-8, the terminal).
-        return bytes(reader.take(reader.length())).decode("utf-8", "replace")
-    if tag == _BYTES:
-        return bytes(reader.take(reader.length()))
-    if tag in (_LIST, _TUPLE):
-        n = reader.length()
-        reader.count(n)
-        items = [_decode(reader, depth + 1) for _ in range(n)]
-        return items if tag == _LIST else tuple(items)
-    if tag == _DICT:
+        return reader.take(reader.length()).decode("utf-8", "replace")
+    if tag == _T_DICT:
         n = reader.length()
         reader.count(n)
         result: dict[Any, Any] = {}
@@ -190,26 +187,48 @@ def _decode(reader: _Reader, depth: int) -> Any:
                 raise PlainDataError("dictionary key is not a str or int")
             result[key] = _decode(reader, depth + 1)
         return result
-    if tag == _ARRAY:
+    if tag == _T_LIST or tag == _T_TUPLE:
+        n = reader.length()
+        reader.count(n)
+        items = [_decode(reader, depth + 1) for _ in range(n)]
+        return items if tag == _T_LIST else tuple(items)
+    if tag == _T_FLOAT:
+        return _F64.unpack(reader.take(8))[0]
+    if tag == _T_NONE:
+        return None
+    if tag == _T_TRUE:
+        return True
+    if tag == _T_FALSE:
+        return False
+    if tag == _T_INT:
+        n = reader.length()
+        if n > MAX_INT_DIGITS + 1:
+            raise PlainDataError("integer too long")
+        return int(reader.take(n).decode("ascii"))
+    if tag == _T_ARRAY:
         return _decode_array(reader)
-    if tag == _NPSCALAR:
+    if tag == _T_COMPLEX:
+        return complex(_F64.unpack(reader.take(8))[0], _F64.unpack(reader.take(8))[0])
+    if tag == _T_BYTES:
+        return reader.take(reader.length())
+    if tag == _T_NPSCALAR:
         import numpy as np
 
-        code = bytes(reader.take(reader.length())).decode("ascii")
+        code = reader.take(reader.length()).decode("ascii")
         if code not in ALLOWED_DTYPES:
             raise PlainDataError(f"dtype {code!r} not allowed")
         dtype = np.dtype(code).newbyteorder("<")
-        raw = bytes(reader.take(reader.length()))
+        raw = reader.take(reader.length())
         if len(raw) != dtype.itemsize:
             raise PlainDataError("scalar size does not match its dtype")
         return np.frombuffer(raw, dtype=dtype)[0].astype(dtype.newbyteorder("="))
-    raise PlainDataError(f"unknown tag {tag!r}")
+    raise PlainDataError(f"unknown tag {bytes([tag])!r}")
 
 
 def _decode_array(reader: _Reader) -> np.ndarray:
     import numpy as np
 
-    header = bytes(reader.take(reader.length())).decode("ascii")
+    header = reader.take(reader.length()).decode("ascii")
     try:
         code, shape_text = header.split("|")
         shape = tuple(int(s) for s in shape_text.split(",") if s != "")
@@ -225,5 +244,5 @@ def _decode_array(reader: _Reader) -> np.ndarray:
     if size * dtype.itemsize != len(raw):
         raise PlainDataError("array data does not match its shape")
     reader.count(1)
-    array = np.frombuffer(bytes(raw), dtype=dtype).reshape(shape)
+    array = np.frombuffer(raw, dtype=dtype).reshape(shape)
     return array.astype(dtype.newbyteorder("="), copy=True)

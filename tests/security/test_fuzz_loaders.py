@@ -110,9 +110,15 @@ def _parent(nb: Any, path: tuple) -> tuple[Any, Any]:
     return node, path[-1]
 
 
+def _cells(nb: dict) -> list:
+    """The notebook's cells when they are still a list (a mutation may have replaced them)."""
+    cells = nb.get("cells")
+    return cells if isinstance(cells, list) else []
+
+
 def to_v3(nb: dict) -> dict:
     cells = []
-    for cell in nb.get("cells", []):
+    for cell in _cells(nb):
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
             cell = {**{k: v for k, v in cell.items() if k not in ("source", "id")}, "input": cell.get("source", ""),
                     "language": "python", "outputs": cell.get("outputs", [])}
@@ -122,7 +128,7 @@ def to_v3(nb: dict) -> dict:
 
 
 def with_outputs(nb: dict, size: int) -> dict:
-    for number, cell in enumerate(nb.get("cells", [])):
+    for number, cell in enumerate(_cells(nb)):
         if not isinstance(cell, dict):
             continue
         cell["id"] = f"cell-{number}"
