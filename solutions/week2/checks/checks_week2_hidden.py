@@ -193,16 +193,16 @@ def test_propagate_vectorized(learner, reference, rng):
 
 @check("optimize", points=2)
 def test_optimize_parameters(learner, reference, rng):
-    """w and b after 100 steps of gradient descent on a random problem."""
+    """w and b after 50 steps of gradient descent on a random problem."""
     w, b, X, Y = logistic_problem(rng, *_dims(rng))
     lr = float(rng.uniform(0.05, 0.5))
-    params, grads, _ = expect_tuple(learner.optimize(w, b, X, Y, num_iterations=100, learning_rate=lr),
+    params, grads, _ = expect_tuple(learner.optimize(w, b, X, Y, num_iterations=50, learning_rate=lr),
                                     ["params", "grads", "costs"], function="optimize")
-    want, want_grads, _ = reference.optimize(w, b, X, Y, num_iterations=100, learning_rate=lr)
+    want, want_grads, _ = reference.optimize(w, b, X, Y, num_iterations=50, learning_rate=lr)
     expect_keys(params, ["w", "b"], name="params")
     expect_array(params["w"], want["w"], name='params["w"]', mistakes={
         "Likely mistake: the update has the wrong sign; gradient descent goes DOWN the gradient: "
-        "w = w - learning_rate * dw.": lambda: reference.optimize(w, b, X, Y, num_iterations=100, learning_rate=-lr)[0]["w"],
+        "w = w - learning_rate * dw.": lambda: reference.optimize(w, b, X, Y, num_iterations=50, learning_rate=-lr)[0]["w"],
     })
     expect_scalar(params["b"], want["b"], name='params["b"]')
     expect_keys(grads, ["dw", "db"], name="grads")
@@ -253,7 +253,7 @@ def test_predict_vectorized(learner, reference, rng):
 def test_model_learns(learner, reference, rng):
     """model predicts held-out data about as well as the reference trained on the same data."""
     X_train, Y_train, X_test, Y_test = separable_data(rng, n_x=6, m=40)
-    d = learner.model(X_train, Y_train, X_test, Y_test, num_iterations=100, learning_rate=0.5)
+    d = learner.model(X_train, Y_train, X_test, Y_test, num_iterations=50, learning_rate=0.5)
     expect_keys(d, ["Y_prediction_test", "Y_prediction_train", "costs"], name="d")
     expect_shape(d["Y_prediction_train"], Y_train.shape, name='d["Y_prediction_train"]')
     expect_shape(d["Y_prediction_test"], Y_test.shape, name='d["Y_prediction_test"]')
@@ -261,7 +261,7 @@ def test_model_learns(learner, reference, rng):
     expect_array(d["Y_prediction_test"], reference.predict(d["w"], d["b"], X_test), name='d["Y_prediction_test"]',
                  mistakes={"Likely mistake: Y_prediction_test must be predict(w, b, X_test), the model's own "
                            "predictions on the test set.": Y_test})
-    want = reference.model(X_train, Y_train, X_test, Y_test, num_iterations=100, learning_rate=0.5)
+    want = reference.model(X_train, Y_train, X_test, Y_test, num_iterations=50, learning_rate=0.5)
     train, test = accuracy(d["Y_prediction_train"], Y_train), accuracy(d["Y_prediction_test"], Y_test)
     want_train, want_test = accuracy(want["Y_prediction_train"], Y_train), accuracy(want["Y_prediction_test"], Y_test)
     assert train >= want_train - 5 and test >= want_test - 5, (
