@@ -231,3 +231,12 @@ def test_workers_do_not_ask_for_huge_pages(launcher):
     finally:
         if isinstance(chosen, ZygoteLauncher):
             chosen.close()
+
+
+def test_pipes_take_a_large_frame_in_one_write():
+    import fcntl
+
+    with worker_for("def echo(x):\n    return x\n") as worker:
+        assert fcntl.fcntl(worker.fd_out, fcntl.F_GETPIPE_SZ) >= 1024 * 1024
+        big = np.arange(8 * 4000, dtype=float).reshape(8, 4000)
+        assert np.array_equal(worker.call("sub", "echo", [big]).value, big)
