@@ -21,7 +21,7 @@ from typing import Any
 from grader.sandbox.cgroup import PidsCgroup, shared_cgroup
 from grader.sandbox.launch import GRADER_PARENT, Launcher, SpawnLauncher, WorkerProcess
 from grader.sandbox.plain import PlainDataError, decode
-from grader.sandbox.protocol import ChannelClosed, FrameTimeout, read_frame, write_frame
+from grader.sandbox.protocol import ChannelClosed, FrameReader, FrameTimeout, write_frame
 
 GRADER_PACKAGE = Path(GRADER_PARENT) / "grader"
 MAX_SIBLING_BYTES = 2 * 1024 * 1024
@@ -143,6 +143,7 @@ class SandboxWorker:
         os.close(from_worker_w)
         os.set_blocking(to_worker_w, False)  # writes take a deadline: a worker that stops reading cannot hang us
         self.fd_out, self.fd_in = to_worker_w, from_worker_r
+        self.reader = FrameReader(from_worker_r)
         self._ready = self._loaded = False
         self.spawned_at = time.perf_counter()
 
@@ -277,8 +278,8 @@ class SandboxWorker:
         """One message within ``timeout`` seconds (or by ``deadline``, which the message then names)."""
         assert self.proc is not None
         try:
-            message = read_frame(self.fd_in, deadline=deadline or time.monotonic() + timeout,
-                                 max_bytes=MAX_REPLY_BYTES)
+            message = self.reader.read_frame(deadline=deadline or time.monotonic() + timeout,
+                                             max_bytes=MAX_REPLY_BYTES)
         except FrameTimeout:
             raise WorkerDied(f"timed out after {timeout:g} s") from None
         except ChannelClosed:

@@ -50,21 +50,28 @@ def write_frame(fd: int, message: Any, deadline: float | None = None) -> None:
         data = data[written:]
 
 
-def read_exactly(fd: int, n: int, deadline: float | None = None) -> bytes:
-    chunks, remaining = [], n
-    while remaining:
-        _wait(fd, deadline, writing=False)
-        chunk = os.read(fd, min(remaining, 1 << 20))
-        if not chunk:
-            raise ChannelClosed("pipe closed")
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
+class FrameReader:
+    """Frames from one pipe, read as they come: several small frames (a worker's progress
+    while it loads) cost one read, and a header and its body usually arrive together."""
 
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = bytearray()
 
-def read_frame(fd: int, deadline: float | None = None, max_bytes: int = MAX_FRAME) -> Any:
-    """Read one frame; raises ChannelClosed, FrameTimeout or PlainDataError."""
-    (length,) = _HEADER.unpack(read_exactly(fd, _HEADER.size, deadline))
-    if length > max_bytes:
-        raise PlainDataError(f"a reply of {length} bytes is larger than the limit of {max_bytes}")
-    return decode(read_exactly(fd, length, deadline))
+    def read_frame(self, deadline: float | None = None, max_bytes: int = MAX_FRAME) -> Any:
+        """Read one frame (by ``deadline``, if given); raises ChannelClosed, FrameTimeout or PlainDataError."""
+        (length,) = _HEADER.unpack(self._take(_HEADER.size, deadline))
+        if length > max_bytes:
+            raise PlainDataError(f"a reply of {length} bytes is larger than the limit of {max_bytes}")
+        return decode(self._take(length, deadline))
+
+    def _take(self, n: int, deadline: float | None) -> bytes:
+        while len(self.buffer) < n:
+            _wait(self.fd, deadline, writing=False)
+            chunk = os.read(self.fd, min(max(n - len(self.buffer), 1 << 16), 1 << 20))
+            if not chunk:
+                raise ChannelClosed("pipe closed")
+            self.buffer += chunk
+        data = bytes(self.buffer[:n])
+        del self.buffer[:n]
+        return data

@@ -22,7 +22,7 @@ import numpy  # (warm import: learner code finds it loaded)
 
 from grader.sandbox import isolation
 from grader.sandbox.plain import PlainDataError, encode
-from grader.sandbox.protocol import read_frame, write_frame
+from grader.sandbox.protocol import FrameReader, write_frame
 
 PR_SET_PDEATHSIG = 1
 OUTPUT_CAP = 64 * 1024
@@ -160,8 +160,8 @@ def _format_exception(exc: BaseException, learner_files: set[str]) -> dict[str, 
 class Worker:
     """Holds the learner's modules and answers requests."""
 
-    def __init__(self, fd_in: int, fd_out: int) -> None:
-        self.fd_in, self.fd_out = fd_in, fd_out
+    def __init__(self, reader: FrameReader, fd_out: int) -> None:
+        self.reader, self.fd_out = reader, fd_out
         self.modules: dict[str, types.ModuleType] = {}
         self.learner_files: set[str] = set()
         self.output = CappedText()
@@ -238,16 +238,17 @@ class Worker:
 
     def serve(self) -> None:
         while True:
-            request = read_frame(self.fd_in)
+            request = self.reader.read_frame()
             if request.get("op") == "exit":
                 return
             write_frame(self.fd_out, self.call(request))
 
 
 def main(fd_in: int, fd_out: int) -> None:
-    setup = read_frame(fd_in)
+    reader = FrameReader(fd_in)
+    setup = reader.read_frame()
     protections = confine(setup, (fd_in, fd_out))
-    worker = Worker(fd_in, fd_out)
+    worker = Worker(reader, fd_out)
     sys.stdout = sys.stderr = worker.output
     notes = worker.load(setup)
     write_frame(
