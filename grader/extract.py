@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import hashlib
 import json
 import re
@@ -316,6 +317,32 @@ def defined_names(stmt: ast.stmt, known: set[str] | frozenset[str] = frozenset()
     return None
 
 
+# Cells up to this size are parsed once per process: a class's notebooks share most cells.
+_CACHED_CELL_CHARS = 16_384
+
+
+def _parsed(source: str) -> tuple[list[tuple[ast.stmt, int]] | tuple[tuple[ast.stmt, int], ...],
+                                  list[tuple[int, str]] | tuple[tuple[int, str], ...]]:
+    """``parse_tolerant``, remembered for small texts (the trees are only read, never changed)."""
+    return _parse_cached(source) if len(source) <= _CACHED_CELL_CHARS else parse_tolerant(source)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_cached(source: str) -> tuple[tuple[tuple[ast.stmt, int], ...], tuple[tuple[int, str], ...]]:
+    statements, errors = parse_tolerant(source)
+    return tuple(statements), tuple(errors)
+
+
+def _percent_cells(text: str) -> list[tuple[int, str]]:
+    """A percent-format file's cells ("# %%" lines start them) as (lines before it, text)."""
+    lines = text.split("\n")
+    starts = [i for i, line in enumerate(lines) if line.startswith("# %%")]
+    if not starts:
+        return []
+    bounds = ([0] if starts[0] else []) + starts + [len(lines)]
+    return [(bounds[k], "\n".join(lines[bounds[k] : bounds[k + 1]])) for k in range(len(bounds) - 1)]
+
+
 def extract_units(source: str, filename: str, where: str, known: set[str] | None = None,
                   line_base: int = 0) -> tuple[list[CodeUnit], list[str]]:
     """Kept units of one source text and the messages of the blocks that did not parse.
@@ -323,7 +350,7 @@ def extract_units(source: str, filename: str, where: str, known: set[str] | None
     ``known`` (names defined so far in the file) is updated with what is kept.
     """
     known = set() if known is None else known
-    statements, errors = parse_tolerant(source)
+    statements, errors = _parsed(source)
     lines = source.split("\n")
     units = []
     for stmt, offset in statements:
@@ -482,6 +509,10 @@ def extract_file(path: Path, display: str) -> tuple[ModuleSource, list[SourceNot
         chunks = [(n, strip_magics(src), f"cell {n}, ") for n, src in notebook_cells(text, path)]
     else:
         chunks = [(0, text, "")]
+        cells = _by_cells(text, display)
+        if cells is not None:
+            module.units = cells
+            return module, notes, digest
     known: set[str] = set()
     for number, source, where in chunks:
         location = f"cell {number}" if number else "file"
@@ -500,6 +531,23 @@ def extract_file(path: Path, display: str) -> tuple[ModuleSource, list[SourceNot
                 )
             )
     return module, notes, digest
+
+
+def _by_cells(text: str, display: str) -> list[CodeUnit] | None:
+    """A percent-format .py file's units, extracted cell by cell (so the cells it shares
+    with other learners' files are parsed once); None when a cell does not parse alone
+    (a string spanning a "# %%" line): the file is then extracted whole."""
+    cells = _percent_cells(text)
+    if len(cells) < 2:
+        return None
+    units: list[CodeUnit] = []
+    known: set[str] = set()
+    for line_base, source in cells:
+        found, errors = extract_units(source, display, "", known, line_base=line_base)
+        if errors:
+            return None
+        units += found
+    return units
 
 
 def _module_name(path: Path) -> str:

@@ -215,3 +215,28 @@ def uses_global():
 """)
     submission = load_submission([path], siblings=False)
     assert names(submission.modules[0]) == ["np", "g", "propagate", "local_only", "uses_global"]
+
+
+def _units(module) -> list[tuple]:
+    return [(u.names, u.first_line, u.location, u.source, u.filename) for u in module.units]
+
+
+@pytest.mark.parametrize("starter", ["week2/python_basics.py", "week3/planar_classification.py",
+                                     "week4/deep_neural_network.py"])
+def test_a_percent_format_file_extracts_the_same_cell_by_cell(tmp_path, starter):
+    from grader import extract
+
+    root = Path(__file__).resolve().parents[1]
+    source = (root / "exercises" / starter).read_text()
+    path = write(tmp_path, "mine.py", source + "\n# %%\ndef extra(x):\n    return x\n")
+    by_cells, _, _ = extract_file(path, "mine.py")
+    assert extract._by_cells(path.read_text(), "mine.py") is not None  # the cell-by-cell path was taken
+    whole, _ = extract.extract_units(path.read_text(), "mine.py", "")
+    assert _units(by_cells) == [(u.names, u.first_line, u.location, u.source, u.filename) for u in whole]
+
+
+def test_a_string_across_a_cell_marker_falls_back_to_the_whole_file(tmp_path):
+    path = write(tmp_path, "a.py", 'import numpy as np\n\nDOC = """\n# %% not a cell\n"""\n\n# %%\ndef f():\n    return DOC\n')
+    module, notes, _ = extract_file(path, "a.py")
+    assert names(module) == ["np", "DOC", "f"] and notes == []
+    assert [u.first_line for u in module.units] == [1, 3, 8]
