@@ -105,6 +105,21 @@ def test_propagate_example(learner, reference):
     expect_scalar(cost, want_cost, name="cost", m=3)
 
 
+_COURSE_ANSWERS: list[tuple[object, tuple]] = []
+
+
+def _course_optimize(reference):
+    """The reference's answer on the notebook's example: the same for every learner, so computed
+    once per grading process (a class is graded against one reference)."""
+    for known, answer in _COURSE_ANSWERS:
+        if known is reference:
+            return answer
+    w, b, X, Y = course_example()
+    answer = reference.optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009)
+    _COURSE_ANSWERS[:] = [(reference, answer)]
+    return answer
+
+
 @check("optimize")
 def test_optimize_example(learner, reference):
     """100 iterations at learning rate 0.009 on the notebook's example."""
@@ -112,7 +127,7 @@ def test_optimize_example(learner, reference):
     params, grads, costs = expect_tuple(
         learner.optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009),
         ["params", "grads", "costs"], function="optimize")
-    want, _, want_costs = reference.optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009)
+    want, _, want_costs = _course_optimize(reference)
     expect_keys(params, ["w", "b"], name="params")
     expect_array(params["w"], want["w"], name='params["w"]')
     expect_scalar(params["b"], want["b"], name='params["b"]')
