@@ -65,3 +65,14 @@ def test_nothing_arriving_by_the_deadline_times_out(pipe):
     read_end, _ = pipe
     with pytest.raises(FrameTimeout):
         FrameReader(read_end).read_frame(deadline=time.monotonic() + 0.1)
+
+
+def test_a_reader_that_stops_reading_makes_the_writer_time_out(pipe):
+    import time
+
+    _, write_end = pipe
+    os.set_blocking(write_end, False)
+    started = time.monotonic()
+    with pytest.raises(FrameTimeout):
+        write_frame(write_end, {"value": np.zeros(1_000_000)}, deadline=time.monotonic() + 0.2)
+    assert time.monotonic() - started < 2

@@ -42,10 +42,10 @@ def write_frame(fd: int, message: Any, deadline: float | None = None) -> None:
     payload = encode(message)
     data = memoryview(_HEADER.pack(len(payload)) + payload)
     while data:
-        _wait(fd, deadline, writing=True)
-        try:
+        try:  # a deadline comes with a non-blocking fd: the write either fits now or waits below
             written = os.write(fd, data)
         except BlockingIOError:
+            _wait(fd, deadline, writing=True)
             continue
         data = data[written:]
 
