@@ -8,7 +8,8 @@ demonstration cells and all) with the learner's definitions, every other learner
 as a notebook. Grades it with `grade batch` and with one `grade submit`
 process per submission (on a sample of the class, extrapolated), in the same run,
 and prints submissions per second, their ratio and the batch's peak memory (the
-sum of the resident memory of its process tree, sampled). With --memory-sizes it
+sum of the resident memory of its process tree, sampled; the grader's own processes
+apart from the sandboxes, whose size is up to each learner's code). With --memory-sizes it
 also grades classes of each size and prints peak memory per size (flat is good).
 """
 
@@ -58,8 +59,13 @@ def generate_class(folder: Path, size: int, seed: int = 0) -> None:
             (folder / f"learner{i:04d}.py").write_text(text)
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants."""
+def tree_rss(pid: int) -> tuple[int, int]:
+    """Resident bytes of ``pid`` and its descendants: (the grader's processes, the sandboxes).
+
+    Sandboxes are the children of a zygote: their size is whatever a learner's code
+    allocates (an (m, m) broadcast mistake holds 128 MB), so it is reported apart from the
+    grader's own memory, whose growth with the class size is what matters.
+    """
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -68,31 +74,38 @@ def tree_rss(pid: int) -> int:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(parent, []).append(int(entry))
-    total, stack = 0, [pid]
+    grader = sandboxes = 0
+    stack = [(pid, False)]
     while stack:
-        current = stack.pop()
+        current, in_sandbox = stack.pop()
         try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
+            rss = next((int(line.split()[1]) * 1024 for line in
+                        Path(f"/proc/{current}/status").read_text().splitlines() if line.startswith("VmRSS:")), 0)
+            zygote = b"zygote_main" in Path(f"/proc/{current}/cmdline").read_bytes()
         except OSError:
-            pass
-        stack += children.get(current, [])
-    return total
+            continue
+        if in_sandbox:
+            sandboxes += rss
+        else:
+            grader += rss
+        stack += [(child, in_sandbox or zygote) for child in children.get(current, [])]
+    return grader, sandboxes
 
 
-def run_batch(folder: Path, gradebook: Path, env: dict[str, str]) -> tuple[float, int]:
-    """(seconds, peak resident bytes) of one `grade batch` over ``folder``."""
+def run_batch(folder: Path, gradebook: Path, env: dict[str, str]) -> tuple[float, int, int]:
+    """(seconds, peak resident bytes of the whole tree, peak of the grader's own processes)
+    of one `grade batch` over ``folder``."""
     command = [sys.executable, "-m", "grader.cli", "batch", "exercises/week2", str(folder),
                "--gradebook", str(gradebook), "--jobs", str(os.cpu_count() or 1)]
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    peak = 0
+    peak = peak_grader = 0
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_grader
         while proc.poll() is None:
-            peak = max(peak, tree_rss(proc.pid))
+            grader, sandboxes = tree_rss(proc.pid)
+            peak, peak_grader = max(peak, grader + sandboxes), max(peak_grader, grader)
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -100,7 +113,7 @@ def run_batch(folder: Path, gradebook: Path, env: dict[str, str]) -> tuple[float
     if proc.wait() != 0:
         raise SystemExit(f"grade batch failed with status {proc.returncode}")
     sampler.join()
-    return time.perf_counter() - start, peak
+    return time.perf_counter() - start, peak, peak_grader
 
 
 def main() -> int:
@@ -113,7 +126,7 @@ def main() -> int:
     env = {**os.environ, "DL_GRADER_GRADEBOOK": str(scratch / "loop.sqlite")}
     try:
         generate_class(scratch / "class", args.size)
-        batch_seconds, peak = run_batch(scratch / "class", scratch / "batch.sqlite", env)
+        batch_seconds, peak, peak_grader = run_batch(scratch / "class", scratch / "batch.sqlite", env)
         files = sorted((scratch / "class").iterdir())[: args.loop_sample]
         start = time.perf_counter()
         for path in files:
@@ -123,15 +136,16 @@ def main() -> int:
         batch_rate = args.size / batch_seconds
         print(f"class of {args.size} week-2 submissions (40% correct, 40% one mistake, 20% looped)")
         print(f"grade batch:                 {batch_rate:6.1f} submissions/s  ({batch_seconds:.1f} s, "
-              f"peak memory {peak / 2**20:.0f} MB)")
+              f"peak memory {peak / 2**20:.0f} MB, of which the grader's processes {peak_grader / 2**20:.0f} MB)")
         print(f"one grade submit per file:   {loop_rate:6.1f} submissions/s  (sample of {len(files)})")
         ratio = batch_rate / loop_rate
         print(f"ratio: {ratio:.1f}x (target >= {TARGET_RATIO:g}x and >= {TARGET_RATE:g}/s)")
         for size in [int(s) for s in args.memory_sizes.split(",") if s]:
             folder = scratch / f"class{size}"
             generate_class(folder, size, seed=size)
-            seconds, peak = run_batch(folder, scratch / f"batch{size}.sqlite", env)
-            print(f"class of {size:5d}: {size / seconds:6.1f} submissions/s, peak memory {peak / 2**20:.0f} MB")
+            seconds, peak, peak_grader = run_batch(folder, scratch / f"batch{size}.sqlite", env)
+            print(f"class of {size:5d}: {size / seconds:6.1f} submissions/s, peak memory {peak / 2**20:.0f} MB "
+                  f"(grader's processes {peak_grader / 2**20:.0f} MB, the rest sandboxes)")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return 0

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-import functools
+import collections
 import hashlib
 import json
 import re
@@ -321,16 +321,31 @@ def defined_names(stmt: ast.stmt, known: set[str] | frozenset[str] = frozenset()
 _CACHED_CELL_CHARS = 16_384
 
 
-def _parsed(source: str) -> tuple[list[tuple[ast.stmt, int]] | tuple[tuple[ast.stmt, int], ...],
-                                  list[tuple[int, str]] | tuple[tuple[int, str], ...]]:
-    """``parse_tolerant``, remembered for small texts (the trees are only read, never changed)."""
-    return _parse_cached(source) if len(source) <= _CACHED_CELL_CHARS else parse_tolerant(source)
+_PARSED: collections.OrderedDict[str, tuple[tuple[tuple[ast.stmt, int], ...], tuple[tuple[int, str], ...]]] = (
+    collections.OrderedDict())
+_SEEN: set[int] = set()  # hashes of small texts parsed once (a text seen twice is a shared cell)
 
 
-@functools.lru_cache(maxsize=256)
-def _parse_cached(source: str) -> tuple[tuple[tuple[ast.stmt, int], ...], tuple[tuple[int, str], ...]]:
+def _parsed(source: str) -> tuple[tuple[tuple[ast.stmt, int], ...], tuple[tuple[int, str], ...]]:
+    """``parse_tolerant``, remembered for small texts met more than once (the trees are only
+    read, never changed). A learner's own cells are parsed each time and never kept."""
+    cached = _PARSED.get(source)
+    if cached is not None:
+        _PARSED.move_to_end(source)
+        return cached
     statements, errors = parse_tolerant(source)
-    return tuple(statements), tuple(errors)
+    result = tuple(statements), tuple(errors)
+    if len(source) <= _CACHED_CELL_CHARS:
+        key = hash(source)
+        if key in _SEEN:
+            _PARSED[source] = result
+            if len(_PARSED) > 128:
+                _PARSED.popitem(last=False)
+        elif len(_SEEN) < 100_000:
+            _SEEN.add(key)
+        else:
+            _SEEN.clear()
+    return result
 
 
 def _percent_cells(text: str) -> list[tuple[int, str]]:
