@@ -240,3 +240,20 @@ def test_a_string_across_a_cell_marker_falls_back_to_the_whole_file(tmp_path):
     module, notes, _ = extract_file(path, "a.py")
     assert names(module) == ["np", "DOC", "f"] and notes == []
     assert [u.first_line for u in module.units] == [1, 3, 8]
+
+
+def test_only_cells_met_twice_are_kept_parsed_and_never_more_than_128():
+    from grader import extract
+
+    extract._PARSED.clear()
+    extract._SEEN.clear()
+    for i in range(300):  # every learner's own cell: parsed, never kept
+        extract._parsed(f"def mine_{i}(x):\n    return x + {i}\n")
+    assert len(extract._PARSED) == 0
+    shared = "import numpy as np\nA = np.ones(3)\n"
+    first, second, third = (extract._parsed(shared) for _ in range(3))
+    assert shared in extract._PARSED and second is third and first == second
+    for i in range(300):
+        for _ in range(2):
+            extract._parsed(f"B_{i} = {i}\n")
+    assert len(extract._PARSED) == 128
