@@ -13,6 +13,7 @@ import os
 import queue
 import sys
 import threading
+import time
 import zlib
 from collections.abc import Sequence
 from contextlib import redirect_stderr, redirect_stdout
@@ -119,14 +120,15 @@ class CheckPlugin:
         # pytest still resolves every other fixture, and ours where a check file overrides them.
         for name in self._about_item(item).direct:
             item.funcargs[name] = self._fixture_value(name, item)  # type: ignore[attr-defined]
-        setup = pytest.CallInfo.from_call(lambda: session._setupstate.setup(item), "setup")
-        if setup.excinfo is None:
-            self.pytest_runtest_makereport(item, pytest.CallInfo.from_call(item.runtest, "call"))
+        error, seconds = _timed(session._setupstate.setup, item)
+        if error is None:
+            error, seconds = _timed(item.runtest)
+            self._record(item, "call", error, seconds)
         else:
-            self.pytest_runtest_makereport(item, setup)
-        teardown = pytest.CallInfo.from_call(lambda: session._setupstate.teardown_exact(following), "teardown")
-        if teardown.excinfo is not None:
-            self.pytest_runtest_makereport(item, teardown)
+            self._record(item, "setup", error, seconds)
+        error, seconds = _timed(session._setupstate.teardown_exact, following)
+        if error is not None:
+            self._record(item, "teardown", error, seconds)
         item._request = False  # type: ignore[attr-defined]  # no fixture value outlives its check
         item.funcargs = None  # type: ignore[attr-defined]
 
@@ -144,16 +146,22 @@ class CheckPlugin:
         error = call.excinfo.value if call.excinfo else None
         if isinstance(error, pytest.skip.Exception):
             return None  # pytest's own report knows how to show a skip
-        if call.when == "call" or error is not None:
-            status, message = _status_and_message(error)
-            self.results.append(self._result(item, call, status, message))
+        self._record(item, call.when, error, call.duration)
         return pytest.TestReport(
             item.nodeid, item.location, keywords={}, outcome="passed" if error is None else "failed",
             longrepr=None if error is None else f"{type(error).__name__}: {error}"[:500],
             when=call.when, duration=call.duration, start=call.start, stop=call.stop,
         )
 
-    def _result(self, item: pytest.Item, call: pytest.CallInfo[None], status: str, message: str) -> CheckResult:
+    def _record(self, item: pytest.Item, when: str, error: BaseException | None, seconds: float) -> None:
+        """Keep the check's result: of its call, or of the setup or teardown that failed."""
+        if isinstance(error, pytest.skip.Exception):
+            return  # a skipped check is no result
+        if when == "call" or error is not None:
+            status, message = _status_and_message(error)
+            self.results.append(self._result(item, seconds, status, message))
+
+    def _result(self, item: pytest.Item, seconds: float, status: str, message: str) -> CheckResult:
         about = self._about_item(item)
         return CheckResult(
             function=about.function,
@@ -164,7 +172,7 @@ class CheckPlugin:
             message=message,
             description=about.description,
             hidden=about.hidden,
-            seconds=round(call.duration, 4),
+            seconds=round(seconds, 4),
         )
 
 
@@ -183,6 +191,19 @@ class _About:
 def _only_ours(definitions: Sequence[Any], plugin: CheckPlugin) -> bool:
     """The fixture has a single definition, and it is a method of ``plugin``."""
     return len(definitions) == 1 and getattr(definitions[0].func, "__self__", None) is plugin
+
+
+def _timed(function: Any, *args: Any) -> tuple[BaseException | None, float]:
+    """(what ``function(*args)`` raised, or None; its wall time), as pytest's CallInfo records
+    it, without its bookkeeping. Only a request to stop everything goes on up."""
+    started = time.perf_counter()
+    try:
+        function(*args)
+    except (KeyboardInterrupt, pytest.exit.Exception):
+        raise
+    except BaseException as error:  # noqa: BLE001 - a check may raise anything, SystemExit included
+        return error, time.perf_counter() - started
+    return None, time.perf_counter() - started
 
 
 def _lean_runner_available(session: pytest.Session, items: list[pytest.Item]) -> bool:

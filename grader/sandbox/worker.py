@@ -170,6 +170,7 @@ class Worker:
         """Execute the kept definitions of every module; returns load notes."""
         notes: list[dict[str, str]] = []
         skip = set(setup.get("skip", []))
+        self._remember_sources(setup["modules"])
         index = 0
         for spec in setup["modules"]:
             module = types.ModuleType(spec["name"])
@@ -187,19 +188,24 @@ class Worker:
                     notes.append({"index": index, **note})
         return notes
 
+    def _remember_sources(self, modules: list[dict[str, Any]]) -> None:
+        """Put every learner file's kept lines in linecache (tracebacks quote them), once."""
+        files: dict[str, list[str]] = {}
+        for spec in modules:
+            for unit in spec["units"]:
+                lines = files.setdefault(unit["filename"], [])
+                mine = unit["source"].splitlines(True)
+                start = unit["first_line"] - 1
+                lines += ["\n"] * (start + len(mine) - len(lines))  # units arrive in any order
+                lines[start : start + len(mine)] = mine
+        for filename, lines in files.items():
+            self.learner_files.add(filename)
+            linecache.cache[filename] = (sum(map(len, lines)), None, lines, filename)
+
     def _exec_unit(self, module: types.ModuleType, unit: dict[str, Any]) -> dict[str, Any] | None:
-        filename = unit["filename"]
-        self.learner_files.add(filename)
-        lines = unit["source"].splitlines(True)
         padded = "\n" * (unit["first_line"] - 1) + unit["source"]
-        cached = linecache.cache.get(filename)
-        all_lines = list(cached[2]) if cached else []
-        start = unit["first_line"] - 1
-        all_lines += ["\n"] * (start + len(lines) - len(all_lines))  # units arrive in any order
-        all_lines[start : start + len(lines)] = lines
-        linecache.cache[filename] = (len(padded), None, all_lines, filename)
         try:
-            exec(compile(padded, filename, "exec"), module.__dict__)
+            exec(compile(padded, unit["filename"], "exec"), module.__dict__)
         except BaseException as exc:  # noqa: BLE001 - learner code may raise anything, SystemExit included
             error = _format_exception(exc, self.learner_files)
             kind = "import-failed" if isinstance(exc, ImportError) else "load-error"
