@@ -20,6 +20,7 @@ import json
 import re
 import types
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,7 +47,7 @@ class CodeUnit:
     first_line: int
     location: str
     names: tuple[str, ...]
-    computed: bool = False  # an assignment that calls something (numpy): see drop_unread_computations
+    droppable: bool = False  # an import, or an assignment that calls something: see drop_unread
     tree: ast.stmt | None = field(default=None, repr=False, compare=False)  # the parsed statement
 
     def for_worker(self) -> dict[str, object]:
@@ -386,8 +387,7 @@ def extract_units(source: str, filename: str, where: str, known: set[str] | None
                 first_line=start + line_base,
                 location=f"{where}line {start + line_base}",
                 names=names,
-                computed=isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None
-                and any(isinstance(node, ast.Call) for node in ast.walk(stmt.value)),
+                droppable=_droppable(stmt),
                 tree=stmt,
             )
         )
@@ -431,16 +431,29 @@ def _scope_reads(nodes: list[ast.AST], parameters: tuple[str, ...], *, module: b
     return free
 
 
-def drop_unread_computations(modules: list[ModuleSource]) -> None:
-    """Leave out top-level assignments that call something (numpy) and that nothing kept reads.
+def _droppable(stmt: ast.stmt) -> bool:
+    """An import (not ``*`` nor ``__future__``), or an assignment whose value calls something."""
+    if isinstance(stmt, ast.Import):
+        return True
+    if isinstance(stmt, ast.ImportFrom):
+        return stmt.module != "__future__" and all(a.name != "*" for a in stmt.names)
+    return isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None and any(
+        isinstance(node, ast.Call) for node in ast.walk(stmt.value))
+
+
+def drop_unread(modules: list[ModuleSource], graded: frozenset[str]) -> None:
+    """Leave out top-level imports and computed values that nothing kept reads.
 
     A notebook's demonstration cells (``a = np.random.rand(1_000_000)`` before timing a
-    loop) would otherwise be computed in every learner's sandbox, for no graded function.
-    A name keeps its assignment when any kept statement of any file of the submission
-    may read it (as a name, an attribute or an import); when in doubt, it is kept.
+    loop) would otherwise be computed in every learner's sandbox, and its ``import
+    matplotlib.pyplot as plt`` imported (a few hundred ms where matplotlib is installed),
+    for no graded function. A name keeps its statement when any kept statement of any
+    file of the submission may read it (as a name, an attribute or an import), or when
+    the grader reads it (``graded``: a graded function may be imported or assigned);
+    when in doubt, it is kept.
     """
     units = [u for m in modules for u in m.units]
-    candidates = {name for u in units if u.computed for name in u.names}
+    candidates = {name for u in units if u.droppable for name in u.names}
     if not candidates:
         return
     functions = {id(u) for u in units if isinstance(u.tree, (ast.FunctionDef, ast.AsyncFunctionDef))}
@@ -451,8 +464,11 @@ def drop_unread_computations(modules: list[ModuleSource]) -> None:
             reads[id(unit)] = mentioned if unit.tree is None else mentioned & _scope_reads([unit.tree], (), module=True)
     dropped: set[int] = set()
     while True:
-        read = set().union(*(names for key, names in reads.items() if key not in dropped))
-        unread = {id(u) for u in units if u.computed and id(u) not in dropped and read.isdisjoint(u.names)}
+        readers = collections.Counter(name for key, names in reads.items() if key not in dropped for name in names)
+        readers.update(graded)
+        # What a statement reads of its own names does not keep it (``import time`` names time).
+        unread = {id(u) for u in units if u.droppable and id(u) not in dropped
+                  and not any(readers[n] - (n in reads.get(id(u), ())) for n in u.names)}
         if not unread:
             break
         dropped |= unread
@@ -570,11 +586,15 @@ def _module_name(path: Path) -> str:
     return stem if stem and not stem[0].isdigit() else f"m_{stem}"
 
 
-def load_submission(paths: list[Path], root: Path | None = None, *, siblings: bool = True) -> Submission:
+def load_submission(paths: list[Path], root: Path | None = None, *, siblings: bool = True,
+                    graded: Iterable[str] | None = None) -> Submission:
     """Extract every file (in order) and fingerprint the whole submission.
 
     siblings: let the submission import the .py modules next to its files (off when
     the folder holds other learners' files, as in a batch of single files).
+    graded: the names the grader will look up (graded functions and their aliases): with
+    them, imports and computed values that neither they nor anything kept reads are left
+    out (see drop_unread); without them, nothing is.
     """
     modules, notes, files, neighbours = [], [], [], []
     for path in paths:
@@ -585,7 +605,8 @@ def load_submission(paths: list[Path], root: Path | None = None, *, siblings: bo
         files.append(SubmittedFile(path=display, sha256=digest))
         if siblings:
             neighbours += [p for p in sorted(path.parent.glob("*.py")) if p not in paths and p not in neighbours]
-    drop_unread_computations(modules)
+    if graded is not None:
+        drop_unread(modules, frozenset(graded))
     sha256 = combined_digest([f.sha256 for f in files])
     return Submission(modules=modules, files=files, notes=notes, sha256=sha256, siblings=neighbours)
 

@@ -66,7 +66,8 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
     paths = resolve_files(ex, files)
     with SandboxWorker(limits, launcher) as worker:
         worker.start()  # it boots (imports numpy) while this process extracts and loads the checks
-        submission = load_submission(paths, siblings=siblings)
+        submission = load_submission(paths, siblings=siblings,
+                                     graded=[name for f in ex.functions for name in f.names])
         seed = derive_seed(ex.name, submission.sha256) if seed is None else seed
         worker.load(_worker_modules(submission), preamble=ex.preamble, siblings=submission.siblings)
         timings = {"load": time.perf_counter() - started}

@@ -172,10 +172,14 @@ def test_indented_percent_continues_a_string_format():
 
 
 def test_computations_nothing_reads_are_left_out(tmp_path):
-    """A demonstration cell's large arrays are not computed for every learner; what functions read stays."""
+    """A demonstration cell's large arrays and plotting imports are left out; what functions read stays."""
     first = write(tmp_path, "basics.py", """
+from __future__ import annotations
 import numpy as np
 import time
+import matplotlib.pyplot as plt
+from lr_utils import load_dataset
+from helpers import *
 a = np.random.rand(1_000_000)
 b = np.random.rand(1_000_000)
 vectorized = np.dot(a, b)
@@ -190,10 +194,11 @@ def scaled(x):
     return x * OFFSET
 """)
     second = write(tmp_path, "other.py", "from basics import SCALE\ndef f(x):\n    return x * SCALE\n")
-    submission = load_submission([first, second], siblings=False)
+    submission = load_submission([first, second], siblings=False, graded=["safe_log"])
     kept = [n for module in submission.modules for n in names(module)]
-    assert kept == ["np", "time", "EPS", "SCALE", "BASE", "OFFSET", "LR", "safe_log", "scaled", "SCALE", "f"]
-    assert "a" not in kept and "vectorized" not in kept
+    assert kept == ["annotations", "np", "EPS", "SCALE", "BASE", "OFFSET", "LR", "safe_log", "scaled", "SCALE", "f"]
+    assert "a" not in kept and "vectorized" not in kept and "plt" not in kept  # nothing reads them
+    assert any(u.source == "from helpers import *" for u in submission.modules[0].units)  # may define anything
 
 
 def test_a_parameter_or_local_of_the_same_name_does_not_keep_a_computation(tmp_path):
@@ -214,7 +219,7 @@ def uses_global():
     g = g + 1
     return g
 """)
-    submission = load_submission([path], siblings=False)
+    submission = load_submission([path], siblings=False, graded=[])
     assert names(submission.modules[0]) == ["np", "g", "propagate", "local_only", "uses_global"]
 
 
@@ -259,3 +264,16 @@ def test_only_cells_met_twice_are_kept_parsed_and_never_more_than_128():
         for _ in range(2):
             extract._parsed(f"B_{i} = {i}\n")
     assert len(extract._PARSED) == 128
+
+
+def test_graded_functions_that_are_imported_or_computed_are_kept(tmp_path):
+    path = write(tmp_path, "a.py", """
+import numpy as np
+from helpers import sigmoid
+softmax_rows = np.vectorize(float)
+unused = np.vectorize(int)
+""")
+    submission = load_submission([path], siblings=False, graded=["sigmoid", "softmax", "softmax_rows"])
+    assert names(submission.modules[0]) == ["np", "sigmoid", "softmax_rows"]
+    everything = load_submission([path], siblings=False)  # not told what is graded: nothing is left out
+    assert names(everything.modules[0]) == ["np", "sigmoid", "softmax_rows", "unused"]
