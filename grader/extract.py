@@ -481,8 +481,8 @@ def _function_reads(functions: list[CodeUnit]) -> dict[int, set[str]]:
 
     One compilation of all of them: the compiler's code objects list exactly the names a
     function looks up outside itself (co_names). Decorators and default values are
-    evaluated in the module, so their names count too. Empty when it does not compile
-    (nothing is then dropped for a function's sake, as none of them is known).
+    evaluated in the module, so their names count too. When they do not compile, every
+    word of their text counts as read (nothing is dropped for their sake).
     """
     try:
         module = compile(ast.Module([u.tree for u in functions], []), "<reads>", "exec",  # type: ignore[misc]

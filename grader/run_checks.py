@@ -100,8 +100,8 @@ class CheckPlugin:
     def run_items(self, session: pytest.Session) -> None:
         """Each collected check: its fixtures, the call, the teardown, and its result.
 
-        Without pytest's per-item reporting hooks (logging, terminal, reports: about 0.2 ms
-        a check, a third of the trusted side's time on a fast submission). This uses
+        Without pytest's per-item reporting hooks (logging, terminal, reports: about
+        0.15 ms a check, 5 ms of a week-2 submission's ~30 ms on the trusted side). This uses
         pytest's fixture machinery as its own runner does; should those internals
         change, every check goes through pytest's full protocol instead.
         """
