@@ -277,3 +277,16 @@ unused = np.vectorize(int)
     assert names(submission.modules[0]) == ["np", "sigmoid", "softmax_rows"]
     everything = load_submission([path], siblings=False)  # not told what is graded: nothing is left out
     assert names(everything.modules[0]) == ["np", "sigmoid", "softmax_rows", "unused"]
+
+
+def test_when_the_functions_do_not_compile_nothing_they_mention_is_left_out(tmp_path):
+    path = write(tmp_path, "a.py", """
+import numpy as np
+TABLE = np.arange(4)
+UNUSED = np.arange(5)
+def f():
+    nonlocal TABLE
+    return TABLE
+""")  # parses, but `nonlocal` at a function's top level does not compile
+    submission = load_submission([path], siblings=False, graded=["f"])
+    assert names(submission.modules[0]) == ["np", "TABLE", "f"]
