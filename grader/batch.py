@@ -237,7 +237,8 @@ def run_batch(exercise: str | Path, submissions: Path, *, gradebook: Path, jobs:
         if on_start:
             on_start(len(todo))
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
-        for learner_id, result in (executor or make_executor(jobs)).results(str(ex.root), todo):
+        results = (executor or make_executor(jobs)).results(str(ex.root), todo) if todo else iter(())
+        for learner_id, result in results:  # nothing new: no grading process, no zygote
             report = None
             if isinstance(result, str):
                 summary.failed[learner_id] = result
