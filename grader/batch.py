@@ -244,7 +244,7 @@ def run_batch(exercise: str | Path, submissions: Path, *, gradebook: Path, jobs:
                 summary.failed[learner_id] = result
             else:
                 report = GradeReport.from_dict(result)
-                book.record(report)  # its own transaction: a kill loses at most the ones in flight
+                book.record(report, result)  # its own transaction: a kill loses at most the ones in flight
                 summary.graded.append(learner_id)
                 if out is not None:
                     _write_feedback(report, out)

@@ -287,11 +287,15 @@ class Gradebook:
 
     # --- public API ---
 
-    def record(self, report: GradeReport) -> int:
-        """Store ``report`` (one transaction); returns the new submission id."""
-        report_json = json.dumps(report.to_dict(), separators=(",", ":"), ensure_ascii=False)
+    def record(self, report: GradeReport, data: dict[str, Any] | None = None) -> int:
+        """Store ``report`` (one transaction); returns the new submission id.
+
+        data: ``report.to_dict()``, when the caller has it already (a batch receives it).
+        """
+        data = report.to_dict() if data is None else data
+        report_json = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
         if _storable(report_json) != report_json:  # lone surrogates: JSON escapes keep them exactly
-            report_json = json.dumps(report.to_dict(), separators=(",", ":"))
+            report_json = json.dumps(data, separators=(",", ":"))
         row = (
             _storable(report.exercise),
             _storable(report.learner),
