@@ -88,6 +88,7 @@ class CheckPlugin:
                 hidden=any(Path(str(item.path)).resolve().is_relative_to(d) for d in self._hidden_dirs),
                 direct=tuple(name for name in _OWN_FIXTURES if name in getattr(item, "fixturenames", ())
                              and _only_ours(definitions.get(name, ()), self)),
+                wants_request="request" in getattr(item, "fixturenames", ()),
             )
         return about
 
@@ -118,8 +119,11 @@ class CheckPlugin:
         item._initrequest()  # type: ignore[attr-defined]  # fresh fixture values for every run
         # Our own fixtures' values go in directly (pytest's resolution costs ~0.1 ms a check);
         # pytest still resolves every other fixture, and ours where a check file overrides them.
-        for name in self._about_item(item).direct:
+        about = self._about_item(item)
+        for name in about.direct:
             item.funcargs[name] = self._fixture_value(name, item)  # type: ignore[attr-defined]
+        if about.wants_request:  # what pytest would look up for it: the check's own request
+            item.funcargs["request"] = item._request  # type: ignore[attr-defined]
         error, seconds = _timed(session._setupstate.setup, item)
         if error is None:
             error, seconds = _timed(item.runtest)
@@ -186,6 +190,7 @@ class _About:
     description: str
     hidden: bool
     direct: tuple[str, ...]  # our fixtures this check uses that no check file overrides
+    wants_request: bool  # pytest's `request` is in its fixture closure (our rng asks for it)
 
 
 def _only_ours(definitions: Sequence[Any], plugin: CheckPlugin) -> bool:

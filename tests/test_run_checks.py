@@ -178,3 +178,27 @@ def test_rng_is_seeded_per_learner_and_per_check(tmp_path):
     assert draws[0] == draws[1]  # reproducible from the seed in the report
     assert draws[0][0][1] != draws[0][1][1]  # a different stream per check
     assert draws[0][0][1] != draws[2][0][1]  # and per submission
+
+
+def test_a_check_gets_its_own_request(tmp_path):
+    folder = tmp_path / "checks"
+    folder.mkdir()
+    path = folder / "checks_request_public.py"
+    path.write_text(textwrap.dedent('''
+        from grader.checks import check
+
+        @check("f")
+        def test_named(request, rng):
+            assert request.node.name == "test_named", request.node.name
+
+        @check("f")
+        def test_other(request):
+            assert request.node.name == "test_other", request.node.name
+    '''))
+    warm = WarmChecks([path], [], tmp_path)
+    try:
+        for learner in ({"answer": 1}, {"answer": 2}):
+            results, errors = warm.run(learner, None, 3)
+            assert errors == [] and outcomes(results) == [("named", "passed", 1.0), ("other", "passed", 1.0)]
+    finally:
+        warm.close()
