@@ -240,3 +240,25 @@ def test_pipes_take_a_large_frame_in_one_write():
         assert fcntl.fcntl(worker.fd_out, fcntl.F_GETPIPE_SZ) >= 1024 * 1024
         big = np.arange(8 * 4000, dtype=float).reshape(8, 4000)
         assert np.array_equal(worker.call("sub", "echo", [big]).value, big)
+
+
+def test_zygote_workers_find_numpy_random_loaded_and_each_draw_afresh():
+    from grader.sandbox.launch import ZygoteLauncher
+
+    source = ("import sys\nimport numpy as np\n"
+              "def draw():\n"
+              "    loaded = 'numpy.random' in sys.modules\n"
+              "    return [loaded, float(np.random.rand())]\n")
+    zygote = ZygoteLauncher()
+    try:
+        draws = []
+        for _ in range(3):
+            with SandboxWorker(FAST, zygote) as worker:
+                worker.load([module(source)])
+                outcome = worker.call("sub", "draw", [])
+                assert outcome.ok, outcome
+                draws.append(outcome.value)
+    finally:
+        zygote.close()
+    assert all(loaded for loaded, _ in draws)  # imported once, in the zygote
+    assert len({value for _, value in draws}) == 3  # not the zygote's state, shared by all

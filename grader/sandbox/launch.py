@@ -164,6 +164,7 @@ def _recv_exactly(sock: socket.socket, n: int) -> bytes:
 def zygote_main(sock_fd: int) -> None:
     """Serve fork and wait requests until the grading process closes the socket."""
     import numpy  # noqa: F401  (warm: every child starts with numpy imported)
+    import numpy.random  # noqa: F401  (its first use costs ~12 ms; each child reseeds it, see worker.main)
 
     from grader.sandbox import isolation, worker
 

@@ -250,7 +250,17 @@ class Worker:
             write_frame(self.fd_out, self.call(request))
 
 
+def _fresh_random_state() -> None:
+    """A worker forked from a zygote that imported numpy.random would start from the
+    zygote's global random state, the same for every learner: draw a fresh one, as a
+    worker that imports numpy.random itself does."""
+    random = sys.modules.get("numpy.random")
+    if random is not None:
+        random.seed()
+
+
 def main(fd_in: int, fd_out: int) -> None:
+    _fresh_random_state()
     reader = FrameReader(fd_in)
     setup = reader.read_frame()
     protections = confine(setup, (fd_in, fd_out))
