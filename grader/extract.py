@@ -407,7 +407,7 @@ def _scope_reads(nodes: list[ast.AST], parameters: tuple[str, ...], *, module: b
             if not isinstance(node, ast.Lambda):
                 stores.add(node.name)
                 stack += node.decorator_list
-            stack += [d for d in node.args.defaults + node.args.kw_defaults if d is not None]
+            stack += _defaults(node.args)
             nested.append(node)
             continue
         if isinstance(node, (ast.Global, ast.Nonlocal)):
@@ -429,6 +429,11 @@ def _scope_reads(nodes: list[ast.AST], parameters: tuple[str, ...], *, module: b
         body = function.body if isinstance(function.body, list) else [function.body]
         free |= _scope_reads(body, names) - local
     return free
+
+
+def _defaults(arguments: ast.arguments) -> list[ast.expr]:
+    """A function's default values (evaluated where it is defined, not in its own scope)."""
+    return [d for d in arguments.defaults + arguments.kw_defaults if d is not None]
 
 
 def _droppable(stmt: ast.stmt) -> bool:
@@ -501,7 +506,7 @@ def _function_reads(functions: list[CodeUnit]) -> dict[int, set[str]]:
             names.update(current.co_names)
             stack += [c for c in current.co_consts if isinstance(c, types.CodeType)]
         tree = unit.tree
-        outside = [*tree.decorator_list, *[d for d in tree.args.defaults + tree.args.kw_defaults if d is not None]]
+        outside = [*tree.decorator_list, *_defaults(tree.args)]
         result[id(unit)] = names | _scope_reads(outside, (), module=True)
     return result
 

@@ -157,5 +157,5 @@ _FIELDS: dict[type, tuple[str, ...]] = {
 
 def _known(kind: type, data: dict[str, Any]) -> dict[str, Any]:
     """The fields ``kind`` declares: a v1 reader ignores fields added later to v1 (additive changes)."""
-    names = _FIELDS.get(kind) or tuple(f.name for f in fields(kind))
+    names = _FIELDS[kind]
     return {k: v for k, v in data.items() if k in names}

@@ -130,10 +130,10 @@ class _Reader:
         return chunk
 
     def length(self) -> int:
-        if self.pos + 8 > self.end:
+        if self.pos + _LEN.size > self.end:
             raise PlainDataError("truncated data")
         (n,) = _LEN.unpack_from(self.data, self.pos)
-        self.pos += 8
+        self.pos += _LEN.size
         if n > self.end:
             raise PlainDataError("length field larger than the data")
         return n
