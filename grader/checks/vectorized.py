@@ -20,20 +20,25 @@ def reference_seconds(function: Callable[..., Any], args: tuple[Any, ...], repea
     return (time.perf_counter() - start) / repeat
 
 
-def expect_vectorized(learner_fn: LearnerFunction, reference_fn: Callable[..., Any], args: tuple[Any, ...], *,
-                      m: int, max_ratio: float = 10.0, repeat: int = 4) -> str:
+def expect_vectorized(learner_fn: LearnerFunction, reference_fn: Callable[..., Any],
+                      args: tuple[Any, ...] | Callable[[], tuple[Any, ...]], *, m: int, max_ratio: float = 10.0,
+                      repeat: int = 4, quick_args: tuple[Any, ...] | None = None) -> str:
     """Fail when the learner's function loops in Python AND runs ``max_ratio`` times slower.
 
     Both are needed: a loop over a few keys is harmless, and timing alone is noisy.
-    Source without a loop is called once (it must run) but not timed.  Otherwise one
+    ``args`` is the large problem (m examples) to time on, or a function building it:
+    only source with a loop is timed, so the problem is built and shipped to the sandbox
+    only then.  Source without a loop is called once, on ``quick_args`` when given (a
+    small problem), and not timed: it must run.  Otherwise one
     timed call decides clear cases (fast, or 3x past the line); near the line the learner's
     function is timed again ``repeat`` times per round trip to the sandbox (spreading the
     trip's cost): a busy machine must not fail vectorized code.  Returns a short note.
     """
     loop = find_example_loop(learner_fn.source)
     if loop is None:  # one call (it must exist and run), nothing to time: no Python loop at all
-        learner_fn.seconds(*args, repeat=1)
+        learner_fn.seconds(*(quick_args if quick_args is not None else _built(args)), repeat=1)
         return say("vector.no_loop", function=learner_fn.graded)
+    args = _built(args)
     learner_s = learner_fn.seconds(*args, repeat=1)
     reference_s = max(reference_seconds(reference_fn, args), 1e-6)
     if max_ratio < learner_s / reference_s < 3 * max_ratio:  # near the line: measure carefully before failing
@@ -46,3 +51,7 @@ def expect_vectorized(learner_fn: LearnerFunction, reference_fn: Callable[..., A
         fail(say("vector.slow", function=learner_fn.graded, line=first + line - 1, loop=text, m=m,
                  learner_ms=learner_s * 1e3, ratio=ratio, reference_ms=reference_s * 1e3))
     return say("vector.ok", function=learner_fn.graded, learner_ms=learner_s * 1e3, m=m)
+
+
+def _built(args: tuple[Any, ...] | Callable[[], tuple[Any, ...]]) -> tuple[Any, ...]:
+    return args() if callable(args) else args

@@ -187,8 +187,8 @@ def test_propagate_keeps_inputs(learner, reference, rng):
 def test_propagate_vectorized(learner, reference, rng):
     """Advice: propagate runs without a Python loop over the examples."""
     m = 4000
-    args = logistic_problem(rng, n_x=8, m=m)
-    expect_vectorized(learner.propagate, reference.propagate, args, m=m)
+    expect_vectorized(learner.propagate, reference.propagate, lambda: logistic_problem(rng, n_x=8, m=m), m=m,
+                      quick_args=logistic_problem(rng, *_dims(rng)))
 
 
 @check("optimize", points=2)
@@ -245,8 +245,8 @@ def test_predict_threshold(learner, reference, rng):
 def test_predict_vectorized(learner, reference, rng):
     """Advice: predict runs without a Python loop over the examples."""
     m = 4000
-    w, b, X, _ = logistic_problem(rng, n_x=8, m=m)
-    expect_vectorized(learner.predict, reference.predict, (w, b, X), m=m)
+    expect_vectorized(learner.predict, reference.predict, lambda: logistic_problem(rng, n_x=8, m=m)[:3], m=m,
+                      quick_args=logistic_problem(rng, *_dims(rng))[:3])
 
 
 @check("model", points=2)
