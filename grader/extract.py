@@ -12,11 +12,13 @@ and validating its schema would cost more than grading the notebook.
 
 from __future__ import annotations
 
+import __future__
 import ast
 import builtins
 import collections
 import hashlib
 import json
+import marshal
 import re
 import types
 import warnings
@@ -49,10 +51,15 @@ class CodeUnit:
     names: tuple[str, ...]
     droppable: bool = False  # an import, or an assignment that calls something: see drop_unread
     tree: ast.stmt | None = field(default=None, repr=False, compare=False)  # the parsed statement
+    shared: bool = False  # its tree comes from the cache of cells met before (see _parsed)
+    code: bytes | None = field(default=None, repr=False, compare=False)  # marshalled, see compile_units
 
     def for_worker(self) -> dict[str, object]:
-        """What the worker needs to run it."""
-        return {"source": self.source, "filename": self.filename, "first_line": self.first_line}
+        """What the worker needs to run it (its compiled code, when compiled here)."""
+        unit: dict[str, object] = {"source": self.source, "filename": self.filename, "first_line": self.first_line}
+        if self.code is not None:
+            unit["code"] = self.code
+        return unit
 
 
 @dataclass
@@ -367,6 +374,7 @@ def extract_units(source: str, filename: str, where: str, known: set[str] | None
     """
     known = set() if known is None else known
     statements, errors = _parsed(source)
+    shared = source in _PARSED
     lines = source.split("\n")
     units = []
     for stmt, offset in statements:
@@ -389,6 +397,7 @@ def extract_units(source: str, filename: str, where: str, known: set[str] | None
                 names=names,
                 droppable=_droppable(stmt),
                 tree=stmt,
+                shared=shared,
             )
         )
     return units, [message for _, message in errors]
@@ -446,7 +455,7 @@ def _droppable(stmt: ast.stmt) -> bool:
         isinstance(node, ast.Call) for node in ast.walk(stmt.value))
 
 
-def drop_unread(modules: list[ModuleSource], graded: frozenset[str]) -> None:
+def drop_unread(modules: list[ModuleSource], graded: frozenset[str], codes: dict[int, types.CodeType]) -> None:
     """Leave out top-level imports and computed values that nothing kept reads.
 
     A notebook's demonstration cells (``a = np.random.rand(1_000_000)`` before timing a
@@ -455,14 +464,14 @@ def drop_unread(modules: list[ModuleSource], graded: frozenset[str]) -> None:
     for no graded function. A name keeps its statement when any kept statement of any
     file of the submission may read it (as a name, an attribute or an import), or when
     the grader reads it (``graded``: a graded function may be imported or assigned);
-    when in doubt, it is kept.
+    when in doubt, it is kept. ``codes``: the units' code (see compile_units).
     """
     units = [u for m in modules for u in m.units]
     candidates = {name for u in units if u.droppable for name in u.names}
     if not candidates:
         return
     functions = {id(u) for u in units if isinstance(u.tree, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    reads = _function_reads([u for u in units if id(u) in functions])
+    reads = _function_reads([u for u in units if id(u) in functions], codes)
     mention = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(candidates, key=len, reverse=True))))
     for unit in units:
         if id(unit) not in reads and (mentioned := set(mention.findall(unit.source))):
@@ -481,26 +490,70 @@ def drop_unread(modules: list[ModuleSource], graded: frozenset[str]) -> None:
         module.units = [u for u in module.units if id(u) not in dropped]
 
 
-def _function_reads(functions: list[CodeUnit]) -> dict[int, set[str]]:
+# The worker compiled learner code under this future (its module imports it): annotations
+# stay unevaluated strings, so a hint naming something never imported does not fail a def.
+_FLAGS = __future__.annotations.compiler_flag
+_COMPILED: dict[int, tuple[ast.stmt, types.CodeType]] = {}  # shared trees' code, by id(tree)
+
+
+def compile_units(modules: list[ModuleSource]) -> dict[int, types.CodeType]:
+    """Compile every unit from its parsed tree, as the worker would from its text.
+
+    Each unit gets its marshalled code (``code``: same file name and line numbers as
+    compiling its text), so the worker skips compiling, and the code objects (by
+    id(unit)) give the names functions read (see drop_unread). Compiling runs nothing.
+    Units of cells met before (``shared``) are compiled once per process. A unit that
+    does not compile (``return`` outside a function...) is left to the worker, which
+    reports the error as it always has.
+    """
+    codes: dict[int, types.CodeType] = {}
+    for unit in (u for m in modules for u in m.units):
+        tree = unit.tree
+        if tree is None:
+            continue
+        cached = _COMPILED.get(id(tree)) if unit.shared else None
+        if cached is not None and cached[0] is tree:
+            code = cached[1]
+        else:
+            try:
+                with warnings.catch_warnings():  # the learner's SyntaxWarnings are not ours to print
+                    warnings.simplefilter("ignore")
+                    code = compile(ast.Module([tree], []), "<unit>", "exec", flags=_FLAGS, dont_inherit=True)
+            except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
+                continue
+            if unit.shared:
+                if len(_COMPILED) >= 4096:
+                    _COMPILED.clear()
+                _COMPILED[id(tree)] = (tree, code)
+        start = tree.decorator_list[0].lineno if getattr(tree, "decorator_list", None) else tree.lineno
+        code = _relocated(code, unit.filename, unit.first_line - start)
+        codes[id(unit)] = code
+        unit.code = marshal.dumps(code)
+    return codes
+
+
+def _relocated(code: types.CodeType, filename: str, lines: int) -> types.CodeType:
+    """``code`` (and the code nested in it) named ``filename`` and moved down ``lines`` lines."""
+    consts = tuple(_relocated(c, filename, lines) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_firstlineno=code.co_firstlineno + lines, co_consts=consts)
+
+
+def _function_reads(functions: list[CodeUnit], codes: dict[int, types.CodeType]) -> dict[int, set[str]]:
     """Per function unit, the module and attribute names it reads (its locals are not).
 
-    One compilation of all of them: the compiler's code objects list exactly the names a
-    function looks up outside itself (co_names). Decorators and default values are
-    evaluated in the module, so their names count too. When they do not compile, every
-    word of their text counts as read (nothing is dropped for their sake).
+    The compiler's code objects list exactly the names a function looks up outside
+    itself (co_names). Decorators and default values are evaluated in the module, so
+    their names count too. A function that did not compile counts every word of its
+    text as read (nothing is dropped for its sake).
     """
-    try:
-        module = compile(ast.Module([u.tree for u in functions], []), "<reads>", "exec",  # type: ignore[misc]
-                         dont_inherit=True)
-    except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
-        return _keep_all(functions)
-    codes = [c for c in module.co_consts if isinstance(c, types.CodeType)]
-    if len(codes) != len(functions):
-        return _keep_all(functions)
     result = {}
-    for unit, code in zip(functions, codes):
+    for unit in functions:
+        module = codes.get(id(unit))
+        if module is None:
+            result.update(_keep_all([unit]))
+            continue
         names: set[str] = set()
-        stack = [code]
+        stack = [c for c in module.co_consts if isinstance(c, types.CodeType)]
         while stack:
             current = stack.pop()
             names.update(current.co_names)
@@ -598,8 +651,9 @@ def load_submission(paths: list[Path], root: Path | None = None, *, siblings: bo
     siblings: let the submission import the .py modules next to its files (off when
     the folder holds other learners' files, as in a batch of single files).
     graded: the names the grader will look up (graded functions and their aliases): with
-    them, imports and computed values that neither they nor anything kept reads are left
-    out (see drop_unread); without them, nothing is.
+    them, every unit is compiled here (see compile_units), and imports and computed
+    values that neither they nor anything kept reads are left out (see drop_unread);
+    without them, nothing is.
     """
     modules, notes, files, neighbours = [], [], [], []
     for path in paths:
@@ -611,7 +665,7 @@ def load_submission(paths: list[Path], root: Path | None = None, *, siblings: bo
         if siblings:
             neighbours += [p for p in sorted(path.parent.glob("*.py")) if p not in paths and p not in neighbours]
     if graded is not None:
-        drop_unread(modules, frozenset(graded))
+        drop_unread(modules, frozenset(graded), compile_units(modules))
     sha256 = combined_digest([f.sha256 for f in files])
     return Submission(modules=modules, files=files, notes=notes, sha256=sha256, siblings=neighbours)
 

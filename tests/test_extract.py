@@ -290,3 +290,83 @@ def f():
 """)  # parses, but `nonlocal` at a function's top level does not compile
     submission = load_submission([path], siblings=False, graded=["f"])
     assert names(submission.modules[0]) == ["np", "TABLE", "f"]
+
+
+def _locations(code) -> list:
+    """Every code object's name, file, first line and instruction positions, nested ones included."""
+    import types
+
+    found, stack = [], [code]
+    while stack:
+        current = stack.pop()
+        positions = list(current.co_positions())
+        if current.co_name == "<module>":  # its RESUME sits before line 1 when compiled from text
+            positions = positions[1:]
+        found.append((current.co_name, current.co_filename, positions))
+        stack += [c for c in current.co_consts if isinstance(c, types.CodeType)]
+    return found
+
+
+def test_units_compiled_here_match_the_worker_compiling_their_text(tmp_path):
+    """File names and every line and column of the code shipped to the worker are those of its text."""
+    import marshal
+
+    cells = ["import numpy as np\nSCALE = 2.0", "@staticmethod\ndef f(x, k=np.e):\n    def g(y):\n"
+             "        return y / 0\n    return [g(v) for v in x] + [lambda: SCALE]",
+             "x = 1\n# a comment\n\nclass Model:\n    rate: float = 0.1\n    def fit(self, X):\n        return X.T"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    paths = [tmp_path / "a.ipynb", write(tmp_path, "b.py", "# %%\n" + "\n\n# %%\n".join(cells) + "\n")]
+    nbformat.write(nb, paths[0])
+    for path in paths:
+        submission = load_submission([path], siblings=False, graded=["f", "Model"])
+        units = submission.modules[0].units
+        assert len(units) == 5 and all(u.code is not None for u in units)
+        for unit in units:
+            text = compile("\n" * (unit.first_line - 1) + unit.source, unit.filename, "exec")
+            assert _locations(marshal.loads(unit.code)) == _locations(text), unit.location
+
+
+def test_a_unit_that_does_not_compile_is_left_to_the_worker(tmp_path):
+    path = write(tmp_path, "a.py", "def f():\n    return 1\n\nclass A:\n    nonlocal q\n")
+    units = load_submission([path], siblings=False, graded=["f"]).modules[0].units
+    assert [u.names for u in units] == [("f",), ("A",)]
+    assert units[0].code is not None and units[1].code is None
+    assert "code" not in units[1].for_worker() and "code" in units[0].for_worker()
+
+
+def test_cells_met_before_are_compiled_once_and_named_after_each_learner(tmp_path, monkeypatch):
+    import marshal
+
+    from grader import extract
+
+    compiled = []
+    real_compile = compile
+    monkeypatch.setattr(extract, "compile", lambda *a, **k: compiled.append(1) or real_compile(*a, **k),
+                        raising=False)
+    shared = "def helper(x):\n    return 2 * x\n"
+    for learner in ("ann", "bob", "cy"):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(shared),
+                                             nbformat.v4.new_code_cell(f"def f(x):\n    return helper(x)  # {learner}")])
+        nbformat.write(nb, tmp_path / f"{learner}.ipynb")
+    extract._PARSED.clear()
+    extract._SEEN.clear()
+    codes = {}
+    for learner in ("ann", "bob", "cy"):
+        compiled.clear()
+        units = load_submission([tmp_path / f"{learner}.ipynb"], root=tmp_path, siblings=False,
+                                graded=["f"]).modules[0].units
+        codes[learner] = (len(compiled), [marshal.loads(u.code).co_consts[0].co_filename for u in units])
+    # ann: both cells compiled; bob: the shared cell is seen a second time (cached from then on); cy: only her own
+    assert [count for count, _ in codes.values()] == [2, 2, 1]
+    assert codes["cy"][1] == ["cy.ipynb [cell 1]", "cy.ipynb [cell 2]"]
+
+
+def test_the_worker_compiles_the_text_when_the_code_it_gets_is_unusable():
+    from grader.sandbox.worker import _code
+
+    unit = {"source": "def f():\n    return 41 + 1\n", "filename": "a.py", "first_line": 3}
+    for code in (b"not marshal data", __import__("marshal").dumps(42), None):
+        loaded = _code({**unit, "code": code} if code is not None else unit)
+        namespace: dict = {}
+        exec(loaded, namespace)
+        assert namespace["f"]() == 42 and namespace["f"].__code__.co_firstlineno == 3

@@ -12,6 +12,7 @@ import copy
 import ctypes
 import io
 import linecache
+import marshal
 import os
 import sys
 import traceback
@@ -141,6 +142,20 @@ def confine(setup: dict[str, Any], keep_fds: tuple[int, ...]) -> list[isolation.
     return joined + protections
 
 
+def _code(unit: dict[str, Any]) -> types.CodeType:
+    """The unit's code: compiled by the grader from the same text when it could (see
+    extract.compile_units), else compiled here (a SyntaxError then reports the unit)."""
+    code = unit.get("code")
+    if isinstance(code, bytes):
+        try:
+            loaded = marshal.loads(code)
+        except (ValueError, EOFError, TypeError):
+            loaded = None
+        if isinstance(loaded, types.CodeType):
+            return loaded
+    return compile("\n" * (unit["first_line"] - 1) + unit["source"], unit["filename"], "exec")
+
+
 def _format_exception(exc: BaseException, learner_files: set[str]) -> dict[str, Any]:
     """Type, message and a traceback limited to the learner's own frames."""
     frames = [
@@ -203,9 +218,8 @@ class Worker:
             linecache.cache[filename] = (sum(map(len, lines)), None, lines, filename)
 
     def _exec_unit(self, module: types.ModuleType, unit: dict[str, Any]) -> dict[str, Any] | None:
-        padded = "\n" * (unit["first_line"] - 1) + unit["source"]
         try:
-            exec(compile(padded, unit["filename"], "exec"), module.__dict__)
+            exec(_code(unit), module.__dict__)
         except BaseException as exc:  # noqa: BLE001 - learner code may raise anything, SystemExit included
             error = _format_exception(exc, self.learner_files)
             kind = "import-failed" if isinstance(exc, ImportError) else "load-error"
