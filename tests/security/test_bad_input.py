@@ -12,6 +12,7 @@
 | outputs and attachments | same test (extraction: tests/test_extract.py::test_outputs_and_attachments_are_ignored) |
 | duplicated graded cells | test_duplicated_graded_cells_the_last_one_counts |
 | a graded function defined twice | test_a_function_defined_twice_is_graded_by_its_last_definition (extraction: tests/test_extract.py::test_last_definition_wins_and_source_is_kept) |
+| a function that parses but is too deep to compile | test_a_function_too_deep_to_compile_costs_only_itself |
 | a folder with nested folders and stray files | test_submission_folder_with_nested_folders_and_stray_files, test_batch_learner_folder_with_only_a_nested_folder |
 
 Decision for big files (see SECURITY.md): a file larger than ``grader.extract.MAX_FILE_BYTES`` (20 MB)
@@ -200,6 +201,19 @@ def test_a_function_defined_twice_is_graded_by_its_last_definition(tmp_path: Pat
     assert points["L1"] == 0 and points["L2"] == maxima["L2"]
     path.write_text("def L1(yhat, y):\n    return 0.0\n\n" + text, encoding="utf-8")
     assert earned(grade(path))["L1"] == maxima["L1"]
+
+
+def test_a_function_too_deep_to_compile_costs_only_itself(tmp_path: Path) -> None:
+    """The grader compiles learner code (never runs it): a body that parses but overflows the
+    compiler on the grader's side is left to the sandbox, which compiles it from its text (and runs
+    it: 1000 minus signs make 1, a wrong L1); everything else is graded."""
+    text = (SOLUTIONS / "python_basics.py").read_text(encoding="utf-8")
+    path = tmp_path / "python_basics.py"
+    path.write_text(text + "\n\ndef L1(yhat, y):\n    return " + "-" * 1000 + "1\n", encoding="utf-8")
+    report = grade(path)
+    points, maxima = earned(report), full_marks(report)
+    assert points["L1"] == 0 and points["L2"] == maxima["L2"] and points["sigmoid"] == maxima["sigmoid"]
+    assert {c.status for c in report.checks if c.function == "L1"} == {"failed"}
 
 
 # -- folders ---------------------------------------------------------------------------------------------
