@@ -27,6 +27,7 @@ import pytest
 from grader.checks.compare import CheckFailure
 from grader.checks.learner import Learner, LearnerFault
 from grader.checks.marks import MARK
+from grader.checks.shared import Shared
 from grader.messages import say
 from grader.report import CheckResult
 
@@ -47,6 +48,7 @@ class CheckPlugin:
         self._learner = learner
         self._reference = reference
         self._seed = seed
+        self._shared = Shared(seed)
         self._hidden_dirs = [d.resolve() for d in hidden_dirs]
         self.results: list[CheckResult] = []
         self.collection_errors: list[str] = []
@@ -65,6 +67,11 @@ class CheckPlugin:
         return self._seed
 
     @pytest.fixture
+    def shared(self) -> Shared:
+        """Values several checks of this learner use, computed once (see grader.checks.shared)."""
+        return self._shared
+
+    @pytest.fixture
     def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
         """Fresh per submission (seed) and per check (its name), reproducible from the report."""
         return self._fixture_value("rng", request.node)
@@ -72,7 +79,8 @@ class CheckPlugin:
     def _fixture_value(self, name: str, item: pytest.Item) -> Any:
         if name == "rng":
             return np.random.default_rng([self._seed, zlib.crc32(item.name.encode())])
-        return {"learner": self._learner, "reference": self._reference, "seed": self._seed}[name]
+        return {"learner": self._learner, "reference": self._reference, "seed": self._seed,
+                "shared": self._shared}[name]
 
     def _about_item(self, item: pytest.Item) -> _About:
         about = self._about.get(item.nodeid)
@@ -180,7 +188,7 @@ class CheckPlugin:
         )
 
 
-_OWN_FIXTURES = ("learner", "reference", "seed", "rng")
+_OWN_FIXTURES = ("learner", "reference", "seed", "rng", "shared")
 
 
 @dataclass(frozen=True)
@@ -299,6 +307,7 @@ class _SessionPlugin(CheckPlugin):
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
         while (job := self.jobs.get()) is not None:
             self._learner, self._reference, self._seed = job
+            self._shared = Shared(self._seed)
             self.results = []
             # The process waits for this job meanwhile: what the checks print can go to a sink.
             with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):

@@ -202,3 +202,50 @@ def test_a_check_gets_its_own_request(tmp_path):
             assert errors == [] and outcomes(results) == [("named", "passed", 1.0), ("other", "passed", 1.0)]
     finally:
         warm.close()
+
+
+SHARED = '''
+from grader.checks import check
+
+
+def _run(learner, shared):
+    def compute(rng):
+        learner["calls"].append(float(rng.random()))
+        if learner.get("raise"):
+            raise ValueError(f"call {len(learner['calls'])} raised")
+        return learner["answer"]
+    return shared("the-run", compute)
+
+
+@check("f")
+def test_first(learner, shared):
+    assert _run(learner, shared) == 1, "first: wrong"
+
+
+@check("f")
+def test_second(learner, shared):
+    assert _run(learner, shared) == 1, "second: wrong"
+'''
+
+
+def test_shared_values_are_computed_once_per_learner_and_kept_with_their_errors(tmp_path):
+    folder = tmp_path / "checks"
+    folder.mkdir()
+    path = folder / "checks_shared_public.py"
+    path.write_text(textwrap.dedent(SHARED))
+    learners = [{"answer": 1, "calls": []}, {"answer": 2, "calls": []}, {"answer": 1, "calls": [], "raise": True},
+                {"answer": 1, "calls": []}]
+    warm = WarmChecks([path], [], tmp_path)
+    try:
+        runs = [warm.run(learner, None, seed) for learner, seed in zip(learners, (5, 5, 5, 6))]
+    finally:
+        warm.close()
+    assert [len(learner["calls"]) for learner in learners] == [1, 1, 1, 1]  # once per learner, for both checks
+    assert [[r.status for r in results] for results, _ in runs] == [
+        ["passed", "passed"], ["failed", "failed"], ["error", "error"], ["passed", "passed"]]
+    raised = runs[2][0]
+    assert all("call 1 raised" in r.message for r in raised), [r.message for r in raised]
+    # Seeded from the submission and the key (not the check): the same for the same seed, not for another.
+    assert learners[0]["calls"] == learners[1]["calls"] != learners[3]["calls"]
+    alone, _ = run_checks([path], {"answer": 1, "calls": []}, None, 5, hidden_dirs=[], root=tmp_path)
+    assert [r.status for r in alone] == ["passed", "passed"]

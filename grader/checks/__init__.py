@@ -2,7 +2,8 @@
 
 A check is a pytest function receiving the fixtures ``learner`` (graded functions
 running in the sandbox), ``reference`` (the reference solution, in-process), ``rng``
-(a numpy Generator seeded per submission and per check) and ``seed``::
+(a numpy Generator seeded per submission and per check), ``seed`` and ``shared``
+(values several checks use, computed once per learner: see grader.checks.shared)::
 
     @check("propagate", points=2)
     def test_propagate_gradients(learner, reference, rng):

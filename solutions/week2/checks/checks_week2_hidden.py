@@ -191,18 +191,27 @@ def test_propagate_vectorized(learner, reference, rng):
                       quick_args=logistic_problem(rng, *_dims(rng)))
 
 
+def _descent(learner, reference, shared):
+    """101 steps of the learner's and the reference's optimize on one random problem: the
+    parameters and the costs checks judge the same run (made once, by whichever runs first)."""
+    def run(rng):
+        w, b, X, Y = logistic_problem(rng, *_dims(rng))
+        lr = float(rng.uniform(0.05, 0.5))
+        got = expect_tuple(learner.optimize(w, b, X, Y, num_iterations=101, learning_rate=lr),
+                           ["params", "grads", "costs"], function="optimize")
+        return (w, b, X, Y, lr), got, reference.optimize(w, b, X, Y, num_iterations=101, learning_rate=lr)
+
+    return shared("optimize", run)
+
+
 @check("optimize", points=2)
-def test_optimize_parameters(learner, reference, rng):
-    """w and b after 50 steps of gradient descent on a random problem."""
-    w, b, X, Y = logistic_problem(rng, *_dims(rng))
-    lr = float(rng.uniform(0.05, 0.5))
-    params, grads, _ = expect_tuple(learner.optimize(w, b, X, Y, num_iterations=50, learning_rate=lr),
-                                    ["params", "grads", "costs"], function="optimize")
-    want, want_grads, _ = reference.optimize(w, b, X, Y, num_iterations=50, learning_rate=lr)
+def test_optimize_parameters(learner, reference, shared):
+    """w and b after 101 steps of gradient descent on a random problem."""
+    (w, b, X, Y, lr), (params, grads, _), (want, want_grads, _) = _descent(learner, reference, shared)
     expect_keys(params, ["w", "b"], name="params")
     expect_array(params["w"], want["w"], name='params["w"]', mistakes={
         "Likely mistake: the update has the wrong sign; gradient descent goes DOWN the gradient: "
-        "w = w - learning_rate * dw.": lambda: reference.optimize(w, b, X, Y, num_iterations=50, learning_rate=-lr)[0]["w"],
+        "w = w - learning_rate * dw.": lambda: reference.optimize(w, b, X, Y, num_iterations=101, learning_rate=-lr)[0]["w"],
     })
     expect_scalar(params["b"], want["b"], name='params["b"]')
     expect_keys(grads, ["dw", "db"], name="grads")
@@ -210,12 +219,9 @@ def test_optimize_parameters(learner, reference, rng):
 
 
 @check("optimize")
-def test_optimize_records_costs(learner, reference, rng):
+def test_optimize_records_costs(learner, reference, shared):
     """costs holds the cost at iterations 0 and 100 of 101."""
-    w, b, X, Y = logistic_problem(rng, *_dims(rng))
-    _, _, costs = expect_tuple(learner.optimize(w, b, X, Y, num_iterations=101, learning_rate=0.1),
-                               ["params", "grads", "costs"], function="optimize")
-    _, _, want = reference.optimize(w, b, X, Y, num_iterations=101, learning_rate=0.1)
+    _, (_, _, costs), (_, _, want) = _descent(learner, reference, shared)
     expect_len(costs, 2, name="costs", hint=COSTS_HINT)
     for i, (got, cost) in enumerate(zip(costs, want)):
         expect_scalar(got, cost, name=f"costs[{i}] (iteration {100 * i})")

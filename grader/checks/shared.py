@@ -1,0 +1,47 @@
+"""``shared``: what several checks of one learner use, computed once.
+
+Two checks often need the same expensive call (101 steps of the learner's optimize):
+one judges the parameters, the other the recorded costs. Each keeps its own points and
+feedback; the call is made by whichever runs first and reused by the other::
+
+    def _descent(learner, reference, shared):
+        def run(rng):
+            w, b, X, Y = logistic_problem(rng, n_x=4, m=7)
+            return learner.optimize(w, b, X, Y, num_iterations=101), reference.optimize(w, b, X, Y, ...)
+        return shared("descent", run)
+
+``compute`` gets a Generator seeded from the submission's seed and the key (not from
+the check that happens to run first), so the result is the same whatever the order.
+An exception (the learner's function raised, timed out) is kept too and raised again
+in every check that asks. Values are fresh for every learner.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import numpy as np
+
+T = TypeVar("T")
+
+
+class Shared:
+    """One learner's shared values, by key (see the module docstring)."""
+
+    def __init__(self, seed: int) -> None:
+        self._seed = seed
+        self._values: dict[str, tuple[bool, Any]] = {}
+
+    def __call__(self, key: str, compute: Callable[[np.random.Generator], T]) -> T:
+        if key not in self._values:
+            rng = np.random.default_rng([self._seed, zlib.crc32(f"shared:{key}".encode())])
+            try:
+                self._values[key] = (True, compute(rng))
+            except Exception as exc:  # noqa: BLE001 - each asking check reports it as its own
+                self._values[key] = (False, exc)
+        ok, value = self._values[key]
+        if not ok:
+            raise value
+        return value
