@@ -12,8 +12,8 @@ from problems_week2 import (
     course_example,
     l1_mistakes,
     l2_mistakes,
+    model_run,
     normalize_rows_mistakes,
-    separable_data,
     softmax_mistakes,
 )
 
@@ -143,13 +143,12 @@ def test_predict_example(learner, reference):
 
 
 @check("model")
-def test_model_returns_everything(learner):
+def test_model_returns_everything(learner, shared):
     """model returns the dictionary the notebook plots from."""
-    X_train, Y_train, X_test, Y_test = separable_data(np.random.default_rng(0), n_x=5, m=20)
-    d = learner.model(X_train, Y_train, X_test, Y_test, num_iterations=101, learning_rate=0.1)
+    (X_train, Y_train, X_test, Y_test), d = model_run(learner, shared)
     keys = ["costs", "Y_prediction_test", "Y_prediction_train", "w", "b", "learning_rate", "num_iterations"]
     expect_keys(d, keys, name="d")
-    expect_shape(d["w"], (5, 1), name='d["w"]')
+    expect_shape(d["w"], (X_train.shape[0], 1), name='d["w"]')
     expect_shape(d["Y_prediction_train"], Y_train.shape, name='d["Y_prediction_train"]')
     expect_shape(d["Y_prediction_test"], Y_test.shape, name='d["Y_prediction_test"]')
     expect_len(d["costs"], 2, name='d["costs"]')

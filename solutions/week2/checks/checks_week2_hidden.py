@@ -16,8 +16,8 @@ from problems_week2 import (
     l1_mistakes,
     l2_mistakes,
     logistic_problem,
+    model_run,
     normalize_rows_mistakes,
-    separable_data,
     softmax_mistakes,
 )
 
@@ -255,11 +255,16 @@ def test_predict_vectorized(learner, reference, rng):
                       quick_args=logistic_problem(rng, *_dims(rng))[:3])
 
 
+def _model_reference(reference, shared, data):
+    """The reference's model on the learner's model data (model_run), trained once."""
+    return shared("model-reference", lambda _rng: reference.model(*data, num_iterations=101, learning_rate=0.5))
+
+
 @check("model", points=2)
-def test_model_learns(learner, reference, rng):
+def test_model_learns(learner, reference, shared):
     """model predicts held-out data about as well as the reference trained on the same data."""
-    X_train, Y_train, X_test, Y_test = separable_data(rng, n_x=6, m=40)
-    d = learner.model(X_train, Y_train, X_test, Y_test, num_iterations=50, learning_rate=0.5)
+    data, d = model_run(learner, shared)
+    X_train, Y_train, X_test, Y_test = data
     expect_keys(d, ["Y_prediction_test", "Y_prediction_train", "costs"], name="d")
     expect_shape(d["Y_prediction_train"], Y_train.shape, name='d["Y_prediction_train"]')
     expect_shape(d["Y_prediction_test"], Y_test.shape, name='d["Y_prediction_test"]')
@@ -267,7 +272,7 @@ def test_model_learns(learner, reference, rng):
     expect_array(d["Y_prediction_test"], reference.predict(d["w"], d["b"], X_test), name='d["Y_prediction_test"]',
                  mistakes={"Likely mistake: Y_prediction_test must be predict(w, b, X_test), the model's own "
                            "predictions on the test set.": Y_test})
-    want = reference.model(X_train, Y_train, X_test, Y_test, num_iterations=50, learning_rate=0.5)
+    want = _model_reference(reference, shared, data)
     train, test = accuracy(d["Y_prediction_train"], Y_train), accuracy(d["Y_prediction_test"], Y_test)
     want_train, want_test = accuracy(want["Y_prediction_train"], Y_train), accuracy(want["Y_prediction_test"], Y_test)
     assert train >= want_train - 5 and test >= want_test - 5, (
@@ -277,13 +282,11 @@ def test_model_learns(learner, reference, rng):
 
 
 @check("model")
-def test_model_costs_decrease(learner, reference, rng):
+def test_model_costs_decrease(learner, reference, shared):
     """The recorded costs are those of gradient descent on the data, every 100 iterations."""
-    # Few examples: this is about the bookkeeping of costs, and a looped learner's model pays per example.
-    X_train, Y_train, X_test, Y_test = separable_data(rng, n_x=6, m=12)
-    d = learner.model(X_train, Y_train, X_test, Y_test, num_iterations=101, learning_rate=0.5)
+    data, d = model_run(learner, shared)
     expect_keys(d, ["costs"], name="d")
     expect_len(d["costs"], 2, name='d["costs"]', hint=COSTS_HINT)
-    want = reference.model(X_train, Y_train, X_test, Y_test, num_iterations=101, learning_rate=0.5)["costs"]
+    want = _model_reference(reference, shared, data)["costs"]
     for i, (got, cost) in enumerate(zip(d["costs"], want)):
         expect_scalar(got, cost, name=f'd["costs"][{i}] (iteration {100 * i})', rtol=1e-4)
