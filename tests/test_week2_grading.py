@@ -86,6 +86,7 @@ MISTAKES = {
     "predict_ge": ("predict", ["A > 0.5, not A >= 0.5"]),
     "inplace_normalize": ("normalize_rows", ["modified its input x in place", "x.copy()"]),
     "costs_every_iteration": ("optimize", ["costs has 101 entries, expected 2", "i % 100 == 0"]),
+    "model_drops_learning_rate": ("model", ["does not pass learning_rate on to optimize"]),
     "looped_propagate": ("propagate", ["loops over the examples in Python", "x slower than a vectorized version"]),
     "wrong_shape_image2vector": ("image2vector", ["a transpose", "reshape"]),
     "l2_sqrt": ("L2", ["square root"]),

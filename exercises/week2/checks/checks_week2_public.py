@@ -145,7 +145,7 @@ def test_predict_example(learner, reference):
 @check("model")
 def test_model_returns_everything(learner, shared):
     """model returns the dictionary the notebook plots from."""
-    (X_train, Y_train, X_test, Y_test), d = model_run(learner, shared)
+    (X_train, Y_train, X_test, Y_test), _, d = model_run(learner, shared)
     keys = ["costs", "Y_prediction_test", "Y_prediction_train", "w", "b", "learning_rate", "num_iterations"]
     expect_keys(d, keys, name="d")
     expect_shape(d["w"], (X_train.shape[0], 1), name='d["w"]')

@@ -44,13 +44,15 @@ def separable_data(rng: np.random.Generator, n_x: int = 12, m: int = 240) -> tup
     return X[:, :m], Y[:, :m], X[:, m:], Y[:, m:]
 
 
-def model_run(learner, shared) -> tuple[tuple[np.ndarray, ...], object]:
+def model_run(learner, shared) -> tuple[tuple[np.ndarray, ...], float, object]:
     """The learner's model trained once for every model check, public and hidden: 101 steps
-    at learning rate 0.5 on 40 separable examples seeded per submission (``shared``: made
-    by whichever check runs first). Returns ((X_train, Y_train, X_test, Y_test), d)."""
-    def run(rng: np.random.Generator) -> tuple[tuple[np.ndarray, ...], object]:
+    on 40 separable examples, at a learning rate between 0.3 and 0.7, seeded per submission
+    (``shared``: made by whichever check runs first).
+    Returns ((X_train, Y_train, X_test, Y_test), learning_rate, d)."""
+    def run(rng: np.random.Generator) -> tuple[tuple[np.ndarray, ...], float, object]:
         data = separable_data(rng, n_x=6, m=40)
-        return data, learner.model(*data, num_iterations=101, learning_rate=0.5)
+        rate = float(rng.uniform(0.3, 0.7))
+        return data, rate, learner.model(*data, num_iterations=101, learning_rate=rate)
 
     return shared("model", run)
 

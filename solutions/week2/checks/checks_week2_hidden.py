@@ -255,15 +255,15 @@ def test_predict_vectorized(learner, reference, rng):
                       quick_args=logistic_problem(rng, *_dims(rng))[:3])
 
 
-def _model_reference(reference, shared, data):
+def _model_reference(reference, shared, data, rate):
     """The reference's model on the learner's model data (model_run), trained once."""
-    return shared("model-reference", lambda _rng: reference.model(*data, num_iterations=101, learning_rate=0.5))
+    return shared("model-reference", lambda _rng: reference.model(*data, num_iterations=101, learning_rate=rate))
 
 
 @check("model", points=2)
 def test_model_learns(learner, reference, shared):
     """model predicts held-out data about as well as the reference trained on the same data."""
-    data, d = model_run(learner, shared)
+    data, rate, d = model_run(learner, shared)
     X_train, Y_train, X_test, Y_test = data
     expect_keys(d, ["Y_prediction_test", "Y_prediction_train", "costs"], name="d")
     expect_shape(d["Y_prediction_train"], Y_train.shape, name='d["Y_prediction_train"]')
@@ -272,7 +272,7 @@ def test_model_learns(learner, reference, shared):
     expect_array(d["Y_prediction_test"], reference.predict(d["w"], d["b"], X_test), name='d["Y_prediction_test"]',
                  mistakes={"Likely mistake: Y_prediction_test must be predict(w, b, X_test), the model's own "
                            "predictions on the test set.": Y_test})
-    want = _model_reference(reference, shared, data)
+    want = _model_reference(reference, shared, data, rate)
     train, test = accuracy(d["Y_prediction_train"], Y_train), accuracy(d["Y_prediction_test"], Y_test)
     want_train, want_test = accuracy(want["Y_prediction_train"], Y_train), accuracy(want["Y_prediction_test"], Y_test)
     assert train >= want_train - 5 and test >= want_test - 5, (
@@ -284,9 +284,14 @@ def test_model_learns(learner, reference, shared):
 @check("model")
 def test_model_costs_decrease(learner, reference, shared):
     """The recorded costs are those of gradient descent on the data, every 100 iterations."""
-    data, d = model_run(learner, shared)
+    data, rate, d = model_run(learner, shared)
     expect_keys(d, ["costs"], name="d")
     expect_len(d["costs"], 2, name='d["costs"]', hint=COSTS_HINT)
-    want = _model_reference(reference, shared, data)["costs"]
+    want = _model_reference(reference, shared, data, rate)["costs"]
+    # The likely mistake once costs[0] (before any step) is right: optimize called without the learning rate.
+    default_rate = {"Likely mistake: model does not pass learning_rate on to optimize (these are the costs at "
+                    "optimize's default learning rate).":
+                    lambda: reference.model(*data, num_iterations=101, learning_rate=0.009)["costs"][1]}
     for i, (got, cost) in enumerate(zip(d["costs"], want)):
-        expect_scalar(got, cost, name=f'd["costs"][{i}] (iteration {100 * i})', rtol=1e-4)
+        expect_scalar(got, cost, name=f'd["costs"][{i}] (iteration {100 * i})', rtol=1e-4,
+                      mistakes=default_rate if i else None)
