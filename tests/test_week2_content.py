@@ -448,6 +448,7 @@ MISTAKES: dict[str, tuple[str, set[str]]] = {
     "predict_ge": ("predict", {"sigmoid"}),
     "inplace_normalize": ("normalize_rows", set()),
     "costs_every_iteration": ("optimize", {"propagate", "sigmoid"}),
+    "model_drops_learning_rate": ("model", {"optimize", "propagate", "predict", "sigmoid", "initialize_with_zeros"}),
     "looped_propagate": ("propagate", {"sigmoid"}),
     "wrong_shape_image2vector": ("image2vector", set()),
     "l2_sqrt": ("L2", set()),
@@ -471,6 +472,14 @@ def test_mistake_defines_only_its_function_and_names_it(name: str) -> None:
     defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
     faulty, helpers = MISTAKES[name]
     assert defined == {faulty} | helpers
+
+
+def test_mistake_model_drops_learning_rate(lr: ModuleType) -> None:
+    _, Y, X, _ = lr_problem(25, n=4, m=9)
+    got = mistake("model_drops_learning_rate").model(X, Y, X, Y, num_iterations=101, learning_rate=0.5)
+    default = lr.model(X, Y, X, Y, num_iterations=101, learning_rate=0.009)
+    np.testing.assert_allclose(got["costs"], default["costs"])
+    assert not np.allclose(got["costs"], lr.model(X, Y, X, Y, num_iterations=101, learning_rate=0.5)["costs"])
 
 
 def test_mistake_rank1_initialize() -> None:
