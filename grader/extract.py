@@ -332,6 +332,8 @@ _CACHED_CELL_CHARS = 16_384
 _PARSED: collections.OrderedDict[str, tuple[tuple[tuple[ast.stmt, int], ...], tuple[tuple[int, str], ...]]] = (
     collections.OrderedDict())
 _SEEN: set[int] = set()  # hashes of small texts parsed once (a text seen twice is a shared cell)
+# The compiled code of the statements of _PARSED's cells, by id(statement): it leaves with its cell.
+_COMPILED: dict[int, tuple[ast.stmt, types.CodeType]] = {}
 
 
 def _parsed(source: str) -> tuple[tuple[tuple[ast.stmt, int], ...], tuple[tuple[int, str], ...]]:
@@ -348,7 +350,9 @@ def _parsed(source: str) -> tuple[tuple[tuple[ast.stmt, int], ...], tuple[tuple[
         if key in _SEEN:
             _PARSED[source] = result
             if len(_PARSED) > 128:
-                _PARSED.popitem(last=False)
+                _, (evicted, _) = _PARSED.popitem(last=False)
+                for stmt, _ in evicted:  # its statements' code goes with it (see compile_units)
+                    _COMPILED.pop(id(stmt), None)
         elif len(_SEEN) < 100_000:
             _SEEN.add(key)
         else:
@@ -493,7 +497,6 @@ def drop_unread(modules: list[ModuleSource], graded: frozenset[str], codes: dict
 # The worker compiled learner code under this future (its module imports it): annotations
 # stay unevaluated strings, so a hint naming something never imported does not fail a def.
 _FLAGS = __future__.annotations.compiler_flag
-_COMPILED: dict[int, tuple[ast.stmt, types.CodeType]] = {}  # shared trees' code, by id(tree)
 
 
 def compile_units(modules: list[ModuleSource]) -> dict[int, types.CodeType]:
@@ -522,7 +525,7 @@ def compile_units(modules: list[ModuleSource]) -> dict[int, types.CodeType]:
             except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
                 continue
             if unit.shared:
-                if len(_COMPILED) >= 4096:
+                if len(_COMPILED) >= 4096:  # (a cell evicted while its submission loads leaves its code)
                     _COMPILED.clear()
                 _COMPILED[id(tree)] = (tree, code)
         start = tree.decorator_list[0].lineno if getattr(tree, "decorator_list", None) else tree.lineno

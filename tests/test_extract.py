@@ -370,3 +370,18 @@ def test_the_worker_compiles_the_text_when_the_code_it_gets_is_unusable():
         namespace: dict = {}
         exec(loaded, namespace)
         assert namespace["f"]() == 42 and namespace["f"].__code__.co_firstlineno == 3
+
+
+def test_compiled_code_of_shared_cells_leaves_with_its_cell(tmp_path):
+    from grader import extract
+
+    extract._PARSED.clear()
+    extract._SEEN.clear()
+    extract._COMPILED.clear()
+    for i in range(200):  # 200 different cells, each met by two learners
+        path = write(tmp_path, f"l{i}.py", f"def f_{i}(x):\n    return x + {i}\n\nG_{i} = {i}\n")
+        for _ in range(3):
+            load_submission([path], siblings=False, graded=[f"f_{i}"])
+    kept = {id(s) for statements, _ in extract._PARSED.values() for s, _ in statements}
+    assert len(extract._PARSED) == 128 and 0 < len(extract._COMPILED) <= len(kept)
+    assert set(extract._COMPILED) <= kept
