@@ -7,19 +7,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from week_suite import Week, assert_diagnosed, assert_earns_everything
 
 from grader.grading import grade_submission
 from grader.report import GradeReport
 
-ROOT = Path(__file__).resolve().parent.parent
-EXERCISE = ROOT / "exercises" / "week2"
-FIXTURES = ROOT / "tests" / "fixtures" / "week2"
-SOLUTIONS = ROOT / "solutions" / "week2"
-SEED = 1234
-
-
-def grade(*files: Path, seed: int = SEED) -> GradeReport:
-    return grade_submission(EXERCISE, list(files), seed=seed)
+WEEK = Week("week2")
+EXERCISE, FIXTURES, SOLUTIONS = WEEK.exercise, WEEK.fixtures, WEEK.solutions
+grade = WEEK.grade
 
 
 @pytest.fixture(scope="module")
@@ -51,17 +46,20 @@ def test_starter_earns_nothing(starter):
     assert all(f.found for f in report.functions)
 
 
-@pytest.mark.parametrize("alternative", sorted(p.stem for p in (FIXTURES / "alternatives").glob("*.py")))
-def test_correct_alternatives_earn_everything(alternative, reference_report):
-    """np.matmul, @, einsum, a stable sigmoid, reshape instead of keepdims, loops: all full marks."""
-    report = grade(FIXTURES / "alternatives" / f"{alternative}.py")
-    lost = [(c.function, c.name, c.message) for c in report.checks if c.points < c.max_points]
-    assert lost == []
-    assert report.points == reference_report.max_points
+@pytest.fixture(scope="module")
+def alternative_reports() -> dict[str, GradeReport]:
+    return WEEK.reports("alternatives")
 
 
-def test_looped_alternative_gets_advice_not_penalty():
-    report = grade(FIXTURES / "alternatives" / "looped.py")
+@pytest.mark.parametrize("alternative", WEEK.names("alternatives"))
+def test_correct_alternatives_earn_everything(alternative, alternative_reports, reference_report):
+    """np.matmul, @, einsum, a stable sigmoid, reshape instead of keepdims, loops: all full marks,
+    and no 'Likely mistake' text on any graded check."""
+    assert_earns_everything(alternative_reports[alternative], reference_report, quiet=True)
+
+
+def test_looped_alternative_gets_advice_not_penalty(alternative_reports):
+    report = alternative_reports["looped"]
     advice = [c for c in report.checks if c.max_points == 0 and c.status == "failed"]
     assert {c.function for c in advice} >= {"propagate"}
     assert all("slower than a vectorized version" in c.message for c in advice)
@@ -96,44 +94,28 @@ MISTAKES = {
 
 @pytest.fixture(scope="module")
 def mistake_reports() -> dict[str, GradeReport]:
-    return {name: grade(FIXTURES / "mistakes" / f"{name}.py") for name in MISTAKES}
+    return WEEK.reports("mistakes", list(MISTAKES))
 
 
 def test_every_mistake_fixture_is_in_the_table():
-    assert sorted(p.stem for p in (FIXTURES / "mistakes").glob("*.py")) == sorted(MISTAKES)
+    assert WEEK.names("mistakes") == sorted(MISTAKES)
 
 
 @pytest.mark.parametrize("mistake", sorted(MISTAKES))
 def test_mistake_is_diagnosed(mistake, mistake_reports):
     """Does each classic mistake lose points on its function with a message naming the mistake?"""
     function, words = MISTAKES[mistake]
-    report = mistake_reports[mistake]
-    failed = [c for c in report.checks_for(function) if c.status != "passed"]
-    assert failed, f"{mistake}: no check of {function} failed"
-    messages = "\n".join(c.message for c in failed)
-    for word in words:
-        assert word in messages, f"{mistake}: {word!r} not in feedback:\n{messages}"
-    if mistake != "looped_propagate":  # looping is advice only in week 2
-        assert sum(c.points for c in report.checks_for(function)) < sum(
-            c.max_points for c in report.checks_for(function))
+    # looping is advice only in week 2
+    assert_diagnosed(mistake_reports[mistake], function, words, costs_points=mistake != "looped_propagate")
 
 
 @pytest.mark.parametrize("mistake", sorted(MISTAKES))
-def test_mistake_costs_only_its_function(mistake, mistake_reports, reference_report):
+def test_mistake_costs_only_its_function(mistake, mistake_reports):
     """Functions the mistake file does not define fail as 'not found', and nothing else breaks."""
-    function, _ = MISTAKES[mistake]
     report = mistake_reports[mistake]
     for summary in report.functions:
         if not summary.found:
             assert all("was not found in your files" in c.message for c in report.checks_for(summary.name))
-
-
-def test_diagnoses_do_not_fire_on_correct_code(reference_report):
-    """No 'Likely mistake' text in any report of a correct submission."""
-    for alternative in (FIXTURES / "alternatives").glob("*.py"):
-        report = grade(alternative)
-        graded = [c for c in report.checks if c.max_points > 0]
-        assert all(c.message == "" for c in graded), alternative.name
 
 
 def _notebook_from_sources(tmp_path: Path, sources: list[Path]) -> Path:

@@ -8,28 +8,18 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+from week_suite import Week, assert_diagnosed, assert_earns_everything, lost
 
 from grader.exercise import load_exercise
-from grader.grading import grade_submission
 from grader.report import GradeReport
 
-ROOT = Path(__file__).resolve().parent.parent
-EXERCISE = ROOT / "exercises" / "week4"
-FIXTURES = ROOT / "tests" / "fixtures" / "week4"
-SOLUTIONS = ROOT / "solutions" / "week4"
+WEEK = Week("week4")
+EXERCISE, FIXTURES, SOLUTIONS = WEEK.exercise, WEEK.fixtures, WEEK.solutions
 REFERENCE = SOLUTIONS / "deep_neural_network.py"
-SEED = 1234
 GRADED = ["initialize_parameters", "initialize_parameters_deep", "linear_forward", "linear_activation_forward",
           "L_model_forward", "compute_cost", "linear_backward", "linear_activation_backward", "L_model_backward",
           "update_parameters"]
-
-
-def grade(*files: Path, seed: int = SEED) -> GradeReport:
-    return grade_submission(EXERCISE, list(files), seed=seed)
-
-
-def lost(report: GradeReport) -> list[tuple[str, str, str]]:
-    return [(c.function, c.name, c.message) for c in report.checks if c.points < c.max_points]
+grade = WEEK.grade
 
 
 @pytest.fixture(scope="module")
@@ -78,12 +68,12 @@ def test_starter_has_a_graded_cell_per_function():
     assert text.count("### START CODE HERE ###") == text.count("### END CODE HERE ###") >= len(GRADED)
 
 
-ALTERNATIVES = sorted(p.stem for p in (FIXTURES / "alternatives").glob("*.py"))
+ALTERNATIVES = WEEK.names("alternatives")
 
 
 @pytest.fixture(scope="module")
 def alternative_reports() -> dict[str, GradeReport]:
-    return {name: grade(FIXTURES / "alternatives" / f"{name}.py") for name in ALTERNATIVES}
+    return WEEK.reports("alternatives", ALTERNATIVES)
 
 
 def test_there_are_at_least_two_alternatives():
@@ -95,9 +85,7 @@ def test_correct_alternatives_earn_everything(alternative, alternative_reports, 
     """An older template (in-place update, seeded init, np.dot cost) and an independent
     implementation (own activations, @, einsum, list caches): full marks, no diagnosis."""
     report = alternative_reports[alternative]
-    assert lost(report) == []
-    assert report.points == reference_report.max_points
-    assert all(c.message == "" for c in report.checks if c.max_points > 0)
+    assert_earns_everything(report, reference_report, quiet=True)
 
 
 def test_older_template_is_accepted_as_it_is(alternative_reports):
@@ -139,24 +127,18 @@ MISTAKES = {
 
 @pytest.fixture(scope="module")
 def mistake_reports() -> dict[str, GradeReport]:
-    return {name: grade(FIXTURES / "mistakes" / f"{name}.py") for name in MISTAKES}
+    return WEEK.reports("mistakes", list(MISTAKES))
 
 
 def test_every_mistake_fixture_is_in_the_table():
-    assert sorted(p.stem for p in (FIXTURES / "mistakes").glob("*.py")) == sorted(MISTAKES)
+    assert WEEK.names("mistakes") == sorted(MISTAKES)
 
 
 @pytest.mark.parametrize("mistake", sorted(MISTAKES))
 def test_mistake_is_diagnosed(mistake, mistake_reports):
     """Does each classic mistake lose points on its function with a message naming the mistake?"""
     function, words = MISTAKES[mistake]
-    report = mistake_reports[mistake]
-    failed = [c for c in report.checks_for(function) if c.status != "passed"]
-    assert failed, f"{mistake}: no check of {function} failed"
-    messages = "\n".join(c.message for c in failed)
-    for word in words:
-        assert word in messages, f"{mistake}: {word!r} not in feedback:\n{messages}"
-    assert sum(c.points for c in report.checks_for(function)) < sum(c.max_points for c in report.checks_for(function))
+    assert_diagnosed(mistake_reports[mistake], function, words)
 
 
 @pytest.mark.parametrize("mistake", sorted(MISTAKES))

@@ -10,23 +10,17 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+from week_suite import Week, assert_diagnosed, assert_earns_everything
 
 from grader.checks import CheckFailure
 from grader.checks.gradients import DEFAULT_THRESHOLD, KINKED_THRESHOLD, relative_error
-from grader.grading import grade_submission
 from grader.report import GradeReport
 
-ROOT = Path(__file__).resolve().parent.parent
-EXERCISE = ROOT / "exercises" / "week6"
-FIXTURES = ROOT / "tests" / "fixtures" / "week6"
-SOLUTIONS = ROOT / "solutions" / "week6"
+WEEK = Week("week6", seed=2316)
+EXERCISE, FIXTURES, SOLUTIONS = WEEK.exercise, WEEK.fixtures, WEEK.solutions
 PARTS = ("svm", "softmax")
 FUNCTIONS = ("svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive", "softmax_loss_vectorized")
-SEED = 2316
-
-
-def grade(*files: Path, seed: int = SEED) -> GradeReport:
-    return grade_submission(EXERCISE, list(files), seed=seed)
+grade = WEEK.grade
 
 
 def _load(path: Path, name: str):
@@ -77,22 +71,19 @@ def test_starter_earns_nothing(starter):
     assert all(f.found for f in report.functions)
 
 
-ALTERNATIVES = sorted(p.stem for p in (FIXTURES / "alternatives").glob("*.py"))
+ALTERNATIVES = WEEK.names("alternatives")
 
 
 @pytest.fixture(scope="module")
 def alternative_reports() -> dict[str, GradeReport]:
-    return {name: grade(FIXTURES / "alternatives" / f"{name}.py") for name in ALTERNATIVES}
+    return WEEK.reports("alternatives", ALTERNATIVES)
 
 
 @pytest.mark.parametrize("alternative", ALTERNATIVES)
 def test_correct_alternatives_earn_everything(alternative, alternative_reports, reference_report):
     """One-hot matrices, einsum, log-sum-exp, np.add.at, a loop over the classes: all full marks, no diagnosis."""
     report = alternative_reports[alternative]
-    lost = [(c.function, c.name, c.message) for c in report.checks if c.points < c.max_points]
-    assert lost == []
-    assert report.points == reference_report.max_points
-    assert all(c.message == "" for c in report.checks if c.max_points > 0)
+    assert_earns_everything(report, reference_report, quiet=True)
 
 
 def test_there_are_at_least_two_alternatives():
@@ -137,25 +128,18 @@ MISTAKES = {
 
 @pytest.fixture(scope="module")
 def mistake_reports() -> dict[str, GradeReport]:
-    return {name: grade(FIXTURES / "mistakes" / f"{name}.py") for name in MISTAKES}
+    return WEEK.reports("mistakes", list(MISTAKES))
 
 
 def test_every_mistake_fixture_is_in_the_table():
-    assert sorted(p.stem for p in (FIXTURES / "mistakes").glob("*.py")) == sorted(MISTAKES)
+    assert WEEK.names("mistakes") == sorted(MISTAKES)
 
 
 @pytest.mark.parametrize("mistake", sorted(MISTAKES))
 def test_mistake_is_diagnosed(mistake, mistake_reports):
     """Does each classic mistake lose points on its function with a message naming the mistake?"""
     function, words = MISTAKES[mistake]
-    report = mistake_reports[mistake]
-    failed = [c for c in report.checks_for(function) if c.status != "passed"]
-    assert failed, f"{mistake}: no check of {function} failed"
-    messages = "\n".join(c.message for c in failed)
-    for word in words:
-        assert word in messages, f"{mistake}: {word!r} not in feedback:\n{messages}"
-    summary = next(f for f in report.functions if f.name == function)
-    assert summary.found and summary.points < summary.max_points
+    assert_diagnosed(mistake_reports[mistake], function, words)
 
 
 @pytest.mark.parametrize("mistake", sorted(MISTAKES))
