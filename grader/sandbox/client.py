@@ -40,6 +40,8 @@ class Limits:
     memory_bytes: int = 2 * 1024**3
     cpu_seconds: int = 300
     file_size_bytes: int = 16 * 1024**2
+    # Everything written to the scratch folder together (a tmpfs of this size, see isolation.limit_scratch).
+    scratch_bytes: int = 64 * 1024**2
     max_processes: int = 64
     # Wall time of the whole submission (loads, restarts and calls): past it, calls are not run.
     # Without it, units that each stay under load_seconds, reloaded after every crash, could hold a
@@ -174,6 +176,7 @@ class SandboxWorker:
                 "memory_bytes": self.limits.memory_bytes,
                 "cpu_seconds": self.limits.cpu_seconds,
                 "file_size_bytes": self.limits.file_size_bytes,
+                "scratch_bytes": self.limits.scratch_bytes,
                 "max_processes": self.limits.max_processes,
             },
             "preamble": self.preamble,

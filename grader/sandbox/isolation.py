@@ -31,6 +31,7 @@ constants mirror ``include/uapi/linux/landlock.h``.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
@@ -77,6 +78,7 @@ NO_NEW_PRIVS = "no-new-privs"
 CAPABILITIES = "capabilities"
 UNIX_SOCKETS = "no-unix-sockets"
 IPC_NAMESPACE = "ipc-namespace"
+SCRATCH_SIZE = "scratch-size"
 SYSCALL_FILTER = "syscall-filter"
 PROTECTION_NAMES: tuple[str, ...] = (
     LANDLOCK_FILESYSTEM,
@@ -84,6 +86,7 @@ PROTECTION_NAMES: tuple[str, ...] = (
     LANDLOCK_SCOPE,
     NETWORK_NAMESPACE,
     IPC_NAMESPACE,
+    SCRATCH_SIZE,
     RLIMITS,
     PROCESS_GROUP,
     NO_NEW_PRIVS,
@@ -217,6 +220,8 @@ _CAP_MAX_PROBE = 64  # capability numbers are < 64; unknown ones give EINVAL
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 _CLONE_NEWIPC = 0x08000000
+_CLONE_NEWNS = 0x00020000
+_MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REC, _MS_PRIVATE = 0x2, 0x4, 0x8, 0x4000, 0x40000
 
 # Test hook (tests/security/test_degrade.py): caps the Landlock ABI this process believes the kernel
 # has, to show how the grader reports an older kernel or one without Landlock ("0"). It can only
@@ -638,6 +643,55 @@ def isolate_ipc() -> Protection:
         return Protection(IPC_NAMESPACE, False, f"unshare(CLONE_NEWIPC) failed ({_errno_text(err)})")
     return Protection(IPC_NAMESPACE, True, "unshare(CLONE_NEWIPC): System V IPC and POSIX message queues "
                       "of other processes are out of reach")
+
+
+# --------------------------------------------------------------------------
+# Scratch folder size
+# --------------------------------------------------------------------------
+
+
+def limit_scratch(scratch: str, max_bytes: int) -> Protection:
+    """Put a tmpfs of ``max_bytes`` over the scratch folder, in a mount namespace of our own.
+
+    RLIMIT_FSIZE caps each file, not their number: without this, one call could fill the
+    disk under TMPDIR. The files already in the folder (a learner's sibling modules) are
+    copied in, and the tmpfs grows by their size. The tmpfs is noexec and goes away with
+    the worker. Needs CAP_SYS_ADMIN (root), or the user namespace that
+    :func:`isolate_network` falls back to: call it after that, before Landlock and before
+    dropping capabilities. Changes the working directory to the tmpfs. Returns the
+    "scratch-size" Protection; never raises.
+    """
+    if not sys.platform.startswith("linux"):
+        return Protection(SCRATCH_SIZE, False, f"not Linux ({sys.platform})")
+    try:
+        lib = _libc()
+        present = {}
+        for entry in os.scandir(scratch):
+            if entry.is_file(follow_symlinks=False):
+                with open(entry.path, "rb") as handle:
+                    present[entry.name] = handle.read()
+    except (OSError, AttributeError) as exc:
+        return Protection(SCRATCH_SIZE, False, f"cannot prepare the scratch folder: {exc}")
+    err = _unshare(_CLONE_NEWNS)
+    if err:
+        return Protection(SCRATCH_SIZE, False, f"unshare(CLONE_NEWNS) failed ({_errno_text(err)})")
+    ctypes.set_errno(0)  # our mounts must not propagate to the machine's namespace
+    if lib.mount(b"none", b"/", None, ctypes.c_ulong(_MS_REC | _MS_PRIVATE), None) != 0:
+        return Protection(SCRATCH_SIZE, False, f"making mounts private failed ({_errno_text(ctypes.get_errno())})")
+    size = max_bytes + sum(map(len, present.values()))
+    options = f"size={size},mode=0700".encode()
+    flags = ctypes.c_ulong(_MS_NOSUID | _MS_NODEV | _MS_NOEXEC)
+    if lib.mount(b"tmpfs", os.fsencode(scratch), b"tmpfs", flags, options) != 0:
+        return Protection(SCRATCH_SIZE, False, f"mounting a tmpfs failed ({_errno_text(ctypes.get_errno())})")
+    try:
+        os.chdir(scratch)  # the folder beneath the tmpfs must not stay reachable as "."
+        for name, data in present.items():
+            with open(name, "wb") as handle:
+                handle.write(data)
+    except OSError as exc:
+        return Protection(SCRATCH_SIZE, False, f"the tmpfs over the scratch folder is unusable ({exc})")
+    return Protection(SCRATCH_SIZE, True, f"a {_fmt_bytes(size)} tmpfs (noexec) over the scratch folder, "
+                      "in a mount namespace of its own")
 
 
 # --------------------------------------------------------------------------
@@ -1171,6 +1225,7 @@ def _probe_child(scratch: str, outside_file: str) -> list[Protection]:
         ),
         isolate_network(),
         isolate_ipc(),
+        limit_scratch(scratch, 1 << 20),
         block_unix_sockets(),
         drop_capabilities(),
     ]
@@ -1221,6 +1276,20 @@ def _probe_child(scratch: str, outside_file: str) -> list[Protection]:
                 True,
                 by_name[LANDLOCK_NETWORK].detail + " (verified: connect to 127.0.0.1 denied)",
             )
+    if by_name[SCRATCH_SIZE].active:
+        try:
+            with open(os.path.join(scratch, "probe-fill.bin"), "wb") as handle:
+                handle.write(b"\0" * (2 << 20))  # twice the tmpfs the probe mounted
+            _replace(protections, SCRATCH_SIZE, False, "applied but NOT enforced: 2 MiB fit in 1 MiB")
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                _replace(protections, SCRATCH_SIZE, False, f"applied, but writing gave {exc.strerror}")
+            else:
+                _replace(protections, SCRATCH_SIZE, True,
+                         by_name[SCRATCH_SIZE].detail + " (verified: writing past its size fails)")
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(scratch, "probe-fill.bin"))
     if by_name[LANDLOCK_SCOPE].active:
         try:
             os.kill(os.getppid(), 0)  # signal 0: checks permission, delivers nothing

@@ -127,6 +127,7 @@ def confine(setup: dict[str, Any], keep_fds: tuple[int, ...]) -> list[isolation.
         ),
         isolation.isolate_network(),
         isolation.isolate_ipc(),
+        isolation.limit_scratch(scratch, limits["scratch_bytes"]),
         isolation.block_unix_sockets(),
         isolation.drop_capabilities(),
     ]

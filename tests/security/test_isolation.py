@@ -396,6 +396,31 @@ def test_rlimit_fsize_stops_a_big_file(scratch: Path) -> None:
         assert "ignored for root" in out["detail"]
 
 
+@linux_only
+def test_the_scratch_tmpfs_caps_all_files_together_and_keeps_what_was_there(scratch: Path) -> None:
+    (scratch / "helpers.py").write_text("VALUE = 41\n")
+    out = run_child(
+        """
+        PROT = iso.limit_scratch(SCRATCH, 1 << 20)
+        outcome = {"active": PROT.active, "detail": PROT.detail, "cwd": os.getcwd() == SCRATCH}
+        outcome["kept"] = read(os.path.join(SCRATCH, "helpers.py")).decode()
+        # Three files of 400 KB, each far under any file-size limit: the third does not fit in 1 MB.
+        outcome["files"] = [attempt(lambda i=i: write(f"part{i}.bin", b"x" * (400 << 10))) for i in range(3)]
+        outcome["inside"] = sorted(os.listdir("."))
+        report(**outcome)
+        """,
+        scratch,
+        restrict=False,
+    )
+    if not out["active"]:
+        pytest.skip(f"no mount namespace here: {out['detail']}")
+    assert out["cwd"] and out["kept"] == "VALUE = 41\n"
+    assert out["files"][:2] == ["ok", "ok"] and out["files"][2] == "ENOSPC"
+    assert "part0.bin" in out["inside"]
+    # The tmpfs went away with the child: nothing it wrote reached the folder beneath.
+    assert sorted(p.name for p in scratch.iterdir()) == ["helpers.py"]
+
+
 # -- controls: the same attacks succeed without the sandbox ---------------------
 
 
