@@ -68,13 +68,18 @@ def test_log_balanced():
 '''
 
 
+def check_file(tmp_path: Path, name: str, text: str) -> Path:
+    """A public check file ``checks_<name>_public.py`` holding ``text``, in tmp_path/checks."""
+    folder = tmp_path / "checks"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"checks_{name}_public.py"
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
 @pytest.fixture
 def checks(tmp_path: Path) -> list[Path]:
-    folder = tmp_path / "checks"
-    folder.mkdir()
-    path = folder / "checks_runner_public.py"
-    path.write_text(textwrap.dedent(CHECKS))
-    return [path]
+    return [check_file(tmp_path, "runner", CHECKS)]
 
 
 def outcomes(results) -> list[tuple[str, str, float]]:
@@ -149,19 +154,13 @@ def test_own_rng_wins(rng, learner, seed):
 
 
 def test_a_check_file_can_override_our_fixtures(tmp_path):
-    folder = tmp_path / "checks"
-    folder.mkdir()
-    path = folder / "checks_override_public.py"
-    path.write_text(textwrap.dedent(OVERRIDE))
+    path = check_file(tmp_path, "override", OVERRIDE)
     results, errors = run_checks([path], {"answer": 1}, None, 7, hidden_dirs=[], root=tmp_path)
     assert errors == [] and outcomes(results) == [("own_rng_wins", "passed", 1.0)], results
 
 
 def test_rng_is_seeded_per_learner_and_per_check(tmp_path):
-    folder = tmp_path / "checks"
-    folder.mkdir()
-    path = folder / "checks_rng_public.py"
-    path.write_text(textwrap.dedent('''
+    path = check_file(tmp_path, "rng", '''
         from grader.checks import check
 
         @check("f")
@@ -171,7 +170,7 @@ def test_rng_is_seeded_per_learner_and_per_check(tmp_path):
         @check("f")
         def test_two(rng, learner):
             learner.append(("two", float(rng.random())))
-    '''))
+    ''')
     draws: list[list] = [[], [], []]
     for seed, box in zip((1, 1, 2), draws):
         run_checks([path], box, None, seed, hidden_dirs=[], root=tmp_path)
@@ -181,10 +180,7 @@ def test_rng_is_seeded_per_learner_and_per_check(tmp_path):
 
 
 def test_a_check_gets_its_own_request(tmp_path):
-    folder = tmp_path / "checks"
-    folder.mkdir()
-    path = folder / "checks_request_public.py"
-    path.write_text(textwrap.dedent('''
+    path = check_file(tmp_path, "request", '''
         from grader.checks import check
 
         @check("f")
@@ -194,7 +190,7 @@ def test_a_check_gets_its_own_request(tmp_path):
         @check("f")
         def test_other(request):
             assert request.node.name == "test_other", request.node.name
-    '''))
+    ''')
     warm = WarmChecks([path], [], tmp_path)
     try:
         for learner in ({"answer": 1}, {"answer": 2}):
@@ -229,10 +225,7 @@ def test_second(learner, shared):
 
 
 def test_shared_values_are_computed_once_per_learner_and_kept_with_their_errors(tmp_path):
-    folder = tmp_path / "checks"
-    folder.mkdir()
-    path = folder / "checks_shared_public.py"
-    path.write_text(textwrap.dedent(SHARED))
+    path = check_file(tmp_path, "shared", SHARED)
     learners = [{"answer": 1, "calls": []}, {"answer": 2, "calls": []}, {"answer": 1, "calls": [], "raise": True},
                 {"answer": 1, "calls": []}]
     warm = WarmChecks([path], [], tmp_path)
