@@ -552,8 +552,8 @@ def _function_reads(functions: list[CodeUnit], codes: dict[int, types.CodeType])
     result = {}
     for unit in functions:
         module = codes.get(id(unit))
-        if module is None:
-            result.update(_keep_all([unit]))
+        if module is None:  # every word of its text counts: nothing is dropped for its sake
+            result[id(unit)] = set(re.findall(r"[A-Za-z_]\w*", unit.source))
             continue
         names: set[str] = set()
         stack = [c for c in module.co_consts if isinstance(c, types.CodeType)]
@@ -565,12 +565,6 @@ def _function_reads(functions: list[CodeUnit], codes: dict[int, types.CodeType])
         outside = [*tree.decorator_list, *_defaults(tree.args)]
         result[id(unit)] = names | _scope_reads(outside, (), module=True)
     return result
-
-
-def _keep_all(functions: list[CodeUnit]) -> dict[int, set[str]]:
-    """Reads that keep every computation: all the words of the functions' text."""
-    words = {w for u in functions for w in re.findall(r"[A-Za-z_]\w*", u.source)}
-    return {id(functions[0]): words} if functions else {}
 
 
 def text_digest(text: str) -> str:
