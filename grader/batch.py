@@ -10,9 +10,12 @@ any point, a second run grades only what is missing: nothing twice, nothing lost
 from __future__ import annotations
 
 import gc
+import hashlib
 import itertools
 import os
 import re
+import unicodedata
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -45,8 +48,9 @@ class Learner:
 class BatchSummary:
     graded: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # already in the gradebook, unchanged
-    failed: dict[str, str] = field(default_factory=dict)  # learner -> why no grade (unusable files)
+    failed: dict[str, str] = field(default_factory=dict)  # learner -> why no grade (unusable files, shared id)
     ignored: list[str] = field(default_factory=list)  # entries of the folder that are not submissions
+    lookalikes: list[tuple[str, ...]] = field(default_factory=list)  # ids a reader could take for one another
 
 
 def discover(folder: Path) -> tuple[list[Learner], list[str]]:
@@ -78,9 +82,82 @@ def discover(folder: Path) -> tuple[list[Learner], list[str]]:
     return learners, ignored
 
 
-def safe_name(learner: str) -> str:
-    """A file name for a learner id (ids come from names of learners' files)."""
-    return re.sub(r"[^\w.-]", "_", learner).strip(".") or "learner"
+# -- learner ids ----------------------------------------------------------------
+# An id is a name a learner chose: it may hold formula signs, markup, control and bidi
+# characters, look like a classmate's id or be as long as a file system allows.
+
+# Ids that are their own page name: lowercase ASCII (so no file system folds or
+# normalises them), never "--" (which every other page name holds), short.
+_PLAIN_ID = re.compile(r"(?!.*--)[a-z0-9][a-z0-9_-]{0,63}")
+_WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))})
+# Characters a reader cannot see as themselves: controls, format (bidi, zero-width),
+# line and paragraph separators, surrogates, private-use and unassigned ones.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def page_name(learner: str) -> str:
+    """The file name, without extension, of a learner's feedback pages; two ids never share one.
+
+    A plain id (lowercase ASCII letters, digits, ``_`` and ``-``, no ``--``, at most 64
+    characters, not a Windows device name) is its own page name. Any other id gets an ASCII
+    slug of it, ``--`` and 16 hex digits of the SHA-256 of its exact text, so pages differ
+    even on file systems that fold case or normalise Unicode, and names stay short.
+    """
+    if _PLAIN_ID.fullmatch(learner) and learner not in _WINDOWS_DEVICES:
+        return learner
+    ascii_text = unicodedata.normalize("NFKD", learner).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:48].strip("-") or "learner"
+    digest = hashlib.sha256(learner.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{slug}--{digest}"
+
+
+def shown(text: str) -> str:
+    """``text`` to show literally on a terminal or a page: backslashes doubled, and every character
+    that is not seen as itself (ESC and other controls, bidi overrides, zero-width characters,
+    line separators, surrogates) written as its escape, ``\\x1b`` or ``\\u202e``."""
+    return "".join(
+        "\\\\" if c == "\\"
+        else _escape(c) if unicodedata.category(c) in _INVISIBLE
+        else c
+        for c in text
+    )
+
+
+def _escape(character: str) -> str:
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _entry(learner: Learner) -> str:
+    """The entry of the submissions folder that a learner comes from."""
+    return f"{learner.id}/" if learner.own_folder else learner.files[0].name
+
+
+def refuse_shared_ids(learners: list[Learner]) -> tuple[list[Learner], dict[str, str]]:
+    """The learners no other entry shares a feedback page with (so, nor an id), and for the others
+    the reason none of them is graded: which grade would be theirs cannot be guessed."""
+    by_page: dict[str, list[Learner]] = defaultdict(list)
+    for learner in learners:
+        by_page[page_name(learner.id)].append(learner)
+    kept, refused = [], {}
+    for learner in learners:
+        sharing = by_page[page_name(learner.id)]
+        if len(sharing) == 1:
+            kept.append(learner)
+        else:
+            refused[learner.id] = (f"{len(sharing)} entries are this one learner ({', '.join(_entry(l) for l in sharing)}): "
+                                   "none is graded; keep one, or rename them")
+    return kept, refused
+
+
+def lookalike_ids(learners: list[Learner]) -> list[tuple[str, ...]]:
+    """Groups of ids that differ only by case, Unicode form or invisible characters: each is graded
+    as a learner of its own, but a reader (or a file system that folds case) could merge them."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for learner in learners:
+        visible = "".join(c for c in learner.id if unicodedata.category(c) not in _INVISIBLE)
+        groups[unicodedata.normalize("NFKC", visible).casefold()].append(learner.id)
+    return [tuple(ids) for ids in groups.values() if len(ids) > 1]
 
 
 # -- grading processes --------------------------------------------------------
@@ -218,8 +295,9 @@ def run_batch(exercise: str | Path, submissions: Path, *, gradebook: Path, jobs:
     executor: where to grade (default: a local pool of ``jobs`` processes, or inline for 1).
     """
     ex = load_exercise(exercise)
-    learners, ignored = discover(submissions)
-    summary = BatchSummary(ignored=ignored)
+    found, ignored = discover(submissions)
+    learners, refused = refuse_shared_ids(found)
+    summary = BatchSummary(failed=refused, ignored=ignored, lookalikes=lookalike_ids(learners))
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     with Gradebook(gradebook) as book:
@@ -256,6 +334,6 @@ def run_batch(exercise: str | Path, submissions: Path, *, gradebook: Path, jobs:
 def _write_feedback(report: GradeReport, out: Path) -> None:
     from grader.render_html import render_html
 
-    name = safe_name(report.learner)
+    name = page_name(report.learner)
     (out / f"{name}.json").write_text(report.to_json() + "\n", encoding="utf-8")
     (out / f"{name}.html").write_text(render_html(report), encoding="utf-8")

@@ -315,10 +315,24 @@ def batch(
         progress.stop()
     console.print(f"graded {len(summary.graded)}, already up to date {len(summary.skipped)}, "
                   f"no grade {len(summary.failed)}" + (f", ignored {len(summary.ignored)} entries" if summary.ignored else ""))
-    for learner, why in summary.failed.items():
-        console.print(f"  [yellow]{learner}[/yellow]: ", why, highlight=False)
+    _print_learner_problems(console, summary)
     if out:
-        console.print(f"feedback pages in {out}/")
+        console.print(f"feedback pages in {out}/", markup=False)
+
+
+def _print_learner_problems(console, summary) -> None:  # type: ignore[no-untyped-def]
+    """Learner ids are names learners chose: printed as Text (no markup, no emoji codes), their
+    invisible characters escaped (batch.shown), and never wrapped into what looks like a new line."""
+    from rich.text import Text
+
+    from grader.batch import shown
+
+    for learner, why in summary.failed.items():
+        console.print(Text.assemble("  ", (shown(learner), "yellow"), ": ", shown(why)), soft_wrap=True)
+    for ids in summary.lookalikes:
+        console.print(Text("warning: learner ids that differ only by case, Unicode form or invisible characters, "
+                           "each graded as a learner of its own: " + ", ".join(map(ascii, ids)), style="yellow"),
+                      soft_wrap=True)
 
 
 @app.command("list")

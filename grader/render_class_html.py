@@ -86,16 +86,16 @@ def histogram_view(bins: tuple[HistogramBin, ...]) -> dict[str, Any]:
 
 
 def feedback_links(learners: list[str], feedback_dir: Path | None, page: Path | None) -> dict[str, str]:
-    """Learner id -> URL of their feedback page (``<feedback_dir>/<safe name>.html``, as ``grade batch
+    """Learner id -> URL of their feedback page (``<feedback_dir>/<page name>.html``, as ``grade batch
     --out`` writes it), relative to the folder of ``page``; learners without a page get no link."""
     if feedback_dir is None:
         return {}
-    from grader.batch import safe_name
+    from grader.batch import page_name
 
     base = (page.parent if page is not None else Path.cwd()).resolve()
     links = {}
     for learner in learners:
-        target = feedback_dir / f"{safe_name(learner)}.html"
+        target = feedback_dir / f"{page_name(learner)}.html"
         if target.is_file():
             links[learner] = quote(Path(os.path.relpath(target.resolve(), base)).as_posix())
     return links
