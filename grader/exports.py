@@ -3,7 +3,10 @@
 CSV (``write_class_csv``): one row per learner, by learner id: ``learner``, one
 column per graded function (points of the latest code submission), ``total``,
 ``max``, ``percent``, ``submitted_at``, then ``quiz`` and ``quiz_max`` (the latest
-quiz score). A cell is empty when the learner has no such submission.
+quiz score). A cell is empty when the learner has no such submission. Learner ids are
+names learners chose: a cell that does not start with a letter, a digit or ``_`` (so one
+starting with ``= + - @``, a tab or CR, which a spreadsheet would evaluate, and one starting
+with ``'``) gets a ``'`` in front; the exact id is the cell without that one leading ``'``.
 
 Gradescope (``to_gradescope``) follows the autograder specification
 (https://gradescope-autograders.readthedocs.io/en/latest/specs/): top-level
@@ -22,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,19 +42,34 @@ def _number(value: float | None) -> str:
     return "" if value is None else fmt_total(value)
 
 
-def class_csv(results: ClassResults) -> str:
-    """The class table as CSV text (see the module docstring for its columns)."""
+def spreadsheet_text(text: str) -> str:
+    """``text`` as a CSV cell that no spreadsheet evaluates: with a ``'`` in front unless it starts
+    with a letter, a digit or ``_`` (OWASP's advice for = + - @, tab and CR, widened to every other
+    first character, ``'`` included, so the exact text is the cell without one leading ``'``)."""
+    return f"'{text}" if text and not (text[0].isalnum() or text[0] == "_") else text
+
+
+def class_csv(results: ClassResults, *, terminal: bool = False) -> str:
+    """The class table as CSV text (see the module docstring for its columns).
+
+    terminal: for a terminal, where the control characters of a learner id (ESC, CR, LF) would be
+    obeyed: they are written as escapes (``\\x1b``, see ``batch.shown``) instead of as they are.
+    """
+    show: Callable[[str], str] = str
+    if terminal:
+        from grader.batch import shown as show
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["learner", *results.functions, "total", "max", "percent", "submitted_at", "quiz", "quiz_max"])
     for row in learner_rows(results):
         writer.writerow([
-            row.learner,
+            spreadsheet_text(show(row.learner)),
             *(_number(row.function_points.get(name)) for name in results.functions),
             _number(row.points),
             _number(row.max_points),
             "" if row.percent is None else f"{row.percent:.2f}",
-            row.submitted_at,
+            spreadsheet_text(row.submitted_at),
             _number(row.quiz_points),
             _number(row.quiz_max_points),
         ])

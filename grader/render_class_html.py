@@ -1,7 +1,9 @@
 """Self-contained HTML view of a ClassReport (inline CSS and SVG, no scripts, no external assets).
 
 Rendered from ``grader/templates/class_report.html.j2`` with the same autoescaping
-jinja2 environment as the learner page (check messages hold learner output).
+jinja2 environment as the learner page (check messages and learner ids hold learner
+text). A learner's row shows the id with its invisible characters escaped (bidi
+overrides, zero-width characters: ``batch.shown``); ``data-learner`` holds it exactly.
 
 Stable hooks for browser tests: ``#histogram`` (an ``svg``, one ``rect.bar`` per
 band with ``data-low``, ``data-high`` and ``data-count``), ``#functions``
@@ -118,11 +120,14 @@ def _score(points: float | None, max_points: float | None) -> str:
 
 def class_report_context(report: ClassReport, links: dict[str, str]) -> dict[str, Any]:
     """Everything the template shows, as plain strings and lists."""
+    from grader.batch import shown
+
     summary = report.summary
     learners = []
     for row in report.learners:
         learners.append({
             "id": row.learner,
+            "shown": shown(row.learner),  # a bidi override or zero-width character could pass for a classmate
             "href": links.get(row.learner, ""),
             "score": _score(row.points, row.max_points),
             "percent": "—" if row.percent is None else f"{row.percent:.1f}%",

@@ -137,12 +137,18 @@ def test_quiz_item_difficulty_and_discrimination():
 
 
 def test_feedback_links_are_relative_to_the_page(tmp_path):
+    from grader.batch import page_name
+
     feedback = tmp_path / "out" / "feedback"
     feedback.mkdir(parents=True)
-    (feedback / "ada.html").write_text("<p>ada</p>")
-    (feedback / "o_brien.html").write_text("<p>o'brien</p>")
-    links = feedback_links(["ada", "o'brien", "nobody"], feedback, tmp_path / "reports" / "class.html")
-    assert links == {"ada": "../out/feedback/ada.html", "o'brien": "../out/feedback/o_brien.html"}
+    for learner in ("ada", "o'brien", "o_brien"):
+        (feedback / f"{page_name(learner)}.html").write_text(f"<p>{learner}</p>")
+    links = feedback_links(["ada", "o'brien", "o_brien", "nobody"], feedback, tmp_path / "reports" / "class.html")
+    quoted = page_name("o'brien")
+    assert quoted.startswith("o-brien--") and links == {
+        "ada": "../out/feedback/ada.html", "o_brien": "../out/feedback/o_brien.html",
+        "o'brien": f"../out/feedback/{quoted}.html"}
+    assert links["o'brien"] != links["o_brien"]  # both used to link to o_brien.html
 
 
 def test_page_escapes_learner_text():

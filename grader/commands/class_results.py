@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -45,7 +46,9 @@ def export_csv(
     out: Annotated[Optional[Path], typer.Option(help="Write the CSV here (default: standard output).")] = None,
 ) -> None:
     """One row per learner: points per graded function of the latest code submission, total, max,
-    percent, submitted_at, and the latest quiz score (quiz, quiz_max).
+    percent, submitted_at, and the latest quiz score (quiz, quiz_max). A learner cell that does not
+    start with a letter, digit or _ gets a ' in front (no spreadsheet evaluates it); on a terminal,
+    control characters in learner ids are shown escaped.
 
     Examples:
 
@@ -57,7 +60,8 @@ def export_csv(
     from grader.exports import class_csv
     from grader.gradebook import default_gradebook_path
 
-    _write(class_csv(load_class_results(exercise, gradebook or default_gradebook_path())), out)
+    results = load_class_results(exercise, gradebook or default_gradebook_path())
+    _write(class_csv(results, terminal=out is None and sys.stdout.isatty()), out)
 
 
 @app.command()
