@@ -8,6 +8,7 @@ process keeps one warm zygote, as a local grading process does.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,10 +29,19 @@ def _grade_remote(exercise_root: str, learner_id: str, files: list[tuple[str, by
     with tempfile.TemporaryDirectory(prefix="dl-grader-dask-") as folder:
         paths = []
         for name, data in files:
-            path = Path(folder) / Path(name).name
+            path = Path(folder, *(part for part in Path(name).parts if part not in ("", ".", "..", "/")))
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             paths.append(path)
         return batch.grade_learner(exercise_root, Learner(learner_id, tuple(paths), own_folder))
+
+
+def task_files(learner: Learner) -> list[tuple[str, bytes]]:
+    """A learner's files as a task carries them: each file's path below their common folder (two
+    files of a learner's folder may share a name in different sub-folders: each arrives as
+    itself), and its bytes."""
+    root = Path(os.path.commonpath([p.parent for p in learner.files]))
+    return [(p.relative_to(root).as_posix(), p.read_bytes()) for p in learner.files]
 
 
 class DaskExecutor:
@@ -57,8 +67,8 @@ class DaskExecutor:
         from distributed import as_completed
 
         futures = [
-            self.client.submit(_grade_remote, exercise_root, learner.id,
-                               [(p.name, p.read_bytes()) for p in learner.files], learner.own_folder, pure=False)
+            self.client.submit(_grade_remote, exercise_root, learner.id, task_files(learner), learner.own_folder,
+                               pure=False)
             for learner in learners
         ]
         try:
