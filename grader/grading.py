@@ -76,8 +76,12 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
         timings["worker_boot"] = worker.boot_seconds
         protections = dict(worker.status.protections)
         worker_notes = list(worker.status.notes)
+        violations = worker.violations
     timings["total"] = time.perf_counter() - started
     notes = submission.notes + _worker_notes(submission, worker_notes)
+    if violations:
+        notes.append(SourceNote(file="", location="sandbox", kind="protocol", message=f"the submission {violations[0]}"
+                                + (f" ({len(violations)} times)" if len(violations) > 1 else "")))
     notes += [SourceNote(file="checks", location="collection", kind="check-error", message=e) for e in errors]
     return GradeReport(
         exercise=ex.name,

@@ -127,7 +127,15 @@ EN: dict[str, str] = {
         "whose condition never changes) or far too much work for a small input."
     ),
     "error.died": "{function} stopped the sandbox: it {reason}.",
-    "error.memory": "{function} used more than {limit} of memory and was stopped.",
+    "error.memory": (
+        "MemoryError usually means the code asked for more memory than the sandbox allows ({limit}): "
+        "an accidental (m, m) broadcast, or an array far larger than the problem needs."
+    ),
+    "error.protocol": (
+        "{function} could not be graded: the submission {reason}. Its code interfered with the messages "
+        "between the sandbox and the grader (by writing into the grader's pipes, or by patching what the "
+        "sandbox answers with); no result of this call is believed."
+    ),
     "error.unsupported": (
         "{function} returned a value that cannot be graded: {message}. Return numpy arrays, numbers, "
         "and lists/tuples/dicts of them."

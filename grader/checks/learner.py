@@ -25,7 +25,8 @@ class LearnerFault(Exception):
     """Learner code failed; ``str(exc)`` is the feedback and ``status`` the report status.
 
     ``error_type`` and ``learner_message`` are the exception the learner's code raised
-    ("ValueError", "sizes do not fit"), empty for timeouts and crashes.
+    ("ValueError", "sizes do not fit"), empty for every other fault (timeouts, crashes,
+    a function not found, a result that is not plain data, a broken protocol).
     """
 
     status = "error"
@@ -105,20 +106,30 @@ class LearnerFunction:
         return self._call(args, kwargs, repeat=repeat, want_value=False).seconds
 
     def _fault(self, outcome: CallOutcome) -> LearnerFault:
+        """The feedback for a failed call, from what the trusted side observed (``outcome.kind``).
+
+        Only a "raised" outcome carries an exception type, and the learner's code chose it: it is
+        quoted as what the code raised, never taken for a cause (a class named MemoryError or
+        Timeout is not a memory limit or a timeout).
+        """
+        from grader.sandbox.client import NOT_FOUND, PROTOCOL, RAISED, TIMEOUT, UNSUPPORTED
+
         name = self.graded
-        if outcome.timed_out:
+        if outcome.kind == TIMEOUT:
             return LearnerTimeout(say("error.timeout", function=name, seconds=self.worker.limits.call_seconds))
-        if outcome.error_type == "WorkerDied":
-            return LearnerFault(say("error.died", function=name, reason=outcome.message))
-        if outcome.error_type == "NotFound":
+        if outcome.kind == PROTOCOL:
+            return LearnerFault(say("error.protocol", function=name, reason=outcome.message))
+        if outcome.kind == NOT_FOUND:
             return FunctionNotFound(say("error.not_found", function=name, names=", ".join(self.aliases)))
-        if outcome.error_type == "UnsupportedReturn":
+        if outcome.kind == UNSUPPORTED:
             return LearnerFault(say("error.unsupported", function=name, message=outcome.message))
-        if outcome.error_type == "MemoryError":
-            return LearnerFault(say("error.memory", function=name, limit=self.worker.limits.memory_text()))
+        if outcome.kind != RAISED:
+            return LearnerFault(say("error.died", function=name, reason=outcome.message))
         if outcome.error_type == "NotImplementedError":
-            return LearnerFault(say("error.not_implemented", function=name))
+            return LearnerFault(say("error.not_implemented", function=name), outcome.error_type, outcome.message)
         parts = [say("error.raised", function=name, error_type=outcome.error_type, message=outcome.message)]
+        if outcome.error_type == "MemoryError":
+            parts.append(say("error.memory", limit=self.worker.limits.memory_text()))
         parts += diagnose_exception(outcome.error_type, outcome.message, self.source, name)
         if outcome.traceback:
             parts.append(say("error.traceback", traceback=outcome.traceback))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -18,7 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.sandbox import frames
 from grader.sandbox.cgroup import PidsCgroup, shared_cgroup
+from grader.sandbox.frames import ProtocolError
 from grader.sandbox.launch import GRADER_PARENT, Launcher, SpawnLauncher, WorkerProcess
 from grader.sandbox.plain import PlainDataError, decode
 from grader.sandbox.protocol import ChannelClosed, FrameReader, FrameTimeout, write_frame
@@ -27,8 +30,8 @@ GRADER_PACKAGE = Path(GRADER_PARENT) / "grader"
 MAX_SIBLING_BYTES = 2 * 1024 * 1024
 PIPE_BYTES = 1024 * 1024
 MAX_REPLY_BYTES = 64 * 1024 * 1024
-# Caps on what a (possibly forged) error reply may put into a report.
-MAX_ERROR_TYPE, MAX_MESSAGE, MAX_TRACEBACK, MAX_STDOUT = 120, 2000, 4000, 8000
+MAX_LOAD_FRAME_BYTES = 1024 * 1024  # a unit's progress, or the notes of every unit
+MAX_VIOLATIONS = 3
 
 
 @dataclass(frozen=True)
@@ -52,11 +55,19 @@ class Limits:
         return f"{self.memory_bytes / 1024**3:g} GB"
 
 
+# What happened to a call, as the trusted side knows it (CallOutcome.kind).  Only "raised"
+# comes with an exception type, and that type is the learner's to choose: it names what
+# the code raised, never a cause the grader observed.
+VALUE, RAISED, NOT_FOUND, UNSUPPORTED = "value", "raised", "not-found", "unsupported"
+TIMEOUT, DIED, PROTOCOL = "timeout", "died", "protocol"
+
+
 @dataclass
 class CallOutcome:
-    """What happened to one call: a value, or an error kind with a message."""
+    """What happened to one call: a value, or a fault ``kind`` with a message."""
 
     ok: bool
+    kind: str = VALUE
     value: Any = None
     args_after: Any = None
     seconds: float = 0.0
@@ -77,18 +88,16 @@ class WorkerDied(Exception):
     """The worker ended without answering; ``message`` says how, for the learner."""
 
 
+class ProtocolBroken(WorkerDied):
+    """The worker sent what the protocol does not allow: learner code wrote into the pipe."""
+
+
 def _widen_pipe(fd: int) -> None:
     """Let a 1 MB frame (arrays of a few thousand examples) pass in one write, not 16 hand-overs."""
     try:
         fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     except (AttributeError, OSError):
         pass  # the default 64 KB pipe works the same, with more round trips
-
-
-def _capped(text: Any, limit: int) -> str:
-    """Learner-controlled text, cut to ``limit`` characters (a forged reply can be huge)."""
-    text = text if isinstance(text, str) else ""
-    return text if len(text) <= limit else text[:limit] + f"... ({len(text) - limit} more characters)"
 
 
 class SandboxWorker:
@@ -107,7 +116,10 @@ class SandboxWorker:
         self.status = WorkerStatus()
         self.proc: WorkerProcess | None = None
         self._loaded = False  # the current process has been sent the definitions
+        self._confined = False  # the current process has reported its protections
         self._ready = False
+        self.violations: list[str] = []  # each time learner code broke the protocol
+        self.broken = ""  # set once it did so MAX_VIOLATIONS times: no call runs after that
         self._repeat = 1
         self.spawned_at = 0.0
         self.boot_seconds = 0.0  # spawn to ready, of the latest worker process
@@ -146,7 +158,7 @@ class SandboxWorker:
         os.set_blocking(to_worker_w, False)  # writes take a deadline: a worker that stops reading cannot hang us
         self.fd_out, self.fd_in = to_worker_w, from_worker_r
         self.reader = FrameReader(from_worker_r)
-        self._ready = self._loaded = False
+        self._ready = self._loaded = self._confined = False
         self.spawned_at = time.perf_counter()
 
     def _prepare_cgroup(self) -> None:
@@ -185,7 +197,12 @@ class SandboxWorker:
         }, self.limits.load_seconds)
 
     def ensure_ready(self) -> None:
-        """Wait for the worker to finish loading; restart past units that hang or kill it."""
+        """Wait for the worker to finish loading; restart past units that hang or kill it.
+
+        Raises WorkerDied when it cannot (ProtocolBroken when learner code forged frames).
+        """
+        if self.broken:
+            raise ProtocolBroken(self.broken)
         for _attempt in range(4):
             if self.proc is None:
                 self.start()
@@ -198,20 +215,26 @@ class SandboxWorker:
             # under load_seconds must not hold the grader for hours.
             deadline = min(time.monotonic() + self.limits.load_seconds, self.budget_deadline)
             try:
+                if not self._confined:
+                    protections = frames.read_confined(self._read(self.limits.load_seconds, deadline=deadline,
+                                                                  max_bytes=MAX_LOAD_FRAME_BYTES))
+                    self.status.protections = {"pids-cgroup": self.cgroup_state, **protections}
+                    self._confined = True
+                units = sum(len(m.get("units", [])) for m in self.modules)
                 while True:
                     if time.monotonic() >= self.budget_deadline:
                         raise WorkerDied(self._budget_spent())
-                    message = self._read(self.limits.load_seconds, deadline=deadline)
-                    if message.get("event") == "unit":
-                        current = int(message["index"])
-                    elif message.get("event") == "ready":
-                        self.status = WorkerStatus(
-                            notes=self.hang_notes + list(message.get("notes", [])),
-                            protections={"pids-cgroup": self.cgroup_state, **dict(message.get("protections", {}))},
-                        )
-                        self._ready = True
-                        self.boot_seconds = time.perf_counter() - self.spawned_at
-                        return
+                    event = frames.read_load_event(self._read(self.limits.load_seconds, deadline=deadline,
+                                                              max_bytes=MAX_LOAD_FRAME_BYTES), units)
+                    if not event.ready:
+                        current = event.unit
+                        continue
+                    self.status.notes = self.hang_notes + list(event.notes)
+                    self._ready = True
+                    self.boot_seconds = time.perf_counter() - self.spawned_at
+                    return
+            except ProtocolError as error:
+                self._break(str(error))
             except WorkerDied as died:
                 self.kill()
                 if not current or time.monotonic() >= self.budget_deadline:
@@ -226,6 +249,16 @@ class SandboxWorker:
                 self.hang_notes.append({"index": current, "kind": "load-hang",
                                         "message": f"stopped the worker while loading ({died}) and {what}"})
         raise WorkerDied("the submission could not be loaded (it kept crashing the worker)")
+
+    def _break(self, reason: str) -> None:
+        """Learner code forged or garbled a frame: kill the worker (the next call starts a fresh
+        one, as after a crash); past MAX_VIOLATIONS, run nothing more of this submission."""
+        self.kill()
+        message = f"broke the grading protocol: it {reason}"
+        self.violations.append(message)
+        if len(self.violations) >= MAX_VIOLATIONS:
+            self.broken = message
+        raise ProtocolBroken(message)
 
     def kill(self) -> None:
         if self.proc is not None:
@@ -247,7 +280,7 @@ class SandboxWorker:
                 except OSError:
                     pass
         self.proc = None
-        self._ready = self._loaded = False
+        self._ready = self._loaded = self._confined = False
 
     def close(self) -> None:
         if self.proc is not None and self._ready:
@@ -277,21 +310,17 @@ class SandboxWorker:
     def _budget_spent(self) -> str:
         return f"could not run: the submission used up its grading time ({self.limits.total_seconds:g} s in all)"
 
-    def _read(self, timeout: float, deadline: float | None = None) -> dict[str, Any]:
-        """One message within ``timeout`` seconds (or by ``deadline``, which the message then names)."""
+    def _read(self, timeout: float, deadline: float | None = None, max_bytes: int = MAX_REPLY_BYTES) -> Any:
+        """One frame within ``timeout`` seconds (or by ``deadline``, which the message then names)."""
         assert self.proc is not None
         try:
-            message = self.reader.read_frame(deadline=deadline or time.monotonic() + timeout,
-                                             max_bytes=MAX_REPLY_BYTES)
+            return self.reader.read_frame(deadline=deadline or time.monotonic() + timeout, max_bytes=max_bytes)
         except FrameTimeout:
             raise WorkerDied(f"timed out after {timeout:g} s") from None
         except ChannelClosed:
             raise WorkerDied(self._death_reason()) from None
         except PlainDataError as exc:
-            raise WorkerDied(f"sent malformed data ({exc})") from None
-        if not isinstance(message, dict):
-            raise WorkerDied("sent a malformed reply")
-        return message
+            raise ProtocolError(f"sent malformed data ({exc})") from None
 
     def _death_reason(self) -> str:
         assert self.proc is not None
@@ -317,37 +346,42 @@ class SandboxWorker:
              timeout: float | None = None) -> CallOutcome:
         """Run ``module.function(*args, **kwargs)`` in the sandbox; never raises for learner faults."""
         timeout = timeout or self.limits.call_seconds
+        if self.broken:
+            return CallOutcome(ok=False, kind=PROTOCOL, message=self.broken)
         if time.monotonic() >= self.budget_deadline:
-            return CallOutcome(ok=False, error_type="WorkerDied", message=self._budget_spent())
+            return CallOutcome(ok=False, kind=DIED, message=self._budget_spent())
+        nonce = secrets.randbits(64)
         try:
             self.ensure_ready()
             started = time.perf_counter()
             self._write({
-                "op": "call", "module": module, "function": function, "args": list(args),
+                "op": "call", "nonce": nonce, "module": module, "function": function, "args": list(args),
                 "kwargs": kwargs or {}, "return_args": return_args, "repeat": repeat,
                 "want_value": want_value,
             }, timeout)
             self._repeat = max(1, repeat)
-            reply = self._read(timeout * self._repeat)
+            try:
+                reply = frames.read_reply(self._read(timeout * self._repeat), nonce)
+            except ProtocolError as error:
+                self._break(str(error))
+        except ProtocolBroken as broken:
+            return CallOutcome(ok=False, kind=PROTOCOL, message=str(broken))
         except WorkerDied as died:
             timed_out = str(died).startswith("timed out")
             self.kill()
-            return CallOutcome(ok=False, error_type="Timeout" if timed_out else "WorkerDied",
-                               message=str(died), timed_out=timed_out)
+            return CallOutcome(ok=False, kind=TIMEOUT if timed_out else DIED, message=str(died),
+                               timed_out=timed_out)
         return self._outcome(reply, time.perf_counter() - started)
 
-    def _outcome(self, reply: dict[str, Any], elapsed: float) -> CallOutcome:
-        stdout = _capped(reply.get("stdout", ""), MAX_STDOUT)
-        if reply.get("ok") is not True:
-            error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
-            return CallOutcome(ok=False, stdout=stdout, error_type=_capped(error.get("type", "Error"), MAX_ERROR_TYPE),
-                               message=_capped(error.get("message", ""), MAX_MESSAGE),
-                               traceback=_capped(error.get("traceback", ""), MAX_TRACEBACK))
+    def _outcome(self, reply: frames.CallReply, elapsed: float) -> CallOutcome:
+        if not reply.ok:
+            return CallOutcome(ok=False, kind=reply.fault, stdout=reply.stdout, error_type=reply.error_type,
+                               message=reply.message, traceback=reply.traceback)
         try:
-            value = decode(reply["value"])
-            args_after = decode(reply["args_after"]) if "args_after" in reply else None
-        except (PlainDataError, KeyError, TypeError, ValueError) as exc:
-            return CallOutcome(ok=False, error_type="UnsupportedReturn", message=f"malformed result ({exc})")
+            value = decode(reply.value)
+            args_after = decode(reply.args_after) if reply.args_after is not None else None
+        except PlainDataError as exc:
+            return CallOutcome(ok=False, kind=UNSUPPORTED, message=f"malformed result ({exc})")
         # Timing is measured here: a worker could report any number it likes.
         return CallOutcome(ok=True, value=value, args_after=args_after, seconds=elapsed / self._repeat,
-                           stdout=stdout)
+                           stdout=reply.stdout)

@@ -234,10 +234,16 @@ class Worker:
         return None
 
     def call(self, request: dict[str, Any]) -> dict[str, Any]:
+        reply = self._answer(request)
+        reply["nonce"] = request.get("nonce")  # the client accepts a reply to this call only
+        return reply
+
+    def _answer(self, request: dict[str, Any]) -> dict[str, Any]:
         module = self.modules.get(request["module"])
         function = getattr(module, request["function"], None) if module else None
         if not callable(function):
-            return {"ok": False, "error": {"type": "NotFound", "message": request["function"], "traceback": ""}}
+            return {"ok": False, "fault": "not-found",
+                    "error": {"type": "NotFound", "message": request["function"], "traceback": ""}}
         args, kwargs = request["args"], request["kwargs"]
         repeat = max(1, int(request.get("repeat", 1)))
         pristine = copy.deepcopy((args, kwargs)) if repeat > 1 else None
@@ -247,14 +253,16 @@ class Worker:
                     args, kwargs = copy.deepcopy(pristine)  # type: ignore[misc]
                 value = function(*args, **kwargs)
         except BaseException as exc:  # noqa: BLE001
-            return {"ok": False, "error": _format_exception(exc, self.learner_files), "stdout": self.output.take()}
+            return {"ok": False, "fault": "raised", "error": _format_exception(exc, self.learner_files),
+                    "stdout": self.output.take()}
         reply = {"ok": True, "stdout": self.output.take()}
         try:
             reply["value"] = encode(value) if request.get("want_value", True) else encode(None)
             if request.get("return_args"):
                 reply["args_after"] = encode([list(args), kwargs])
         except PlainDataError as exc:
-            return {"ok": False, "error": {"type": "UnsupportedReturn", "message": str(exc), "traceback": ""}}
+            return {"ok": False, "fault": "unsupported",
+                    "error": {"type": "UnsupportedReturn", "message": str(exc), "traceback": ""}}
         return reply
 
     def serve(self) -> None:
@@ -279,13 +287,13 @@ def main(fd_in: int, fd_out: int) -> None:
     reader = FrameReader(fd_in)
     setup = reader.read_frame()
     protections = confine(setup, (fd_in, fd_out))
+    # The one frame the grader believes about the sandbox: written before any learner code
+    # exists in this process (everything after it could be forged by that code, see frames.py).
+    write_frame(fd_out, {"event": "confined", "protections": isolation.describe(protections)})
     worker = Worker(reader, fd_out)
     sys.stdout = sys.stderr = worker.output
     notes = worker.load(setup)
-    write_frame(
-        fd_out,
-        {"event": "ready", "notes": notes, "protections": isolation.describe(protections)},
-    )
+    write_frame(fd_out, {"event": "ready", "notes": notes})
     worker.serve()
     os._exit(0)
 

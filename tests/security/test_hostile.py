@@ -468,8 +468,8 @@ def test_huge_exception_type_name_is_capped(sandboxes: Path) -> None:
 
 def test_forged_reply_frame_is_capped(sandboxes: Path) -> None:
     report = grade("forged_reply_frame.py", sandboxes)
-    if any("Error: No module named" in c.message or "ImportError" in c.message for c in report.checks):
-        pytest.skip("the forging attack no longer works (the protocol module moved): update the fixture")
+    # The attack must have reached the pipe (a fixture gone stale would import nothing and fail here).
+    assert any(n.kind == "protocol" for n in report.notes), "the forged frame never reached the grader"
     assert_points(report)
     assert_short_report(report)
 
