@@ -59,7 +59,8 @@ def discover(folder: Path) -> tuple[list[Learner], list[str]]:
         raise UsageError(f"{folder}: not a folder of submissions")
     learners, ignored = [], []
     for entry in sorted(folder.iterdir()):
-        if entry.name.startswith("."):
+        if entry.name.startswith("."):  # never a learner: .ipynb_checkpoints, macOS's ._ copies, ..∕x.py
+            ignored.append(f"{entry.name} (hidden)")
             continue
         if entry.is_symlink():  # a link could point at the solutions or at a classmate's work
             ignored.append(f"{entry.name} (a link)")

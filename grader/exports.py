@@ -3,7 +3,8 @@
 CSV (``write_class_csv``): one row per learner, by learner id: ``learner``, one
 column per graded function (points of the latest code submission), ``total``,
 ``max``, ``percent``, ``submitted_at``, then ``quiz`` and ``quiz_max`` (the latest
-quiz score). A cell is empty when the learner has no such submission. Learner ids are
+quiz score). A cell is empty when the learner has no such submission. Every cell is
+quoted, so a line break or CR in a learner id stays in its cell. Learner ids are
 names learners chose: a cell that does not start with a letter, a digit or ``_`` (so one
 starting with ``= + - @``, a tab or CR, which a spreadsheet would evaluate, and one starting
 with ``'``) gets a ``'`` in front; the exact id is the cell without that one leading ``'``.
@@ -60,7 +61,9 @@ def class_csv(results: ClassResults, *, terminal: bool = False) -> str:
         from grader.batch import shown as show
 
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # Every cell quoted: Python's csv module leaves a lone CR unquoted, and a CR in a learner id
+    # would then end the row for the program that reads the file.
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(["learner", *results.functions, "total", "max", "percent", "submitted_at", "quiz", "quiz_max"])
     for row in learner_rows(results):
         writer.writerow([

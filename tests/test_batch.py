@@ -164,3 +164,60 @@ def test_each_grading_process_keeps_to_its_own_cpu():
         process.start()
         process.join()
         assert out.get(timeout=5) == [allowed[index % len(allowed)]]
+
+
+def test_page_names_never_collide_and_plain_ids_keep_theirs():
+    """Ids that the old file names merged (a b / a_b / a?b, x / x., o'brien / o_brien, case, Unicode forms)
+    get pages of their own; plain lowercase ids keep their name; a plain id cannot pose as a hashed one."""
+    from grader.batch import page_name
+
+    ids = ["a b", "a_b", "a?b", "x", "x.", "o'brien", "o_brien", "Alice", "alice", "ALICE", "Jos\u00e9", "Jose\u0301",
+           "-rf", "rf", "CON", "con", "nul", "", "learner", "x" * 300, "x" * 301, "caf\udce9"]
+    names = [page_name(learner) for learner in ids]
+    assert len({name.casefold() for name in names}) == len(ids)
+    assert [page_name(learner) for learner in ("learner00", "zoe", "a_b", "rf", "x-y")] == [
+        "learner00", "zoe", "a_b", "rf", "x-y"]
+    hashed = page_name("Alice")
+    assert hashed.startswith("alice--") and page_name(hashed) != hashed  # "--" is never plain
+    assert all(name.isascii() and name[0].isalnum() and len(name) <= 66 for name in names)
+
+
+def test_shown_escapes_what_a_terminal_would_obey_or_hide():
+    from grader.batch import shown
+
+    assert shown("alice [bold]x :smile: José") == "alice [bold]x :smile: José"
+    assert shown("\x1b[2J\x9b\t\r\n\u202e\u200b\udce9\\") == "\\x1b[2J\\x9b\\x09\\x0d\\x0a\\u202e\\u200b\\udce9\\\\"
+
+
+def test_hidden_entries_are_listed_as_ignored(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copy(ROOT / "solutions" / "week2" / "python_basics.py", folder / "ann.py")
+    shutil.copy(ROOT / "solutions" / "week2" / "python_basics.py", folder / "..\u2215ann.py")
+    (folder / ".ipynb_checkpoints").mkdir()
+    learners, ignored = discover(folder)
+    assert [l.id for l in learners] == ["ann"]
+    assert ignored == ["..\u2215ann.py (hidden)", ".ipynb_checkpoints (hidden)"]
+
+
+def test_dask_tasks_carry_same_named_files_of_sub_folders_each_as_itself(tmp_path):
+    """A learner folder with a/basics.py and b/basics.py: a Dask worker used to receive both as one
+    basics.py (the second file twice), so it graded other code than the local pool and the
+    submission's fingerprint never matched the gradebook's."""
+    import grader.batch as batch
+    from grader.batch_dask import _grade_remote, task_files
+
+    ann = tmp_path / "class" / "ann"
+    for part, solution in (("a", "python_basics.py"), ("b", "logistic_regression.py")):
+        (ann / part).mkdir(parents=True)
+        shutil.copy(ROOT / "solutions" / "week2" / solution, ann / part / "basics.py")
+    [learner], _ = discover(tmp_path / "class")
+    batch._start_grading_process()
+    try:
+        _, local = batch.grade_learner(str(EXERCISE), learner)
+        _, remote = _grade_remote(str(EXERCISE), learner.id, task_files(learner), learner.own_folder)
+    finally:
+        batch._launcher.close()
+        batch._launcher = None
+    assert [name for name, _ in task_files(learner)] == ["a/basics.py", "b/basics.py"]
+    assert remote["submission_sha256"] == local["submission_sha256"] and remote["total"] == local["total"]

@@ -196,3 +196,20 @@ def test_start_up_does_not_import_the_class_views():
     code = ("import sys, grader.cli, grader.grading; "
             "assert not {'grader.exports', 'grader.class_report', 'grader.render_class_html', 'csv'} & set(sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0
+
+
+@pytest.mark.parametrize("learner", ['=HYPERLINK("http:evil","x")', "+cmd|' -C calc'!A0", "-2+3", "@SUM(1)", "\t=1",
+                                     "\r=1", "\n=1", " =1", "\uff1d1+1", "'=1", "'", "\u202e=1", "%0A=1"])
+def test_a_cell_a_spreadsheet_could_evaluate_gets_a_leading_quote(learner):
+    """OWASP's CSV-injection advice: the cell is text, and the exact id is the cell without one leading '."""
+    from grader.exports import spreadsheet_text
+
+    cell = spreadsheet_text(learner)
+    assert cell == "'" + learner and cell[1:] == learner
+
+
+def test_plain_cells_are_left_as_they_are():
+    from grader.exports import spreadsheet_text
+
+    assert [spreadsheet_text(text) for text in ("alice", "_x", "José", "2024-05-01T10:00:00+00:00", "")] == [
+        "alice", "_x", "José", "2024-05-01T10:00:00+00:00", ""]
