@@ -24,6 +24,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -191,12 +192,9 @@ def test_an_earlier_grade_is_never_overwritten_by_a_second_entry(tmp_path):
 
 def test_two_learners_never_share_a_feedback_page(hostile_class):
     """Does every graded learner have a page of their own, holding their own report?"""
-    from grader.batch import page_name
-
     pages = sorted(hostile_class.out.glob("*.json"))
-    assert len(pages) == len(GRADED) == len(list(hostile_class.out.glob("*.html")))
-    for learner in GRADED:
-        assert json.loads((hostile_class.out / f"{page_name(learner)}.json").read_text())["learner"] == learner
+    assert sorted(json.loads(page.read_text())["learner"] for page in pages) == sorted(GRADED)
+    assert sorted(page.with_suffix(".html") for page in pages) == sorted(hostile_class.out.glob("*.html"))
 
 
 def test_feedback_page_names_are_portable(hostile_class):
@@ -228,8 +226,6 @@ def test_names_too_long_for_a_page_file_are_graded_with_a_short_page(tmp_path):
 def test_class_report_links_each_learner_to_their_own_page_and_shows_ids_escaped(hostile_class):
     """Each row's link opens that learner's page; invisible characters are shown escaped; markup in an
     id is text in the class report and on the learner's page."""
-    from grader.batch import shown
-
     page = parse_dom(hostile_class.report.read_text(encoding="utf-8"))
     rows = page.by_id("learners").find_all("tr", "learner-row")
     exact = {learner.replace("\r", "\n"): learner for learner in GRADED}  # HTML reads a CR as a line feed
@@ -237,10 +233,11 @@ def test_class_report_links_each_learner_to_their_own_page_and_shows_ids_escaped
     for row in rows:
         learner = exact[row.attrs["data-learner"]]
         link = row.find_all("a", "feedback-link")[0]
-        assert link.full_text == " ".join(shown(learner).split()), learner
+        assert not [c for c in link.full_text if unicodedata.category(c) in ("Cc", "Cf")], learner
         assert json.loads(target_of(hostile_class, link).with_suffix(".json").read_text())["learner"] == learner
     shown_ids = page.by_id("learners").full_text
-    assert "\u202e" not in shown_ids and "\u200b" not in shown_ids and "\\u202eexe.txt" in shown_ids
+    for literal in ("\\u202eexe.txt", "ali\\u200bce", "\\x09TAB=1+1", "\\x1b]8;;http:evil\\x1b\\\\click"):
+        assert literal in shown_ids, literal
     assert not page.find_all("img")
     own_page = next(row for row in rows if row.attrs["data-learner"].startswith("<img"))
     feedback = parse_dom(target_of(hostile_class, own_page.find_all("a")[0]).read_text(encoding="utf-8"))
