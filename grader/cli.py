@@ -270,7 +270,8 @@ def batch(
         help="Grade on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' for a LocalCluster "
              "(needs pip install 'dl-grader[dask]').")] = None,
 ) -> None:
-    """Grade a whole class in parallel. Learner ids come from the file or folder names.
+    """Grade a whole class in parallel. Learner ids come from the file or folder names;
+    entries that share one (alice.py and alice/) are refused, not graded over one another.
     Every result goes to the gradebook as it completes; a second run grades only new or
     changed submissions, so a killed batch simply resumes.
 
