@@ -90,7 +90,8 @@ def discover(folder: Path) -> tuple[list[Learner], list[str]]:
 # Ids that are their own page name: lowercase ASCII (so no file system folds or
 # normalises them), never "--" (which every other page name holds), short.
 _PLAIN_ID = re.compile(r"(?!.*--)[a-z0-9][a-z0-9_-]{0,63}")
-_WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))})
+_WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul",
+                              *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))})
 # Characters a reader cannot see as themselves: controls, format (bidi, zero-width),
 # line and paragraph separators, surrogates, private-use and unassigned ones.
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
@@ -146,7 +147,8 @@ def refuse_shared_ids(learners: list[Learner]) -> tuple[list[Learner], dict[str,
         if len(sharing) == 1:
             kept.append(learner)
         else:
-            refused[learner.id] = (f"{len(sharing)} entries are this one learner ({', '.join(_entry(l) for l in sharing)}): "
+            entries = ", ".join(_entry(other) for other in sharing)
+            refused[learner.id] = (f"{len(sharing)} entries are this one learner ({entries}): "
                                    "none is graded; keep one, or rename them")
     return kept, refused
 
