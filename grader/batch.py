@@ -18,7 +18,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
@@ -42,6 +42,8 @@ class Learner:
     id: str
     files: tuple[Path, ...]
     own_folder: bool = False  # its files sit in a folder of its own (so its sibling modules are its own)
+    # The course's seed secret (the gradebook's), set by run_batch for the learners it grades.
+    seed_secret: bytes = field(default=b"", repr=False, compare=False)
 
 
 @dataclass
@@ -227,7 +229,7 @@ def grade_learner(exercise_root: str, learner: Learner) -> tuple[str, dict | str
         ex, warm = _warm_checks(exercise_root)
         # A single file shares its folder with other learners: it must not import their files.
         report = grade_submission(ex, list(learner.files), learner=learner.id, launcher=_launcher,
-                                  siblings=learner.own_folder, warm=warm)
+                                  siblings=learner.own_folder, warm=warm, seed_secret=learner.seed_secret or None)
     except UsageError as exc:
         return learner.id, str(exc)
     _settle()
@@ -304,15 +306,17 @@ def run_batch(exercise: str | Path, submissions: Path, *, gradebook: Path, jobs:
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     with Gradebook(gradebook) as book:
+        secret = book.seed_secret()
         todo = []
         for learner in learners:
             try:
-                known = book.find(ex.name, learner.id, fingerprint(list(learner.files)))
+                # The complete fingerprint (the files and the modules they can import), as grading computes it.
+                known = book.find(ex.name, learner.id, fingerprint(list(learner.files), siblings=learner.own_folder))
             except UsageError as exc:
                 summary.failed[learner.id] = str(exc)
                 continue
             if known is None:
-                todo.append(learner)
+                todo.append(replace(learner, seed_secret=secret))
             else:
                 summary.skipped.append(learner.id)
         if on_start:

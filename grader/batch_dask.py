@@ -18,7 +18,7 @@ from grader.errors import UsageError
 
 
 def _grade_remote(exercise_root: str, learner_id: str, files: list[tuple[str, bytes]],
-                  own_folder: bool) -> tuple[str, dict | str]:
+                  own_folder: bool, seed_secret: bytes = b"") -> tuple[str, dict | str]:
     """Runs on a Dask worker: write the files to a private folder, then grade as locally."""
     from grader import batch
 
@@ -33,7 +33,7 @@ def _grade_remote(exercise_root: str, learner_id: str, files: list[tuple[str, by
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             paths.append(path)
-        return batch.grade_learner(exercise_root, Learner(learner_id, tuple(paths), own_folder))
+        return batch.grade_learner(exercise_root, Learner(learner_id, tuple(paths), own_folder, seed_secret))
 
 
 def task_files(learner: Learner) -> list[tuple[str, bytes]]:
@@ -68,7 +68,7 @@ class DaskExecutor:
 
         futures = [
             self.client.submit(_grade_remote, exercise_root, learner.id, task_files(learner), learner.own_folder,
-                               pure=False)
+                               learner.seed_secret, pure=False)
             for learner in learners
         ]
         try:

@@ -94,22 +94,38 @@ def submit(
 
       grade submit exercises/week2 --json report.json --html report.html --seed 42
     """
-    from grader.grading import grade_submission
+    from grader.grading import check_seed, grade_submission
     from grader.gradebook import Gradebook, default_gradebook_path
 
     import getpass
 
     to_stdout = json_out == Path("-")
     quiet = quiet or to_stdout
+    check_seed(seed)
     renderer = None if quiet else _preload("grader.render_terminal")
-    report = grade_submission(exercise, file, seed=seed, learner=learner or _user(getpass))
-    _write_outputs(report, json_out, html_out)
-    if gradescope:
-        from grader.exports import write_gradescope
+    # The gradebook keeps the course's seed secret; one that cannot be opened or written still
+    # lets the learner see their feedback (seeded with this run's own secret), then the error.
+    book_error: UsageError | None = None
+    try:
+        book = Gradebook(gradebook or default_gradebook_path())
+        secret = book.seed_secret()
+    except UsageError as exc:
+        book, secret, book_error = None, None, exc
+    try:
+        report = grade_submission(exercise, file, seed=seed, learner=learner or _user(getpass), seed_secret=secret)
+        _write_outputs(report, json_out, html_out)
+        if gradescope:
+            from grader.exports import write_gradescope
 
-        write_gradescope(report, gradescope)
-    with Gradebook(gradebook or default_gradebook_path()) as book:
-        book.record(report)
+            write_gradescope(report, gradescope)
+        if book is not None:
+            try:
+                book.record(report)
+            except UsageError as exc:
+                book_error = exc
+    finally:
+        if book is not None:
+            book.close()
     if to_stdout:
         typer.echo(report.to_json())
     elif quiet:
@@ -119,6 +135,8 @@ def submit(
         from grader.render_terminal import render_terminal
 
         render_terminal(report, _console(), verbose=verbose)
+    if book_error is not None:
+        raise UsageError(f"the grade was not recorded: {book_error}")
 
 
 def _preload(module: str) -> threading.Thread:

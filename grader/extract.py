@@ -19,7 +19,9 @@ import collections
 import hashlib
 import json
 import marshal
+import os
 import re
+import stat
 import types
 import warnings
 from collections.abc import Iterable
@@ -30,6 +32,9 @@ from grader.errors import UsageError
 from grader.report import SourceNote, SubmittedFile
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# Modules next to a learner's files that the submission may import (copied into its sandbox).
+MAX_SIBLINGS = 64
+MAX_SIBLING_BYTES = 2 * 1024 * 1024
 NUMPY_ALIASES = ("np", "numpy", "math")
 # numpy calls that read files or are otherwise not "constants".
 _IO_CALLS = frozenset({"load", "loadtxt", "genfromtxt", "fromfile", "save", "savez", "savetxt", "memmap"})
@@ -82,6 +87,15 @@ class ModuleSource:
         return found
 
 
+@dataclass(frozen=True)
+class SiblingModule:
+    """A .py module next to the submitted files, read once: its bytes go into the sandbox and
+    into the fingerprint, so what the learner's code can import is what the seed covers."""
+
+    name: str
+    data: bytes
+
+
 @dataclass
 class Submission:
     """Everything extracted from the submitted files."""
@@ -90,7 +104,7 @@ class Submission:
     files: list[SubmittedFile]
     notes: list[SourceNote]
     sha256: str
-    siblings: list[Path] = field(default_factory=list)
+    siblings: list[SiblingModule] = field(default_factory=list)
 
     def find(self, names: tuple[str, ...] | list[str]) -> tuple[ModuleSource, str] | None:
         """The module and name of the last definition among ``names`` (aliases)."""
@@ -101,29 +115,74 @@ class Submission:
         return None
 
 
-def read_text(path: Path) -> str:
-    """Read a learner file as UTF-8 text; raises UsageError for unusable files."""
-    if path.is_symlink():
-        # A link can point at the reference solution or at another learner's file: the grader
-        # would read it on the learner's behalf (SECURITY.md, "symbolic links").
-        raise UsageError(f"{path}: is a symbolic link; submit the file itself")
+def read_capped(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them; raises UsageError.
+
+    Never follows a link (it could point at the reference or another learner's file) and
+    never reads a FIFO, socket or device (a FIFO would block the grader for ever, /dev/zero
+    fill its memory): the file is opened without following links or blocking, and only a
+    regular file is read, with its size checked before and while reading.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UsageError(f"{path}: file is larger than {MAX_FILE_BYTES // 2**20} MB")
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory") from None
+    except OSError as exc:
+        if Path(path).is_symlink():
+            # A link can point at the reference solution or at another learner's file: the grader
+            # would read it on the learner's behalf (SECURITY.md, "symbolic links").
+            raise UsageError(f"{path}: is a symbolic link; submit the file itself") from None
+        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise UsageError(f"{path}: is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise UsageError(f"{path}: is not a regular file (a device, FIFO or socket); submit a .py or .ipynb file")
+        if info.st_size > limit:
+            raise UsageError(f"{path}: file is larger than {limit // 2**20} MB")
+        chunks, size = [], 0
+        while chunk := os.read(fd, min(1 << 20, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:  # it grew while being read
+                raise UsageError(f"{path}: file is larger than {limit // 2**20} MB")
+        return b"".join(chunks)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
+
+
+def read_text(path: Path) -> str:
+    """Read a learner file as UTF-8 text; raises UsageError for unusable files."""
+    data = read_capped(path, MAX_FILE_BYTES)
     if b"\x00" in data:
         raise UsageError(f"{path}: is a binary file, not Python source or a notebook")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UsageError(f"{path}: is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8") from None
+
+
+def sibling_modules(paths: list[Path]) -> list[SiblingModule]:
+    """The .py modules next to ``paths`` (not among them) that the submission may import: regular
+    files of at most MAX_SIBLING_BYTES, MAX_SIBLINGS at most, each read once.  Links, FIFOs and
+    devices are left out (see read_capped), and so are files that cannot be read."""
+    found: list[SiblingModule] = []
+    seen: set[str] = {p.name for p in paths}
+    for folder in dict.fromkeys(p.parent for p in paths):
+        for path in sorted(folder.glob("*.py")):
+            if len(found) >= MAX_SIBLINGS:
+                return found
+            if path.name in seen:
+                continue
+            try:
+                found.append(SiblingModule(path.name, read_capped(path, MAX_SIBLING_BYTES)))
+            except UsageError:
+                continue
+            seen.add(path.name)
+    return found
 
 
 def notebook_cells(text: str, path: Path) -> list[tuple[int, str]]:
@@ -572,17 +631,24 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def combined_digest(digests: list[str]) -> str:
-    """The fingerprint of a whole submission from its files' fingerprints, in order."""
+def combined_digest(files: list[tuple[str, str]], siblings: list[SiblingModule] = ()) -> str:
+    """The fingerprint of a whole submission: each file's name and text digest, in order, and
+    each sibling module's name and bytes.  Everything the learner's code can import is in it,
+    so no change that can affect a result keeps the fingerprint (or the seed derived from it)."""
     combined = hashlib.sha256()
-    for digest in digests:
-        combined.update(digest.encode())
+    for kind, entries in (("file", files), ("module", [(m.name, hashlib.sha256(m.data).hexdigest())
+                                                       for m in siblings])):
+        for name, digest in entries:
+            for part in (kind, name, digest):
+                data = part.encode("utf-8", "surrogatepass")
+                combined.update(len(data).to_bytes(8, "little") + data)
     return combined.hexdigest()
 
 
-def fingerprint(paths: list[Path]) -> str:
+def fingerprint(paths: list[Path], *, siblings: bool = True) -> str:
     """The submission fingerprint ``load_submission`` would compute, without parsing anything."""
-    return combined_digest([text_digest(read_text(path)) for path in paths])
+    return combined_digest([(p.name, text_digest(read_text(p))) for p in paths],
+                           sibling_modules(paths) if siblings else [])
 
 
 def extract_file(path: Path, display: str) -> tuple[ModuleSource, list[SourceNote], str]:
@@ -652,18 +718,17 @@ def load_submission(paths: list[Path], root: Path | None = None, *, siblings: bo
     values that neither they nor anything kept reads are left out (see drop_unread);
     without them, nothing is.
     """
-    modules, notes, files, neighbours = [], [], [], []
+    modules, notes, files = [], [], []
     for path in paths:
         display = _display_path(path, root)
         module, file_notes, digest = extract_file(path, display)
         modules.append(module)
         notes += file_notes
         files.append(SubmittedFile(path=display, sha256=digest))
-        if siblings:
-            neighbours += [p for p in sorted(path.parent.glob("*.py")) if p not in paths and p not in neighbours]
+    neighbours = sibling_modules(paths) if siblings else []
     if graded is not None:
         drop_unread(modules, frozenset(graded), compile_units(modules))
-    sha256 = combined_digest([f.sha256 for f in files])
+    sha256 = combined_digest([(p.name, f.sha256) for p, f in zip(paths, files)], neighbours)
     return Submission(modules=modules, files=files, notes=notes, sha256=sha256, siblings=neighbours)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -80,8 +81,14 @@ def _migrate_to_1(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX submissions_exercise_learner ON submissions (exercise, learner)")
 
 
+def _migrate_to_2(conn: sqlite3.Connection) -> None:
+    """Settings of the course the gradebook belongs to (its seed secret, see seed_secret)."""
+    conn.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _migrate_to_1,
+    2: _migrate_to_2,
 }
 GRADEBOOK_VERSION = max(MIGRATIONS)
 
@@ -286,6 +293,25 @@ class Gradebook:
             ) from None
 
     # --- public API ---
+
+    def seed_secret(self) -> bytes:
+        """The secret this gradebook's hidden-check seeds are derived with (32 random bytes, made
+        the first time they are asked for and kept in the file; see grading.derive_seed).
+
+        Whoever can read the gradebook can compute seeds: it stays with the course (the
+        instructor's machine, the course server), never in a learner's copy or a report.
+        """
+        query = "SELECT value FROM settings WHERE key = 'seed_secret'"
+        try:
+            row = self.connection.execute(query).fetchone()
+            if row is None:
+                with self._transaction() as conn:
+                    conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('seed_secret', ?)",
+                                 (secrets.token_bytes(32),))
+                row = self.connection.execute(query).fetchone()
+        except sqlite3.Error as exc:
+            raise GradebookError(f"cannot keep the seed secret in the gradebook {self.path}: {exc}") from None
+        return bytes(row[0])
 
     def record(self, report: GradeReport, data: dict[str, Any] | None = None) -> int:
         """Store ``report`` (one transaction); returns the new submission id.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
+import secrets
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,9 +25,28 @@ if TYPE_CHECKING:
 SUBMITTABLE = (".py", ".ipynb")
 
 
-def derive_seed(exercise: str, submission_sha256: str) -> int:
-    """The default seed: fixed for a given submission, different for every other one."""
-    return int(hashlib.sha256(f"{exercise}:{submission_sha256}".encode()).hexdigest()[:8], 16)
+MAX_SEED = 2**64 - 1
+_process_secret = secrets.token_bytes(32)
+
+
+def derive_seed(exercise: str, submission_sha256: str, secret: bytes | None = None) -> int:
+    """The default seed (64 bits): fixed for a given submission and secret, different for every
+    other submission, and unpredictable without the secret.
+
+    secret: the course's seed secret (``Gradebook.seed_secret``: made once per gradebook and kept
+    in it).  Without one, a secret of this process is used: the same file gets the same seed
+    within one run, and nobody can compute seeds ahead of time.
+    """
+    key = secret if secret else _process_secret
+    message = f"{exercise}\0{submission_sha256}".encode("utf-8", "surrogatepass")
+    return int.from_bytes(hmac.new(key, message, hashlib.sha256).digest()[:8], "big")
+
+
+def check_seed(seed: int | None) -> int | None:
+    """``seed`` when it is a valid seed (0 to 2**64 - 1); raises UsageError otherwise."""
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise UsageError(f"--seed must be between 0 and {MAX_SEED} (2**64 - 1); got {seed}")
+    return seed
 
 
 def resolve_files(exercise: Exercise, files: list[str | Path] | None) -> list[Path]:
@@ -51,8 +72,11 @@ def resolve_files(exercise: Exercise, files: list[str | Path] | None) -> list[Pa
 def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | None = None, *,
                      seed: int | None = None, learner: str = "", limits: Limits | None = None,
                      launcher: Launcher | None = None, siblings: bool = True,
-                     warm: WarmChecks | None = None) -> GradeReport:
+                     warm: WarmChecks | None = None, seed_secret: bytes | None = None) -> GradeReport:
     """Grade one submission; raises UsageError for unusable input, never for learner faults.
+
+    seed: the hidden checks' seed (default: derived from the submission's fingerprint with
+    ``seed_secret``, the course's secret; see derive_seed).
 
     warm: an open pytest session over this exercise's checks (batch grading), instead of
     a pytest run of its own.
@@ -60,6 +84,7 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
     siblings: let the submission import .py modules next to its files (see load_submission).
     """
     started = time.perf_counter()
+    check_seed(seed)
     ex = exercise if isinstance(exercise, Exercise) else load_exercise(exercise)
     if not ex.functions:
         raise UsageError(say("quiz.nothing_to_submit", exercise=ex.name))
@@ -68,7 +93,7 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
         worker.start()  # it boots (imports numpy) while this process extracts and loads the checks
         submission = load_submission(paths, siblings=siblings,
                                      graded=[name for f in ex.functions for name in f.names])
-        seed = derive_seed(ex.name, submission.sha256) if seed is None else seed
+        seed = derive_seed(ex.name, submission.sha256, seed_secret) if seed is None else seed
         worker.load(_worker_modules(submission), preamble=ex.preamble, siblings=submission.siblings)
         timings = {"load": time.perf_counter() - started}
         results, errors = _run(ex, submission, worker, seed, warm)

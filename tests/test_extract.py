@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from grader.errors import UsageError
-from grader.extract import extract_file, load_submission, parse_tolerant, strip_magics
+from grader.extract import extract_file, fingerprint, load_submission, parse_tolerant, strip_magics
 
 
 def names(module) -> list[str]:
@@ -148,13 +148,20 @@ def test_empty_file_has_no_units(tmp_path):
     assert module.units == [] and notes == []
 
 
-def test_submission_hash_depends_on_content(tmp_path):
+def test_submission_hash_depends_on_content_and_on_every_importable_module(tmp_path):
     a = load_submission([write(tmp_path, "a.py", "x = 1\n")], root=tmp_path)
-    b = load_submission([write(tmp_path, "b.py", "x = 2\n")], root=tmp_path)
     again = load_submission([tmp_path / "a.py"], root=tmp_path)
-    assert a.sha256 != b.sha256 and a.sha256 == again.sha256
-    assert a.files[0].path == "a.py"
-    assert tmp_path / "b.py" in again.siblings
+    assert a.sha256 == again.sha256 and a.files[0].path == "a.py"
+    b = load_submission([write(tmp_path, "b.py", "x = 2\n")], root=tmp_path)
+    with_sibling = load_submission([tmp_path / "a.py"], root=tmp_path)
+    assert len({a.sha256, b.sha256, with_sibling.sha256}) == 3  # a module a.py can import changes it
+    assert [(m.name, m.data) for m in with_sibling.siblings] == [("b.py", b"x = 2\n")]
+    write(tmp_path, "b.py", "x = 3\n")
+    changed = load_submission([tmp_path / "a.py"], root=tmp_path)
+    assert changed.sha256 != with_sibling.sha256
+    assert load_submission([tmp_path / "a.py"], root=tmp_path, siblings=False).sha256 == a.sha256
+    assert fingerprint([tmp_path / "a.py"]) == changed.sha256
+    assert fingerprint([tmp_path / "a.py"], siblings=False) == a.sha256
 
 
 def test_find_prefers_the_last_file_and_aliases(tmp_path):

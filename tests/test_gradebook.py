@@ -110,7 +110,7 @@ def test_default_path_is_used_and_parents_created(monkeypatch: pytest.MonkeyPatc
 def test_pragmas(db: Path) -> None:
     with Gradebook(db) as gb:
         assert gb.journal_mode == "wal"
-        assert gb.version == gradebook.GRADEBOOK_VERSION == 1
+        assert gb.version == gradebook.GRADEBOOK_VERSION == 2
         conn = gb.connection
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -172,33 +172,48 @@ def test_migrations_run_in_order(db: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert sorted(gradebook.MIGRATIONS) == list(range(1, gradebook.GRADEBOOK_VERSION + 1))
     with Gradebook(db) as gb:
         sid = gb.record(make_report())
+    following = gradebook.GRADEBOOK_VERSION + 1
 
-    def to_2(conn: sqlite3.Connection) -> None:
+    def add_reviewed(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE submissions ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0")
 
-    monkeypatch.setitem(gradebook.MIGRATIONS, 2, to_2)
-    monkeypatch.setattr(gradebook, "GRADEBOOK_VERSION", 2)
+    monkeypatch.setitem(gradebook.MIGRATIONS, following, add_reviewed)
+    monkeypatch.setattr(gradebook, "GRADEBOOK_VERSION", following)
+    with Gradebook(db) as gb:
+        assert gb.version == following
+        assert gb.get(sid) == make_report()
+        assert gb.connection.execute("SELECT reviewed FROM submissions").fetchall() == [(0,)]
+
+
+def test_a_version_1_gradebook_gains_its_settings_and_keeps_its_rows(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gradebook, "GRADEBOOK_VERSION", 1)
+    with Gradebook(db) as gb:
+        sid = gb.record(make_report())
+    monkeypatch.undo()
     with Gradebook(db) as gb:
         assert gb.version == 2
         assert gb.get(sid) == make_report()
-        assert gb.connection.execute("SELECT reviewed FROM submissions").fetchall() == [(0,)]
+        secret = gb.seed_secret()
+    with Gradebook(db) as gb:
+        assert gb.seed_secret() == secret and len(secret) == 32
 
 
 def test_failed_migration_leaves_file_unchanged(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with Gradebook(db) as gb:
         gb.record(make_report())
+    current = gradebook.GRADEBOOK_VERSION
 
     def broken(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE submissions ADD COLUMN extra TEXT")
         raise RuntimeError("migration bug")
 
-    monkeypatch.setitem(gradebook.MIGRATIONS, 2, broken)
-    monkeypatch.setattr(gradebook, "GRADEBOOK_VERSION", 2)
+    monkeypatch.setitem(gradebook.MIGRATIONS, current + 1, broken)
+    monkeypatch.setattr(gradebook, "GRADEBOOK_VERSION", current + 1)
     with pytest.raises(RuntimeError):
         Gradebook(db)
     monkeypatch.undo()
     with Gradebook(db) as gb:
-        assert gb.version == 1
+        assert gb.version == current
         cols = [r[1] for r in gb.connection.execute("PRAGMA table_info(submissions)")]
         assert "extra" not in cols
         assert len(gb.history("week2/logistic_regression")) == 1

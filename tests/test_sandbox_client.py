@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.extract import extract_units
+from grader.extract import SiblingModule, extract_units
 from grader.sandbox.client import Limits, SandboxWorker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,8 +21,9 @@ def module(source: str, name: str = "sub") -> dict:
 
 
 def worker_for(source: str, limits: Limits = FAST, siblings: list[Path] | None = None) -> SandboxWorker:
+    """A worker holding ``source`` as module ``sub``, with the modules ``siblings`` importable."""
     worker = SandboxWorker(limits)
-    worker.load([module(source)], siblings=siblings)
+    worker.load([module(source)], siblings=[SiblingModule(p.name, p.read_bytes()) for p in siblings or []])
     return worker
 
 

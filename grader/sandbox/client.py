@@ -15,9 +15,10 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.sandbox import frames
 from grader.sandbox.cgroup import PidsCgroup, shared_cgroup
@@ -26,8 +27,10 @@ from grader.sandbox.launch import GRADER_PARENT, Launcher, SpawnLauncher, Worker
 from grader.sandbox.plain import PlainDataError, decode
 from grader.sandbox.protocol import ChannelClosed, FrameReader, FrameTimeout, write_frame
 
+if TYPE_CHECKING:
+    from grader.extract import SiblingModule
+
 GRADER_PACKAGE = Path(GRADER_PARENT) / "grader"
-MAX_SIBLING_BYTES = 2 * 1024 * 1024
 PIPE_BYTES = 1024 * 1024
 MAX_REPLY_BYTES = 64 * 1024 * 1024
 MAX_LOAD_FRAME_BYTES = 1024 * 1024  # a unit's progress, or the notes of every unit
@@ -128,22 +131,19 @@ class SandboxWorker:
     # -- lifecycle -------------------------------------------------------
 
     def load(self, modules: list[dict[str, Any]], *, preamble: str = "import numpy as np\n",
-             siblings: list[Path] | None = None) -> None:
-        """Give the worker the submission's definitions (spawning it if needed); does not wait."""
+             siblings: Sequence[SiblingModule] = ()) -> None:
+        """Give the worker the submission's definitions (spawning it if needed); does not wait.
+
+        siblings: modules the submission may import, as the grader read them (and fingerprinted
+        them): their bytes are written into the scratch folder, nothing is read again from disk.
+        """
         self.modules, self.preamble = modules, preamble
-        self._copy_siblings(siblings or [])
+        for module in siblings:
+            if "/" not in module.name and module.name not in ("", ".", ".."):
+                (self.scratch / module.name).write_bytes(module.data)
         if self.proc is None:
             self.start()
         self._send_setup()
-
-    def _copy_siblings(self, siblings: list[Path]) -> None:
-        for path in siblings[:64]:
-            try:
-                # A link could point at the reference solution or another learner's file.
-                if not path.is_symlink() and path.stat().st_size <= MAX_SIBLING_BYTES:
-                    shutil.copyfile(path, self.scratch / path.name)
-            except OSError:
-                continue
 
     def start(self) -> None:
         """Start the worker process; it imports numpy (or is forked warm) while this process carries on."""
