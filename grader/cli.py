@@ -176,7 +176,8 @@ def quiz(
     validate: Annotated[bool, typer.Option("--validate", help="Instructors: check every question for 200 seeds "
                                                               "(keys compute, choices distinct, variants vary).")] = False,
     learner: Annotated[str, typer.Option(help="Learner id: it picks your variant and is recorded in the gradebook "
-                                              "(default: your user name).")] = "",
+                                              "(default: the learner a filled form was made for, else your "
+                                              "user name).")] = "",
     seed: Annotated[Optional[int], typer.Option(help="Seed of the variant (default: derived from exercise and learner).")] = None,
     json_out: Annotated[Optional[Path], typer.Option(
         "--json", help="Write the GradeReport as JSON here ('-': to standard output, instead of the results).")] = None,
@@ -213,9 +214,12 @@ def quiz(
 
     import getpass
 
-    from grader.quiz import prepare_quiz
+    from grader.quiz import form_learner, prepare_quiz
     from grader.quiz.render import render_results
+    from grader.quiz.session import line_reader
 
+    if not learner and answers is not None:
+        learner = form_learner(answers) or ""
     run = prepare_quiz(exercise, learner or _user(getpass), seed)
     if blank:
         typer.echo(run.blank_form(), nl=False)
@@ -223,18 +227,13 @@ def quiz(
     if answers is not None:
         report = run.grade_file(answers)
     else:
-        report = run.ask(_stdin_line, lambda text: typer.echo(text, nl=False), echo=not sys.stdin.isatty())
+        report = run.ask(line_reader(sys.stdin), lambda text: typer.echo(text, nl=False), echo=not sys.stdin.isatty())
     _write_outputs(report, json_out, html_out)
     from grader.gradebook import Gradebook, default_gradebook_path
 
     with Gradebook(gradebook or default_gradebook_path()) as book:
         book.record(report)
     typer.echo(report.to_json() if json_out == Path("-") else render_results(report), nl=json_out == Path("-"))
-
-
-def _stdin_line() -> str | None:
-    """The next line of stdin, or None at its end."""
-    return sys.stdin.readline() or None
 
 
 @app.command()

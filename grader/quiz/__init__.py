@@ -6,8 +6,13 @@ The pipeline, one module per step::
     load (quiz file -> Quiz) -> variants (seed -> questions and keys)
       -> answers (answers file or session -> answers) -> grading (-> GradeReport)
 
-``validate`` proves a quiz file well formed for many seeds. The CLI (``grade quiz``)
-is a thin layer over ``prepare_quiz`` and ``QuizRun``.
+``validate`` proves a quiz file well formed for many seeds; ``form`` writes the quiz
+of a learners' copy. The CLI (``grade quiz``) is a thin layer over ``prepare_quiz``
+and ``QuizRun``.
+
+In a learners' copy without keys (``grade release``) a run writes blank forms and
+grades nothing: answers are submitted to where the keys are. In a copy released for
+practice, it grades, and its reports carry a "practice" note.
 """
 
 from __future__ import annotations
@@ -16,25 +21,27 @@ import hashlib
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from grader.errors import UsageError
 from grader.messages import say
-from grader.quiz.answers import Answer, blank_form, read_answers
+from grader.quiz.answers import Answer, blank_form, form_learner, read_answers
 from grader.quiz.grading import grade_quiz
 from grader.quiz.load import load_quiz
-from grader.quiz.model import Quiz, QuizInputError
+from grader.quiz.model import DEFAULT_SUBMIT_TO, Quiz, QuizInputError
 from grader.quiz.session import ask_questions
 from grader.quiz.validate import quiz_stats, validate_quiz
 from grader.quiz.variants import Variant, build_variants, quiz_seed
-from grader.report import GradeReport, SubmittedFile
+from grader.report import GradeReport, SourceNote, SubmittedFile
 
 QUIZ_FILE = "quiz.toml"
 
 __all__ = [
-    "QUIZ_FILE", "QuizInputError", "QuizRun", "load_quiz", "prepare_quiz", "quiz_file", "quiz_seed",
-    "quiz_stats", "validate_quiz",
+    "PRACTICE_NOTE", "QUIZ_FILE", "QuizInputError", "QuizRun", "form_learner", "load_quiz", "prepare_quiz",
+    "quiz_file", "quiz_seed", "quiz_stats", "validate_quiz",
 ]
+PRACTICE_NOTE = "practice"  # the kind of the note a report of a practice quiz carries
 
 
 @dataclass(frozen=True)
@@ -51,27 +58,49 @@ class QuizRun:
 
     def blank_form(self) -> str:
         """A fillable answers file for this learner's variant."""
+        form = partial(blank_form, self.variants, title=self.quiz.title, exercise=self.exercise,
+                       learner=self.learner, seed=self.seed)
+        if self.quiz.keys_withheld:
+            return form(submit_to=self.submit_to)
         seed = f" --seed {self.seed}" if self.seed_given else ""
-        command = f"grade quiz {shlex.quote(self.spec)} --learner {shlex.quote(self.learner)}{seed} --answers FILE"
-        return blank_form(self.variants, title=self.quiz.title, exercise=self.exercise, learner=self.learner,
-                          seed=self.seed, command=command)
+        return form(command=f"grade quiz {shlex.quote(self.spec)} --learner {shlex.quote(self.learner)}{seed} "
+                            "--answers FILE")
+
+    @property
+    def submit_to(self) -> str:
+        """Where learners submit their answers when this copy of the quiz has no keys."""
+        return self.quiz.submit_to or DEFAULT_SUBMIT_TO
 
     def grade_file(self, path: str | Path) -> GradeReport:
-        """Grade a filled answers file; raises QuizInputError naming the file and line of a problem."""
+        """Grade a filled answers file; raises QuizInputError naming the file and line of a problem,
+        UsageError in a learners' copy without keys."""
+        self._refuse_without_keys()
         answers = read_answers(path, self.variants, seed=self.seed, learner=self.learner)
         digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
         return self._grade(answers, [SubmittedFile(path=str(path), sha256=digest)])
 
     def ask(self, read_line: Callable[[], str | None], write: Callable[[str], None], *,
             echo: bool = False) -> GradeReport:
-        """Ask the questions through ``read_line``/``write``, then grade the answers."""
+        """Ask the questions through ``read_line``/``write``, then grade the answers; raises UsageError,
+        before asking anything, in a learners' copy without keys."""
+        self._refuse_without_keys()
         answers = ask_questions(self.variants, read_line, write, title=self.quiz.title, learner=self.learner,
                                 seed=self.seed, echo=echo)
         return self._grade(answers, [])
 
+    def _refuse_without_keys(self) -> None:
+        if self.quiz.keys_withheld:
+            raise UsageError(
+                f"this learners' copy of the {self.exercise} quiz has no keys, so it grades no answers: write yours "
+                f"into your form (grade quiz {shlex.quote(self.spec)} --blank > answers.txt) and submit that file "
+                f"to {self.submit_to}")
+
     def _grade(self, answers: dict[str, Answer], files: list[SubmittedFile]) -> GradeReport:
+        notes = [SourceNote(file=QUIZ_FILE, location="", kind=PRACTICE_NOTE, message=(
+            "A practice quiz: your instructor released its keys with your copy, for practice; this score "
+            "is not a submission."))] if self.quiz.practice else []
         return grade_quiz(self.variants, answers, exercise=self.exercise, title=self.quiz.title,
-                          learner=self.learner, seed=self.seed, files=files)
+                          learner=self.learner, seed=self.seed, files=files, notes=notes)
 
 
 def quiz_file(exercise: str | Path) -> tuple[str, Path]:

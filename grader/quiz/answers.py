@@ -6,23 +6,35 @@ blank form (``grade quiz EXERCISE --blank``) is such a file with every question 
 comments and the answers left empty; its first line records the seed it was made
 for, so a form graded with another seed is refused instead of being graded
 against other numbers.
+
+Answers are learner input: a file is read up to ``MAX_ANSWERS_BYTES``, an answer is at
+most ``MAX_ANSWER_CHARS`` long and holds no control character, and every refusal quotes
+at most a short piece of what it refuses. So reading takes time linear in the file's
+size whatever it holds (comparing texts normalizes Unicode, whose reordering of
+combining marks is quadratic in their number), and a refusal is one short line.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from grader.errors import UsageError
 from grader.messages import say
 from grader.quiz.model import SHAPE_ERROR, QuizInputError, read_text
 from grader.quiz.variants import Variant, same_text
 
 SKIP = "?"
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+MAX_ANSWERS_BYTES = 1024 * 1024  # a filled form of the longest quiz is a few kB
+MAX_ANSWER_CHARS = 1000
+QUOTED_CHARS = 40  # of a refused answer or line, in its message
 FORM_HEADER = "# dl-grader quiz answers: {exercise}, learner {learner}, seed {seed}"
-_FORM_SEED = re.compile(r"#\s*dl-grader quiz answers: .*, seed (\d+)\s*$")
+_FORM_PREFIX, _FORM_LEARNER, _FORM_SEED = "# dl-grader quiz answers: ", ", learner ", ", seed "
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _FRACTION = re.compile(r"([+-]?\d+(?:\.\d*)?)\s*/\s*([+-]?\d+(?:\.\d*)?)")
 _SHAPE = re.compile(r"[(\[]?\d+(?:(?:\s*[,x*×]\s*|\s+)\d+)*,?[)\]]?")
 _SHAPE_ERROR_WORDS = ("error", "an error", "valueerror", "exception", "raises")
@@ -31,6 +43,32 @@ _SCALAR_WORDS = ("()", "scalar", "a scalar")
 
 class AnswerFormatError(ValueError):
     """An answer that does not fit its question's kind; the message says what to write."""
+
+
+@dataclass(frozen=True)
+class FormHeader:
+    """What the first line of a blank form says it was made for."""
+
+    exercise: str
+    learner: str
+    seed: int
+
+
+def form_header(line: str) -> FormHeader | None:
+    """The header of a form (``FORM_HEADER``), or None when ``line`` is not one."""
+    line = line.strip()
+    if not line.startswith(_FORM_PREFIX):
+        return None
+    rest, _, seed = line.removeprefix(_FORM_PREFIX).rpartition(_FORM_SEED)
+    exercise, _, learner = rest.rpartition(_FORM_LEARNER)
+    if not (exercise and learner and seed.isascii() and seed.isdigit()):
+        return None
+    return FormHeader(exercise, learner, int(seed))
+
+
+def shortened(text: str) -> str:
+    """``text`` as a refusal quotes it (with ``!r``, which escapes control characters): its start."""
+    return text if len(text) <= QUOTED_CHARS else text[:QUOTED_CHARS] + "..."
 
 
 @dataclass(frozen=True)
@@ -67,9 +105,16 @@ def parse_answer(variant: Variant, text: str) -> Answer:
         return Answer(SKIP, None)
     if not text:
         raise AnswerFormatError(say("quiz.answer.empty", hint=hint(variant), skip=say("quiz.hint.skip")))
+    if len(text) > MAX_ANSWER_CHARS:
+        raise AnswerFormatError(f"an answer of {len(text):,} characters is too long (at most {MAX_ANSWER_CHARS:,}): "
+                                f"write {hint(variant)}")
+    control = _CONTROL.search(text)
+    if control:
+        raise AnswerFormatError(f"{shortened(text)!r} holds a control character ({control.group()!r}): "
+                                f"write {hint(variant)}")
     value = _PARSERS[variant.question.kind](variant, text)
     if value is None:
-        raise AnswerFormatError(say("quiz.answer.invalid", got=text, hint=hint(variant)))
+        raise AnswerFormatError(say("quiz.answer.invalid", got=shortened(text), hint=hint(variant)))
     return Answer(text, value)
 
 
@@ -90,12 +135,14 @@ def _multiple(variant: Variant, text: str) -> tuple[int, ...] | None:
 
 
 def _numeric(variant: Variant, text: str) -> float | None:
+    """A finite float, from a number or an exact fraction; None for anything else (nan, inf, a number
+    no float holds, a division by zero, digits of another base)."""
     fraction = _FRACTION.fullmatch(text)
     try:
         number = float(Fraction(fraction.group(1)) / Fraction(fraction.group(2))) if fraction else float(text)
-    except (ValueError, ZeroDivisionError):
+    except (ValueError, ZeroDivisionError, OverflowError):
         return None
-    return number if number - number == 0 else None
+    return number if math.isfinite(number) else None
 
 
 def _text(variant: Variant, text: str) -> str | None:
@@ -130,6 +177,30 @@ def key_as_answer(variant: Variant) -> str:
     return str(key)
 
 
+def read_answers_text(path: Path) -> str:
+    """The text of an answers file; raises UsageError when it cannot be read or is larger than
+    ``MAX_ANSWERS_BYTES`` (then only that much of it is read), QuizInputError when it is not UTF-8."""
+    return read_text(path, "answers file", limit=MAX_ANSWERS_BYTES)
+
+
+def form_learner(path: str | Path) -> str | None:
+    """The learner a form was made for (its first line), or None for a file without a form's header
+    or that cannot be read (reading it for grading says why). Raises QuizInputError when that learner
+    id could not be shown safely (control characters, or longer than ``QUOTED_CHARS``)."""
+    path = Path(path)
+    try:
+        first = read_answers_text(path).lstrip().partition("\n")[0]
+    except UsageError:
+        return None
+    form = form_header(first)
+    if form is None:
+        return None
+    if len(form.learner) > QUOTED_CHARS or _CONTROL.search(form.learner):
+        raise QuizInputError(path, 1, f"the form names the learner {shortened(form.learner)!r}: "
+                                      "grade it with --learner ID")
+    return form.learner
+
+
 def read_answers(path: str | Path, variants: tuple[Variant, ...], *, seed: int, learner: str) -> dict[str, Answer]:
     """The answers in the file ``path``, by question id; every question must be answered.
 
@@ -137,7 +208,7 @@ def read_answers(path: str | Path, variants: tuple[Variant, ...], *, seed: int, 
     repeated id, an empty or ill-formed answer, a missing question, or a form made for
     another seed; UsageError when the file cannot be read."""
     path = Path(path)
-    text = read_text(path, "answers file")
+    text = read_answers_text(path)
     by_id = {v.id: v for v in variants}
     answers: dict[str, Answer] = {}
     first: dict[str, int] = {}
@@ -145,16 +216,16 @@ def read_answers(path: str | Path, variants: tuple[Variant, ...], *, seed: int, 
     for number, line in enumerate(lines, 1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
-            form = _FORM_SEED.match(stripped)
-            if form and int(form.group(1)) != seed:
-                raise QuizInputError(path, number, say("quiz.file.seed", form_seed=form.group(1), seed=seed, learner=learner))
+            form = form_header(stripped)
+            if form and form.seed != seed:
+                raise QuizInputError(path, number, say("quiz.file.seed", form_seed=form.seed, seed=seed, learner=learner))
             continue
         qid, equals, rest = stripped.partition("=")
         qid = qid.strip()
         if not equals:
-            raise QuizInputError(path, number, say("quiz.file.no_equals", got=stripped))
+            raise QuizInputError(path, number, say("quiz.file.no_equals", got=shortened(stripped)))
         if qid not in by_id:
-            raise QuizInputError(path, number, say("quiz.file.unknown_id", id=qid, ids=", ".join(by_id)))
+            raise QuizInputError(path, number, say("quiz.file.unknown_id", id=shortened(qid), ids=", ".join(by_id)))
         if qid in first:
             raise QuizInputError(path, number, say("quiz.file.twice", id=qid, first=first[qid]))
         if not rest.strip():
@@ -182,12 +253,19 @@ def question_lines(variant: Variant) -> list[str]:
 
 
 def blank_form(variants: tuple[Variant, ...], *, title: str, exercise: str, learner: str, seed: int,
-               command: str) -> str:
-    """A fillable answers file for these variants; ``--answers`` reads it back once filled."""
+               command: str = "", submit_to: str = "") -> str:
+    """A fillable answers file for these variants; ``--answers`` reads it back once filled. Its
+    instructions say to grade it with ``command``, or (a learners' copy without keys) to submit it
+    to ``submit_to``."""
+    skip = say("quiz.hint.skip")
+    if submit_to:
+        instructions = f'Write each answer after its "=" ({skip}), save, then submit the file to {submit_to}.'
+    else:
+        instructions = say("quiz.form.instructions", skip=skip, command=command)
     out = [
         FORM_HEADER.format(exercise=exercise, learner=learner, seed=seed),
         f"# {title}",
-        *("# " + line for line in say("quiz.form.instructions", skip=say("quiz.hint.skip"), command=command).splitlines()),
+        *("# " + line for line in instructions.splitlines()),
     ]
     for number, variant in enumerate(variants, 1):
         head = say("quiz.form.question", number=number, id=variant.id,

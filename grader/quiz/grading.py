@@ -26,7 +26,7 @@ from grader.messages import say
 from grader.quiz.answers import LETTERS, Answer, question_lines
 from grader.quiz.model import SHAPE_ERROR
 from grader.quiz.variants import Variant, same_text
-from grader.report import CheckResult, FunctionSummary, GradeReport, SubmittedFile
+from grader.report import CheckResult, FunctionSummary, GradeReport, SourceNote, SubmittedFile
 
 ROUND_OFF = 1e-9
 
@@ -125,7 +125,8 @@ def answers_sha256(answers: dict[str, Answer]) -> str:
 
 
 def grade_quiz(variants: tuple[Variant, ...], answers: dict[str, Answer], *, exercise: str, title: str,
-               learner: str, seed: int, files: list[SubmittedFile] | None = None) -> GradeReport:
+               learner: str, seed: int, files: list[SubmittedFile] | None = None,
+               notes: list[SourceNote] | None = None) -> GradeReport:
     """The GradeReport (kind "quiz") of ``answers``, which must hold every question's id.
 
     Its exercise is ``<exercise>/quiz``; checks are grouped by topic (the ``function``
@@ -150,6 +151,7 @@ def grade_quiz(variants: tuple[Variant, ...], answers: dict[str, Answer], *, exe
         files=list(files or []),
         functions=functions,
         checks=checks,
+        notes=list(notes or []),
         learner=learner,
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         grader_version=__version__,

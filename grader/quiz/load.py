@@ -5,6 +5,10 @@ raw text: each ``[[questions]]`` header, and ``key =`` lines inside a question's
 block. Instructor code is compiled with its file line numbers (it is prefixed with
 blank lines), so a syntax error, or later a runtime error, names the quiz file's
 own line.
+
+A learners' copy written by ``grade release`` says ``released = "form"`` in ``[quiz]``:
+its questions have no key (no ``answer``, ``code``, ``accept`` nor ``explanation``),
+and may have ``show``, code that computes what the text shows (see grader/quiz/form.py).
 """
 
 from __future__ import annotations
@@ -17,14 +21,16 @@ from types import CodeType
 from typing import Any
 
 from grader.quiz.model import (
-    CHOICE_KINDS, KINDS, SHAPE_ERROR, Key, ParamSpec, Question, Quiz, QuizInputError, read_text,
+    CHOICE_KINDS, KINDS, RELEASED, SHAPE_ERROR, Key, ParamSpec, Question, Quiz, QuizInputError, read_text,
 )
 
 QUESTION_KEYS = (
     "id", "kind", "topic", "points", "text", "choices", "shuffle", "answer", "accept", "tolerance", "rel_tolerance",
     "params", "where", "code", "explanation",
 )
-QUIZ_KEYS = ("title", "topic", "points")
+# What a learners' copy without keys keeps of a question: nothing from which its key follows.
+FORM_KEYS = ("id", "kind", "topic", "points", "text", "choices", "shuffle", "params", "where", "show")
+QUIZ_KEYS = ("title", "topic", "points", "released", "submit_to")
 PARAM_KEYS = ("values", "min", "max", "digits", "size")
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _HEADER = re.compile(r"\s*\[\[\s*questions\s*\]\]")
@@ -56,16 +62,22 @@ def load_quiz(path: str | Path) -> Quiz:
         raise QuizInputError(path, 1, "no questions: add [[questions]] tables")
     default_topic = _typed(meta, "topic", str, "quiz", lambda p: QuizInputError(path, at.top_level("topic"), p))
     default_points = _typed(meta, "points", (int, float), 1, lambda p: QuizInputError(path, at.top_level("points"), p))
+    released = _typed(meta, "released", str, "", lambda p: QuizInputError(path, at.top_level("released"), p))
+    if released and released not in RELEASED:
+        raise QuizInputError(path, at.top_level("released"), f"released must be one of {', '.join(RELEASED)}")
+    submit_to = _typed(meta, "submit_to", str, "", lambda p: QuizInputError(path, at.top_level("submit_to"), p))
     questions: list[Question] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
-        question = _QuestionReader(at, index, item).read(default_topic, float(default_points))
+        reader = _QuestionReader(at, index, item, keys_withheld=released == "form")
+        question = reader.read(default_topic, float(default_points))
         if question.id in seen:
             raise QuizInputError(path, question.line, f"question id {question.id!r} is used twice (first on line {seen[question.id]})")
         seen[question.id] = question.line
         questions.append(question)
     title = _typed(meta, "title", str, path.parent.name, lambda p: QuizInputError(path, at.top_level("title"), p))
-    return Quiz(path=path, title=title, questions=tuple(questions))
+    return Quiz(path=path, title=title, questions=tuple(questions), released=released,  # type: ignore[arg-type]
+                submit_to=submit_to)
 
 
 class _Locator:
@@ -115,10 +127,11 @@ def _typed(table: dict[str, Any], key: str, kind: type | tuple[type, ...], defau
 class _QuestionReader:
     """Reads and checks one ``[[questions]]`` table."""
 
-    def __init__(self, at: _Locator, index: int, data: dict[str, Any]) -> None:
+    def __init__(self, at: _Locator, index: int, data: dict[str, Any], *, keys_withheld: bool = False) -> None:
         self.at = at
         self.index = index
         self.data = data
+        self.keys_withheld = keys_withheld
         self.id = ""
 
     def fail(self, key: str, problem: str) -> QuizInputError:
@@ -140,7 +153,9 @@ class _QuestionReader:
         return tuple(value)
 
     def read(self, default_topic: str, default_points: float) -> Question:
-        _refuse_unknown(self.data, QUESTION_KEYS, lambda key: self.fail(key, f"unknown key {key!r}"))
+        known = FORM_KEYS if self.keys_withheld else QUESTION_KEYS
+        _refuse_unknown(self.data, known, lambda key: self.fail(key, f"unknown key {key!r}" + (
+            " (a learners' copy holds no key)" if key in QUESTION_KEYS else "")))
         self.id = self.get("id", str)
         if not ID_PATTERN.fullmatch(self.id):
             raise self.fail("id", f"id {self.id!r} must be letters, digits, '-', '_' or '.' (no spaces)")
@@ -150,13 +165,15 @@ class _QuestionReader:
         points = float(self.get("points", (int, float), default_points))
         if points <= 0:
             raise self.fail("points", "points must be positive")
-        text, explanation = self.get("text", str).strip(), self.get("explanation", str).strip()
-        if not text or not explanation:
+        text = self.get("text", str).strip()
+        explanation = "" if self.keys_withheld else self.get("explanation", str).strip()
+        if not text or not (explanation or self.keys_withheld):
             raise self.fail("text" if not text else "explanation", "text and explanation must not be empty")
         code, code_line = self.code("code", "exec")
+        show, show_line = self.code("show", "exec")
         where, where_line = self.code("where", "eval")
         params = self.params()
-        if params and code is None:
+        if params and code is None and not self.keys_withheld:
             raise self.fail("params", "a parameterized question computes its key from its variables: add code")
         if where is not None and not params:
             raise self.fail("where", "where constrains params: this question has none")
@@ -179,6 +196,10 @@ class _QuestionReader:
             where_line=where_line,
             code=code,
             code_line=code_line,
+            code_source=self.source("code"),
+            where_source=self.source("where"),
+            show=show,
+            show_line=show_line,
         )
 
     def only_for(self, kind: str, key: str, kinds: tuple[str, ...], read: Any, default: Any = ()) -> Any:
@@ -209,7 +230,7 @@ class _QuestionReader:
         return choices
 
     def answer(self, kind: str, *, computed: bool) -> Key | None:
-        if computed:
+        if computed or self.keys_withheld:
             if "answer" in self.data:
                 raise self.fail("answer", "the key of a computed question comes from its code: remove answer")
             return None
@@ -220,10 +241,14 @@ class _QuestionReader:
         except ValueError as exc:
             raise self.fail("answer", str(exc)) from None
 
+    def source(self, key: str) -> str:
+        return textwrap.dedent(self.data[key]) if isinstance(self.data.get(key), str) else ""
+
     def code(self, key: str, mode: str) -> tuple[CodeType | None, int]:
         if key not in self.data:
             return None, 0
-        source = textwrap.dedent(self.get(key, str))
+        self.get(key, str)
+        source = self.source(key)
         start = self.at.value_start(self.index, key)
         try:
             return compile("\n" * (start - 1) + source, str(self.at.path), mode), start

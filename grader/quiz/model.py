@@ -24,6 +24,9 @@ CHOICE_KINDS: tuple[str, ...] = ("single", "multiple")
 # shape -> a tuple of ints, or SHAPE_ERROR when the operation raises.
 Key = Union[str, tuple[str, ...], float, tuple[int, ...]]
 SHAPE_ERROR = "error"
+Released = Literal["", "form", "practice"]
+RELEASED: tuple[str, ...] = ("form", "practice")
+DEFAULT_SUBMIT_TO = "your instructor"
 
 
 class QuizInputError(UsageError):
@@ -36,13 +39,17 @@ class QuizInputError(UsageError):
         super().__init__(f"{path}:{line}: {problem}")
 
 
-def read_text(path: Path, what: str) -> str:
+def read_text(path: Path, what: str, limit: int | None = None) -> str:
     """The UTF-8 text of ``path`` (a byte-order mark is dropped); raises UsageError when it cannot
-    be read and QuizInputError naming the line of the first byte that is not UTF-8."""
+    be read or holds more than ``limit`` bytes (only ``limit`` + 1 of them are read), and
+    QuizInputError naming the line of the first byte that is not UTF-8."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read() if limit is None else file.read(limit + 1)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read the {what} ({exc.strerror})") from None
+    if limit is not None and len(raw) > limit:
+        raise UsageError(f"{path}: the {what} is larger than {limit // 1024} KB: not read")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -89,6 +96,12 @@ class Question:
     where_line: int = 0
     code: CodeType | None = field(default=None, compare=False, repr=False)
     code_line: int = 0
+    # The sources of ``code`` and ``where`` as written (a release reads them to write a learners' copy).
+    code_source: str = field(default="", compare=False, repr=False)
+    where_source: str = field(default="", compare=False, repr=False)
+    # A learners' copy only (keys withheld): code computing the variables the text shows, never the key.
+    show: CodeType | None = field(default=None, compare=False, repr=False)
+    show_line: int = 0
 
     @property
     def parameterized(self) -> bool:
@@ -103,11 +116,27 @@ class Question:
 
 @dataclass(frozen=True)
 class Quiz:
-    """A quiz file: its title and questions, in file order."""
+    """A quiz file: its title and questions, in file order.
+
+    ``released`` is empty for the instructor's quiz; in a learners' copy (grade release)
+    it is ``"form"`` (the questions without keys: answers are graded where the keys are,
+    at ``submit_to``) or ``"practice"`` (the whole quiz, released for practice)."""
 
     path: Path
     title: str
     questions: tuple[Question, ...]
+    released: Released = ""
+    submit_to: str = ""
+
+    @property
+    def keys_withheld(self) -> bool:
+        """A learners' copy without keys: it shows questions and writes forms, it grades nothing."""
+        return self.released == "form"
+
+    @property
+    def practice(self) -> bool:
+        """A learners' copy with keys, released for practice."""
+        return self.released == "practice"
 
     @property
     def points(self) -> float:

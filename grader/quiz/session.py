@@ -4,14 +4,21 @@ Only ``write`` and ``read_line`` touch the terminal, so the session works the sa
 in any terminal, with piped stdin, and in tests. An answer that does not fit its
 question (a letter out of range, a word where a number is due) is explained and
 asked again; input that ends before the last question is an error.
+
+``line_reader`` reads a terminal or a pipe a line at a time, never more than an
+answer's length (plus one) at once: a longer line is read through in such pieces and
+given as its first piece, which the answer's length check refuses.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TextIO
 
 from grader.messages import say
-from grader.quiz.answers import Answer, AnswerFormatError, hint, parse_answer, points_text, question_lines
+from grader.quiz.answers import (
+    MAX_ANSWER_CHARS, Answer, AnswerFormatError, hint, parse_answer, points_text, question_lines,
+)
 from grader.quiz.model import QuizInputError
 from grader.quiz.variants import Variant
 
@@ -51,3 +58,18 @@ def ask_questions(variants: tuple[Variant, ...], read_line: Callable[[], str | N
                 write(say("quiz.session.retry", problem=exc) + "\n")
     write("\n")
     return answers
+
+
+def line_reader(stream: TextIO) -> Callable[[], str | None]:
+    """A ``read_line`` for ``ask_questions`` over ``stream``: the next line (or the first
+    ``MAX_ANSWER_CHARS`` + 1 characters of a longer one, whose rest is skipped), None at its end."""
+    piece = MAX_ANSWER_CHARS + 1
+
+    def read_line() -> str | None:
+        line = stream.readline(piece)
+        if len(line) == piece and not line.endswith("\n"):
+            while (rest := stream.readline(piece)) and not rest.endswith("\n"):
+                pass
+        return line or None
+
+    return read_line

@@ -3,10 +3,16 @@
 The seed is a stable hash of (exercise, learner), so a learner always gets the same
 variant; each question draws from its own stream (seed and question id), so adding
 or reordering questions leaves the other variants unchanged. Choices are shuffled
-per learner unless the question says ``shuffle = false``. Instructor code runs
+per learner unless the question says ``shuffle = false``, starting from their sorted
+order, so that the order written in the quiz file (often the key first) shows in no
+learner's variant and a learners' copy can list them sorted. Instructor code runs
 here, in the trusted process, with ``np``, ``math``, ``rng`` (a numpy Generator on
 the question's stream) and the drawn variables; it must set ``answer`` and may set
 ``choices``. Texts are then filled with every variable it left behind.
+
+A learners' copy without keys (``quiz.keys_withheld``) builds the same texts and
+choices from the variables alone, running only its ``show`` code: its variants
+have no key and no explanation.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from grader.quiz.load import typed_key
 from grader.quiz.model import CHOICE_KINDS, Key, ParamSpec, Question, Quiz, QuizInputError
 
 MAX_DRAWS = 1000  # attempts to satisfy a question's `where` before giving up
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_]\w*)(![rs])?(?::([^{}]*))?\}")
+PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_]\w*)(![rs])?(?::([^{}]*))?\}")
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,7 @@ class Variant:
     question: Question
     text: str
     choices: tuple[str, ...]
-    key: Key
+    key: Key | None  # None in a learners' copy without keys
     explanation: str
     accept: tuple[str, ...] = ()
 
@@ -66,10 +72,15 @@ def build_variant(quiz: Quiz, question: Question, seed: int) -> Variant:
     """``question`` for ``seed``: variables drawn, code run, texts filled, key checked against choices."""
     stream = question_seed(seed, question.id)
     values = draw_params(quiz, question, random.Random(stream))
+    if quiz.keys_withheld:
+        if question.show is not None:
+            namespace = _run_code(quiz, question, values, stream, "show")
+            values = {k: v for k, v in namespace.items() if _shown(k, v)}
+        return _keyless_variant(quiz, question, values, stream)
     key: Any = question.answer
     computed_choices: Any = None
     if question.code is not None:
-        namespace = _run_code(quiz, question, values, stream)
+        namespace = _run_code(quiz, question, values, stream, "code")
         if "answer" not in namespace:
             raise _fail(quiz, question, question.code_line, "its code must set `answer` (the key)")
         key, computed_choices = namespace["answer"], namespace.get("choices")
@@ -85,17 +96,29 @@ def build_variant(quiz: Quiz, question: Question, seed: int) -> Variant:
         choices = _check_choices(quiz, question, computed_choices)
     else:
         raise _fail(quiz, question, question.code_line, f"a {question.kind} question has no choices")
-    if question.shuffle and choices:
-        choices = tuple(random.Random(f"{stream}:choices").sample(choices, len(choices)))
     variant = Variant(
         question=question,
         text=fill(question.text),
-        choices=choices,
+        choices=_shuffled(question, choices, stream),
         key=key,
         explanation=fill(question.explanation),
         accept=tuple(fill(a) for a in question.accept),
     )
     return _keyed_choices(quiz, variant)
+
+
+def _keyless_variant(quiz: Quiz, question: Question, values: dict[str, Any], stream: int) -> Variant:
+    fill = _Filler(quiz, question, values)
+    choices = _shuffled(question, tuple(fill(c) for c in question.choices), stream)
+    _distinct_choices(quiz, question, choices)
+    return Variant(question=question, text=fill(question.text), choices=choices, key=None, explanation="")
+
+
+def _shuffled(question: Question, choices: tuple[str, ...], stream: int) -> tuple[str, ...]:
+    """The learner's order of the choices: drawn from their sorted order (see the module's docstring)."""
+    if not (question.shuffle and choices):
+        return choices
+    return tuple(random.Random(f"{stream}:choices").sample(sorted(choices), len(choices)))
 
 
 def draw_params(quiz: Quiz, question: Question, rng: random.Random) -> dict[str, Any]:
@@ -128,13 +151,14 @@ def _satisfied(quiz: Quiz, question: Question, values: dict[str, Any]) -> bool:
         raise _code_error(quiz, question, exc, "where", question.where_line) from None
 
 
-def _run_code(quiz: Quiz, question: Question, values: dict[str, Any], stream: int) -> dict[str, Any]:
+def _run_code(quiz: Quiz, question: Question, values: dict[str, Any], stream: int, what: str) -> dict[str, Any]:
+    """The namespace the question's ``code`` (or ``show``) leaves behind."""
     namespace: dict[str, Any] = {"np": np, "math": math, "rng": np.random.default_rng(stream), **values}
-    code: CodeType = question.code  # type: ignore[assignment]
+    code: CodeType = getattr(question, what)
     try:
         exec(code, namespace)  # noqa: S102 - instructor code, trusted (never learner code)
     except Exception as exc:  # instructor code may raise anything: report where
-        raise _code_error(quiz, question, exc, "code", question.code_line) from None
+        raise _code_error(quiz, question, exc, what, getattr(question, f"{what}_line")) from None
     return namespace
 
 
@@ -169,10 +193,7 @@ def _keyed_choices(quiz: Quiz, variant: Variant) -> Variant:
     if question.kind not in CHOICE_KINDS:
         return variant
     line = question.code_line or question.line
-    seen = [same_text(c) for c in variant.choices]
-    if len(set(seen)) < len(seen):
-        duplicate = next(c for c in variant.choices if seen.count(same_text(c)) > 1)
-        raise _fail(quiz, question, line, f"choice {duplicate!r} is given twice")
+    _distinct_choices(quiz, question, variant.choices)
     keys = (variant.key,) if question.kind == "single" else tuple(variant.key)  # type: ignore[arg-type]
     for key in keys:
         if key not in variant.choices:
@@ -181,6 +202,13 @@ def _keyed_choices(quiz: Quiz, variant: Variant) -> Variant:
         return variant
     ordered = tuple(c for c in variant.choices if c in keys)
     return Variant(question, variant.text, variant.choices, ordered, variant.explanation, variant.accept)
+
+
+def _distinct_choices(quiz: Quiz, question: Question, choices: tuple[str, ...]) -> None:
+    seen = [same_text(c) for c in choices]
+    if len(set(seen)) < len(seen):
+        duplicate = next(c for c in choices if seen.count(same_text(c)) > 1)
+        raise _fail(quiz, question, question.code_line or question.line, f"choice {duplicate!r} is given twice")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -204,7 +232,7 @@ class _Filler:
         self.quiz, self.question, self.values = quiz, question, values
 
     def __call__(self, template: str) -> str:
-        return _PLACEHOLDER.sub(self._replace, template)
+        return PLACEHOLDER.sub(self._replace, template)
 
     def _replace(self, match: re.Match[str]) -> str:
         whole, name, conversion, spec = match.group(0), match.group(1), match.group(2), match.group(3)

@@ -1,0 +1,201 @@
+"""The quiz of a learners' copy (``grade release``): its questions, and nothing from which a key follows.
+
+A learner must be able to write their own variant's answers form in the copy, so the
+copy keeps what the form shows: each question's text, kind, topic and points, its
+choices, its variables (``params`` and ``where``) and, when its text shows values the
+instructor code computes, the part of that code that computes them (``show``). It keeps
+no ``answer``, ``accept``, ``explanation`` nor tolerance, and none of the code that
+computes the key. Choices are listed sorted, the order every learner's shuffle starts
+from (grader/quiz/variants.py), so the order written in the quiz file says nothing;
+choices that the code computes are computed here once and listed, which needs them to be
+the same for every learner.
+
+``show`` is the code's top-level statements that the text's variables depend on, found
+by names (a statement that uses ``rng`` counts as changing it, so the draws stay in
+step). A question whose text depends on a statement that also sets ``answer`` cannot be
+released. ``check_form`` then builds both quizzes for many seeds: the copy must show
+every learner the same text and choices as the instructor's quiz.
+
+With ``--practice-quizzes`` the copy gets the whole quiz instead, marked ``released =
+"practice"``: it grades answers locally, and its reports say "practice".
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+import re
+import tomllib
+from typing import Any
+
+from grader.errors import UsageError
+from grader.quiz.model import CHOICE_KINDS, DEFAULT_SUBMIT_TO, ParamSpec, Question, Quiz
+from grader.quiz.variants import PLACEHOLDER, build_variant
+
+FORM_SEEDS = 100  # seeds on which the copy must show what the instructor's quiz shows
+_STATEFUL = "rng"  # drawing from the generator changes it
+_SECRET_NAMES = ("answer", "choices")
+_QUIZ_HEADER = re.compile(r"^\s*\[\s*quiz\s*\]\s*(#.*)?$", re.MULTILINE)
+
+
+def form_quiz_text(quiz: Quiz, submit_to: str = DEFAULT_SUBMIT_TO) -> str:
+    """The learners' copy of ``quiz`` without keys, as the text of a quiz file; raises UsageError
+    naming the quiz line of a question that cannot be shown without its key."""
+    lines = [
+        "# The questions of this quiz, without their keys (grade release). Write your answers into a form:",
+        "#   grade quiz <this folder> --blank > answers.txt",
+        f"# fill it in, and submit answers.txt to {submit_to}: it is graded where the keys are.",
+        "",
+        "[quiz]",
+        f"title = {_toml(quiz.title)}",
+        'released = "form"',
+        f"submit_to = {_toml(submit_to)}",
+    ]
+    for question in quiz.questions:
+        lines += ["", *_question_lines(quiz, question)]
+    return "\n".join(lines) + "\n"
+
+
+def practice_quiz_text(text: str) -> str:
+    """The instructor's quiz file ``text``, keys included, marked ``released = "practice"``."""
+    header = _QUIZ_HEADER.search(text)
+    if header is None:
+        marked = '[quiz]\nreleased = "practice"\n\n' + text
+    else:
+        marked = f'{text[:header.end()]}\nreleased = "practice"{text[header.end():]}'
+    try:
+        meta = tomllib.loads(marked).get("quiz", {})
+    except tomllib.TOMLDecodeError:
+        meta = {}
+    if meta.get("released") != "practice":
+        raise UsageError("quiz.toml: could not mark it as a practice quiz: write its [quiz] table "
+                         "with one key per line (or leave released out of it)")
+    return marked
+
+
+def check_form(quiz: Quiz, form: Quiz, seeds: int = FORM_SEEDS) -> None:
+    """Raise UsageError unless ``form`` shows, for every seed in ``range(seeds)``, each question's
+    text and choices exactly as ``quiz`` does."""
+    for question, copied in zip(quiz.questions, form.questions, strict=True):
+        for seed in range(seeds):
+            want = build_variant(quiz, question, seed)
+            try:
+                got = build_variant(form, copied, seed)
+            except UsageError as exc:
+                raise _cannot_release(quiz, question, f"the learners' copy fails on seed {seed}: {exc}") from None
+            if (got.text, got.choices) != (want.text, want.choices):
+                raise _cannot_release(quiz, question, f"the learners' copy shows another text or other choices "
+                                                      f"than the quiz on seed {seed}")
+
+
+def _question_lines(quiz: Quiz, question: Question) -> list[str]:
+    lines = [
+        "[[questions]]",
+        f"id = {_toml(question.id)}",
+        f"kind = {_toml(question.kind)}",
+        f"topic = {_toml(question.topic)}",
+        f"points = {_toml(question.points)}",
+        f"text = {_toml(question.text)}",
+    ]
+    if question.kind in CHOICE_KINDS:
+        lines.append(f"shuffle = {_toml(question.shuffle)}")
+        lines.append(f"choices = {_toml(list(_listed_choices(quiz, question)))}")
+    if question.code is not None:
+        show = visible_code(quiz, question)
+        if show:
+            lines.append(f"show = {_toml(show)}")
+    if question.where_source:
+        lines.append(f"where = {_toml(question.where_source.strip())}")
+    if question.params:
+        lines.append("[questions.params]")
+        lines += [f"{spec.name} = {_toml(_param_table(spec))}" for spec in question.params]
+    return lines
+
+
+def _listed_choices(quiz: Quiz, question: Question) -> tuple[str, ...]:
+    """The choices as the copy lists them: sorted when shuffled; computed ones computed here."""
+    if question.choices:
+        choices = question.choices
+    else:  # computed by the code: the same for every learner, or the copy cannot list them
+        built = {build_variant(quiz, question, seed).choices for seed in range(FORM_SEEDS)}
+        if len({tuple(sorted(c)) for c in built}) > 1:
+            raise _cannot_release(quiz, question, "its code computes other choices for other learners; a "
+                                                  "learners' copy lists them without the code: make them fixed")
+        choices = tuple(c.replace("{", "{{").replace("}", "}}") for c in built.pop())
+    return tuple(sorted(choices)) if question.shuffle else choices
+
+
+def visible_code(quiz: Quiz, question: Question) -> str:
+    """The statements of the question's code that the variables its text and choices show depend
+    on ("" when they are all drawn parameters); raises UsageError when one of them sets the key."""
+    wanted = {m.group(1) for part in (question.text, *question.choices)
+              for m in PLACEHOLDER.finditer(part) if m.group(1)}
+    kept: list[ast.stmt] = []
+    for statement in reversed(ast.parse(question.code_source).body):
+        stored, loaded = _names(statement)
+        if not stored & wanted:
+            continue
+        if stored & set(_SECRET_NAMES):
+            raise _cannot_release(quiz, question, f"its text shows {', '.join(sorted(stored & wanted))}, set on "
+                                                  f"line {question.code_line + statement.lineno - 1} with the key; "
+                                                  "compute what the text shows in statements of their own")
+        kept.append(statement)
+        wanted |= loaded
+    return "\n".join(ast.unparse(statement) for statement in reversed(kept))
+
+
+def _names(statement: ast.stmt) -> tuple[set[str], set[str]]:
+    """(names the statement may change, names it reads): assigned names, objects changed through an
+    attribute, an item or a method call, and the random generator when it draws from it."""
+    stored: set[str] = set()
+    loaded: set[str] = set()
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else stored).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            stored.add(node.name)
+        elif isinstance(node, ast.alias):
+            stored.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name) and (
+                not isinstance(node.ctx, ast.Load)):
+            stored.add(node.value.id)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+            stored.add(node.func.value.id)  # x.append(...), rng.normal(...)
+    stored.discard("np")
+    stored.discard("math")
+    if _STATEFUL in loaded:
+        stored.add(_STATEFUL)
+    return stored, loaded
+
+
+def _param_table(spec: ParamSpec) -> dict[str, Any]:
+    table: dict[str, Any] = {"values": list(spec.values)} if spec.values else {"min": spec.low, "max": spec.high}
+    if spec.digits is not None:
+        table["digits"] = spec.digits
+    if spec.size:
+        table["size"] = spec.size
+    return table
+
+
+def _toml(value: Any) -> str:
+    """``value`` as a TOML value (strings, numbers, booleans, lists and tables of them)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        return repr(value) if math.isfinite(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, str):  # JSON escapes are TOML escapes; TOML wants DEL escaped too
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+    raise UsageError(f"cannot write {value!r} into a learners' copy of a quiz")
+
+
+def _cannot_release(quiz: Quiz, question: Question, problem: str) -> UsageError:
+    return UsageError(f"{quiz.path}:{question.line}: question {question.id!r}: {problem}")
