@@ -8,7 +8,9 @@ holds those results; ``RecordedReference`` answers the same calls from it, and a
 other call raises ``ReferenceNotRecorded`` (the check fails with a sentence saying
 it needs the instructor's reference). Arguments and results are plain data, encoded
 with the sandbox's codec (grader/sandbox/plain.py): exact dtypes and bits, and never
-unpickled.
+unpickled. Only the public checks are recorded: nothing the hidden checks compute
+reaches a copy, which only says how many they are and what they are worth
+(``released_copy_notes``).
 """
 
 from __future__ import annotations
@@ -18,14 +20,19 @@ import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.errors import ReferenceNotRecorded, UsageError
 from grader.messages import say
+from grader.report import SourceNote
 from grader.sandbox.plain import PlainDataError, decode, encode
+
+if TYPE_CHECKING:
+    from grader.exercise import Exercise
 
 FORMAT = "dl-grader/recorded-reference"
 VERSION = 1
+RELEASED_COPY_NOTE = "released-copy"  # the kind of the note a report of a learners' copy carries
 
 
 def call_digest(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
@@ -112,3 +119,17 @@ def load_recorded_reference(path: Path) -> RecordedReference:
             isinstance(v, dict) and all(isinstance(r, str) for r in v.values()) for v in calls.values()):
         raise UsageError(f"{path}: malformed recorded reference results; {hint}")
     return RecordedReference(calls, [str(f) for f in functions])
+
+
+def released_copy_notes(ex: Exercise) -> list[SourceNote]:
+    """For a report of a learners' copy with graded functions: a note saying that the hidden checks
+    are not run there and what they are worth (as counted at release time); none for any other."""
+    if ex.recorded_reference is None or not ex.functions:
+        return []
+    meta = ex.config.get("exercise", {})
+    count, points = meta.get("hidden_checks"), meta.get("hidden_points")
+    submit_to = meta.get("submit_to") or "your instructor"
+    worth = f" ({count} checks, {points:g} points)" if isinstance(count, int) and isinstance(points, (int, float)) else ""
+    return [SourceNote(file="exercise.toml", location="", kind=RELEASED_COPY_NOTE, message=(
+        f"This is a learners' copy: the hidden checks{worth} are not run here, and the total counts the public "
+        f"checks only. The hidden checks run when you submit to {submit_to}."))]

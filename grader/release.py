@@ -3,14 +3,19 @@
 The copy is built in a staging folder next to the target and moved into place only
 when every step passed:
 
-1. ``copy_learner_files``: the exercise folder as learners see it; starters and
+1. ``count_hidden_checks``: the reference graded on every check, to count the hidden
+   checks and their points (learners' reports state them; nothing else of them is kept);
+2. ``copy_learner_files``: the exercise folder as learners see it; starters and
    notebooks of instructor sources generated afresh (grader/sources.py);
-   ``exercise.toml`` says ``reference = "recorded"`` instead of naming solutions;
-2. ``record_reference``: the public checks run against the reference, and every
+   ``exercise.toml`` says ``reference = "recorded"`` instead of naming solutions, and
+   how many hidden checks and points the copy does not run;
+3. ``release_quiz``: the quiz without its keys (grader/quiz/form.py): learners write
+   their forms in the copy and submit them; with ``practice_quizzes``, the whole quiz;
+4. ``record_reference``: the public checks run against the reference, and every
    reference call is recorded into ``checks/expected.json`` (grader/recorded.py);
-3. ``find_leaks``: no line that only solutions/ holds (solution regions, reference,
+5. ``find_leaks``: no line that only solutions/ holds (solution regions, reference,
    hidden checks) is in any file of the copy;
-4. ``self_test``: without solutions/, the copy gives the reference every public
+6. ``self_test``: without solutions/, the copy gives the reference every public
    point (with another seed than the recording's) and the starters none.
 """
 
@@ -29,6 +34,9 @@ from grader.checks.diagnose import compute_every_mistake
 from grader.errors import UsageError
 from grader.exercise import RECORDED_REFERENCE, Exercise, load_exercise
 from grader.grading import grade_submission
+from grader.quiz import QUIZ_FILE, load_quiz
+from grader.quiz.form import check_form, form_quiz_text, practice_quiz_text, toml_value
+from grader.quiz.model import DEFAULT_SUBMIT_TO
 from grader.recorded import RecordingReference
 from grader.report import GradeReport
 from grader.sources import build_from_sources, instructor_sources, notebook_text, split_source, stale_files
@@ -47,7 +55,17 @@ class ReleaseSummary:
     generated: list[str]      # starters and notebooks built from instructor sources
     recorded_calls: int       # reference results in checks/expected.json
     public_points: float
+    hidden: HiddenChecks
+    quiz: str                 # "" (no quiz), "form" (no keys in the copy) or "practice" (keys released)
     seconds: float
+
+
+@dataclass(frozen=True)
+class HiddenChecks:
+    """What a learners' copy says of the checks it does not run."""
+
+    count: int
+    points: float
 
 
 @dataclass
@@ -64,9 +82,15 @@ class _PublicChecksRun(Exercise):
         return self.recorder
 
 
-def release_exercise(spec: str | Path, out: Path, *, force: bool = False) -> ReleaseSummary:
-    """Write the learner's copy of an exercise to ``out/<name>``; raises UsageError naming what is wrong."""
+def release_exercise(spec: str | Path, out: Path, *, force: bool = False, practice_quizzes: bool = False,
+                     submit_to: str = "") -> ReleaseSummary:
+    """Write the learner's copy of an exercise to ``out/<name>``; raises UsageError naming what is wrong.
+
+    practice_quizzes: release the quiz with its keys, for practice (else learners only write forms,
+    graded where the keys are); submit_to: where learners submit, said in their copy (default: "your
+    instructor")."""
     started = time.perf_counter()
+    submit_to = submit_to.strip() or DEFAULT_SUBMIT_TO
     ex = load_exercise(spec)
     if ex.recorded_reference is not None:
         raise UsageError(f"{ex.root} is already a learner's copy: release the instructor's exercise")
@@ -78,7 +102,9 @@ def release_exercise(spec: str | Path, out: Path, *, force: bool = False) -> Rel
     work = Path(tempfile.mkdtemp(prefix=f".{ex.name}-release-", dir=target.parent))  # same file system: rename
     staging = work / ex.name
     try:
-        generated = copy_learner_files(ex, staging)
+        hidden = count_hidden_checks(ex) if ex.functions else HiddenChecks(0, 0.0)
+        generated = copy_learner_files(ex, staging, hidden, submit_to)
+        quiz = release_quiz(ex, staging, practice=practice_quizzes, submit_to=submit_to)
         report = record_reference(ex, staging) if ex.functions else None
         find_leaks(ex, staging)
         if report is not None:
@@ -94,6 +120,8 @@ def release_exercise(spec: str | Path, out: Path, *, force: bool = False) -> Rel
         exercise=ex.name, folder=target, files=files, generated=generated,
         recorded_calls=sum(len(v) for v in recorded.values()),
         public_points=report.max_points if report else 0.0,
+        hidden=hidden,
+        quiz=quiz,
         seconds=round(time.perf_counter() - started, 2),
     )
 
@@ -126,7 +154,19 @@ def _is_released_copy(folder: Path) -> bool:
         return False
 
 
-def copy_learner_files(ex: Exercise, staging: Path) -> list[str]:
+def count_hidden_checks(ex: Exercise) -> HiddenChecks:
+    """The hidden checks of the exercise and their points, from a grading of the reference (which no
+    recorder watches: nothing the hidden checks compute reaches the copy)."""
+    report = grade_submission(ex, _reference_files(ex), seed=RECORD_SEED)
+    errors = [n.message for n in report.notes if n.kind == "check-error"]
+    if errors:
+        raise UsageError(f"{ex.name}: {errors[0]}; run grade validate {ex.name}")
+    hidden = [c for c in report.checks if c.hidden and not c.advice]
+    return HiddenChecks(len(hidden), round(sum(c.max_points for c in hidden), 6))
+
+
+def copy_learner_files(ex: Exercise, staging: Path, hidden: HiddenChecks | None = None,
+                       submit_to: str = DEFAULT_SUBMIT_TO) -> list[str]:
     """Copy the exercise folder, regenerate the instructor sources' starters (returned) and
     rewrite exercise.toml for a copy without solutions/."""
     for path in ex.root.rglob("*"):
@@ -134,7 +174,7 @@ def copy_learner_files(ex: Exercise, staging: Path) -> list[str]:
             raise UsageError(f"{path} links outside the exercise folder: a release copies learner files only")
     shutil.copytree(ex.root, staging, ignore=_IGNORED)
     config = staging / "exercise.toml"
-    config.write_text(released_config(config.read_text(encoding="utf-8")), encoding="utf-8")
+    config.write_text(released_config(config.read_text(encoding="utf-8"), hidden, submit_to), encoding="utf-8")
     generated = []
     for path in instructor_sources(ex):
         source = split_source(path)
@@ -142,6 +182,22 @@ def copy_learner_files(ex: Exercise, staging: Path) -> list[str]:
         (staging / f"{path.stem}.ipynb").write_text(notebook_text(source.learner_text), encoding="utf-8")
         generated += [path.name, f"{path.stem}.ipynb"]
     return generated
+
+
+def release_quiz(ex: Exercise, staging: Path, *, practice: bool, submit_to: str) -> str:
+    """Write the copy's quiz: without keys (checked to show every learner what the quiz shows), or
+    with them for practice. Returns "form", "practice", or "" for an exercise without a quiz."""
+    path = ex.root / QUIZ_FILE
+    if not path.is_file():
+        return ""
+    quiz = load_quiz(path)
+    copied = staging / QUIZ_FILE
+    if practice:
+        copied.write_text(practice_quiz_text(path.read_text(encoding="utf-8")), encoding="utf-8")
+        return "practice"
+    copied.write_text(form_quiz_text(quiz, submit_to), encoding="utf-8")
+    check_form(quiz, load_quiz(copied))
+    return "form"
 
 
 def record_reference(ex: Exercise, staging: Path) -> GradeReport:
@@ -166,12 +222,13 @@ def _reference_files(ex: Exercise) -> list[Path]:
     return [ex.solutions / name for name in ex.reference_files]
 
 
-_EXERCISE_KEYS = re.compile(r"^\s*(reference_files|solutions|reference)\s*=")
+_EXERCISE_KEYS = re.compile(r"^\s*(reference_files|solutions|reference|hidden_checks|hidden_points|submit_to)\s*=")
 _TABLE = re.compile(r"^\s*\[\[?\s*([\w.\-]+)\s*\]\]?\s*(#.*)?$")
 
 
-def released_config(text: str) -> str:
-    """exercise.toml for the learner's copy: no path to solutions, ``reference = "recorded"``."""
+def released_config(text: str, hidden: HiddenChecks | None = None, submit_to: str = DEFAULT_SUBMIT_TO) -> str:
+    """exercise.toml for the learner's copy: no path to solutions, ``reference = "recorded"``, and the
+    hidden checks' count and points (``hidden_checks``, ``hidden_points``) with where to submit."""
     kept: list[str] = []
     table, depth = "", 0
     for line in text.splitlines():
@@ -190,12 +247,16 @@ def released_config(text: str) -> str:
                      "# results recorded in checks/expected.json; the hidden checks run when you submit to your",
                      "# instructor.",
                      'reference = "recorded"']
+            if hidden is not None:
+                kept += [f"hidden_checks = {hidden.count}", f"hidden_points = {toml_value(float(hidden.points))}",
+                         f"submit_to = {toml_value(submit_to)}"]
     result = "\n".join(kept) + "\n"
     try:
         meta = tomllib.loads(result).get("exercise", {})
     except tomllib.TOMLDecodeError as exc:
         meta = {"error": str(exc)}
-    if meta.get("reference") != "recorded" or {"reference_files", "solutions"} & set(meta):
+    if meta.get("reference") != "recorded" or {"reference_files", "solutions"} & set(meta) or (
+            hidden is not None and meta.get("hidden_points") != hidden.points):
         raise UsageError("exercise.toml: could not rewrite it for the learner's copy: write the [exercise] "
                          "table's keys one per line, arrays closed on their own line")
     return result

@@ -7,6 +7,7 @@ so the terminal view never loads it.
 
 Stable hooks for browser tests: ``#total`` (the score), ``#progress``,
 ``#summary`` (table of functions, one ``tr.function-row`` each),
+``#notices`` (one ``p.notice`` per notice: a learners' copy, a practice quiz),
 ``section.function[data-function=NAME]`` (id ``fn-NAME``), inside it
 ``.check.status-{passed,failed,error,timeout}`` with ``.advice`` /
 ``.hidden-check`` modifiers and ``data-check=NAME`` (for a quiz question also
@@ -21,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from grader.render_terminal import fmt_points, fmt_total
+from grader.render_terminal import fmt_points, fmt_total, notices, skipped_notes
 from grader.report import SCHEMA_ID, SCHEMA_VERSION, CheckResult, FunctionSummary, GradeReport
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -185,6 +186,8 @@ def report_context(report: GradeReport) -> dict[str, Any]:
         "band": score_band(report.points, report.max_points),
         "short_sha": report.submission_sha256[:12],
         "functions": _functions_view(report),
+        "notices": notices(report),
+        "notes": skipped_notes(report),
         "protections": protections,
         "inactive_count": sum(1 for p in protections if p["state"] == "inactive"),
         "timings": [(name, f"{seconds:.3f}") for name, seconds in report.timings.items()],

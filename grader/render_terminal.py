@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from grader.report import CheckResult, FunctionSummary, GradeReport
+from grader.report import CheckResult, FunctionSummary, GradeReport, SourceNote
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -29,6 +29,10 @@ ADVICE_LABELS: dict[bool, tuple[str, str]] = {
 }
 
 NOTES_TITLE = "What the grader skipped in your files"
+# Notes about the whole report, shown under the total rather than among what the grader skipped:
+# a learners' copy that does not run the hidden checks (grader.recorded.RELEASED_COPY_NOTE), a
+# practice quiz (grader.quiz.PRACTICE_NOTE).
+NOTICE_KINDS = ("released-copy", "practice")
 # Control characters (ESC first of all) in learner text could clear the screen or draw
 # a fake score: everything but newline and tab is shown as a visible escape instead.
 _CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F) if c not in (0x09, 0x0A)}
@@ -140,12 +144,22 @@ def function_table(summary: FunctionSummary, checks: list[CheckResult], width: i
     return table
 
 
+def skipped_notes(report: GradeReport) -> list[SourceNote]:
+    """The notes about what the grader skipped (every note but the notices)."""
+    return [note for note in report.notes if note.kind not in NOTICE_KINDS]
+
+
+def notices(report: GradeReport) -> list[str]:
+    """The messages of the notes about the whole report (``NOTICE_KINDS``)."""
+    return [note.message for note in report.notes if note.kind in NOTICE_KINDS]
+
+
 def notes_panel(report: GradeReport):
     from rich.panel import Panel
     from rich.text import Text
 
     body = Text()
-    for i, note in enumerate(report.notes):
+    for i, note in enumerate(skipped_notes(report)):
         if i:
             body.append("\n")
         body.append("• ")
@@ -248,12 +262,14 @@ def render_terminal(report: GradeReport, console: Console, *, verbose: bool = Fa
         console.print()
         console.print(function_table(summary, checks, console.width))
 
-    if report.notes:
+    if skipped_notes(report):
         console.print()
         console.print(notes_panel(report))
     console.print()
 
     console.print(total_line(report))
+    for message in notices(report):
+        console.print(Text(printable(message), style="bold cyan"))
     seed = Text(f"Seed {report.seed}", style="dim")
     seed.append(f" (reproduce with --seed {report.seed})", style="dim")
     console.print(seed)

@@ -59,14 +59,23 @@ def release(
         "--build", help="First rebuild the starters, notebooks and reference from the instructor sources "
                         "(solutions/<name>/source/*.py).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace an earlier release in OUT.")] = False,
+    practice_quizzes: Annotated[bool, typer.Option(
+        "--practice-quizzes", help="Release the quiz with its keys, for practice: the copy grades answers and "
+                                   "its reports say 'practice'. Default: no key leaves; learners write their "
+                                   "form in the copy and submit it.")] = False,
+    submit_to: Annotated[str, typer.Option(
+        help="Where learners submit their quiz forms and work, as the copy tells them (a course server "
+             "address, a person; default: your instructor).")] = "",
 ) -> None:
     """Build the learners' copy of an exercise: solution regions replaced by stubs, notebooks generated
-    from the same source, hidden checks and solutions left out. The copy is graded without solutions/
-    (grade submit OUT/<name>) before it is written; exits 2 when anything would leak or not grade.
+    from the same source, hidden checks, solutions and quiz keys left out. The copy is graded without
+    solutions/ (grade submit OUT/<name>) before it is written; exits 2 when anything would leak or not grade.
 
     Examples:
 
       grade release week2 --out release/ && grade submit release/week2
+
+      grade release week2 --out release/ --submit-to "https://course.example.org/week2"
 
       grade new week8 --root course && grade release course/exercises/week8 --build --out handout
     """
@@ -78,7 +87,8 @@ def release(
         changed = build_exercise(exercise)
         typer.echo("rebuilt " + ", ".join(_shown(p) for p in changed) if changed else "generated files are up to date")
     if out is not None:
-        summary = release_exercise(exercise, out, force=force)
+        summary = release_exercise(exercise, out, force=force, practice_quizzes=practice_quizzes,
+                                   submit_to=submit_to)
         folder = _shown(summary.folder)
         typer.echo(f"released {summary.exercise} to {folder}: {len(summary.files)} files, "
                    f"{summary.recorded_calls} reference results recorded for {summary.public_points:g} public points "
@@ -86,6 +96,10 @@ def release(
         if summary.generated:
             typer.echo(f"  generated from the instructor sources: {', '.join(summary.generated)}")
         if summary.public_points:
-            typer.echo(f"  learners grade it with: grade submit {folder}")
-        if (summary.folder / "quiz.toml").is_file():
-            typer.echo(f"  {'and' if summary.public_points else 'learners'} take its quiz with: grade quiz {folder}")
+            typer.echo(f"  learners grade it with: grade submit {folder} (the {summary.hidden.count} hidden checks, "
+                       f"{summary.hidden.points:g} points, run when they submit to you)")
+        if summary.quiz == "practice":
+            typer.echo(f"  its quiz, keys included, for practice: grade quiz {folder}")
+        elif summary.quiz:
+            typer.echo(f"  its quiz has no keys: learners write their form with grade quiz {folder} --blank and "
+                       f"submit it; grade it here with grade quiz {summary.exercise} --answers FORM")

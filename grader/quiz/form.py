@@ -48,9 +48,9 @@ def form_quiz_text(quiz: Quiz, submit_to: str = DEFAULT_SUBMIT_TO) -> str:
         f"# fill it in, and submit answers.txt to {submit_to}: it is graded where the keys are.",
         "",
         "[quiz]",
-        f"title = {_toml(quiz.title)}",
+        f"title = {toml_value(quiz.title)}",
         'released = "form"',
-        f"submit_to = {_toml(submit_to)}",
+        f"submit_to = {toml_value(submit_to)}",
     ]
     for question in quiz.questions:
         lines += ["", *_question_lines(quiz, question)]
@@ -92,24 +92,24 @@ def check_form(quiz: Quiz, form: Quiz, seeds: int = FORM_SEEDS) -> None:
 def _question_lines(quiz: Quiz, question: Question) -> list[str]:
     lines = [
         "[[questions]]",
-        f"id = {_toml(question.id)}",
-        f"kind = {_toml(question.kind)}",
-        f"topic = {_toml(question.topic)}",
-        f"points = {_toml(question.points)}",
-        f"text = {_toml(question.text)}",
+        f"id = {toml_value(question.id)}",
+        f"kind = {toml_value(question.kind)}",
+        f"topic = {toml_value(question.topic)}",
+        f"points = {toml_value(question.points)}",
+        f"text = {toml_value(question.text)}",
     ]
     if question.kind in CHOICE_KINDS:
-        lines.append(f"shuffle = {_toml(question.shuffle)}")
-        lines.append(f"choices = {_toml(list(_listed_choices(quiz, question)))}")
+        lines.append(f"shuffle = {toml_value(question.shuffle)}")
+        lines.append(f"choices = {toml_value(list(_listed_choices(quiz, question)))}")
     if question.code is not None:
         show = visible_code(quiz, question)
         if show:
-            lines.append(f"show = {_toml(show)}")
+            lines.append(f"show = {toml_value(show)}")
     if question.where_source:
-        lines.append(f"where = {_toml(question.where_source.strip())}")
+        lines.append(f"where = {toml_value(question.where_source.strip())}")
     if question.params:
         lines.append("[questions.params]")
-        lines += [f"{spec.name} = {_toml(_param_table(spec))}" for spec in question.params]
+        lines += [f"{spec.name} = {toml_value(_param_table(spec))}" for spec in question.params]
     return lines
 
 
@@ -178,7 +178,7 @@ def _param_table(spec: ParamSpec) -> dict[str, Any]:
     return table
 
 
-def _toml(value: Any) -> str:
+def toml_value(value: Any) -> str:
     """``value`` as a TOML value (strings, numbers, booleans, lists and tables of them)."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -191,9 +191,9 @@ def _toml(value: Any) -> str:
     if isinstance(value, str):  # JSON escapes are TOML escapes; TOML wants DEL escaped too
         return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
     raise UsageError(f"cannot write {value!r} into a learners' copy of a quiz")
 
 

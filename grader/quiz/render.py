@@ -7,7 +7,7 @@ in a log."""
 from __future__ import annotations
 
 from grader.messages import say
-from grader.render_terminal import fmt_points, fmt_total
+from grader.render_terminal import fmt_points, fmt_total, notices
 from grader.report import CheckResult, GradeReport
 
 
@@ -23,8 +23,8 @@ def verdict(check: CheckResult) -> str:
 
 
 def render_results(report: GradeReport) -> str:
-    """The whole review as text, ending with a newline."""
-    lines = [say("quiz.results.title", title=report.title)]
+    """The whole review as text, ending with a newline; a practice quiz's notice under the title."""
+    lines = [say("quiz.results.title", title=report.title), *notices(report)]
     for number, check in enumerate(report.checks, 1):
         lines += ["", f"{number}. [{check.name}] {fmt_points(check.points)}/{fmt_points(check.max_points)} "
                       f"{verdict(check)}"]

@@ -5,7 +5,8 @@ drawn, code run without error, key of the right type, choices distinct and
 containing the key), the key typed back as a learner would type it must earn full
 marks, and the first seeds must give the same variant twice (keys are a function
 of the seed alone). A parameterized question must also give at least
-``MIN_VARIANTS`` distinct variants.
+``MIN_VARIANTS`` distinct variants. A learners' copy without keys has none to type
+back: its variants must build, twice the same, and vary.
 """
 
 from __future__ import annotations
@@ -75,8 +76,8 @@ def _question_problems(quiz: Quiz, question: Question, seeds: int) -> list[str]:
     for seed in range(seeds):
         try:
             variant = build_variant(quiz, question, seed)
-            typed = key_as_answer(variant)
-            earned = credit(variant, parse_answer(variant, typed))
+            typed = "" if quiz.keys_withheld else key_as_answer(variant)
+            earned = credit(variant, parse_answer(variant, typed)) if typed else 1
         except UsageError as exc:
             return [f"{exc} (seed {seed})"]
         except AnswerFormatError as exc:
