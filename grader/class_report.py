@@ -7,8 +7,10 @@ into the statistics the class report shows, as small frozen dataclasses:
 - ``histogram``: how many learners scored in each 10% band of the code score;
 - ``functions``: per graded function, the share of learners with full marks;
 - ``checks``: per check, the share of learners whose check passed;
-- ``diagnoses``: failed checks grouped by their "Likely mistake: ..." clause, per
-  function, counting learners (not checks), most common first;
+- ``diagnoses``: failed checks grouped by the ids of the diagnoses the grader made
+  (``CheckResult.diagnoses``: never by sentences found in feedback, which holds text the
+  learner controls), per function, counting learners (not checks), most common first,
+  each shown by the grader's or the exercise's own short name for it;
 - ``quiz_items``: per question, its difficulty (the share of learners who earned
   all its points) and its discrimination: the corrected item-total correlation,
   i.e. Pearson's r between the item's credit (0..1; for all-or-nothing items this
@@ -19,12 +21,12 @@ into the statistics the class report shows, as small frozen dataclasses:
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.checks.context import likely_mistake  # noqa: F401 - the short name of a diagnosis sentence
 from grader.errors import UsageError
 from grader.report import CheckResult, GradeReport
 
@@ -32,10 +34,6 @@ HISTOGRAM_BINS = 10
 TOP_DIAGNOSES = 12
 # Rules of thumb of classical item analysis, used to flag quiz items worth a second look.
 EASY_ITEM, HARD_ITEM, WEAK_DISCRIMINATION = 0.9, 0.3, 0.2
-
-# The diagnosis of a failed check: "Likely mistake: <clause>" up to the first ". ", ";" or ": ".
-_LIKELY_MISTAKE = re.compile(r"Likely mistake:\s*(.+?)(?:[.;:](?=\s|$)|\n|$)")
-
 
 @dataclass(frozen=True)
 class ClassResults:
@@ -116,12 +114,14 @@ class CheckStat:
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """Learners whose failed checks of ``function`` name the same likely mistake."""
+    """Learners whose failed checks of ``function`` were diagnosed with the same mistake (``id``);
+    ``mistake`` is the grader's (or the exercise's) short name for it."""
 
     function: str
     mistake: str
     learners: tuple[str, ...]
     class_size: int
+    id: str = ""
 
     @property
     def share(self) -> float:
@@ -188,12 +188,6 @@ def load_class_results(exercise: str | Path, gradebook: Path) -> ClassResults:
     for report in code:  # a function graded once but since renamed still gets its column
         functions += [f.name for f in report.functions if f.name not in functions]
     return ClassResults(ex.name, ex.title, tuple(functions), tuple(code), tuple(quiz))
-
-
-def likely_mistake(message: str) -> str | None:
-    """The clause after "Likely mistake:" in a check's message (up to its first ". ", ";" or ": "), or None."""
-    found = _LIKELY_MISTAKE.search(message)
-    return found.group(1).strip() if found else None
 
 
 def learner_rows(results: ClassResults) -> list[LearnerRow]:
@@ -265,15 +259,21 @@ def check_stats(results: ClassResults) -> tuple[CheckStat, ...]:
 
 
 def diagnoses(results: ClassResults, limit: int = TOP_DIAGNOSES) -> tuple[Diagnosis, ...]:
-    """The most common likely mistakes, per function; each learner counts once per (function, mistake)."""
+    """The most common diagnosed mistakes, per function, by diagnosis id; each learner counts once per
+    (function, id). Reports of version 1 carry no diagnosis ids and count for none."""
     learners: dict[tuple[str, str], set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
     for report in results.code:
         for check in report.checks:
-            if check.status != "passed" and (mistake := likely_mistake(check.message)):
-                learners[check.function, mistake].add(report.learner)
+            if check.status == "passed":
+                continue
+            for found in check.diagnoses:
+                learners[check.function, found.id].add(report.learner)
+                names.setdefault(found.id, found.text)
     order = {name: i for i, name in enumerate(results.functions)}
     ranked = sorted(learners.items(), key=lambda item: (-len(item[1]), order.get(item[0][0], len(order)), item[0][1]))
-    return tuple(Diagnosis(fn, mistake, tuple(sorted(who)), len(results.code)) for (fn, mistake), who in ranked[:limit])
+    return tuple(Diagnosis(fn, names[id_], tuple(sorted(who)), len(results.code), id_)
+                 for (fn, id_), who in ranked[:limit])
 
 
 def item_discrimination(credits: list[float], rest: list[float]) -> float | None:

@@ -33,8 +33,12 @@ EN: dict[str, str] = {
         "and a column returns a (1, 1) array; turn it into a number with np.squeeze({name}) or float({name})."
     ),
     "value.not_float": (
-        "{name} is {got!r} of type {got_type}; the exercise asks for a float. Write 0.0 rather than 0 "
+        "{name} is {got} of type {got_type}; the exercise asks for a float. Write 0.0 rather than 0 "
         "(or float(...))."
+    ),
+    "value.huge_int": (
+        "{name} is the integer {got}, beyond the range of any float (about 1.8e308 either way): no result of "
+        "this function can be that large. Check what your function returns."
     ),
     "shape.mismatch": "{name} has the wrong shape.\n  expected: shape {want_shape}\n  received: shape {got_shape}",
     "shape.rank1": (
@@ -68,6 +72,18 @@ EN: dict[str, str] = {
         "  largest difference at index {index}: expected {want_at}, received {got_at}"
     ),
     "scalar.mismatch": "{name} is wrong.\n  expected: {want}\n  received: {got}",
+    "values.mismatch_hidden": (
+        "{name} has the right shape but wrong values: {wrong} of {size} entries are off.\n  received: {got}\n"
+        "  the largest error is at index {index}, where you have {got_at}: off by about {error}\n"
+        "(This check's inputs are hidden and so are its expected values; the public check of this function "
+        "shows expected values on an example.)"
+    ),
+    "scalar.mismatch_hidden": (
+        "{name} is wrong.\n  received: {got}\n  off by about {error}\n"
+        "(This check's inputs are hidden and so is its expected value; the public check of this function "
+        "shows one on an example.)"
+    ),
+    "scalar.off_relative": "{percent}% of the expected value",
     "values.sign": (
         "Likely mistake: a sign error. Your values are exactly the negative of the expected ones; "
         "check A - Y versus Y - A, and w - alpha * dw in the update."
@@ -177,6 +193,20 @@ EN: dict[str, str] = {
         "the worst is at index {index}: your analytic gradient {analytic}, the centred-difference estimate "
         "{numeric}. Re-derive {name} with the chain rule, one step at a time from the output back."
     ),
+    "gradient.mismatch_hidden": (
+        "{name} fails the numeric gradient check: relative error {error:.2g} (threshold {threshold:.0e}; "
+        "below 1e-7 is excellent, above 1e-2 means the gradient is wrong). {bad} of {size} entries are off; "
+        "the worst is at index {index}, where your analytic gradient is {analytic}. Re-derive {name} with the "
+        "chain rule, one step at a time from the output back."
+    ),
+    # -- the structure a learner's value must have before the grader computes with it ----
+    "contract.extra_keys": (
+        "{name} has the key(s) {extra}, which it should not have: expected exactly the keys {want}."
+    ),
+    "contract.unusable": (
+        "{name} could not be used to go on with this check ({error_type} when the grader computed with it). "
+        "Compare its type, shape and values with what the function's docstring asks for."
+    ),
     # -- vectorization -------------------------------------------------------
     "vector.slow": (
         "{function} loops over the examples in Python (line {line}: `{loop}`). On m = {m} examples it took "
@@ -186,10 +216,42 @@ EN: dict[str, str] = {
     "vector.ok": "{function} is vectorized: {learner_ms:.2f} ms on m = {m} examples.",
     "vector.no_loop": "{function} has no Python loop: vectorized.",
     # -- loader ----------------------------------------------------------------
+    "check.message_cut": "... (the rest of this feedback was cut: it was too long)",
     "check.internal": (
         "This check could not run ({error_type}: {message}). Your result may have an unexpected structure; "
         "if it looks right to you, tell your instructor."
     ),
+    "check.crashed": (
+        "This check could not run: the grader's own code raised {error_type} on your result. Your result may "
+        "have an unexpected type or structure: compare it with the function's docstring. If it looks right "
+        "to you, tell your instructor."
+    ),
+    # -- short names of the diagnoses, as the class report lists them -------------
+    "diagnosis.shape.rank1": "a rank-1 array",
+    "diagnosis.shape.transpose": "a transpose",
+    "diagnosis.shape.broadcast": "an accidental broadcast, or a square array",
+    "diagnosis.shape.extra_dims": "more values than expected (two shapes broadcast together)",
+    "diagnosis.dtype.integer": "np.zeros(..., dtype=int) or integer arithmetic",
+    "diagnosis.value.one_by_one": "np.dot of a row and a column returns a (1, 1) array",
+    "diagnosis.value.not_reduced": "the values were not added up into one number",
+    "diagnosis.values.sign": "a sign error",
+    "diagnosis.values.factor_m": "a missing 1/m",
+    "diagnosis.values.over_m": "divided by m twice",
+    "diagnosis.values.factor": "a constant factor is off",
+    "diagnosis.values.integer_division": "integer (floor) division",
+    "diagnosis.values.transposed_square": "rows and columns swapped (a wrong axis)",
+    "diagnosis.values.nonfinite": "NaN or inf in the result",
+    "diagnosis.mutation.inplace": "an input modified in place",
+    "diagnosis.raises.assert": "assert where an exception should be raised",
+    "diagnosis.hint.math_exp": "math.exp (or another math function) applied to a numpy array",
+    "diagnosis.hint.broadcast_keepdims": "a sum or norm over one axis dropped that axis (keepdims)",
+    "diagnosis.hint.broadcast": "shapes that do not line up in an operation",
+    "diagnosis.hint.dot_shapes": "the inner dimensions of a matrix product do not match",
+    "diagnosis.hint.none_placeholder": "a placeholder `None` is still in the code",
+    "diagnosis.hint.name_error": "a name the submission does not define",
+    "diagnosis.hint.sys_exit": "exit() or sys.exit() in the code",
+    "diagnosis.hint.recursion": "recursion too deep",
+    "diagnosis.vector.slow": "a Python loop over the examples (not vectorized)",
     # -- exports ---------------------------------------------------------------
     "gradescope.summary": (
         "{exercise}: {points} / {max_points} ({percent:.1f}%). Hidden checks run on fresh random inputs "

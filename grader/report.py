@@ -1,7 +1,8 @@
 """The one result model: every view (terminal, JSON, HTML, gradebook) reads a GradeReport.
 
 The JSON form is versioned (``SCHEMA_ID`` / ``SCHEMA_VERSION``) and described by
-``grader/schema/grade-report.v1.json`` and ``docs/report-schema.md``.
+``grader/schema/grade-report.v2.json`` and ``docs/report-schema.md``; reports of the
+versions in ``READABLE_VERSIONS`` are read too (those of version 1 have no diagnoses).
 """
 
 from __future__ import annotations
@@ -11,10 +12,24 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 SCHEMA_ID = "dl-grader/grade-report"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 Status = Literal["passed", "failed", "error", "timeout"]
 STATUSES: tuple[str, ...] = ("passed", "failed", "error", "timeout")
+
+
+@dataclass
+class CheckDiagnosis:
+    """A known mistake the grader diagnosed in a failed check: its id and its short name.
+
+    ``id`` is a message id of the grader (``shape.transpose``) or ``exercise:<slug>`` for an
+    exercise's own known mistake; ``text`` is the grader's or the exercise's short name for it,
+    never text a learner controls.
+    """
+
+    id: str
+    text: str
 
 
 @dataclass
@@ -36,6 +51,8 @@ class CheckResult:
     answer: str = ""
     key: str = ""
     explanation: str = ""
+    # The known mistakes the grader diagnosed (failed checks only), for class-level views.
+    diagnoses: list[CheckDiagnosis] = field(default_factory=list)
 
     @property
     def advice(self) -> bool:
@@ -123,18 +140,26 @@ class GradeReport:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> GradeReport:
-        """Rebuild a report from its JSON form; raises ValueError on another schema."""
-        if data.get("schema") != SCHEMA_ID or data.get("schema_version") != SCHEMA_VERSION:
+        """Rebuild a report from its JSON form (of any version in ``READABLE_VERSIONS``); raises
+        ValueError on another schema or version."""
+        version = data.get("schema_version")
+        if data.get("schema") != SCHEMA_ID or type(version) is not int or version not in READABLE_VERSIONS:
             raise ValueError(
-                f"not a {SCHEMA_ID} v{SCHEMA_VERSION} report "
-                f"(schema={data.get('schema')!r}, version={data.get('schema_version')!r})"
+                f"not a {SCHEMA_ID} report of version {', '.join(map(str, READABLE_VERSIONS))} "
+                f"(schema={data.get('schema')!r}, version={version!r})"
             )
         plain = _known(cls, data)
         plain["files"] = [SubmittedFile(**_known(SubmittedFile, f)) for f in data["files"]]
         plain["functions"] = [FunctionSummary(**_known(FunctionSummary, f)) for f in data["functions"]]
-        plain["checks"] = [CheckResult(**_known(CheckResult, c)) for c in data["checks"]]
+        plain["checks"] = [_check(c) for c in data["checks"]]
         plain["notes"] = [SourceNote(**_known(SourceNote, n)) for n in data["notes"]]
         return cls(**plain)
+
+
+def _check(data: dict[str, Any]) -> CheckResult:
+    check = CheckResult(**_known(CheckResult, data))
+    check.diagnoses = [CheckDiagnosis(**_known(CheckDiagnosis, d)) for d in data.get("diagnoses", ())]
+    return check
 
 
 def _plain(value: Any) -> Any:
@@ -151,11 +176,11 @@ def _plain(value: Any) -> Any:
 
 _FIELDS: dict[type, tuple[str, ...]] = {
     kind: tuple(f.name for f in fields(kind))
-    for kind in (CheckResult, FunctionSummary, SourceNote, SubmittedFile, GradeReport)
+    for kind in (CheckDiagnosis, CheckResult, FunctionSummary, SourceNote, SubmittedFile, GradeReport)
 }
 
 
 def _known(kind: type, data: dict[str, Any]) -> dict[str, Any]:
-    """The fields ``kind`` declares: a v1 reader ignores fields added later to v1 (additive changes)."""
+    """The fields ``kind`` declares: a reader ignores fields added later to its version (additive changes)."""
     names = _FIELDS[kind]
     return {k: v for k, v in data.items() if k in names}

@@ -25,11 +25,13 @@ import numpy as np
 import pytest
 
 from grader.checks.compare import CheckFailure
+from grader.checks.context import CheckContext, enter, leave
+from grader.checks.context import current as current_context
 from grader.checks.learner import Learner, LearnerFault
 from grader.checks.marks import MARK
 from grader.checks.shared import Shared
 from grader.messages import say
-from grader.report import CheckResult
+from grader.report import CheckDiagnosis, CheckResult
 
 # Our own process decides what runs: no third-party plugins, no conftest.py from
 # the exercise folder (a learner could put one there), no cache, no ini files.
@@ -41,15 +43,27 @@ PYTEST_ARGS = [
 ]
 
 
-class CheckPlugin:
-    """Fixtures for checks, and the collector of their results."""
+# Longest feedback message kept in a report (the learner's output and values are capped
+# before; this bounds what any check can write).
+MESSAGE_CHARS = 8000
 
-    def __init__(self, learner: Learner, reference: Any, seed: int, hidden_dirs: list[Path]) -> None:
+
+class CheckPlugin:
+    """Fixtures for checks, and the collector of their results.
+
+    reveal_expected: hidden checks show their expected values too (a course may reveal them
+    after its deadline); by default they show what was wrong without them.
+    """
+
+    def __init__(self, learner: Learner, reference: Any, seed: int, hidden_dirs: list[Path], *,
+                 reveal_expected: bool = False) -> None:
         self._learner = learner
         self._reference = reference
         self._seed = seed
         self._shared = Shared(seed)
+        self.reveal_expected = reveal_expected
         self._hidden_dirs = [d.resolve() for d in hidden_dirs]
+        self._check_dirs: set[Path] = set()  # folders of the check files (and their helper modules)
         self.results: list[CheckResult] = []
         self.collection_errors: list[str] = []
         self._about: dict[str, _About] = {}  # per check, what does not change from one learner to the next
@@ -89,6 +103,7 @@ class CheckPlugin:
             obj = getattr(item, "obj", None)
             doc = (obj.__doc__ or "").strip().splitlines() if obj is not None else []
             definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+            self._check_dirs.add(Path(str(item.path)).resolve().parent)
             about = self._about[item.nodeid] = _About(
                 function=marker.kwargs["function"] if marker else "?",
                 max_points=marker.kwargs["points"] if marker else 0.0,
@@ -118,10 +133,16 @@ class CheckPlugin:
         lean = _lean_runner_available(session, items)
         for i, item in enumerate(items):
             following = items[i + 1] if i + 1 < len(items) else None
-            if lean:
-                self._run_item(session, item, following)
-            else:
-                item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
+            # What the comparison helpers read while this check runs: hidden or not, and its diagnoses.
+            context = CheckContext(hidden=self._about_item(item).hidden, reveal_expected=self.reveal_expected)
+            token = enter(context)
+            try:
+                if lean:
+                    self._run_item(session, item, following)
+                else:
+                    item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
+            finally:
+                leave(token)
 
     def _run_item(self, session: pytest.Session, item: pytest.Item, following: pytest.Item | None) -> None:
         item._initrequest()  # type: ignore[attr-defined]  # fresh fixture values for every run
@@ -170,11 +191,30 @@ class CheckPlugin:
         if isinstance(error, pytest.skip.Exception):
             return  # a skipped check is no result
         if when == "call" or error is not None:
-            status, message = _status_and_message(error)
+            status, message = _status_and_message(error, secret=self._through_hidden_code(error))
             self.results.append(self._result(item, seconds, status, message))
+            _drop_frames(error)
+
+    def _through_hidden_code(self, error: BaseException | None) -> bool:
+        """Did ``error`` come through trusted code under a hidden dir other than the checks themselves
+        (the reference solution)? Its message would describe that code."""
+        trace = error.__traceback__ if error is not None else None
+        while trace is not None:
+            path = Path(trace.tb_frame.f_code.co_filename)
+            if path.is_absolute():
+                path = path.resolve()
+                if path.parent not in self._check_dirs and any(path.is_relative_to(d) for d in self._hidden_dirs):
+                    return True
+            trace = trace.tb_next
+        return False
 
     def _result(self, item: pytest.Item, seconds: float, status: str, message: str) -> CheckResult:
         about = self._about_item(item)
+        context = current_context()
+        diagnoses = [CheckDiagnosis(hint.diagnosis, hint.title) for hint in context.diagnoses_in(message)] \
+            if context is not None and status != "passed" else []
+        if len(message) > MESSAGE_CHARS:
+            message = message[:MESSAGE_CHARS] + "\n" + say("check.message_cut")
         return CheckResult(
             function=about.function,
             name=item.name.removeprefix("test_"),
@@ -185,6 +225,7 @@ class CheckPlugin:
             description=about.description,
             hidden=about.hidden,
             seconds=round(seconds, 4),
+            diagnoses=diagnoses,
         )
 
 
@@ -204,6 +245,17 @@ class _About:
 def _only_ours(definitions: Sequence[Any], plugin: CheckPlugin) -> bool:
     """The fixture has a single definition, and it is a method of ``plugin``."""
     return len(definitions) == 1 and getattr(definitions[0].func, "__self__", None) is plugin
+
+
+def _drop_frames(error: BaseException | None) -> None:
+    """Let the frames of a failed check go now: through its traceback they hold the learner's values,
+    often in reference cycles that only the garbage collector would break (a learner's 60 MB
+    array kept by every failing check until then)."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        error.__traceback__ = None
+        error = error.__cause__ or error.__context__
 
 
 def _timed(function: Any, *args: Any) -> tuple[BaseException | None, float]:
@@ -226,13 +278,20 @@ def _lean_runner_available(session: pytest.Session, items: list[pytest.Item]) ->
                     for item in items))
 
 
-def _status_and_message(error: BaseException | None) -> tuple[str, str]:
+def _status_and_message(error: BaseException | None, *, secret: bool = False) -> tuple[str, str]:
+    """(status, feedback) of a check that raised ``error`` (None: it passed).
+
+    secret: the error came through the reference solution: its message describes the reference's
+    code (and may hold its values), not the learner's mistake, so only its type is shown.
+    """
     if error is None:
         return "passed", ""
     if isinstance(error, LearnerFault):
         return error.status, str(error)
     if isinstance(error, CheckFailure):
         return "failed", str(error)
+    if secret:
+        return "error", say("check.crashed", error_type=type(error).__name__)
     if isinstance(error, AssertionError):
         # A plain `assert cond, message`: the message is the feedback, without pytest's rewritten expression.
         return "failed", str(error).split("\nassert ", 1)[0].strip() or "an assertion failed"
@@ -288,9 +347,13 @@ def _pytest_main(check_files: list[Path], root: Path, plugin: CheckPlugin, *, si
 
 
 def run_checks(check_files: list[Path], learner: Learner, reference: Any, seed: int,
-               hidden_dirs: list[Path], root: Path) -> tuple[list[CheckResult], list[str]]:
-    """Run the check files; returns (results in run order, collection errors)."""
-    plugin = CheckPlugin(learner, reference, seed, hidden_dirs)
+               hidden_dirs: list[Path], root: Path, *, reveal_expected: bool = False,
+               ) -> tuple[list[CheckResult], list[str]]:
+    """Run the check files; returns (results in run order, collection errors).
+
+    reveal_expected: hidden checks' failures show the expected values too (see ``CheckPlugin``).
+    """
+    plugin = CheckPlugin(learner, reference, seed, hidden_dirs, reveal_expected=reveal_expected)
     _pytest_main(check_files, root, plugin)
     return plugin.results, plugin.collection_errors
 
@@ -300,13 +363,13 @@ class _SessionPlugin(CheckPlugin):
 
     def __init__(self, hidden_dirs: list[Path]) -> None:
         super().__init__(None, None, 0, hidden_dirs)  # type: ignore[arg-type]
-        self.jobs: queue.Queue[tuple[Learner, Any, int] | None] = queue.Queue()
+        self.jobs: queue.Queue[tuple[Learner, Any, int, bool] | None] = queue.Queue()
         self.done: queue.Queue[tuple[list[CheckResult], list[str]]] = queue.Queue()
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
         while (job := self.jobs.get()) is not None:
-            self._learner, self._reference, self._seed = job
+            self._learner, self._reference, self._seed, self.reveal_expected = job
             self._shared = Shared(self._seed)
             self.results = []
             # The process waits for this job meanwhile: what the checks print can go to a sink.
@@ -330,9 +393,10 @@ class WarmChecks:
                                        kwargs={"silent": False}, daemon=True)
         self.thread.start()
 
-    def run(self, learner: Learner, reference: Any, seed: int) -> tuple[list[CheckResult], list[str]]:
-        """Results and collection errors of the checks for ``learner``."""
-        self.plugin.jobs.put((learner, reference, seed))
+    def run(self, learner: Learner, reference: Any, seed: int, *, reveal_expected: bool = False,
+            ) -> tuple[list[CheckResult], list[str]]:
+        """Results and collection errors of the checks for ``learner`` (``reveal_expected``: see ``CheckPlugin``)."""
+        self.plugin.jobs.put((learner, reference, seed, reveal_expected))
         while True:
             try:
                 return self.plugin.done.get(timeout=1.0)

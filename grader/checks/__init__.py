@@ -11,6 +11,11 @@ running in the sandbox), ``reference`` (the reference solution, in-process), ``r
         grads, cost = expect_tuple(learner.propagate(w, b, X, Y), ["grads", "cost"], function="propagate")
         want, _ = reference.propagate(w, b, X, Y)
         expect_array(grads["dw"], want["dw"], name='grads["dw"]', m=7)
+
+A learner's value handed to trusted code (the reference, a training loop) goes through
+``expect_like`` first, and the hand-off runs inside ``computing_with`` (grader.checks.contract).
+An exercise's own diagnosis passed to ``fail`` is wrapped in ``mistake(...)``, so that the
+class report counts it (grader.checks.context).
 """
 
 from __future__ import annotations
@@ -30,19 +35,25 @@ from grader.checks.compare import (
     fail,
     show,
 )
+from grader.checks.context import Hint, mistake
+from grader.checks.context import record as record_diagnoses
+from grader.checks.contract import computing_with, expect_like
 from grader.checks.gradients import expect_gradient, numeric_gradient, relative_error
 from grader.checks.marks import check
 from grader.checks.vectorized import expect_vectorized
 
 __all__ = [
     "CheckFailure",
+    "Hint",
     "as_scalar",
     "check",
+    "computing_with",
     "expect_array",
     "expect_float",
     "expect_gradient",
     "expect_keys",
     "expect_len",
+    "expect_like",
     "expect_raises",
     "expect_scalar",
     "expect_shape",
@@ -50,7 +61,9 @@ __all__ = [
     "expect_unchanged",
     "expect_vectorized",
     "fail",
+    "mistake",
     "numeric_gradient",
+    "record_diagnoses",
     "relative_error",
     "show",
 ]

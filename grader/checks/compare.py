@@ -7,16 +7,26 @@ is the feedback the learner reads.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from grader.checks.diagnose import compute_mistakes_when_recording, diagnose_shape, diagnose_values, nonfinite_text
+from grader.checks.context import expected_values_shown, mistake, record
+from grader.checks.diagnose import (
+    compute_mistakes_when_recording,
+    diagnose_shape,
+    diagnose_values,
+    known,
+    nonfinite_text,
+)
 from grader.checks.learner import LearnerFault, LearnerFunction
 from grader.messages import say
 
+
+_LARGEST_FLOAT = int(np.finfo(float).max)
 
 # Error types the sandbox reports for faults that are not exceptions raised by learner code.
 _NOT_RAISED_BY_LEARNER = frozenset({"WorkerDied", "Timeout", "NotFound", "UnsupportedReturn"})
@@ -27,19 +37,55 @@ class CheckFailure(AssertionError):
 
 
 def fail(*parts: str) -> None:
-    """Raise CheckFailure with the non-empty parts joined by newlines."""
+    """Raise CheckFailure with the non-empty parts joined by newlines.
+
+    Parts that are diagnoses (``Hint``: ``mistake(...)``, the keys of ``mistakes=``, the
+    helpers' own diagnoses) are recorded as the check's diagnoses for the class report.
+    """
+    record(*parts)
     raise CheckFailure("\n".join(p for p in parts if p))
 
 
+SHOWN_CHARS = 200  # longest rendering of a value in feedback
+_SHOWN_ITEMS = 8  # entries of a list, tuple or dict shown before "..."
+
+
 def show(value: Any) -> str:
-    """A compact, readable rendering of a value for feedback messages."""
+    """A compact, readable rendering of a value for feedback messages, at most ~200 characters.
+
+    Bounded before it is built: a learner's list of a million entries, a dict of thousands of
+    keys, megabytes of text or an integer of thousands of digits cost no more than a small one.
+    """
     if isinstance(value, np.ndarray):
         text = np.array2string(value, precision=5, threshold=24, edgeitems=3, max_line_width=100)
         return f"{text}  (shape {value.shape}, dtype {value.dtype})" if value.ndim else text
     if isinstance(value, float):
         return f"{value:.8g}"
+    text = _bounded_repr(value, 3)
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "..."
+
+
+def _bounded_repr(value: Any, depth: int) -> str:
+    kind = type(value)
+    if kind in (str, bytes):
+        return repr(value[:SHOWN_CHARS]) + ("..." if len(value) > SHOWN_CHARS else "")
+    if kind is int and value.bit_length() > 256:
+        digits = len(str(abs(value)))  # plain data caps integers at a few thousand digits
+        return f"{str(value)[:12]}... (an integer of {digits} digits)"
+    if kind in (list, tuple, dict):
+        if depth == 0:
+            return "[...]" if kind is list else "(...)" if kind is tuple else "{...}"
+        items = value.items() if kind is dict else value
+        shown = [f"{_bounded_repr(k, 0)}: {_bounded_repr(v, depth - 1)}" if kind is dict else
+                 _bounded_repr(k, depth - 1) for k in itertools.islice(items, _SHOWN_ITEMS)]  # type: ignore[misc]
+        if len(value) > _SHOWN_ITEMS:
+            shown.append(f"... ({len(value)} entries)")
+        open_, close = {list: "[]", tuple: "()", dict: "{}"}[kind]
+        return open_ + ", ".join(shown) + ("," if kind is tuple and len(value) == 1 else "") + close
+    if isinstance(value, np.ndarray):
+        return show(value)
     text = repr(value)
-    return text if len(text) <= 200 else text[:200] + "..."
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "..."
 
 
 def _type_name(value: Any) -> str:
@@ -79,22 +125,37 @@ def expect_array(got: Any, want: np.ndarray, *, name: str, rtol: float = 1e-5, a
     want = np.asarray(want)
     expect_shape(got, want.shape, name=name, _want=want)
     if float_dtype and got.dtype.kind in "biu":
-        fail(say("dtype.integer", name=name, got_dtype=got.dtype))
+        fail(known("dtype.integer", name=name, got_dtype=got.dtype))
     if not np.all(np.isfinite(got)) and np.all(np.isfinite(want)):
         what, count = nonfinite_text(got)
-        fail(
-            say("values.nonfinite", name=name, what=what, count=count, size=got.size),
-            say("values.nonfinite_hint", fix=nonfinite_fix) if nonfinite_fix else "",
-        )
+        fail(*_nonfinite(name, what, count, got.size, nonfinite_fix))
     if np.allclose(got, want, rtol=rtol, atol=atol):
         return
     diff = np.abs(got.astype(float) - want.astype(float))
     index = np.unravel_index(int(np.argmax(diff)), diff.shape)
-    fail(
-        say("values.mismatch", name=name, want=show(want), got=show(got), index=tuple(int(i) for i in index),
-            want_at=show(float(want[index])), got_at=show(float(got[index]))),
-        *diagnose_values(got, want, m=m, mistakes=mistakes, rtol=rtol, atol=atol),
-    )
+    where = tuple(int(i) for i in index)
+    if expected_values_shown():
+        mismatch = say("values.mismatch", name=name, want=show(want), got=show(got), index=where,
+                       want_at=show(float(want[index])), got_at=show(float(got[index])))
+    else:
+        wrong = int(np.sum(~np.isclose(got, want, rtol=rtol, atol=atol)))
+        mismatch = say("values.mismatch_hidden", name=name, got=show(got), wrong=wrong, size=got.size, index=where,
+                       got_at=show(float(got[index])), error=roughly(float(diff[index])))
+    fail(mismatch, *diagnose_values(got, want, m=m, mistakes=mistakes, rtol=rtol, atol=atol))
+
+
+def roughly(value: float) -> str:
+    """``value`` to one significant digit (0.0234 -> "0.02", 1234 -> "1000"): the size of an error,
+    not a way to recover an expected value to many digits."""
+    return f"{float(f'{value:.1g}'):g}"
+
+
+def _nonfinite(name: str, what: str, count: int, size: int, fix: str) -> tuple[str, str]:
+    """What is not finite, and the exercise's diagnosis of it (``fix``); without one, NaN/inf is the diagnosis."""
+    if fix:
+        return (say("values.nonfinite", name=name, what=what, count=count, size=size),
+                mistake(say("values.nonfinite_hint", fix=fix)))
+    return known("values.nonfinite", name=name, what=what, count=count, size=size), ""
 
 
 def as_scalar(got: Any, *, name: str) -> float:
@@ -105,8 +166,10 @@ def as_scalar(got: Any, *, name: str) -> float:
         if got.ndim == 0 and got.dtype.kind in "biuf" and type(got) is np.ndarray:
             return float(got)
         if got.size == 1 and got.ndim > 0:
-            fail(say("value.one_by_one", name=name, got_shape=got.shape))
-        fail(say("value.not_scalar", name=name, got=show(got)), say("value.not_reduced") if got.size > 1 else "")
+            fail(known("value.one_by_one", name=name, got_shape=got.shape))
+        fail(say("value.not_scalar", name=name, got=show(got)), known("value.not_reduced") if got.size > 1 else "")
+    if type(got) is int and abs(got) > _LARGEST_FLOAT:
+        fail(say("value.huge_int", name=name, got=show(got)))
     if type(got) in (int, float) or (isinstance(got, np.generic) and np.dtype(type(got)).kind in "biuf"):
         return float(got)
     fail(say("value.not_scalar", name=name, got=f"{_type_name(got)} {show(got)}"))
@@ -120,12 +183,18 @@ def expect_scalar(got: Any, want: float, *, name: str, rtol: float = 1e-5, atol:
     value = as_scalar(got, name=name)
     if not math.isfinite(value) and math.isfinite(want):
         what = "NaN" if math.isnan(value) else "inf"
-        fail(say("values.nonfinite", name=name, what=what, count=1, size=1),
-             say("values.nonfinite_hint", fix=nonfinite_fix) if nonfinite_fix else "")
+        fail(*_nonfinite(name, what, 1, 1, nonfinite_fix))
     if math.isclose(value, want, rel_tol=rtol, abs_tol=atol):
         return
+    if expected_values_shown():
+        mismatch = say("scalar.mismatch", name=name, want=show(float(want)), got=show(value))
+    else:
+        off = abs(value - want)
+        error = (say("scalar.off_relative", percent=roughly(100 * off / abs(want))) if want and math.isfinite(off)
+                 else roughly(off))
+        mismatch = say("scalar.mismatch_hidden", name=name, got=show(value), error=error)
     fail(
-        say("scalar.mismatch", name=name, want=show(float(want)), got=show(value)),
+        mismatch,
         *diagnose_values(np.array([value]), np.array([want]), m=m, mistakes={
             k: (lambda v=v: np.array([v() if callable(v) else v])) for k, v in (mistakes or {}).items()},
             rtol=rtol, atol=atol),
@@ -137,7 +206,7 @@ def expect_float(got: Any, *, name: str) -> None:
     if not (type(got) is float or isinstance(got, np.floating)):
         if isinstance(got, np.ndarray):
             as_scalar(got, name=name)
-        fail(say("value.not_float", name=name, got=got, got_type=_type_name(got)))
+        fail(say("value.not_float", name=name, got=show(got), got_type=_type_name(got)))
 
 
 def expect_keys(got: Any, keys: Sequence[str], *, name: str) -> None:
@@ -158,24 +227,30 @@ def expect_tuple(got: Any, names: Sequence[str], *, function: str) -> tuple[Any,
 
 
 def expect_len(got: Any, n: int, *, name: str, hint: str = "") -> None:
-    """``got`` must be a list/tuple/1-d array of ``n`` entries."""
+    """``got`` must be a list/tuple/1-d array of ``n`` entries; ``hint``, the exercise's diagnosis of a
+    wrong length, is shown (and counted as a known mistake) when it is not."""
     if isinstance(got, (list, tuple)):
         size: int | None = len(got)
     else:
         size = len(got) if isinstance(got, np.ndarray) and got.ndim > 0 else None
     if size != n:
-        fail(say("length.mismatch", name=name, got=size if size is not None else show(got), want=n), hint)
+        fail(say("length.mismatch", name=name, got=size if size is not None else show(got), want=n),
+             mistake(hint) if hint else "")
 
 
 def _first_change(name: str, old: Any, new: Any) -> str | None:
     """How ``new`` differs from ``old`` (arrays, dicts and lists of them), or None when equal."""
     if isinstance(old, np.ndarray):
-        if isinstance(new, np.ndarray) and new.shape == old.shape:
-            if np.array_equal(new, old, equal_nan=True):
+        if (type(new) is np.ndarray and new.shape == old.shape and new.dtype.kind in "biuf"
+                and old.dtype.kind in "biuf"):
+            if np.array_equal(new, old, equal_nan=old.dtype.kind == new.dtype.kind == "f"):
                 return None
-            index = tuple(int(i) for i in np.argwhere(~((new == old) | (np.isnan(new) & np.isnan(old))))[0])
-            return say("mutation.changed_at", arg=name, index=list(index), before=show(float(old[index])),
-                       after=show(float(new[index])))
+            same = new == old
+            if old.dtype.kind == new.dtype.kind == "f":
+                same |= np.isnan(new) & np.isnan(old)
+            index = tuple(int(i) for i in np.argwhere(~same)[0])
+            return say("mutation.changed_at", arg=name, index=list(index), before=show(old[index].item()),
+                       after=show(new[index].item()))
         return say("mutation.changed", before=show(old), after=show(new))
     if isinstance(old, dict) and isinstance(new, dict) and old.keys() == new.keys():
         for key in old:
@@ -199,10 +274,12 @@ def expect_unchanged(before: Sequence[Any], after: Sequence[Any], names: Sequenc
 
     Arrays, and dicts or lists of them (a parameters dict), are compared entry by entry.
     """
+    if not isinstance(after, (list, tuple)) or len(after) != len(before):
+        raise TypeError("the sandbox reported the arguments after the call in an unexpected form")
     for name, old, new in zip(names, before, after):
         change = _first_change(name, old, new)
         if change:
-            fail(say("mutation.inplace", function=function, arg=name, change=change))
+            fail(known("mutation.inplace", function=function, arg=name, change=change))
 
 
 def expect_raises(function: LearnerFunction, args: Sequence[Any], error: str, *, call_text: str, why: str = "",
@@ -221,7 +298,7 @@ def expect_raises(function: LearnerFunction, args: Sequence[Any], error: str, *,
         if fault.error_type == error:
             return fault.learner_message
         fail(say("raises.other", call=call_text, got=fault.error_type, message=fault.learner_message, want=error,
-                 why=why), say("raises.assert", want=error) if fault.error_type == "AssertionError" else "")
+                 why=why), known("raises.assert", want=error) if fault.error_type == "AssertionError" else "")
     fail(say("raises.none", call=call_text, got=show(value), want=error, why=why),
          returned_hints(value) if returned_hints else "")
     raise AssertionError  # unreachable: fail() raises

@@ -2,6 +2,8 @@
 
 Each function returns a list of message strings (possibly empty); they never
 decide pass/fail themselves.  ``compare.py`` calls them once a value is wrong.
+A diagnosis is a ``Hint`` (grader.checks.context): a sentence that carries the id of
+the mistake it names, so that the class report can count mistakes by id.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.checks.context import Hint, mistake, record
 from grader.errors import ReferenceNotRecorded
 from grader.messages import say
 
@@ -20,6 +23,11 @@ from grader.messages import say
 # mistake is then computed even for a right answer, so that the copy can still diagnose wrong
 # answers with reference results it did not otherwise need.
 compute_every_mistake: ContextVar[bool] = ContextVar("compute_every_mistake", default=False)
+
+
+def known(message_id: str, **fields: object) -> Hint:
+    """The grader's own diagnosis ``message_id``, as a sentence carrying its id (and its short title)."""
+    return Hint(say(message_id, **fields), message_id, say(f"diagnosis.{message_id}"))
 
 
 def _shape_text(shape: tuple[int, ...]) -> str:
@@ -32,42 +40,47 @@ def diagnose_shape(got: np.ndarray, want: np.ndarray) -> list[str]:
     gs, ws = got.shape, want.shape
     if got.ndim == 1 and want.ndim == 2 and 1 in ws and got.size == want.size:
         reshape = "(-1, 1)" if ws[1] == 1 else "(1, -1)"
-        hints.append(say("shape.rank1", got_shape=_shape_text(gs), want_shape=_shape_text(ws), want_shape_r=reshape))
+        hints.append(known("shape.rank1", got_shape=_shape_text(gs), want_shape=_shape_text(ws),
+                           want_shape_r=reshape))
     elif got.ndim == 2 and want.ndim == 2 and gs == ws[::-1]:
-        hints.append(say("shape.transpose", got_shape=_shape_text(gs), want_shape=_shape_text(ws)))
+        hints.append(known("shape.transpose", got_shape=_shape_text(gs), want_shape=_shape_text(ws)))
         if np.allclose(got.T, want, rtol=1e-5, atol=1e-7, equal_nan=False):
             hints.append(say("shape.transpose_value"))
     elif got.ndim == 2 and gs[0] == gs[1] and gs[0] > 1 and want.ndim <= 2 and sorted(ws) in ([1, gs[0]], [gs[0]]):
-        hints.append(say("shape.broadcast", m=gs[0], want_shape=_shape_text(ws)))
+        hints.append(known("shape.broadcast", m=gs[0], want_shape=_shape_text(ws)))
     elif got.size > want.size:
-        hints.append(say("shape.extra_dims", got_size=got.size, want_size=want.size))
+        hints.append(known("shape.extra_dims", got_size=got.size, want_size=want.size))
     return hints
 
 
 def diagnose_values(got: np.ndarray, want: np.ndarray, *, m: int | None = None,
                     mistakes: dict[str, Any] | None = None, rtol: float = 1e-5, atol: float = 1e-7) -> list[str]:
-    """Same shape, wrong values: a known mistake, a sign flip, a factor m, floor division..."""
+    """Same shape, wrong values: a known mistake, a sign flip, a factor m, floor division...
+
+    ``mistakes``' keys are the exercise's own sentences (never a learner's value): the one whose
+    value ``got`` matches is the diagnosis, with an id made from its text (``mistake``).
+    """
     for message, wrong in (mistakes or {}).items():
         try:
             wrong = np.asarray(wrong() if callable(wrong) else wrong)
         except ReferenceNotRecorded:
             continue  # a released copy without this reference result: no diagnosis from it
         if wrong.shape == got.shape and np.allclose(got, wrong, rtol=rtol, atol=atol):
-            return [message]
+            return [mistake(message)]
     g, w = got.astype(float), want.astype(float)
     if np.any(w != 0) and np.allclose(g, -w, rtol=rtol, atol=atol):
-        return [say("values.sign")]
+        return [known("values.sign")]
     factor = _constant_factor(g, w)
     if factor is not None:
         if m and np.isclose(factor, m, rtol=1e-6):
-            return [say("values.factor_m", factor=factor, m=m)]
+            return [known("values.factor_m", factor=factor, m=m)]
         if m and np.isclose(factor, 1.0 / m, rtol=1e-6):
-            return [say("values.over_m", m=m)]
-        return [say("values.factor", factor=factor)]
+            return [known("values.over_m", m=m)]
+        return [known("values.factor", factor=factor)]
     if np.all(g == np.round(g)) and not np.all(w == np.round(w)) and np.allclose(g, np.floor(w)):
-        return [say("values.integer_division")]
+        return [known("values.integer_division")]
     if g.ndim == 2 and g.shape[0] == g.shape[1] and np.allclose(g.T, w, rtol=rtol, atol=atol):
-        return [say("values.transposed_square")]
+        return [known("values.transposed_square")]
     return []
 
 
@@ -103,25 +116,34 @@ _ONLY_SCALARS = re.compile(r"only (length-1|size-1|0-dimensional|integer scalar)
 
 
 def diagnose_exception(error_type: str, message: str, source: str | None, function: str) -> list[str]:
-    """Hints for an exception raised inside learner code, using its source when known."""
-    source = source or ""
+    """Hints for an exception raised inside learner code, using its source when known.
+
+    The hints are recorded as the running check's diagnoses right away: they become part of a
+    ``LearnerFault``'s text, not of a ``fail(...)``.
+    """
+    hints = _exception_hints(error_type, message, source or "", function)
+    record(*hints)
+    return hints
+
+
+def _exception_hints(error_type: str, message: str, source: str, function: str) -> list[str]:
     if error_type == "TypeError" and _ONLY_SCALARS.search(message) and "math." in source:
-        return [say("hint.math_exp")]
+        return [known("hint.math_exp")]
     if "could not be broadcast together" in message:
         if _reduction_without_keepdims(source):
-            return [say("hint.broadcast_keepdims")]
-        return [say("hint.broadcast")]
+            return [known("hint.broadcast_keepdims")]
+        return [known("hint.broadcast")]
     if "not aligned" in message or "matmul: Input operand" in message or "mismatch in its core dimension" in message:
-        return [say("hint.dot_shapes")]
+        return [known("hint.dot_shapes")]
     if error_type == "TypeError" and "NoneType" in message:
-        return [say("hint.none_placeholder")]
+        return [known("hint.none_placeholder")]
     if error_type == "NameError":
         found = re.search(r"name '(\w+)' is not defined", message)
-        return [say("hint.name_error", function=function, missing=found.group(1) if found else "?")]
+        return [known("hint.name_error", function=function, missing=found.group(1) if found else "?")]
     if error_type == "SystemExit":
-        return [say("hint.sys_exit")]
+        return [known("hint.sys_exit")]
     if error_type == "RecursionError":
-        return [say("hint.recursion")]
+        return [known("hint.recursion")]
     return []
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from grader.checks.compare import expect_shape, fail, show
+from grader.checks.context import expected_values_shown
 from grader.checks.diagnose import diagnose_values
 from grader.messages import say
 
@@ -72,7 +73,8 @@ def expect_gradient(got: Any, numeric: np.ndarray, *, name: str, threshold: floa
     Returns the largest relative error (for a passing check's note); fails with the
     parameter name, the worst index, both values there and the thresholds used, then
     the diagnoses of ``diagnose_values`` against ``want`` (the reference's analytic
-    gradient; default ``numeric``): known ``mistakes``, a sign, a factor m...
+    gradient; default ``numeric``): known ``mistakes``, a sign, a factor m...  In a hidden
+    check the centred-difference value (the expected one) is not shown.
     """
     numeric = np.asarray(numeric, dtype=float)
     expect_shape(got, numeric.shape, name=name, _want=numeric)
@@ -82,9 +84,12 @@ def expect_gradient(got: Any, numeric: np.ndarray, *, name: str, threshold: floa
     worst = float(np.max(errors)) if errors.size else 0.0
     if worst > threshold:
         index = tuple(int(i) for i in np.unravel_index(int(np.argmax(errors)), errors.shape))
-        fail(say("gradient.mismatch", name=name, error=worst, threshold=threshold, index=index,
-                 analytic=show(float(np.asarray(got, dtype=float)[index])), numeric=show(float(numeric[index])),
-                 bad=int(np.sum(errors > threshold)), size=errors.size),
-             *diagnose_values(np.asarray(got, dtype=float), numeric if want is None else np.asarray(want, dtype=float),
-                              m=m, mistakes=mistakes))
+        analytic = show(float(got[index]))
+        shown = dict(name=name, error=worst, threshold=threshold, index=index, analytic=analytic,
+                     bad=int(np.sum(errors > threshold)), size=errors.size)
+        mismatch = (say("gradient.mismatch", numeric=show(float(numeric[index])), **shown)
+                    if expected_values_shown() else say("gradient.mismatch_hidden", **shown))
+        fail(mismatch, *diagnose_values(np.asarray(got, dtype=float),
+                                        numeric if want is None else np.asarray(want, dtype=float),
+                                        m=m, mistakes=mistakes))
     return worst

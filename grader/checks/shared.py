@@ -13,7 +13,9 @@ feedback; the call is made by whichever runs first and reused by the other::
 ``compute`` gets a Generator seeded from the submission's seed and the key (not from
 the check that happens to run first), so the result is the same whatever the order.
 An exception (the learner's function raised, timed out) is kept too and raised again
-in every check that asks. Values are fresh for every learner.
+in every check that asks, with the diagnoses it carries. Values are fresh for every learner.
+``compute`` runs on inputs drawn per submission, like a hidden check's: a failure it raises
+shows no expected value (unless the course reveals them), whichever check asked first.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from grader.checks.context import CheckContext, Hint, current, enter, leave, record
+
 T = TypeVar("T")
 
 
@@ -32,16 +36,23 @@ class Shared:
 
     def __init__(self, seed: int) -> None:
         self._seed = seed
-        self._values: dict[str, tuple[bool, Any]] = {}
+        self._values: dict[str, tuple[bool, Any, tuple[Hint, ...]]] = {}
 
     def __call__(self, key: str, compute: Callable[[np.random.Generator], T]) -> T:
         if key not in self._values:
             rng = np.random.default_rng([self._seed, zlib.crc32(f"shared:{key}".encode())])
+            asking = current()
+            computing = CheckContext(hidden=asking is not None,
+                                     reveal_expected=asking is not None and asking.reveal_expected)
+            token = enter(computing)
             try:
-                self._values[key] = (True, compute(rng))
+                self._values[key] = (True, compute(rng), ())
             except Exception as exc:  # noqa: BLE001 - each asking check reports it as its own
-                self._values[key] = (False, exc)
-        ok, value = self._values[key]
+                self._values[key] = (False, exc, tuple(computing.hints))
+            finally:
+                leave(token)
+        ok, value, hints = self._values[key]
         if not ok:
+            record(*hints)
             raise value
         return value

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from grader.checks.compare import fail
-from grader.checks.diagnose import find_example_loop
+from grader.checks.diagnose import find_example_loop, known
 from grader.checks.learner import LearnerFunction
 from grader.messages import say
 
@@ -48,7 +48,7 @@ def expect_vectorized(learner_fn: LearnerFunction, reference_fn: Callable[..., A
     if ratio > max_ratio:
         line, text = loop
         first = learner_fn.located.first_line if learner_fn.located else 1
-        fail(say("vector.slow", function=learner_fn.graded, line=first + line - 1, loop=text, m=m,
+        fail(known("vector.slow", function=learner_fn.graded, line=first + line - 1, loop=text, m=m,
                  learner_ms=learner_s * 1e3, ratio=ratio, reference_ms=reference_s * 1e3))
     return say("vector.ok", function=learner_fn.graded, learner_ms=learner_s * 1e3, m=m)
 

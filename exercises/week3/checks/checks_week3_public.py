@@ -22,7 +22,7 @@ from problems_week3 import (
     forward_result,
 )
 
-from grader.checks import check, expect_array, expect_keys, expect_scalar, expect_shape, fail
+from grader.checks import check, expect_array, expect_keys, expect_scalar, expect_shape, fail, mistake
 
 
 @check("layer_sizes")
@@ -107,9 +107,9 @@ def test_nn_model_uses_its_arguments(learner):
     expect_keys(parameters, list(PARAMETER_NAMES), name="parameters")
     W1 = parameters["W1"]
     if isinstance(W1, np.ndarray) and W1.ndim == 2 and W1.shape == (4, 2):
-        fail(
+        fail(mistake(
             'parameters["W1"] has 4 rows, expected 5 (n_h = 5). Likely mistake: nn_model took n_h from '
-            "layer_sizes (which always returns 4); use the n_h argument: initialize_parameters(n_x, n_h, n_y).")
+            "layer_sizes (which always returns 4); use the n_h argument: initialize_parameters(n_x, n_h, n_y)."))
     expect_shape(W1, (5, 2), name='parameters["W1"]')
     expect_shape(parameters["b1"], (5, 1), name='parameters["b1"]')
     expect_shape(parameters["W2"], (1, 5), name='parameters["W2"]')

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.checks import expect_array, fail, numeric_gradient, show
+from grader.checks import expect_array, fail, mistake, numeric_gradient, show
 
 PARAMETER_NAMES = ("W1", "b1", "W2", "b2")
 GRADIENT_NAMES = ("dW1", "db1", "dW2", "db2")
@@ -196,16 +196,16 @@ def expect_bias(got: Any, want: np.ndarray, *, name: str, what: str, m: int | No
     short = name.split(" (")[0]
     if isinstance(got, (float, int, np.generic)) or (isinstance(got, np.ndarray) and got.ndim == 0):
         fail(f"{name} is the single number {show(got)}, expected an array of shape {want.shape}.",
-             f"Likely mistake: {short} was summed over all its entries (or squeezed) into one number. "
-             f"It needs one value per unit: {what}.")
+             mistake(f"Likely mistake: {short} was summed over all its entries (or squeezed) into one number. "
+                     f"It needs one value per unit: {what}."))
     if isinstance(got, np.ndarray) and got.ndim == 2 and got.shape == (n, n) and n > 1:
         fail(f"{name} has the wrong shape.\n  expected: shape {want.shape}\n  received: shape {got.shape}",
-             f"Likely mistake: a square ({n}, {n}) bias. A bias has one entry per unit of the layer, as a "
-             f"column: {what}.")
+             mistake(f"Likely mistake: a square ({n}, {n}) bias. A bias has one entry per unit of the layer, as a "
+                     f"column: {what}."))
     if isinstance(got, np.ndarray) and got.ndim == 1 and got.size == n:
         fail(f"{name} has the wrong shape.\n  expected: shape {want.shape}\n  received: shape {got.shape}",
-             f"Likely mistake: a rank-1 array. Summing over axis=1 drops that axis; keep it as a column "
-             f"with keepdims=True: {what}.")
+             mistake(f"Likely mistake: a rank-1 array. Summing over axis=1 drops that axis; keep it as a column "
+                     f"with keepdims=True: {what}."))
     expect_array(got, want, name=name, m=m, mistakes=mistakes)
 
 
@@ -230,18 +230,19 @@ def expect_dict_unchanged(before: dict[str, np.ndarray], after: Any, *, name: st
         return
     for key, old in before.items():
         new = after.get(key)
-        if isinstance(new, np.ndarray) and new.shape == old.shape and np.array_equal(new, old):
+        comparable = type(new) is np.ndarray and new.shape == old.shape and new.dtype.kind in "biuf"
+        if comparable and np.array_equal(new, old):
             continue
-        if isinstance(new, np.ndarray) and new.shape == old.shape:
+        if comparable:
             index = tuple(int(i) for i in np.argwhere(new != old)[0])
-            change = f"{name}[{key!r}]{list(index)} was {show(float(old[index]))} before the call and " \
-                     f"{show(float(new[index]))} after it"
+            change = f"{name}[{key!r}]{list(index)} was {show(old[index].item())} before the call and " \
+                     f"{show(new[index].item())} after it"
         else:
             change = f"{name}[{key!r}] was replaced by {show(new)}"
-        fail(f"{function} changed the caller's {name}: {change}.", advice)
+        fail(f"{function} changed the caller's {name}: {change}.", mistake(advice))
 
 
-UPDATE_COPIES = (
+UPDATE_COPIES = mistake(
     "Likely mistake: an in-place update (W1 -= learning_rate * dW1, or parameters[\"W1\"] = ... on the "
     "dictionary you received). The caller's parameters must not change: work on copies. Compute new "
     "arrays, W1 = W1 - learning_rate * dW1, and return a new dictionary {\"W1\": W1, ...} "
@@ -257,8 +258,8 @@ def expect_cache(cache: Any, want: dict[str, np.ndarray], *, mistakes_for: Calla
     missing = [k for k in CACHE_KEYS if k not in cache]
     if missing:
         fail(f"cache is missing the key(s) {missing}; expected keys: {list(CACHE_KEYS)}.",
-             'Likely mistake: an incomplete cache. backward_propagation reads the values by name, so store all '
-             'four: cache = {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}.')
+             mistake('Likely mistake: an incomplete cache. backward_propagation reads the values by name, so '
+                     'store all four: cache = {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}.'))
     for key in CACHE_KEYS:
         got = cache[key]
         if isinstance(got, np.ndarray) and got.shape == want[key].shape and got.dtype.kind in "biuf" \
@@ -267,8 +268,8 @@ def expect_cache(cache: Any, want: dict[str, np.ndarray], *, mistakes_for: Calla
                 if other != key and want[other].shape == got.shape and np.allclose(got, want[other], rtol=1e-5,
                                                                                    atol=1e-7):
                     fail(f'cache["{key}"] holds {other}, not {key}.',
-                         f'Likely mistake: a misordered cache: values stored under the wrong keys. Use '
-                         f'cache = {{"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}}.')
+                         mistake('Likely mistake: a misordered cache: values stored under the wrong keys. Use '
+                                 'cache = {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}.'))
         expect_array(got, want[key], name=f'cache["{key}"]', mistakes=mistakes_for(key) if mistakes_for else None)
 
 
@@ -285,7 +286,7 @@ def forward_result(value: Any) -> tuple[Any, Any]:
 
 # -- initialization statistics -------------------------------------------------------------
 
-SYMMETRY = (
+SYMMETRY = mistake(
     "Likely mistake: zero (or constant) initialization, so every hidden unit is identical. Units that "
     "start equal compute the same thing and receive the same gradient, so they stay equal forever: "
     "the symmetry is never broken. Initialize the weights with small random numbers: "
@@ -303,15 +304,15 @@ def expect_small_random(W: np.ndarray, *, name: str, shape_text: str, low: float
     if rms > high:
         fail(f"{name} is too large: its entries have a root-mean-square of {rms:.3g}, expected about 0.01 "
              f"(between {low:g} and {high:g}).",
-             f"Likely mistake: the factor 0.01 is missing. Use np.random.randn({shape_text}) * 0.01: large "
-             "weights push tanh and sigmoid into their flat regions, where the gradients are tiny and "
-             "learning is slow.")
+             mistake(f"Likely mistake: the factor 0.01 is missing. Use np.random.randn({shape_text}) * 0.01: large "
+                     "weights push tanh and sigmoid into their flat regions, where the gradients are tiny and "
+                     "learning is slow."))
     negative = float(np.mean(W < 0))
     if W.size >= 60 and not 0.1 <= negative <= 0.9:  # P(false alarm) < 1e-10 for randn
         fail(f"{negative:.0%} of the entries of {name} are negative; weights drawn from a standard normal "
              "distribution are negative about half the time.",
-             f"Likely mistake: np.random.rand draws from [0, 1) only. Use np.random.randn({shape_text}) * 0.01 "
-             "(randn: the standard normal distribution).")
+             mistake(f"Likely mistake: np.random.rand draws from [0, 1) only. Use np.random.randn({shape_text}) "
+                     "* 0.01 (randn: the standard normal distribution)."))
     if rms < low:
         fail(f"{name} is too small: its entries have a root-mean-square of {rms:.3g}, expected about 0.01 "
              f"(between {low:g} and {high:g}). Use np.random.randn({shape_text}) * 0.01.")
@@ -322,6 +323,9 @@ def expect_layer_sizes(got: Any, X: np.ndarray, Y: np.ndarray) -> None:
     if not isinstance(got, (tuple, list)) or len(got) != 3:
         size = len(got) if isinstance(got, (tuple, list)) else f"a single {type(got).__name__}"
         fail(f"layer_sizes should return 3 values (n_x, n_h, n_y); received {size}.")
+    if not all(type(v) in (int, float) or isinstance(v, (np.integer, np.floating)) for v in got):
+        fail(f"layer_sizes should return 3 integers (n_x, n_h, n_y); received {show(tuple(got))}.",
+             "Read the sizes from the shapes: n_x = X.shape[0] and n_y = Y.shape[0]; n_h is 4 here.")
     got = tuple(int(v) if isinstance(v, (int, np.integer)) else v for v in got)
     want = (X.shape[0], 4, Y.shape[0])
     if got == want:
@@ -329,8 +333,8 @@ def expect_layer_sizes(got: Any, X: np.ndarray, Y: np.ndarray) -> None:
     m = X.shape[1]
     hint = ""
     if got[0] == m or got[2] == m:
-        hint = ("Likely mistake: you read the number of examples m (shape[1]); a layer's size is the number of "
-                "ROWS: n_x = X.shape[0], n_y = Y.shape[0].")
+        hint = mistake("Likely mistake: you read the number of examples m (shape[1]); a layer's size is the "
+                       "number of ROWS: n_x = X.shape[0], n_y = Y.shape[0].")
     elif got[1] != 4:
         hint = "The hidden layer has n_h = 4 units in this function (nn_model takes other sizes as an argument)."
     fail(f"layer_sizes(X, Y) with X of shape {X.shape} and Y of shape {Y.shape} should be {want}; "

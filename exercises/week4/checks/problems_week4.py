@@ -28,7 +28,9 @@ from grader.checks import (
     expect_tuple,
     expect_vectorized,
     fail,
+    mistake,
     numeric_gradient,
+    record_diagnoses,
     show,
 )
 from grader.checks.diagnose import diagnose_values, find_example_loop
@@ -309,7 +311,7 @@ def expect_pair(value: Any, names: tuple[str, str], *, function: str, missing_hi
     """A (value, cache) pair: a bare array means the cache is missing."""
     if isinstance(value, np.ndarray):
         fail(f"{function} should return 2 values ({', '.join(names)}); received a single array of shape "
-             f"{value.shape}.", missing_hint)
+             f"{value.shape}.", mistake(missing_hint))
     return expect_tuple(value, list(names), function=function)
 
 
@@ -317,20 +319,20 @@ def expect_linear_cache(cache: Any, A: np.ndarray, W: np.ndarray, b: np.ndarray,
     """``cache`` must be the tuple (A, W, b), in that order."""
     parts = {"A": A, "W": W, "b": b}
     if isinstance(cache, dict):
-        fail(f"{name} is a dict with keys {list(cache)}; the course's linear cache is the tuple (A, W, b), "
+        fail(f"{name} is a dict with keys {show(list(cache))}; the course's linear cache is the tuple (A, W, b), "
              "which linear_backward unpacks as A_prev, W, b = cache.")
     if not isinstance(cache, (tuple, list)):
         fail(f"{name} should be the tuple (A, W, b); received {show(cache)}.",
-             "Likely mistake: the cache is missing or incomplete: cache = (A, W, b).")
+             mistake("Likely mistake: the cache is missing or incomplete: cache = (A, W, b)."))
     if len(cache) != 3:
         fail(f"{name} has {len(cache)} entries, expected 3: (A, W, b).",
-             "Likely mistake: the cache is incomplete or has extra entries: cache = (A, W, b), the inputs of "
-             "the linear step, which linear_backward needs.")
+             mistake("Likely mistake: the cache is incomplete or has extra entries: cache = (A, W, b), the inputs of "
+                     "the linear step, which linear_backward needs."))
     found = [next((key for key, want in parts.items() if _same(item, want)), None) for item in cache]
     if found != ["A", "W", "b"] and sorted(k for k in found if k) == ["A", "W", "b"]:
         fail(f"{name} holds the right arrays in the wrong order: ({', '.join(found)}).",
-             "Likely mistake: the cache is misordered. It must be (A, W, b), in that order: "
-             "linear_backward unpacks it as A_prev, W, b = cache.")
+             mistake("Likely mistake: the cache is misordered. It must be (A, W, b), in that order: "
+                     "linear_backward unpacks it as A_prev, W, b = cache."))
     for index, key in enumerate("AWb"):
         expect_array(cache[index], parts[key], name=f"{name}[{index}] ({key})")
 
@@ -341,28 +343,28 @@ def expect_activation_cache(cache: Any, A_prev: np.ndarray, W: np.ndarray, b: np
     shape = "((A_prev, W, b), Z)"
     if not isinstance(cache, (tuple, list)):
         fail(f"{name} should be the pair (linear_cache, activation_cache) = {shape}; received {show(cache)}.",
-             "Likely mistake: the cache is missing: cache = (linear_cache, activation_cache).")
+             mistake("Likely mistake: the cache is missing: cache = (linear_cache, activation_cache)."))
     if len(cache) == 3 and [_same(c, w) for c, w in zip(cache, (A_prev, W, b))] == [True] * 3:
         fail(f"{name} is the linear cache (A_prev, W, b) alone.",
-             "Likely mistake: the activation cache is missing. Keep both: cache = (linear_cache, "
-             "activation_cache), where activation_cache is the Z that sigmoid(Z) / relu(Z) return; the "
-             "backward pass needs Z to go back through the activation.")
+             mistake("Likely mistake: the activation cache is missing. Keep both: cache = (linear_cache, "
+                     "activation_cache), where activation_cache is the Z that sigmoid(Z) / relu(Z) return; the "
+                     "backward pass needs Z to go back through the activation."))
     if len(cache) == 4:
         fail(f"{name} has 4 entries: it looks flattened.",
-             f"Likely mistake: the cache must be the pair (linear_cache, activation_cache) = {shape}, two "
-             "entries, the first itself a tuple.")
+             mistake(f"Likely mistake: the cache must be the pair (linear_cache, activation_cache) = {shape}, two "
+                     "entries, the first itself a tuple."))
     if len(cache) != 2:
         fail(f"{name} has {len(cache)} entries, expected 2: (linear_cache, activation_cache) = {shape}.")
     first, second = cache
     if isinstance(second, (tuple, list)) and isinstance(first, np.ndarray):
         fail(f"{name} starts with an array of shape {first.shape} and ends with a tuple.",
-             "Likely mistake: the cache is misordered: it is (activation_cache, linear_cache); the course's "
-             "order is (linear_cache, activation_cache), which linear_activation_backward unpacks as "
-             "linear_cache, activation_cache = cache.")
+             mistake("Likely mistake: the cache is misordered: it is (activation_cache, linear_cache); the course's "
+                     "order is (linear_cache, activation_cache), which linear_activation_backward unpacks as "
+                     "linear_cache, activation_cache = cache."))
     if not _same(second, Z) and _same(second, A):
         fail(f"{name}[1] (activation_cache) holds the activations A, not Z.",
-             "Likely mistake: the activation cache must be Z, the cache that sigmoid(Z) and relu(Z) return: "
-             "A, activation_cache = relu(Z). relu_backward and sigmoid_backward need Z.")
+             mistake("Likely mistake: the activation cache must be Z, the cache that sigmoid(Z) and relu(Z) return: "
+                     "A, activation_cache = relu(Z). relu_backward and sigmoid_backward need Z."))
     expect_linear_cache(first, A_prev, W, b, name=f"{name}[0] (linear_cache)")
     expect_array(second, Z, name=f"{name}[1] (activation_cache, Z)")
 
@@ -373,14 +375,14 @@ def expect_column(got: Any, want: np.ndarray, *, name: str, what: str = "b") -> 
            f"{name} = np.sum(dZ, axis=1, keepdims=True) / m, a column of shape {want.shape} like {what}.")
     if isinstance(got, (float, int, np.generic)) or (isinstance(got, np.ndarray) and got.ndim == 0):
         fail(f"{name} is a single number ({show(got)}), expected an array of shape {want.shape}.",
-             "Likely mistake: np.sum(dZ) adds over the units as well as the examples; " + fix)
+             mistake("Likely mistake: np.sum(dZ) adds over the units as well as the examples; " + fix))
     if isinstance(got, np.ndarray) and got.ndim == 1 and got.size == want.shape[0]:
         fail(f"{name} has shape {got.shape}, expected {want.shape}.",
-             "Likely mistake: np.sum(dZ, axis=1) without keepdims=True drops the summed axis and leaves a "
-             "rank-1 array; " + fix)
+             mistake("Likely mistake: np.sum(dZ, axis=1) without keepdims=True drops the summed axis and leaves a "
+                     "rank-1 array; " + fix))
     if isinstance(got, np.ndarray) and got.ndim == 2 and got.shape[0] == 1 and want.shape[0] != 1:
         fail(f"{name} has shape {got.shape}, expected {want.shape}.",
-             "Likely mistake: summed over the wrong axis (axis=0 adds over the units); " + fix)
+             mistake("Likely mistake: summed over the wrong axis (axis=0 adds over the units); " + fix))
 
 
 def expect_grad(got: Any, numeric: np.ndarray, *, name: str, want: np.ndarray, m: int | None = None,
@@ -394,9 +396,10 @@ def expect_grad(got: Any, numeric: np.ndarray, *, name: str, want: np.ndarray, m
         return expect_gradient(got, numeric, name=name, threshold=threshold)
     except CheckFailure as failure:
         hints: list[str] = []
-        if isinstance(got, np.ndarray) and got.shape == want.shape and got.dtype.kind in "biuf":
+        if type(got) is np.ndarray and got.shape == want.shape and got.dtype.kind in "biuf":
             hints = diagnose_values(got.astype(float), want, m=m, mistakes=mistakes)
-        raise CheckFailure("\n".join([str(failure), *hints])) from None
+        fail(str(failure), *hints)
+        raise AssertionError from None  # unreachable: fail() raises
 
 
 # -- Gradients by centred differences (trusted process, reference forward) -----------
@@ -454,8 +457,8 @@ def expect_caches(caches: Any, L: int) -> None:
         fail(f"caches should be a list of {L} caches, one per layer; received {show(caches)}.")
     if len(caches) == L - 1:
         fail(f"caches has {L - 1} entries, expected {L} (one per layer).",
-             "Likely mistake: the output layer's cache is missing: append the cache of the sigmoid layer too "
-             "(caches.append(cache) after the last linear_activation_forward).")
+             mistake("Likely mistake: the output layer's cache is missing: append the cache of the sigmoid layer too "
+                     "(caches.append(cache) after the last linear_activation_forward)."))
     if len(caches) != L:
         fail(f"caches has {len(caches)} entries, expected {L} (one per layer).",
              "One cache per layer: caches.append(cache) after every linear_activation_forward call, the output "
@@ -466,7 +469,7 @@ def expect_caches(caches: Any, L: int) -> None:
 
 
 def off_by_one_text(L: int) -> str:
-    return (f"Likely mistake: your dA keys are off by one: the course names the gradient of A[l-1] dA{{l-1}} "
+    return mistake(f"Likely mistake: your dA keys are off by one: the course names the gradient of A[l-1] dA{{l-1}} "
             f"(dA0 is the gradient of X), so grads holds dA0 .. dA{L - 1}. Older versions of the course "
             f"notebook named it dA{{l}} (dA1 .. dA{L}); with caches[l] the gradient of its input is "
             "grads[\"dA\" + str(l)].")
@@ -481,8 +484,8 @@ def expect_dA_keys(grads: Any, L: int, right: dict[str, np.ndarray] | None = Non
         return
     old = [f"dA{l}" for l in range(1, L + 1)]
     if all(k in grads for k in old):
-        have = sorted((k for k in grads if k.startswith("dA")), key=lambda k: (len(k), k))
-        parts = [f"grads is missing the key(s) {missing}; it has {have}, expected {want}.", off_by_one_text(L)]
+        have = sorted((k for k in grads if isinstance(k, str) and k.startswith("dA")), key=lambda k: (len(k), k))
+        parts = [f"grads is missing the key(s) {missing}; it has {show(have)}, expected {want}.", off_by_one_text(L)]
         if right is not None and all(_close(grads[f"dA{l + 1}"], right[f"dA{l}"]) for l in range(L)):
             parts.append("Your values are right: only the names are shifted.")
         fail(*parts)
@@ -550,11 +553,12 @@ def with_hint(call: Callable[[], Any], hint_if: Callable[[str], bool], hint: str
         return call()
     except LearnerFault as fault:
         if hint_if(str(fault)):
+            record_diagnoses(hint)
             raise type(fault)(f"{fault}\n{hint}") from None
         raise
 
 
-LAYER_COUNT_HINT = ("Likely mistake: the number of layers. parameters holds two entries per layer (W and b), "
+LAYER_COUNT_HINT = mistake("Likely mistake: the number of layers. parameters holds two entries per layer (W and b), "
                     "so L = len(parameters) // 2.")
 
 
@@ -578,17 +582,17 @@ def expect_small_random(W: Any, *, name: str, n_prev: int) -> None:
     N = values.size
     if not np.any(values):
         fail(f"{name} is all zeros.",
-             "Likely mistake: zero initialization. With equal weights every unit of a layer computes the same "
-             "thing and receives the same gradient, so the units stay identical forever (symmetry is never "
-             "broken). Use np.random.randn(n_l, n_{l-1}) * 0.01.")
+             mistake("Likely mistake: zero initialization. With equal weights every unit of a layer computes the same "
+                     "thing and receives the same gradient, so the units stay identical forever (symmetry is never "
+                     "broken). Use np.random.randn(n_l, n_{l-1}) * 0.01."))
     if N > 1 and np.ptp(values) == 0:
         fail(f"{name} has every entry equal to {show(float(values[0]))}.",
-             "Likely mistake: constant initialization does not break symmetry: every unit would learn the same "
-             "thing. Use random values: np.random.randn(n_l, n_{l-1}) * 0.01.")
+             mistake("Likely mistake: constant initialization does not break symmetry: every unit would learn the same "
+                     "thing. Use random values: np.random.randn(n_l, n_{l-1}) * 0.01."))
     if N >= 30 and np.all(values >= 0):  # 2**-30: never by chance with randn
         fail(f"every entry of {name} is >= 0 (the smallest is {show(float(values.min()))}).",
-             "Likely mistake: np.random.rand draws uniformly from [0, 1); the course uses np.random.randn "
-             "(a standard normal, centred on 0): np.random.randn(n_l, n_{l-1}) * 0.01.")
+             mistake("Likely mistake: np.random.rand draws uniformly from [0, 1); the course uses np.random.randn "
+                     "(a standard normal, centred on 0): np.random.randn(n_l, n_{l-1}) * 0.01."))
     std = float(np.std(values)) if N > 1 else float(abs(values[0]))
     if N < 30:
         if np.max(np.abs(values)) <= 6 * INIT_SCALE:
@@ -603,11 +607,11 @@ def expect_small_random(W: Any, *, name: str, n_prev: int) -> None:
             if abs(float(np.mean(values))) > mean_bound:
                 fail(f"the entries of {name} average {np.mean(values):.4g}; randn * 0.01 averages 0 "
                      f"(|mean| < {mean_bound:.2g} for {N} entries).",
-                     "Likely mistake: the weights are shifted; use np.random.randn(...) * 0.01, without an "
-                     "offset.")
+                     mistake("Likely mistake: the weights are shifted; use np.random.randn(...) * 0.01, without an "
+                             "offset."))
             return
         found = f"the entries of {name} have standard deviation {std:.4g}; randn * 0.01 gives about 0.01."
-    candidates = [
+    candidates = [(scale, mistake(text)) for scale, text in [
         (1.0, "Likely mistake: the factor 0.01 is missing: W = np.random.randn(n_l, n_{l-1}) * 0.01. "
               "Large initial weights push the sigmoid output into its flat region, where learning is slow."),
         (1.0 / np.sqrt(n_prev), "Likely mistake: you divided by np.sqrt(n_{l-1}) (the scaling of the course's "
@@ -615,10 +619,10 @@ def expect_small_random(W: Any, *, name: str, n_prev: int) -> None:
         (np.sqrt(2.0 / n_prev), "Likely mistake: you used He initialization (np.sqrt(2 / n_{l-1})); this "
                                 "exercise asks for * 0.01."),
         (0.1, "Likely mistake: the scale is 0.1; the exercise asks for * 0.01."),
-    ]
+    ]]
     # the closest candidate scale, if it is plausible at all
-    distance, mistake = min((abs(np.log(std / scale)), text) for scale, text in candidates)
-    fail(found, mistake if distance <= spread else "Use W = np.random.randn(n_l, n_{l-1}) * 0.01.")
+    distance, diagnosis = min((abs(np.log(std / scale)), text) for scale, text in candidates)
+    fail(found, diagnosis if distance <= spread else "Use W = np.random.randn(n_l, n_{l-1}) * 0.01.")
 
 
 def expect_initialized(parameters: Any, dims: list[int]) -> None:
@@ -628,9 +632,9 @@ def expect_initialized(parameters: Any, dims: list[int]) -> None:
     expect_keys(parameters, keys, name="parameters")
     extra = [k for k in parameters if k not in keys]
     if extra:
-        fail(f"parameters has the extra key(s) {extra}; expected exactly {keys}.",
-             f"Likely mistake: the loop over the layers. For layer_dims of length {len(dims)} the layers are "
-             f"l = 1 .. {L}: for l in range(1, len(layer_dims)).")
+        fail(f"parameters has the extra key(s) {show(extra)}; expected exactly {keys}.",
+             mistake(f"Likely mistake: the loop over the layers. For layer_dims of length {len(dims)} the layers are "
+                     f"l = 1 .. {L}: for l in range(1, len(layer_dims))."))
     for l in range(1, L + 1):
         W, b = parameters[f"W{l}"], parameters[f"b{l}"]
         expect_shape(W, (dims[l], dims[l - 1]), name=f"W{l}")

@@ -18,7 +18,18 @@ from typing import Any
 
 import numpy as np
 
-from grader.checks import expect_array, expect_keys, expect_shape, expect_tuple, fail, show
+from grader.checks import (
+    computing_with,
+    expect_array,
+    expect_keys,
+    expect_like,
+    expect_shape,
+    expect_tuple,
+    fail,
+    mistake,
+    show,
+)
+from grader.checks.context import expected_values_shown
 
 # -- Messages (the tests look for some of their words) --------------------------------
 
@@ -208,8 +219,9 @@ def expect_arrays(got: Any, want: dict[str, np.ndarray], *, name: str,
         if (nonfinite_fix and type(value) is np.ndarray and value.shape == want_value.shape
                 and value.dtype.kind == "f" and not np.all(np.isfinite(value))):
             bad = int(np.sum(~np.isfinite(value)))
+            expected = f"\n  expected: {show(want_value)}" if expected_values_shown() else ""
             fail(f"{label} contains NaN or inf ({bad} of {value.size} values) although every expected value is "
-                 f"finite.\n  expected: {show(want_value)}\n  received: {show(value)}", "Likely mistake: " + nonfinite_fix)
+                 f"finite.{expected}\n  received: {show(value)}", mistake("Likely mistake: " + nonfinite_fix))
         expect_array(value, want_value, name=label, mistakes=key_mistakes, rtol=rtol, atol=atol)
 
 
@@ -431,11 +443,11 @@ def expect_each_example_once(indices: np.ndarray, m: int, *, what: str,
     if len(missing):
         parts.append(f"  examples missing: {len(missing)} (e.g. example {int(missing[0])})")
     if len(repeated):
-        parts.append("Likely mistake: sampling with replacement (np.random.choice without replace=False) or "
-                     "overlapping slices. Shuffle with one permutation and cut it into consecutive, "
-                     "non-overlapping slices.")
+        parts.append(mistake("Likely mistake: sampling with replacement (np.random.choice without replace=False) "
+                             "or overlapping slices. Shuffle with one permutation and cut it into consecutive, "
+                             "non-overlapping slices."))
     else:
-        parts.append(f"Likely mistake: some examples were left out: {missing_hint}")
+        parts.append(mistake(f"Likely mistake: some examples were left out: {missing_hint}"))
     fail(*parts)
 
 
@@ -451,7 +463,7 @@ def expect_pairs_kept(indices: np.ndarray, Y: np.ndarray, got_Y: np.ndarray, *, 
     if got_Y.shape[1] == m and np.array_equal(got_Y, Y):
         hint = Y_NOT_SHUFFLED
     fail(f"the columns of X and Y are no longer paired in {what}: {wrong} of {want.shape[1]} examples carry "
-         f"another example's label.\n  expected labels: {show(want)}\n  received labels: {show(got_Y)}", hint)
+         f"another example's label.\n  expected labels: {show(want)}\n  received labels: {show(got_Y)}", mistake(hint))
 
 
 # -- Mini-batches --------------------------------------------------------------------
@@ -497,7 +509,8 @@ def expect_batch_sizes(batches: list[tuple[np.ndarray, np.ndarray]], n_x: int, n
         hint = (f"Likely mistake: the last mini-batch has the wrong size. It holds the m % mini_batch_size = {rest} "
                 f"examples left after the {full} full ones: shuffled_X[:, {full} * mini_batch_size : m].")
     fail(f"with m = {m} examples and mini_batch_size = {size}, expected {len(want)} mini-batches of sizes "
-         f"{_sizes_text(want)}; received {len(got)} mini-batches of sizes {_sizes_text(got)}.", hint)
+         f"{_sizes_text(want)}; received {len(got)} mini-batches of sizes {_sizes_text(got)}.",
+         mistake(hint) if hint else "")
 
 
 def _sizes_text(sizes: list[int]) -> str:
@@ -506,8 +519,19 @@ def _sizes_text(sizes: list[int]) -> str:
     return ", ".join(map(str, sizes)) or "(none)"
 
 
+# More columns than this many times m in the mini-batches together are not looked at one by one.
+MAX_COLUMNS_FACTOR = 4
+
+
 def mini_batch_order(batches: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """The examples of X in mini-batch order, after checking each is there once with its label."""
+    m = X.shape[1]
+    columns = sum(bx.shape[1] for bx, _ in batches)
+    if columns > MAX_COLUMNS_FACTOR * m:
+        fail(f"the mini-batches together hold {columns} columns; X has only m = {m} examples, and each must be in "
+             "exactly one mini-batch.")
+    for k, (bx, by) in enumerate(batches):
+        expect_shape(by, (Y.shape[0], bx.shape[1]), name=f"mini_batches[{k}][1] (mini_batch_Y)")
     indices = np.concatenate([column_indices(X, bx, name=f"mini_batches[{k}][0]")
                               for k, (bx, _) in enumerate(batches)] or [np.zeros(0, int)])
     expect_each_example_once(indices, X.shape[1], what="the mini-batches together", missing_hint=(
@@ -521,7 +545,7 @@ def mini_batch_order(batches: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray
 def expect_shuffled_batches(order: np.ndarray) -> None:
     if np.array_equal(order, np.arange(len(order))):
         fail("the mini-batches hold the examples in their original order (columns 0, 1, 2, ...): nothing "
-             "was shuffled.", NOT_SHUFFLED_BATCHES)
+             "was shuffled.", mistake(NOT_SHUFFLED_BATCHES))
 
 
 # -- Train / test split ----------------------------------------------------------------
@@ -572,13 +596,15 @@ def _count_hint(got_test: int, m: int, test_size: float) -> str:
         return "X_train and Y_train must hold the other m - n_test examples, X_test and Y_test the n_test ones."
     floor, nearest = math.floor(test_size * m), round(test_size * m)
     if got_test == floor == nearest:
-        return f"Likely mistake: int(test_size * m) or round(test_size * m) (both {got_test} here) round down. {rule}"
+        return mistake(f"Likely mistake: int(test_size * m) or round(test_size * m) (both {got_test} here) round "
+                       f"down. {rule}")
     if got_test == floor:
-        return f"Likely mistake: int(test_size * m) rounds down. {rule}"
+        return mistake(f"Likely mistake: int(test_size * m) rounds down. {rule}")
     if got_test == nearest:
-        return f"Likely mistake: round(test_size * m) rounds to the nearest integer. {rule}"
+        return mistake(f"Likely mistake: round(test_size * m) rounds to the nearest integer. {rule}")
     if got_test == m - n_test:
-        return "Likely mistake: the training and test sets are swapped (the test set is the test_size part). " + rule
+        return mistake("Likely mistake: the training and test sets are swapped (the test set is the test_size "
+                       "part). " + rule)
     return rule
 
 
@@ -598,7 +624,7 @@ def expect_shuffled_split(train: np.ndarray, test: np.ndarray, m: int) -> None:
     for where, block in (("first", np.arange(n)), ("last", np.arange(m - n, m))):
         if np.array_equal(np.sort(test), block):
             fail(f"the test set is exactly the {where} {n} examples of X (columns {block[0]} to {block[-1]}); "
-                 "a random split picks them from everywhere.", NOT_SHUFFLED_SPLIT.format(where=where, n=n))
+                 "a random split picks them from everywhere.", mistake(NOT_SHUFFLED_SPLIT.format(where=where, n=n)))
 
 
 def class_counts(labels: np.ndarray, classes: np.ndarray) -> list[int]:
@@ -618,7 +644,7 @@ def expect_stratified(Y: np.ndarray, test: np.ndarray, test_size: float) -> None
         f"  class {c:g}: {n} examples, expected {lo if lo == hi else f'{lo} or {hi}'} in the test set, received {g}"
         for c, n, lo, hi, g in zip(classes, total, low, high, got))
     fail(f"with stratify=True and test_size = {test_size}, the test set does not keep the class proportions:\n"
-         f"{rows}", NOT_STRATIFIED)
+         f"{rows}", mistake(NOT_STRATIFIED))
 
 
 # -- A tiny training run: the learner's update rule inside a trusted training loop ------
@@ -667,17 +693,20 @@ def cost_and_grads(parameters: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarr
 
 def train(step: Callable[[dict, dict, Any, int], tuple[dict, Any]], state: Any, parameters: dict,
           X: np.ndarray, Y: np.ndarray, batches: Callable[[int], list], epochs: int) -> float:
-    """Run ``epochs`` epochs of mini-batch training with ``step``; returns the final cost on all of X."""
-    t, shapes = 0, {k: v.shape for k, v in parameters.items()}
-    for epoch in range(epochs):
-        for mini_X, mini_Y in batches(epoch):
-            _, grads = cost_and_grads(parameters, mini_X, mini_Y)
-            t += 1
-            parameters, state = step(parameters, grads, state, t)
-            expect_keys(parameters, list(shapes), name="parameters")
-            for key, shape in shapes.items():
-                expect_shape(parameters[key], shape, name=f'parameters["{key}"] (after training step {t})')
-    cost, _ = cost_and_grads(parameters, X, Y)
+    """Run ``epochs`` epochs of mini-batch training with ``step``; returns the final cost on all of X.
+
+    The parameters a step returns are computed with next (here, in the trusted process): they must be
+    exactly the keys and shapes of the first ones (``expect_like``).
+    """
+    t, template = 0, {k: np.zeros(v.shape) for k, v in parameters.items()}
+    with computing_with("the parameters your update returned"):
+        for epoch in range(epochs):
+            for mini_X, mini_Y in batches(epoch):
+                _, grads = cost_and_grads(parameters, mini_X, mini_Y)
+                t += 1
+                parameters, state = step(parameters, grads, state, t)
+                parameters = expect_like(parameters, template, name=f"parameters (after training step {t})")
+        cost, _ = cost_and_grads(parameters, X, Y)
     return cost
 
 

@@ -23,6 +23,7 @@ from grader.checks import (
     expect_scalar,
     expect_tuple,
     fail,
+    mistake,
     numeric_gradient,
 )
 
@@ -129,15 +130,18 @@ def numeric_dW(loss_fn: LossFn, W: np.ndarray, X: np.ndarray, y: np.ndarray, reg
 
 
 def expect_dW_gradient(dW: Any, numeric: np.ndarray, *, threshold: float, mistakes: dict[str, Any]) -> float:
-    """expect_gradient on dW, followed by the known mistake the wrong dW matches, if any."""
+    """expect_gradient on dW, followed by the known mistake the wrong dW matches, if any (only a dW of the
+    right shape and a real dtype is compared with them: ``expect_gradient`` told what is wrong with another)."""
     try:
         return expect_gradient(dW, numeric, name="dW", threshold=threshold)
     except CheckFailure as exc:
-        got = np.asarray(dW, dtype=float)
+        if type(dW) is not np.ndarray or dW.shape != numeric.shape or dW.dtype.kind not in "biuf":
+            raise
+        got = dW.astype(float)
         for message, wrong in mistakes.items():
             wrong = np.asarray(wrong() if callable(wrong) else wrong, dtype=float)
             if wrong.shape == got.shape and np.allclose(got, wrong, rtol=1e-5, atol=1e-7):
-                fail(str(exc), message)
+                fail(str(exc), mistake(message))
         raise
 
 

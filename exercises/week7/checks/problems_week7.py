@@ -26,7 +26,9 @@ from grader.checks import (
     expect_scalar,
     expect_tuple,
     fail,
+    mistake,
     numeric_gradient,
+    record_diagnoses,
 )
 from grader.checks.learner import LearnerFault, LearnerFunction, LearnerTimeout
 from grader.messages import say
@@ -193,7 +195,7 @@ def _shape_hint(got: Any, want_shape: tuple[int, ...], name: str, shape_hints: d
     hint = shape_hints.get(shape) if shape != tuple(want_shape) else None
     if hint:
         fail(say("shape.mismatch", name=name, want_shape=tuple(want_shape), got_shape=shape),
-             hint.format(got_shape=shape, want_shape=tuple(want_shape)))
+             mistake(hint.format(got_shape=shape, want_shape=tuple(want_shape))))
 
 
 def expect_array_hinted(got: Any, want: np.ndarray, *, name: str, shape_hints: dict | None = None,
@@ -212,10 +214,12 @@ def expect_gradient_diagnosed(got: Any, numeric: np.ndarray, *, name: str, shape
 
 
 def reraise_with(fault: LearnerFault, hints: list[str], replace: str = "") -> None:
-    """Raise ``fault`` again with ``hints`` added (or put in place of the text ``replace``)."""
-    hints = [h for h in hints if h]
+    """Raise ``fault`` again with ``hints`` (the exercise's diagnoses) added, or put in place of the text
+    ``replace``."""
+    hints = [mistake(h) for h in hints if h]
     if not hints:
         raise fault
+    record_diagnoses(*hints)
     text = str(fault)
     if replace and replace in text:
         text = text.replace(replace, "\n".join(hints))
@@ -226,10 +230,11 @@ def reraise_with(fault: LearnerFault, hints: list[str], replace: str = "") -> No
 
 
 def add_hints(failure: CheckFailure, hints: list[str]) -> None:
-    hints = [h for h in hints if h and h not in str(failure)]
+    """Raise ``failure`` again with ``hints`` (the exercise's diagnoses) it does not hold yet."""
+    hints = [mistake(h) for h in hints if h and h not in str(failure)]
     if not hints:
         raise failure
-    raise CheckFailure("\n".join([str(failure), *hints])) from None
+    fail(str(failure), *hints)
 
 
 def check_backward(verify: Callable[[Any], None], backward: LearnerFunction, dout: np.ndarray, cache: Any,
@@ -267,18 +272,18 @@ def not_fitting_returned(W: int, F: int, P: int, S: int) -> Callable[[Any], str]
     def hint(value: Any) -> str:
         try:
             number = float(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # not a number, or an integer beyond any float
             return ""
         if span < 0:
-            return (f"Likely mistake: no check that the filter fits. W - F + 2P = {span} is negative: the filter "
+            return mistake(f"Likely mistake: no check that the filter fits. W - F + 2P = {span} is negative: the filter "
                     "is wider than the padded input and there is no position at all for it. Raise ValueError "
                     "when W - F + 2P < 0.")
         if number == span // S + 1:
-            return (f"Likely mistake: you rounded down ({span} // {S} + 1 = {span // S + 1}); the last "
+            return mistake(f"Likely mistake: you rounded down ({span} // {S} + 1 = {span // S + 1}); the last "
                     f"{span % S} column(s) would be silently ignored. Check `(W - F + 2 * P) % S == 0` and "
                     "raise ValueError when it is not.")
         if np.isclose(number, span / S + 1):
-            return ("Likely mistake: you returned the non-integer value of the formula; a number of positions "
+            return mistake("Likely mistake: you returned the non-integer value of the formula; a number of positions "
                     "must be a whole number, so raise ValueError when the division is not exact.")
         return ""
 

@@ -23,10 +23,12 @@ from problems_week2 import (
 
 from grader.checks import (
     check,
+    computing_with,
     expect_array,
     expect_float,
     expect_keys,
     expect_len,
+    expect_like,
     expect_scalar,
     expect_shape,
     expect_tuple,
@@ -269,7 +271,11 @@ def test_model_learns(learner, reference, shared):
     expect_shape(d["Y_prediction_train"], Y_train.shape, name='d["Y_prediction_train"]')
     expect_shape(d["Y_prediction_test"], Y_test.shape, name='d["Y_prediction_test"]')
     expect_keys(d, ["w", "b"], name="d")
-    expect_array(d["Y_prediction_test"], reference.predict(d["w"], d["b"], X_test), name='d["Y_prediction_test"]',
+    w = expect_like(d["w"], np.zeros((X_test.shape[0], 1)), name='d["w"]')
+    b = expect_like(d["b"], 0.0, name='d["b"]')
+    with computing_with('d["w"] and d["b"]'):
+        predictions = reference.predict(w, b, X_test)
+    expect_array(d["Y_prediction_test"], predictions, name='d["Y_prediction_test"]',
                  mistakes={"Likely mistake: Y_prediction_test must be predict(w, b, X_test), the model's own "
                            "predictions on the test set.": Y_test})
     want = _model_reference(reference, shared, data, rate)

@@ -34,14 +34,17 @@ from problems_week3 import (
 
 from grader.checks import (
     check,
+    computing_with,
     expect_array,
     expect_gradient,
     expect_keys,
+    expect_like,
     expect_scalar,
     expect_shape,
     expect_unchanged,
     expect_vectorized,
     fail,
+    mistake,
 )
 
 # -- layer_sizes --------------------------------------------------------------------
@@ -310,15 +313,23 @@ def _cost(reference, parameters, X, Y):
 
 
 def _trained(learner, X, Y, n_h, num_iterations):
+    """The learner's nn_model parameters, checked to be exactly W1, b1, W2, b2 of the right shapes:
+    the reference computes with them next."""
     parameters = learner.nn_model(X, Y, n_h, num_iterations=num_iterations)
     expect_keys(parameters, list(PARAMETER_NAMES), name="parameters")
-    for name, shape in (("W1", (n_h, 2)), ("b1", (n_h, 1)), ("W2", (1, n_h)), ("b2", (1, 1))):
-        if name == "W1" and isinstance(parameters[name], np.ndarray) and parameters[name].shape == (4, 2) and n_h != 4:
-            fail(
-                f'parameters["W1"] has 4 rows, expected {n_h} (n_h = {n_h}). Likely mistake: nn_model took n_h from '
-                "layer_sizes (which always returns 4); use the n_h argument: initialize_parameters(n_x, n_h, n_y).")
-        expect_shape(parameters[name], shape, name=f'parameters["{name}"]')
-    return parameters
+    W1 = parameters["W1"]
+    if isinstance(W1, np.ndarray) and W1.shape == (4, 2) and n_h != 4:
+        fail(mistake(
+            f'parameters["W1"] has 4 rows, expected {n_h} (n_h = {n_h}). Likely mistake: nn_model took n_h from '
+            "layer_sizes (which always returns 4); use the n_h argument: initialize_parameters(n_x, n_h, n_y)."))
+    shapes = {"W1": (n_h, 2), "b1": (n_h, 1), "W2": (1, n_h), "b2": (1, 1)}
+    return expect_like(parameters, {name: np.zeros(shape) for name, shape in shapes.items()}, name="parameters")
+
+
+def _accuracy_and_cost(reference, parameters, X, Y):
+    """The reference's accuracy and cost with the learner's parameters (checked by ``_trained``)."""
+    with computing_with("the parameters nn_model returned"):
+        return accuracy(reference.predict(parameters, X), Y), _cost(reference, parameters, X, Y)
 
 
 @check("nn_model", points=2)
@@ -329,8 +340,7 @@ def test_nn_model_learns_the_flower(learner, reference, rng):
     for attempt in (1, 2):
         X, Y = flower(rng, 120)
         n_h = int(rng.choice([5, 6, 7]))
-        parameters = _trained(learner, X, Y, n_h, ITERATIONS)
-        got = accuracy(reference.predict(parameters, X), Y)
+        got, _ = _accuracy_and_cost(reference, _trained(learner, X, Y, n_h, ITERATIONS), X, Y)
         runs = _reference_runs(reference, rng, X, Y, n_h)
         want = float(np.median([a for a, _ in runs]))
         if got >= want - 10:
@@ -348,8 +358,8 @@ def test_nn_model_cost_decreases(learner, reference, rng):
     """The cost of the learned parameters goes down: 300 iterations end well below the first one."""
     X, Y = flower(rng, 100)
     n_h = int(rng.choice([5, 6, 7]))
-    start = _cost(reference, _trained(learner, X, Y, n_h, 1), X, Y)
-    end = _cost(reference, _trained(learner, X, Y, n_h, ITERATIONS), X, Y)
+    _, start = _accuracy_and_cost(reference, _trained(learner, X, Y, n_h, 1), X, Y)
+    _, end = _accuracy_and_cost(reference, _trained(learner, X, Y, n_h, ITERATIONS), X, Y)
     if end >= start - 0.1:
         fail(
             f"the cost after 1 iteration is {start:.4f} and after {ITERATIONS} iterations {end:.4f}; it should go "

@@ -40,7 +40,17 @@ from problems_week4 import (
     with_hint,
 )
 
-from grader.checks import check, expect_array, expect_keys, expect_scalar, expect_shape, expect_tuple, fail
+from grader.checks import (
+    check,
+    computing_with,
+    expect_array,
+    expect_keys,
+    expect_like,
+    expect_scalar,
+    expect_tuple,
+    fail,
+    mistake,
+)
 
 LINEAR_CACHE_MISSING = "Likely mistake: the cache is missing: return Z, cache with cache = (A, W, b)."
 ACTIVATION_CACHE_MISSING = ("Likely mistake: the cache is missing: return A, cache with cache = "
@@ -165,9 +175,9 @@ def test_L_model_forward_random(learner, reference, rng):
     want, caches = reference.L_model_forward(X, parameters)
     if isinstance(AL, np.ndarray) and AL.shape == caches[-1][0][0].shape != want.shape:
         fail(f"AL has shape {AL.shape}, the shape of A[L-1]; expected {want.shape}.",
-             f"Likely mistake: the output layer is missing. The loop covers the L - 1 = {L - 1} ReLU layers; "
-             f"after it, AL, cache = linear_activation_forward(A, parameters['W{L}'], parameters['b{L}'], "
-             "\"sigmoid\").")
+             mistake(f"Likely mistake: the output layer is missing. The loop covers the L - 1 = {L - 1} ReLU layers; "
+                     f"after it, AL, cache = linear_activation_forward(A, parameters['W{L}'], parameters['b{L}'], "
+                     "\"sigmoid\")."))
     expect_array(AL, want, name="AL", mistakes=forward_mistakes(reference, X, parameters))
 
 
@@ -354,12 +364,11 @@ def test_update_parameters_lowers_cost(learner, reference, rng):
     before = reference.compute_cost(AL, Y)
     result = with_hint(lambda: learner.update_parameters(parameters, grads, 0.05), key_error_past(L),
                        LAYER_COUNT_HINT)
-    expect_keys(result, list(parameters), name="parameters")
-    for key, value in parameters.items():
-        expect_shape(result[key], value.shape, name=f'parameters["{key}"]')
-    after = reference.compute_cost(reference.L_model_forward(X, result)[0], Y)
+    result = expect_like(result, parameters, name="parameters")  # exactly W1 .. bL: L is counted from the keys
+    with computing_with("the parameters update_parameters returned"):
+        after = reference.compute_cost(reference.L_model_forward(X, result)[0], Y)
     if not after < before - 1e-6:
         fail(f"one step of update_parameters at learning rate 0.05 took the cost from {before:.6f} to "
              f"{after:.6f}; a step down the gradient lowers it.",
-             "Likely mistake: the sign of the update (W = W - learning_rate * dW, not +), or some layers left out "
-             "of the loop.")
+             mistake("Likely mistake: the sign of the update (W = W - learning_rate * dW, not +), or some layers "
+                     "left out of the loop."))
