@@ -16,12 +16,14 @@ import __future__
 import ast
 import builtins
 import collections
+import contextvars
 import hashlib
 import json
 import marshal
 import os
 import re
 import stat
+import time
 import types
 import warnings
 from collections.abc import Iterable
@@ -32,6 +34,9 @@ from grader.errors import UsageError
 from grader.report import SourceNote, SubmittedFile
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# Reading a submission (parsing, selecting, compiling, the reads analysis) is linear in its size;
+# past this many seconds in all, it ends with a one-line error all the same.
+EXTRACT_SECONDS = 30.0
 # Modules next to a learner's files that the submission may import (copied into its sandbox).
 MAX_SIBLINGS = 64
 MAX_SIBLING_BYTES = 2 * 1024 * 1024
@@ -85,6 +90,16 @@ class ModuleSource:
             if name in unit.names:
                 found = unit.source
         return found
+
+
+_deadline: contextvars.ContextVar[float] = contextvars.ContextVar("extract_deadline", default=float("inf"))
+
+
+def _in_time() -> None:
+    """Raise UsageError once the submission being read has used up EXTRACT_SECONDS."""
+    if time.monotonic() > _deadline.get():
+        raise UsageError(f"the submission could not be read within {EXTRACT_SECONDS:g} s "
+                         "(far too many definitions or cells): split it or remove what is not needed")
 
 
 @dataclass(frozen=True)
@@ -283,6 +298,7 @@ def parse_tolerant(source: str) -> tuple[list[tuple[ast.stmt, int]], list[tuple[
     errors: list[tuple[int, str]] = []
     i = 0
     while i < len(blocks):
+        _in_time()
         first_line = blocks[i][0]
         for j in range(i, min(i + 8, len(blocks))):
             text = "\n".join(b[1] for b in blocks[i : j + 1])
@@ -369,9 +385,9 @@ def defined_names(stmt: ast.stmt, known: set[str] | frozenset[str] = frozenset()
     if isinstance(stmt, (ast.Import, ast.ImportFrom)):
         return tuple((a.asname or a.name).split(".")[0] for a in stmt.names if a.name != "*")
     value = getattr(stmt, "value", None)
-    if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and value is not None and not _free_names(value) <= (
-        set(known) | _BUILTINS | set(NUMPY_ALIASES)
-    ):
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and value is not None and not all(
+        name in known or name in _BUILTINS or name in NUMPY_ALIASES for name in _free_names(value)
+    ):  # (no union of the sets: copying ``known`` for every statement made a file quadratic)
         return None
     if isinstance(stmt, ast.Assign) and _is_constant_expr(stmt.value):
         names = [_target_names(t) for t in stmt.targets]
@@ -441,6 +457,7 @@ def extract_units(source: str, filename: str, where: str, known: set[str] | None
     lines = source.split("\n")
     units = []
     for stmt, offset in statements:
+        _in_time()
         try:
             names = defined_names(stmt, known)
         except RecursionError:  # a constant nested thousands deep (1+1+1+...): not kept
@@ -535,22 +552,47 @@ def drop_unread(modules: list[ModuleSource], graded: frozenset[str], codes: dict
         return
     functions = {id(u) for u in units if isinstance(u.tree, (ast.FunctionDef, ast.AsyncFunctionDef))}
     reads = _function_reads([u for u in units if id(u) in functions], codes)
-    mention = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(candidates, key=len, reverse=True))))
     for unit in units:
-        if id(unit) not in reads and (mentioned := set(mention.findall(unit.source))):
+        # The candidates a unit mentions, from its words (one pass over its text, whatever the
+        # number of candidates: a regex alternation of them grew with imports times text).
+        if id(unit) not in reads and (mentioned := candidates.intersection(_WORD.findall(unit.source))):
             reads[id(unit)] = mentioned if unit.tree is None else mentioned & _scope_reads([unit.tree], (), module=True)
-    dropped: set[int] = set()
-    while True:
-        readers = collections.Counter(name for key, names in reads.items() if key not in dropped for name in names)
-        readers.update(graded)
-        # What a statement reads of its own names does not keep it (``import time`` names time).
-        unread = {id(u) for u in units if u.droppable and id(u) not in dropped
-                  and not any(readers[n] - (n in reads.get(id(u), ())) for n in u.names)}
-        if not unread:
-            break
-        dropped |= unread
+    dropped = _unread_units([u for u in units if u.droppable], reads, graded)
     for module in modules:
         module.units = [u for u in module.units if id(u) not in dropped]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _unread_units(droppable: list[CodeUnit], reads: dict[int, set[str]], graded: frozenset[str]) -> set[int]:
+    """The droppable units nothing left reads, dropping as it goes: a unit read only by dropped
+    units is dropped too.  A work list, so a chain of n computed values that each read the one
+    before costs n steps, not n passes over the file."""
+    readers = collections.Counter(name for names in reads.values() for name in names)
+    readers.update(graded)
+    defining: dict[str, list[CodeUnit]] = collections.defaultdict(list)
+    for unit in droppable:
+        for name in unit.names:
+            defining[name].append(unit)
+
+    def unread(unit: CodeUnit) -> bool:
+        # What a statement reads of its own names does not keep it (``import time`` names time).
+        own = reads.get(id(unit), ())
+        return not any(readers[n] - (n in own) for n in unit.names)
+
+    dropped: set[int] = set()
+    pending = [u for u in droppable if unread(u)]
+    while pending:
+        unit = pending.pop()
+        if id(unit) in dropped or not unread(unit):
+            continue
+        dropped.add(id(unit))
+        for name in reads.get(id(unit), ()):
+            readers[name] -= 1
+            if readers[name] <= 1:  # now perhaps unread (1: the definer's own read), once or twice a name
+                pending += [u for u in defining.get(name, ()) if id(u) not in dropped]
+    return dropped
 
 
 # The worker compiled learner code under this future (its module imports it): annotations
@@ -570,6 +612,7 @@ def compile_units(modules: list[ModuleSource]) -> dict[int, types.CodeType]:
     """
     codes: dict[int, types.CodeType] = {}
     for unit in (u for m in modules for u in m.units):
+        _in_time()
         tree = unit.tree
         if tree is None:
             continue
@@ -667,6 +710,7 @@ def extract_file(path: Path, display: str) -> tuple[ModuleSource, list[SourceNot
             return module, notes, digest
     known: set[str] = set()
     for number, source, where in chunks:
+        _in_time()
         location = f"cell {number}" if number else "file"
         if source is None:
             continue
@@ -718,6 +762,14 @@ def load_submission(paths: list[Path], root: Path | None = None, *, siblings: bo
     values that neither they nor anything kept reads are left out (see drop_unread);
     without them, nothing is.
     """
+    token = _deadline.set(time.monotonic() + EXTRACT_SECONDS)
+    try:
+        return _load(paths, root, siblings, graded)
+    finally:
+        _deadline.reset(token)
+
+
+def _load(paths: list[Path], root: Path | None, siblings: bool, graded: Iterable[str] | None) -> Submission:
     modules, notes, files = [], [], []
     for path in paths:
         display = _display_path(path, root)
