@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -16,7 +17,7 @@ from grader.cli import app
 from grader.errors import UsageError
 from grader.exercise import load_exercise
 from grader.grading import grade_submission
-from grader.release import find_leaks, release_exercise, released_config
+from grader.release import HiddenChecks, find_leaks, release_exercise, released_config
 from grader.scaffold import new_exercise
 from grader.sources import reference_module, split_source, stale_files
 from grader.validate import validate_exercise
@@ -259,6 +260,31 @@ def test_released_config_drops_every_path_to_solutions():
     config = released_config(text)
     assert "a.py" not in config and "../s" not in config and 'learner_files = ["a"]' in config
     assert config.count('reference = "recorded"') == 1 and '[[functions]]\nname = "f"' in config
+
+
+def test_released_config_says_what_the_hidden_checks_are_worth():
+    """Does the copy's exercise.toml record the hidden checks' count, points and where to submit, and drop
+    such keys written before?"""
+    text = '[exercise]\nname = "w"\nhidden_points = 99\nlearner_files = ["a"]\n'
+    config = released_config(text, HiddenChecks(count=4, points=7.5), "https://course.example.org")
+    meta = tomllib.loads(config)["exercise"]
+    assert (meta["hidden_checks"], meta["hidden_points"], meta["submit_to"]) == (4, 7.5, "https://course.example.org")
+    assert config.count("hidden_points") == 1
+
+
+def test_cli_release_says_what_stays_with_the_instructor(course):
+    """Does grade release name the hidden checks' points and how the quiz is taken in the copy?"""
+    exercise = course / "exercises" / "relus"
+    result = runner.invoke(app, ["release", str(exercise), "--out", str(course / "out")])
+    assert result.exit_code == 0, result.output
+    assert "(the 1 hidden checks, 2 points, run when they submit to you)" in result.output
+    assert "its quiz has no keys: learners write their form with grade quiz" in result.output
+    copy = course / "out" / "relus"
+    assert 'released = "form"' in (copy / "quiz.toml").read_text() and "answer =" not in (copy / "quiz.toml").read_text()
+    result = runner.invoke(app, ["release", str(exercise), "--out", str(course / "out"), "--force",
+                                 "--practice-quizzes"])
+    assert "its quiz, keys included, for practice: grade quiz" in result.output
+    assert 'released = "practice"' in (copy / "quiz.toml").read_text()
 
 
 def test_cli_release_errors_are_one_line(course):

@@ -129,17 +129,18 @@ def _listed_choices(quiz: Quiz, question: Question) -> tuple[str, ...]:
 def visible_code(quiz: Quiz, question: Question) -> str:
     """The statements of the question's code that the variables its text and choices show depend
     on ("" when they are all drawn parameters); raises UsageError when one of them sets the key."""
-    wanted = {m.group(1) for part in (question.text, *question.choices)
-              for m in PLACEHOLDER.finditer(part) if m.group(1)}
+    shown = {m.group(1) for part in (question.text, *question.choices)
+             for m in PLACEHOLDER.finditer(part) if m.group(1)}
+    wanted = set(shown)
     kept: list[ast.stmt] = []
     for statement in reversed(ast.parse(question.code_source).body):
         stored, loaded = _names(statement)
         if not stored & wanted:
             continue
         if stored & set(_SECRET_NAMES):
-            raise _cannot_release(quiz, question, f"its text shows {', '.join(sorted(stored & wanted))}, set on "
-                                                  f"line {question.code_line + statement.lineno - 1} with the key; "
-                                                  "compute what the text shows in statements of their own")
+            raise _cannot_release(quiz, question, f"what its text shows ({', '.join(sorted(shown))}) depends on "
+                                                  f"line {question.code_line + statement.lineno - 1}, which sets the "
+                                                  "key: compute what the text shows in statements of their own")
         kept.append(statement)
         wanted |= loaded
     return "\n".join(ast.unparse(statement) for statement in reversed(kept))
