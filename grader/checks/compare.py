@@ -75,15 +75,17 @@ def _bounded_repr(value: Any, depth: int) -> str:
     if kind in (list, tuple, dict):
         if depth == 0:
             return "[...]" if kind is list else "(...)" if kind is tuple else "{...}"
-        items = value.items() if kind is dict else value
-        shown = [f"{_bounded_repr(k, 0)}: {_bounded_repr(v, depth - 1)}" if kind is dict else
-                 _bounded_repr(k, depth - 1) for k in itertools.islice(items, _SHOWN_ITEMS)]  # type: ignore[misc]
+        if kind is dict:
+            shown = [f"{_bounded_repr(key, 0)}: {_bounded_repr(item, depth - 1)}"
+                     for key, item in itertools.islice(value.items(), _SHOWN_ITEMS)]
+        else:
+            shown = [_bounded_repr(item, depth - 1) for item in itertools.islice(value, _SHOWN_ITEMS)]
         if len(value) > _SHOWN_ITEMS:
             shown.append(f"... ({len(value)} entries)")
         open_, close = {list: "[]", tuple: "()", dict: "{}"}[kind]
         return open_ + ", ".join(shown) + ("," if kind is tuple and len(value) == 1 else "") + close
-    if isinstance(value, np.ndarray):
-        return show(value)
+    if isinstance(value, np.ndarray):  # inside a list, tuple or dict: small ones in full
+        return show(value) if value.size <= _SHOWN_ITEMS else f"<array of shape {value.shape}, dtype {value.dtype}>"
     text = repr(value)
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "..."
 
