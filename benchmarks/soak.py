@@ -321,8 +321,10 @@ def run_soak(size: int = 1000, *, hostile_share: float = 0.1, sample: int = 30, 
     chosen = rng.sample(honest, min(sample, len(honest)))
     mismatches, slowest = [], []
     with Gradebook(book) as gradebook:
+        secret = gradebook.seed_secret()  # the course's: the same seed as in the batch
         for learner in chosen:
-            alone = grade_submission(EXERCISE, list(learner.files), learner=learner.id, siblings=learner.own_folder)
+            alone = grade_submission(EXERCISE, list(learner.files), learner=learner.id, siblings=learner.own_folder,
+                                     seed_secret=secret)
             batched = gradebook.latest(alone.exercise, learner.id)
             if batched is None:
                 mismatches.append(f"{learner.id} ({learner.kind}): not in the gradebook")
