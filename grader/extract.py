@@ -79,6 +79,8 @@ class ModuleSource:
     name: str
     path: str
     units: list[CodeUnit] = field(default_factory=list)
+    # Functions and classes hidden by a block that does not parse: name -> where and why.
+    unparsed: dict[str, str] = field(default_factory=dict)
 
     def defines(self, name: str) -> bool:
         return any(name in unit.names for unit in self.units)
@@ -128,6 +130,14 @@ class Submission:
                 if module.defines(name):
                     return module, name
         return None
+
+    def unparsed(self, names: tuple[str, ...] | list[str]) -> str:
+        """Where a definition of one of ``names`` does not parse ("path: cell 3, line 12: ..."), or ""."""
+        for module in reversed(self.modules):
+            for name in names:
+                if name in module.unparsed:
+                    return f"{module.path}: {module.unparsed[name]}"
+        return ""
 
 
 def read_capped(path: Path, limit: int) -> bytes:
@@ -282,8 +292,12 @@ def _parse(source: str) -> ast.Module:
         raise SyntaxError("too deeply nested to parse") from None
 
 
-def parse_tolerant(source: str) -> tuple[list[tuple[ast.stmt, int]], list[tuple[int, str]]]:
-    """Parse what parses: returns ([(statement, line offset)], [(line, error)]).
+# The functions and classes a block defines at its top level (named even when it does not parse).
+_DEFINES = re.compile(r"^(?:async[ \t]+def|def|class)[ \t]+(\w+)", re.MULTILINE)
+
+
+def parse_tolerant(source: str) -> tuple[list[tuple[ast.stmt, int]], list[tuple[int, str, tuple[str, ...]]]]:
+    """Parse what parses: returns ([(statement, line offset)], [(line, error, names it defines)]).
 
     A block that fails alone is retried merged with the following blocks (a
     multi-line string at column 0 splits wrongly); if no merge parses, the block
@@ -295,7 +309,7 @@ def parse_tolerant(source: str) -> tuple[list[tuple[ast.stmt, int]], list[tuple[
         pass
     blocks = _top_level_blocks(source)
     statements: list[tuple[ast.stmt, int]] = []
-    errors: list[tuple[int, str]] = []
+    errors: list[tuple[int, str, tuple[str, ...]]] = []
     i = 0
     while i < len(blocks):
         _in_time()
@@ -313,7 +327,7 @@ def parse_tolerant(source: str) -> tuple[list[tuple[ast.stmt, int]], list[tuple[
             break
         else:
             line = first_line + (error.lineno or 1) - 1
-            errors.append((line, f"{error.msg} (line {line})"))
+            errors.append((line, error.msg, tuple(_DEFINES.findall(blocks[i][1]))))
             i += 1
     return statements, errors
 
@@ -404,14 +418,14 @@ def defined_names(stmt: ast.stmt, known: set[str] | frozenset[str] = frozenset()
 _CACHED_CELL_CHARS = 16_384
 
 
-_PARSED: collections.OrderedDict[str, tuple[tuple[tuple[ast.stmt, int], ...], tuple[tuple[int, str], ...]]] = (
-    collections.OrderedDict())
+_Parsed = tuple[tuple[tuple[ast.stmt, int], ...], tuple[tuple[int, str, tuple[str, ...]], ...]]
+_PARSED: collections.OrderedDict[str, _Parsed] = collections.OrderedDict()
 _SEEN: set[int] = set()  # hashes of small texts parsed once (a text seen twice is a shared cell)
 # The compiled code of the statements of _PARSED's cells, by id(statement): it leaves with its cell.
 _COMPILED: dict[int, tuple[ast.stmt, types.CodeType]] = {}
 
 
-def _parsed(source: str) -> tuple[tuple[tuple[ast.stmt, int], ...], tuple[tuple[int, str], ...]]:
+def _parsed(source: str) -> _Parsed:
     """``parse_tolerant``, remembered for small texts met more than once (the trees are only
     read, never changed). A learner's own cells are parsed each time and never kept."""
     cached = _PARSED.get(source)
@@ -445,9 +459,22 @@ def _percent_cells(text: str) -> list[tuple[int, str]]:
     return [(bounds[k], "\n".join(lines[bounds[k] : bounds[k + 1]])) for k in range(len(bounds) - 1)]
 
 
+@dataclass(frozen=True)
+class Unparsed:
+    """A block that does not parse: where, why, and the functions/classes it would define."""
+
+    line: int
+    reason: str
+    names: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str:
+        return f"{self.reason} (line {self.line})"
+
+
 def extract_units(source: str, filename: str, where: str, known: set[str] | None = None,
-                  line_base: int = 0) -> tuple[list[CodeUnit], list[str]]:
-    """Kept units of one source text and the messages of the blocks that did not parse.
+                  line_base: int = 0) -> tuple[list[CodeUnit], list[Unparsed]]:
+    """Kept units of one source text and the blocks that did not parse.
 
     ``known`` (names defined so far in the file) is updated with what is kept.
     """
@@ -480,7 +507,7 @@ def extract_units(source: str, filename: str, where: str, known: set[str] | None
                 shared=shared,
             )
         )
-    return units, [message for _, message in errors]
+    return units, [Unparsed(line + line_base, reason, names) for line, reason, names in errors]
 
 
 def _scope_reads(nodes: list[ast.AST], parameters: tuple[str, ...], *, module: bool = False) -> set[str]:
@@ -717,15 +744,17 @@ def extract_file(path: Path, display: str) -> tuple[ModuleSource, list[SourceNot
         filename = f"{display} [cell {number}]" if number else display
         units, errors = extract_units(source, filename, where, known)
         module.units += units
-        for message in errors:
+        for error in errors:
             notes.append(
                 SourceNote(
                     file=display,
                     location=location,
                     kind="syntax-error",
-                    message=f"{'cell' if number else 'a block'} does not parse and was skipped: {message}",
+                    message=f"{'cell' if number else 'a block'} does not parse and was skipped: {error.message}",
                 )
             )
+            for name in error.names:
+                module.unparsed[name] = f"{where}line {error.line} does not parse: {error.reason}"
     return module, notes, digest
 
 

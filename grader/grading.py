@@ -131,7 +131,8 @@ def _run(ex: Exercise, submission: Submission, worker: SandboxWorker, seed: int,
     from grader.run_checks import run_checks
 
     learner = Learner({
-        f.name: LearnerFunction(f.name, f.names, locate(submission, f.names), worker) for f in ex.functions
+        f.name: LearnerFunction(f.name, f.names, locate(submission, f.names), worker, submission.unparsed(f.names))
+        for f in ex.functions
     })
     if warm is not None:
         return warm.run(learner, ex.load_reference(), seed)

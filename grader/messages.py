@@ -128,6 +128,10 @@ EN: dict[str, str] = {
         "{function} was not found in your files (looked for: {names}). Define it with exactly this name; "
         "grading continues with the other functions."
     ),
+    "error.unparsed": (
+        "{function} could not be graded: {where}. Python stops reading a definition at its first syntax "
+        "error, so the whole function was skipped; fix that line (the rest of your file was graded)."
+    ),
     "error.not_implemented": (
         "{function} is still the starter stub (NotImplementedError): replace the lines `# YOUR CODE HERE` and "
         "`raise NotImplementedError(...)` with your code."

@@ -60,11 +60,12 @@ class LearnerFunction:
     """A callable proxy for one graded function of the submission."""
 
     def __init__(self, graded: str, aliases: tuple[str, ...], located: Located | None,
-                 worker: SandboxWorker) -> None:
+                 worker: SandboxWorker, unparsed: str = "") -> None:
         self.graded = graded
         self.aliases = aliases
         self.located = located
         self.worker = worker
+        self.unparsed = unparsed  # where its definition does not parse, when it was not found for that
 
     @property
     def source(self) -> str | None:
@@ -91,7 +92,7 @@ class LearnerFunction:
     def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any], *, return_args: bool = False,
               repeat: int = 1, want_value: bool = True) -> CallOutcome:
         if self.located is None:
-            raise FunctionNotFound(say("error.not_found", function=self.graded, names=", ".join(self.aliases)))
+            raise self._not_found()
         outcome = self.worker.call(self.located.module, self.located.name, list(args), kwargs,
                                    return_args=return_args, repeat=repeat, want_value=want_value)
         if not outcome.ok:
@@ -104,6 +105,11 @@ class LearnerFunction:
     def seconds(self, *args: Any, repeat: int = 3, **kwargs: Any) -> float:
         """Mean wall time of one call, measured by the trusted side."""
         return self._call(args, kwargs, repeat=repeat, want_value=False).seconds
+
+    def _not_found(self) -> FunctionNotFound:
+        if self.unparsed:
+            return FunctionNotFound(say("error.unparsed", function=self.graded, where=self.unparsed))
+        return FunctionNotFound(say("error.not_found", function=self.graded, names=", ".join(self.aliases)))
 
     def _fault(self, outcome: CallOutcome) -> LearnerFault:
         """The feedback for a failed call, from what the trusted side observed (``outcome.kind``).
@@ -120,7 +126,7 @@ class LearnerFunction:
         if outcome.kind == PROTOCOL:
             return LearnerFault(say("error.protocol", function=name, reason=outcome.message))
         if outcome.kind == NOT_FOUND:
-            return FunctionNotFound(say("error.not_found", function=name, names=", ".join(self.aliases)))
+            return self._not_found()
         if outcome.kind == UNSUPPORTED:
             return LearnerFault(say("error.unsupported", function=name, message=outcome.message))
         if outcome.kind != RAISED:
