@@ -66,6 +66,7 @@ class CheckPlugin:
         self._check_dirs: set[Path] = set()  # folders of the check files (and their helper modules)
         self.results: list[CheckResult] = []
         self.collection_errors: list[str] = []
+        self.interrupted = False
         self._about: dict[str, _About] = {}  # per check, what does not change from one learner to the next
 
     @pytest.fixture
@@ -164,6 +165,13 @@ class CheckPlugin:
             self._record(item, "teardown", error, seconds)
         item._request = False  # type: ignore[attr-defined]  # no fixture value outlives its check
         item.funcargs = None  # type: ignore[attr-defined]
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        """pytest.main turns Ctrl-C (and SIGTERM, see grader.interrupts) into an exit status and
+        returns the checks that ran: remembered here, raised again by _pytest_main, so that an
+        interrupted grading never becomes a (partial) report."""
+        if isinstance(excinfo.value, KeyboardInterrupt):
+            self.interrupted = True
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -339,6 +347,8 @@ def _pytest_main(check_files: list[Path], root: Path, plugin: CheckPlugin, *, si
                 quiet.enter_context(redirect_stdout(sink))
                 quiet.enter_context(redirect_stderr(sink))
             pytest.main(args, plugins=[plugin])
+        if plugin.interrupted:
+            raise KeyboardInterrupt
     finally:
         if saved is None:
             del os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"]
