@@ -96,6 +96,7 @@ def submit(
     """
     from grader.grading import check_seed, grade_submission
     from grader.gradebook import Gradebook, default_gradebook_path
+    from grader.interrupts import deferred
 
     import getpass
 
@@ -103,40 +104,67 @@ def submit(
     quiet = quiet or to_stdout
     check_seed(seed)
     renderer = None if quiet else _preload("grader.render_terminal")
-    # The gradebook keeps the course's seed secret; one that cannot be opened or written still
-    # lets the learner see their feedback (seeded with this run's own secret), then the error.
-    book_error: UsageError | None = None
+    recorded = False
     try:
-        book = Gradebook(gradebook or default_gradebook_path())
-        secret = book.seed_secret()
-    except UsageError as exc:
-        book, secret, book_error = None, None, exc
-    try:
-        report = grade_submission(exercise, file, seed=seed, learner=learner or _user(getpass), seed_secret=secret)
-        _write_outputs(report, json_out, html_out)
-        if gradescope:
-            from grader.exports import write_gradescope
+        # The gradebook keeps the course's seed secret; one that cannot be opened or written still
+        # lets the learner see their feedback (seeded with this run's own secret), then the error.
+        book_error: UsageError | None = None
+        try:
+            book = Gradebook(gradebook or default_gradebook_path())
+            secret = book.seed_secret()
+        except UsageError as exc:
+            book, secret, book_error = None, None, exc
+        try:
+            report = grade_submission(exercise, file, seed=seed, learner=learner or _user(getpass),
+                                      seed_secret=secret)
+            with deferred():  # the report's files and its record are written whole, or not begun
+                _write_outputs(report, json_out, html_out)
+                if gradescope:
+                    from grader.exports import write_gradescope
 
-            write_gradescope(report, gradescope)
-        if book is not None:
-            try:
-                book.record(report)
-            except UsageError as exc:
-                book_error = exc
-    finally:
-        if book is not None:
-            book.close()
-    if to_stdout:
-        typer.echo(report.to_json())
-    elif quiet:
-        typer.echo(f"{report.exercise}: {report.points:g} / {report.max_points:g}")
-    else:
-        renderer.join()
-        from grader.render_terminal import render_terminal
+                    write_gradescope(report, gradescope)
+                if book is not None:
+                    try:
+                        book.record(report)
+                        recorded = True
+                    except UsageError as exc:
+                        book_error = exc
+        finally:
+            if book is not None:
+                book.close()
+        if to_stdout:
+            typer.echo(report.to_json())
+        elif quiet:
+            typer.echo(f"{report.exercise}: {report.points:g} / {report.max_points:g}")
+        else:
+            renderer.join()
+            from grader.render_terminal import render_terminal
 
-        render_terminal(report, _console(), verbose=verbose)
+            render_terminal(report, _console(), verbose=verbose)
+    except BaseException as exc:
+        if not _interrupted_by(exc):
+            raise
+        raise _stopped("the grade was recorded" if recorded
+                       else "grading stopped before the end: no grade was recorded") from None
     if book_error is not None:
         raise UsageError(f"the grade was not recorded: {book_error}")
+
+
+def _interrupted_by(exc: BaseException) -> bool:
+    """Did SIGINT or SIGTERM end the command? ``exc`` is then the interrupt, or whatever the code
+    it cut short raised on its way out (which is the interrupt's doing, not a fault to show)."""
+    from grader.interrupts import received
+
+    return isinstance(exc, KeyboardInterrupt) or (isinstance(exc, Exception) and received() is not None)
+
+
+def _stopped(kept: str) -> typer.Exit:
+    """Say on stderr, in one line, that the command was interrupted and what it kept; the exit
+    that ends it with 130 (SIGINT) or 143 (SIGTERM)."""
+    from grader.interrupts import exit_status, signal_name
+
+    typer.echo(f"grade: interrupted ({signal_name()}): {kept}", err=True)
+    return typer.Exit(exit_status())
 
 
 def _preload(module: str) -> threading.Thread:
@@ -407,13 +435,18 @@ def main() -> None:
     Every file is written and closed before a command returns, so the process ends
     with os._exit: tearing down numpy and pytest at exit would cost ~40 ms a run.
     """
+    from grader.interrupts import catch_signals, exit_status, received
+
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")
+    catch_signals()  # SIGTERM stops a command as Ctrl-C does: it cleans up, then says what it kept
     try:
         app()
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    if received() is not None:
+        code = exit_status()  # 130 or 143, whatever the interrupted command returned
     if "grader.sandbox.cgroup" in sys.modules:  # os._exit skips atexit, which would remove it
         sys.modules["grader.sandbox.cgroup"].release_shared()
     sys.stdout.flush()
