@@ -59,6 +59,28 @@ class Launcher(Protocol):
     def launch(self, fd_read: int, fd_write: int, cwd: Path) -> WorkerProcess: ...
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Be killed (SIGKILL) when ``parent``, the process that started this one, ends; exit at once
+    if it has ended already.
+
+    PR_SET_PDEATHSIG holds from the call on; a parent that died earlier (between the fork and
+    this call: a ``grade batch`` killed during its start-up) is caught by the check that follows,
+    since this process then has another parent. Call it first thing in every process the grader
+    starts, before anything that takes time.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: the parent's pipes and sockets still end this process when it goes
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def _site_paths() -> list[str]:
     """The site-packages folders of this interpreter, where numpy lives."""
     import site
@@ -82,9 +104,10 @@ class SpawnLauncher:
     cgroup_residents: frozenset[int] = frozenset()
 
     def launch(self, fd_read: int, fd_write: int, cwd: Path) -> subprocess.Popen[bytes]:
-        code = "from grader.sandbox.worker import main; main(int(sys.argv[1]), int(sys.argv[2]))"
+        code = ("from grader.sandbox.launch import die_with_parent; die_with_parent(int(sys.argv[3])); "
+                "from grader.sandbox.worker import main; main(int(sys.argv[1]), int(sys.argv[2]))")
         return subprocess.Popen(
-            python_command(code, str(fd_read), str(fd_write)),
+            python_command(code, str(fd_read), str(fd_write), str(os.getpid())),
             pass_fds=(fd_read, fd_write), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, cwd=cwd, env=worker_env(HOME=str(cwd)), start_new_session=True,
         )
@@ -108,15 +131,19 @@ class ZygoteChild:
 
 
 class ZygoteLauncher:
-    """One warm interpreter per grading process; ``launch`` forks it."""
+    """One warm interpreter per grading process; ``launch`` forks it.
 
-    def __init__(self) -> None:
+    cwd: the zygote's working folder (a batch gives it its scratch folder, where its sandboxes'
+    folders are made, so that every process of a batch works beneath that one folder).
+    """
+
+    def __init__(self, cwd: Path | None = None) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        code = "from grader.sandbox.launch import zygote_main; zygote_main(int(sys.argv[1]))"
+        code = "from grader.sandbox.launch import zygote_main; zygote_main(int(sys.argv[1]), int(sys.argv[2]))"
         self.proc = subprocess.Popen(
-            python_command(code, str(theirs.fileno())), pass_fds=(theirs.fileno(),),
+            python_command(code, str(theirs.fileno()), str(os.getpid())), pass_fds=(theirs.fileno(),),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env=worker_env(), start_new_session=True,
+            env=worker_env(), start_new_session=True, cwd=cwd,
         )
         theirs.close()
         self.sock = ours
@@ -147,8 +174,13 @@ class ZygoteLauncher:
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+            self.kill()
+
+    def kill(self) -> None:
+        """End the zygote now; each worker it forked dies with it (see zygote_main)."""
+        self.proc.kill()
+        self.proc.wait()
+        self.sock.close()
 
 
 def _recv_exactly(sock: socket.socket, n: int) -> bytes:
@@ -161,15 +193,16 @@ def _recv_exactly(sock: socket.socket, n: int) -> bytes:
     return data
 
 
-def zygote_main(sock_fd: int) -> None:
-    """Serve fork and wait requests until the grading process closes the socket."""
+def zygote_main(sock_fd: int, parent: int) -> None:
+    """Serve fork and wait requests until the grading process ``parent`` closes the socket (or dies)."""
+    die_with_parent(parent)  # before the imports below: ~100 ms in which the parent may be killed
     import numpy  # noqa: F401  (warm: every child starts with numpy imported)
     import numpy.random  # noqa: F401  (its first use costs ~12 ms; each child reseeds it, see worker.main)
 
     from grader.sandbox import isolation, worker
 
     isolation.python_read_paths()  # computed once here rather than in every child
-    worker._die_with_parent()
+    zygote = os.getpid()
     sock = socket.socket(fileno=sock_fd)
     while True:
         try:
@@ -184,6 +217,7 @@ def zygote_main(sock_fd: int) -> None:
             except OSError:  # the pids cgroup is full: a learner's processes are still being killed
                 pid = -1
             if pid == 0:
+                die_with_parent(zygote)  # a zygote killed now must not leave a worker waiting for its setup
                 # The child must not keep the zygote's socket: learner code could ask for unconfined forks.
                 sock.close()
                 os.setsid()
