@@ -328,7 +328,7 @@ def batch(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from grader.batch import run_batch
+    from grader.batch import BatchInterrupted, run_batch
     from grader.gradebook import default_gradebook_path
 
     console = _console()
@@ -349,16 +349,27 @@ def batch(
         progress.update(task, rate=f"{speed:.1f} learners/s" if speed else "")
         progress.refresh()
 
+    book = gradebook or default_gradebook_path()
     try:
-        executor = None
-        if dask:
-            from grader.batch_dask import DaskExecutor
+        try:
+            executor = None
+            if dask:
+                from grader.batch_dask import DaskExecutor
 
-            executor = DaskExecutor(dask, jobs or 2)
-        summary = run_batch(exercise, submissions, gradebook=gradebook or default_gradebook_path(), jobs=jobs,
-                            out=out, on_start=started, on_result=done, executor=executor)
-    finally:
-        progress.stop()
+                executor = DaskExecutor(dask, jobs or 2)
+            summary = run_batch(exercise, submissions, gradebook=book, jobs=jobs,
+                                out=out, on_start=started, on_result=done, executor=executor)
+        finally:
+            progress.stop()
+    except BatchInterrupted as stop:
+        recorded = len(stop.summary.graded)
+        raise _stopped(f"{recorded} learner{'' if recorded == 1 else 's'} graded and recorded in {book}, "
+                       f"{stop.left} not graded; run the same command again to resume "
+                       "(recorded learners are not graded again)") from None
+    except BaseException as exc:
+        if not _interrupted_by(exc):
+            raise
+        raise _stopped(f"nothing more was recorded in {book}; run the same command again to resume") from None
     console.print(f"graded {len(summary.graded)}, already up to date {len(summary.skipped)}, "
                   f"no grade {len(summary.failed)}" + (f", ignored {len(summary.ignored)} entries" if summary.ignored else ""))
     _print_learner_problems(console, summary)
