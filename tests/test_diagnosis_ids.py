@@ -80,6 +80,19 @@ def test_a_transpose_is_counted_under_its_id(class_book: Path) -> None:
         ("image2vector", "a transpose", ("ada", "bob", "mallory"))]
 
 
+def test_a_shared_run_gives_its_diagnoses_to_every_check_that_uses_it(tmp_path: Path) -> None:
+    """week 2's model is trained once for its public and hidden checks (``shared``): an error there is
+    diagnosed in both, though only the first ran the model."""
+    path = tmp_path / "broadcast.py"
+    path.write_text("import numpy as np\n\n\ndef model(X_train, Y_train, X_test, Y_test, num_iterations=2000, "
+                    "learning_rate=0.5, print_cost=False):\n    return np.zeros((1, 3)) + np.zeros((2, 1)) + "
+                    "np.zeros((4, 1))\n", encoding="utf-8")
+    report = grade_submission(WEEK2, [path], seed=1)
+    model = [c for c in report.checks if c.function == "model"]
+    assert len(model) == 3 and all(c.status == "error" for c in model)
+    assert [[d.id for d in c.diagnoses] for c in model] == [["hint.broadcast"]] * 3
+
+
 def test_a_report_of_version_1_is_still_read_and_counts_for_no_diagnosis(class_book: Path, tmp_path: Path) -> None:
     """A version-1 report (no diagnoses, and a message that names a "likely mistake") next to a version-2
     one: both are read; only the version-2 one's diagnoses count."""

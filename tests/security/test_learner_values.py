@@ -190,6 +190,18 @@ def test_errors_of_the_reference_on_a_learner_value_are_not_shown(tmp_path: Path
         assert "SECRET_7" not in result.message and "reference detail" not in result.message, result.message
 
 
+def test_no_check_writes_more_than_a_few_thousand_characters_of_feedback(tmp_path: Path) -> None:
+    """Whatever a check's own sentences hold (a learner's keys listed in full, say), the report keeps the
+    first few thousand characters."""
+    path = tmp_path / "checks" / "checks_long_public.py"
+    path.parent.mkdir()
+    path.write_text("from grader.checks import check, fail\n\n\n@check('f')\ndef test_long(learner):\n"
+                    "    fail(f\"keys: {list(learner)}\")\n", encoding="utf-8")
+    results, _ = run_checks([path], {f"key{i}": i for i in range(200_000)}, None, 1, hidden_dirs=[], root=tmp_path)
+    assert results[0].status == "failed" and len(results[0].message) < MESSAGE_CHARS
+    assert results[0].message.endswith("(the rest of this feedback was cut: it was too long)")
+
+
 # -- the contract itself ----------------------------------------------------------------------------------
 
 
