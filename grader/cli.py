@@ -155,6 +155,8 @@ def _interrupted_by(exc: BaseException) -> bool:
     it cut short raised on its way out (which is the interrupt's doing, not a fault to show)."""
     from grader.interrupts import received
 
+    if isinstance(exc, typer.Exit):
+        return False  # the command's own end (an interrupt already said what it kept)
     return isinstance(exc, KeyboardInterrupt) or (isinstance(exc, Exception) and received() is not None)
 
 
@@ -211,8 +213,13 @@ def quiz(
         "--json", help="Write the GradeReport as JSON here ('-': to standard output, instead of the results).")] = None,
     html_out: Annotated[Optional[Path], typer.Option("--html", help="Write a self-contained HTML review page here.")] = None,
     gradebook: Annotated[Optional[Path], typer.Option(help="SQLite gradebook (default: $DL_GRADER_GRADEBOOK or ~/.local/share/dl-grader/gradebook.sqlite).")] = None,
+    restart: Annotated[bool, typer.Option("--restart", help="Start the quiz in the terminal over, without the "
+                                                            "answers an interrupted one kept.")] = False,
 ) -> None:
     """Take the quiz of an exercise in the terminal, or grade a filled answers file.
+
+    Interrupted (Ctrl-C), the quiz in the terminal keeps your answers so far; the next
+    `grade quiz` of the exercise offers to go on from them.
 
     Examples:
 
@@ -241,27 +248,76 @@ def quiz(
         return
 
     import getpass
+    import shlex
 
+    from grader.gradebook import Gradebook, default_gradebook_path
+    from grader.interrupts import deferred
     from grader.quiz import form_learner, prepare_quiz
     from grader.quiz.render import render_results
-    from grader.quiz.session import line_reader
+    from grader.quiz.session import KeptAnswers
 
+    book_path = gradebook or default_gradebook_path()
+    again = shlex.join(["grade", "quiz", exercise, *(["--learner", learner] if learner else []),
+                        *(["--seed", str(seed)] if seed is not None else []),
+                        *(["--gradebook", str(gradebook)] if gradebook else [])])
     if not learner and answers is not None:
         learner = form_learner(answers) or ""
     run = prepare_quiz(exercise, learner or _user(getpass), seed)
     if blank:
         typer.echo(run.blank_form(), nl=False)
         return
-    if answers is not None:
-        report = run.grade_file(answers)
-    else:
-        report = run.ask(line_reader(sys.stdin), lambda text: typer.echo(text, nl=False), echo=not sys.stdin.isatty())
-    _write_outputs(report, json_out, html_out)
-    from grader.gradebook import Gradebook, default_gradebook_path
+    kept = None
+    recorded = False
+    try:
+        if answers is not None:
+            report = run.grade_file(answers)
+        else:
+            kept = KeptAnswers(book_path.parent, run.exercise, run.learner, run.seed)
+            report = _ask_in_terminal(run, kept, restart, again)
+        with deferred():  # the report's files and its record are written whole, or not begun
+            _write_outputs(report, json_out, html_out)
+            with Gradebook(book_path) as book:
+                book.record(report)
+            recorded = True
+            if kept is not None:
+                kept.forget()
+        typer.echo(report.to_json() if json_out == Path("-") else render_results(report), nl=json_out == Path("-"))
+    except BaseException as exc:
+        if not _interrupted_by(exc):
+            raise
+        raise _stopped("the quiz was graded and recorded" if recorded else "nothing was recorded") from None
 
-    with Gradebook(gradebook or default_gradebook_path()) as book:
-        book.record(report)
-    typer.echo(report.to_json() if json_out == Path("-") else render_results(report), nl=json_out == Path("-"))
+
+def _ask_in_terminal(run, kept, restart: bool, again: str):  # type: ignore[no-untyped-def]
+    """The quiz ``run`` asked in the terminal (or through a pipe). Interrupted, it keeps the answers
+    given so far in ``kept``, which the next session of the same variant offers to go on from (unless
+    ``restart``), and ends the command; ``again`` is the command that resumes."""
+    from grader.quiz.session import ask_to_resume, line_reader
+
+    read_line, echo = line_reader(sys.stdin), not sys.stdin.isatty()
+
+    def write(text: str) -> None:
+        typer.echo(text, nl=False)
+
+    answers = {} if restart else kept.load(run.variants)
+    try:
+        if answers and not ask_to_resume(len(answers), len(run.variants), read_line, write, echo=echo):
+            answers = {}
+        return run.ask(read_line, write, echo=echo, answers=answers)
+    except BaseException as exc:
+        if not _interrupted_by(exc):
+            raise
+        write("\n")  # the interrupt came at a prompt: the message gets a line of its own
+        if not answers:
+            kept.forget()
+            raise _stopped("no answer was given: nothing was kept or recorded") from None
+        try:
+            kept.save(answers)
+        except OSError as error:
+            raise _stopped(f"your answers could not be kept ({error.strerror}); nothing was recorded") from None
+        count = f"{len(answers)} answer" + ("s" if len(answers) != 1 else "")
+        raise _stopped(f"{count} kept, nothing recorded; run {again} to go on from there "
+                       "(--restart starts over)") from None
 
 
 @app.command()

@@ -286,6 +286,12 @@ EN: dict[str, str] = {
     "quiz.session.prompt": "Your answer ({hint}): ",
     "quiz.session.retry": "{problem}. Try again.",
     "quiz.session.input_ended": "input ended before question {id!r} ({number} of {count}) was answered",
+    "quiz.session.resume": (
+        "This quiz was interrupted with {answered} of {count} questions answered. Go on from there? "
+        "(Enter or y: go on; n: start over) "
+    ),
+    "quiz.session.resume_invalid": "Answer y (go on) or n (start over).",
+    "quiz.session.resumed": "{answered} of {count} questions are answered already; here are the others.",
     "quiz.form.instructions": (
         "Write each answer after its \"=\" ({skip}), save, then grade the file with:\n  {command}"
     ),

@@ -80,12 +80,14 @@ class QuizRun:
         return self._grade(answers, [SubmittedFile(path=str(path), sha256=digest)])
 
     def ask(self, read_line: Callable[[], str | None], write: Callable[[str], None], *,
-            echo: bool = False) -> GradeReport:
+            echo: bool = False, answers: dict[str, Answer] | None = None) -> GradeReport:
         """Ask the questions through ``read_line``/``write``, then grade the answers; raises UsageError,
-        before asking anything, in a learners' copy without keys."""
+        before asking anything, in a learners' copy without keys.
+
+        answers: given earlier (a resumed session): not asked again; filled in place (see ask_questions)."""
         self._refuse_without_keys()
         answers = ask_questions(self.variants, read_line, write, title=self.quiz.title, learner=self.learner,
-                                seed=self.seed, echo=echo)
+                                seed=self.seed, echo=echo, answers=answers)
         return self._grade(answers, [])
 
     def _refuse_without_keys(self) -> None:
