@@ -35,7 +35,7 @@ from grader.checks.compare import (
     fail,
     show,
 )
-from grader.checks.context import Hint, mistake
+from grader.checks.context import mistake
 from grader.checks.context import record as record_diagnoses
 from grader.checks.contract import computing_with, expect_like
 from grader.checks.gradients import expect_gradient, numeric_gradient, relative_error
@@ -44,7 +44,6 @@ from grader.checks.vectorized import expect_vectorized
 
 __all__ = [
     "CheckFailure",
-    "Hint",
     "as_scalar",
     "check",
     "computing_with",
