@@ -10,15 +10,12 @@ any point, a second run grades only what is missing: nothing twice, nothing lost
 from __future__ import annotations
 
 import gc
-import hashlib
 import itertools
 import os
-import re
 import shutil
 import signal
 import tempfile
 import time
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -36,6 +33,7 @@ from grader.extract import fingerprint
 from grader.gradebook import Gradebook
 from grader.grading import SUBMITTABLE, grade_submission
 from grader.interrupts import deferred, received
+from grader.learner_ids import lookalike_groups, page_name
 from grader.report import GradeReport
 
 if TYPE_CHECKING:
@@ -93,52 +91,7 @@ def discover(folder: Path) -> tuple[list[Learner], list[str]]:
     return learners, ignored
 
 
-# -- learner ids ----------------------------------------------------------------
-# An id is a name a learner chose: it may hold formula signs, markup, control and bidi
-# characters, look like a classmate's id or be as long as a file system allows.
-
-# Ids that are their own page name: lowercase ASCII (so no file system folds or
-# normalises them), never "--" (which every other page name holds), short.
-_PLAIN_ID = re.compile(r"(?!.*--)[a-z0-9][a-z0-9_-]{0,63}")
-_WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul",
-                              *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))})
-# Characters a reader cannot see as themselves: controls, format (bidi, zero-width),
-# line and paragraph separators, surrogates, private-use and unassigned ones.
-_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
-
-
-def page_name(learner: str) -> str:
-    """The file name, without extension, of a learner's feedback pages; two ids never share one.
-
-    A plain id (lowercase ASCII letters, digits, ``_`` and ``-``, no ``--``, at most 64
-    characters, not a Windows device name) is its own page name. Any other id gets an ASCII
-    slug of it, ``--`` and 16 hex digits of the SHA-256 of its exact text, so pages differ
-    even on file systems that fold case or normalise Unicode, and names stay short.
-    """
-    if _PLAIN_ID.fullmatch(learner) and learner not in _WINDOWS_DEVICES:
-        return learner
-    ascii_text = unicodedata.normalize("NFKD", learner).encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:48].strip("-") or "learner"
-    digest = hashlib.sha256(learner.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return f"{slug}--{digest}"
-
-
-def shown(text: str) -> str:
-    """``text`` to show literally on a terminal or a page: backslashes doubled, and every character
-    that is not seen as itself (ESC and other controls, bidi overrides, zero-width characters,
-    line separators, surrogates) written as its escape, ``\\x1b`` or ``\\u202e``."""
-    return "".join(
-        "\\\\" if c == "\\"
-        else _escape(c) if unicodedata.category(c) in _INVISIBLE
-        else c
-        for c in text
-    )
-
-
-def _escape(character: str) -> str:
-    code = ord(character)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
+# -- learner ids (see grader.learner_ids) ------------------------------------------
 
 def _entry(learner: Learner) -> str:
     """The entry of the submissions folder that a learner comes from."""
@@ -163,21 +116,11 @@ def refuse_shared_ids(learners: list[Learner]) -> tuple[list[Learner], dict[str,
     return kept, refused
 
 
-def lookalike_ids(learners: list[Learner]) -> list[tuple[str, ...]]:
-    """Groups of ids that differ only by case, Unicode form or invisible characters: each is graded
-    as a learner of its own, but a reader (or a file system that folds case) could merge them."""
-    groups: dict[str, list[str]] = defaultdict(list)
-    for learner in learners:
-        visible = "".join(c for c in learner.id if unicodedata.category(c) not in _INVISIBLE)
-        groups[unicodedata.normalize("NFKC", visible).casefold()].append(learner.id)
-    return [tuple(ids) for ids in groups.values() if len(ids) > 1]
-
-
 # -- grading processes --------------------------------------------------------
 
 _launcher: ZygoteLauncher | None = None
-# Signals that stop a batch: a pool's processes ignore the first (Ctrl-C reaches the whole process
-# group, and the batch decides) and leave at once on the second, which the batch sends them.
+# Signals that stop a batch. A pool's processes ignore SIGINT (Ctrl-C reaches the whole process
+# group: the batch decides) and leave at once on SIGTERM, which the batch then sends them.
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 STOP_SECONDS = 10.0  # a grading process that has not left this long after its SIGTERM is killed
 POLL_SECONDS = 0.25  # the longest an interrupt waits while the batch waits for results
@@ -399,7 +342,8 @@ def run_batch(exercise: str | Path, submissions: Path, *, gradebook: Path, jobs:
     ex = load_exercise(exercise)
     found, ignored = discover(submissions)
     learners, refused = refuse_shared_ids(found)
-    summary = BatchSummary(failed=refused, ignored=ignored, lookalikes=lookalike_ids(learners))
+    summary = BatchSummary(failed=refused, ignored=ignored,
+                           lookalikes=lookalike_groups([learner.id for learner in learners]))
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     try:

@@ -435,10 +435,10 @@ def batch(
 
 def _print_learner_problems(console, summary) -> None:  # type: ignore[no-untyped-def]
     """Learner ids are names learners chose: printed as Text (no markup, no emoji codes), their
-    invisible characters escaped (batch.shown), and never wrapped into what looks like a new line."""
+    invisible characters escaped (learner_ids.shown), and never wrapped into what looks like a new line."""
     from rich.text import Text
 
-    from grader.batch import shown
+    from grader.learner_ids import shown
 
     for learner, why in summary.failed.items():
         console.print(Text.assemble("  ", (shown(learner), "yellow"), ": ", shown(why)), soft_wrap=True)

@@ -54,11 +54,11 @@ def class_csv(results: ClassResults, *, terminal: bool = False) -> str:
     """The class table as CSV text (see the module docstring for its columns).
 
     terminal: for a terminal, where the control characters of a learner id (ESC, CR, LF) would be
-    obeyed: they are written as escapes (``\\x1b``, see ``batch.shown``) instead of as they are.
+    obeyed: they are written as escapes (``\\x1b``, see ``learner_ids.shown``) instead of as they are.
     """
     show: Callable[[str], str] = str
     if terminal:
-        from grader.batch import shown as show
+        from grader.learner_ids import shown as show
 
     buffer = io.StringIO()
     # Every cell quoted: Python's csv module leaves a lone CR unquoted, and a CR in a learner id

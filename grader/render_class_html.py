@@ -3,7 +3,7 @@
 Rendered from ``grader/templates/class_report.html.j2`` with the same autoescaping
 jinja2 environment as the learner page (check messages and learner ids hold learner
 text). A learner's row shows the id with its invisible characters escaped (bidi
-overrides, zero-width characters: ``batch.shown``); ``data-learner`` holds it exactly.
+overrides, zero-width characters: ``learner_ids.shown``); ``data-learner`` holds it exactly.
 
 Stable hooks for browser tests: ``#histogram`` (an ``svg``, one ``rect.bar`` per
 band with ``data-low``, ``data-high`` and ``data-count``), ``#functions``
@@ -92,7 +92,7 @@ def feedback_links(learners: list[str], feedback_dir: Path | None, page: Path | 
     --out`` writes it), relative to the folder of ``page``; learners without a page get no link."""
     if feedback_dir is None:
         return {}
-    from grader.batch import page_name
+    from grader.learner_ids import page_name
 
     base = (page.parent if page is not None else Path.cwd()).resolve()
     links = {}
@@ -120,7 +120,7 @@ def _score(points: float | None, max_points: float | None) -> str:
 
 def class_report_context(report: ClassReport, links: dict[str, str]) -> dict[str, Any]:
     """Everything the template shows, as plain strings and lists."""
-    from grader.batch import shown
+    from grader.learner_ids import shown
 
     summary = report.summary
     learners = []

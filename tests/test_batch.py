@@ -169,7 +169,7 @@ def test_each_grading_process_keeps_to_its_own_cpu():
 def test_page_names_never_collide_and_plain_ids_keep_theirs():
     """Ids that the old file names merged (a b / a_b / a?b, x / x., o'brien / o_brien, case, Unicode forms)
     get pages of their own; plain lowercase ids keep their name; a plain id cannot pose as a hashed one."""
-    from grader.batch import page_name
+    from grader.learner_ids import page_name
 
     ids = ["a b", "a_b", "a?b", "x", "x.", "o'brien", "o_brien", "Alice", "alice", "ALICE", "Jos\u00e9", "Jose\u0301",
            "-rf", "rf", "CON", "con", "nul", "", "learner", "x" * 300, "x" * 301, "caf\udce9"]
@@ -183,7 +183,7 @@ def test_page_names_never_collide_and_plain_ids_keep_theirs():
 
 
 def test_shown_escapes_what_a_terminal_would_obey_or_hide():
-    from grader.batch import shown
+    from grader.learner_ids import shown
 
     assert shown("alice [bold]x :smile: José") == "alice [bold]x :smile: José"
     assert shown("\x1b[2J\x9b\t\r\n\u202e\u200b\udce9\\") == "\\x1b[2J\\x9b\\x09\\x0d\\x0a\\u202e\\u200b\\udce9\\\\"
