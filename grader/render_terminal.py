@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from grader.learner_ids import shown
 from grader.report import CheckResult, FunctionSummary, GradeReport, SourceNote
 
 if TYPE_CHECKING:
@@ -33,14 +34,13 @@ NOTES_TITLE = "What the grader skipped in your files"
 # a learners' copy that does not run the hidden checks (grader.recorded.RELEASED_COPY_NOTE), a
 # practice quiz (grader.quiz.PRACTICE_NOTE).
 NOTICE_KINDS = ("released-copy", "practice")
-# Control characters (ESC first of all) in learner text could clear the screen or draw
-# a fake score: everything but newline and tab is shown as a visible escape instead.
-_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F) if c not in (0x09, 0x0A)}
 
 
 def printable(text: str) -> str:
-    """``text`` with terminal control characters made visible (\\x1b instead of ESC)."""
-    return text.translate(_CONTROL)
+    """Learner-controlled ``text`` (messages, output, file names) as the terminal shows it: controls
+    (ESC, C1's CSI), bidi overrides and zero-width characters, which could clear the screen, draw a
+    fake score or reorder a line, written as escapes (``learner_ids.shown``); line breaks and tabs kept."""
+    return shown(text, lines=True)
 
 
 def fmt_points(value: float) -> str:
@@ -119,7 +119,7 @@ def function_table(summary: FunctionSummary, checks: list[CheckResult], width: i
 
     caption = None
     if summary.found and summary.defined_in:
-        caption = Text(f"defined in {summary.defined_in}", style="dim")
+        caption = Text(f"defined in {printable(summary.defined_in)}", style="dim")
     table = Table(
         title=function_title(summary),
         title_justify="left",
@@ -233,7 +233,7 @@ def render_terminal(report: GradeReport, console: Console, *, verbose: bool = Fa
 
     header = Text(report.title or report.exercise, style="bold")
     if report.learner:
-        header.append(f"  ·  {printable(report.learner)}", style="dim")
+        header.append(f"  ·  {shown(report.learner)}", style="dim")
     console.print(header)
 
     listed = {f.name for f in report.functions}
