@@ -108,6 +108,10 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
         notes.append(SourceNote(file="", location="sandbox", kind="protocol", message=f"the submission {violations[0]}"
                                 + (f" ({len(violations)} times)" if len(violations) > 1 else "")))
     notes += [SourceNote(file="checks", location="collection", kind="check-error", message=e) for e in errors]
+    if ex.recorded_reference is not None:  # a learners' copy: say what its hidden checks are worth
+        from grader.recorded import released_copy_notes
+
+        notes += released_copy_notes(ex)
     return GradeReport(
         exercise=ex.name,
         title=ex.title,

@@ -326,8 +326,6 @@ def test_a_copys_reports_say_what_the_hidden_checks_are_worth(copies, tmp_path):
     assert 'id="notices"' in page and f"({count} checks, {points:g} points)" in page and 'id="notes"' not in page
 
 
-@pytest.mark.xfail(strict=True, reason="grade_submission must add released_copy_notes(ex) to a copy's report "
-                                       "(grader/grading.py, outside this change)")
 def test_submit_on_the_copy_says_the_hidden_checks_are_not_run(copies, tmp_path, gradebook):
     count, points = hidden_points("week2")
     copy = copies["week2"]
