@@ -226,18 +226,23 @@ def test_a_versioned_database_of_another_application_is_refused(tmp_path: Path) 
         Gradebook(book)
 
 
+# A grader one layout version ahead of this one: its migration adds a column, says so on stderr, then
+# waits ``pause`` seconds (a kill -9 arrives while it waits, inside the migration's transaction).
 MIGRATE = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {tests!r})
     from grader import gradebook
-    def to_2(conn):
+    NEXT = gradebook.GRADEBOOK_VERSION + 1
+    def add_reviewed(conn):
         conn.execute("ALTER TABLE submissions ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0")
+        print("migrating", file=sys.stderr, flush=True)
         time.sleep(float(sys.argv[2]))
-    gradebook.MIGRATIONS[2] = to_2
-    gradebook.GRADEBOOK_VERSION = 2
+    gradebook.MIGRATIONS[NEXT] = add_reviewed
+    gradebook.GRADEBOOK_VERSION = NEXT
     with gradebook.Gradebook(sys.argv[1]) as gb:
         print("version", gb.version, flush=True)
 """)
+NEXT = gradebook.GRADEBOOK_VERSION + 1
 
 
 def _migrate(book: Path, pause: float) -> subprocess.Popen[str]:
@@ -252,30 +257,30 @@ def test_processes_migrating_the_same_file_at_once_migrate_it_once(tmp_path: Pat
     procs = [_migrate(book, 0.2) for _ in range(4)]
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0] * 4, [err[-500:] for _, err in outputs]
-    assert all(out.strip() == "version 2" for out, _ in outputs)
+    assert all(out.strip() == f"version {NEXT}" for out, _ in outputs)
     with sqlite3.connect(book) as db:
-        assert db.execute("PRAGMA user_version").fetchone() == (2,)
+        assert db.execute("PRAGMA user_version").fetchone() == (NEXT,)
         columns = [row[1] for row in db.execute("PRAGMA table_info(submissions)")]
     assert columns.count("reviewed") == 1 and len(consistent(book)) == 1
 
 
 def test_kill_9_during_a_migration_leaves_the_old_version(tmp_path: Path) -> None:
     """The migration runs in the transaction that sets user_version: killed halfway, the file is still
-    a whole version-1 gradebook, and the next open migrates it."""
+    a whole gradebook of the old version, and the next open migrates it."""
     book = tmp_path / "gradebook.sqlite"
     with Gradebook(book) as gb:
         gb.record(make_report())
-    proc = _migrate(book, 30)
-    time.sleep(1.5)  # inside to_2, after the ALTER TABLE
+    proc = _migrate(book, 60)
+    assert proc.stderr.readline().strip() == "migrating"  # inside the migration, after the ALTER TABLE
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
     with sqlite3.connect(book) as db:
-        assert db.execute("PRAGMA user_version").fetchone() == (1,)
+        assert db.execute("PRAGMA user_version").fetchone() == (gradebook.GRADEBOOK_VERSION,)
         assert "reviewed" not in [row[1] for row in db.execute("PRAGMA table_info(submissions)")]
     assert len(consistent(book)) == 1
-    with Gradebook(book) as gb:  # this grader (version 1) still reads and writes it
+    with Gradebook(book) as gb:  # this grader (the old version) still reads and writes it
         gb.record(make_minimal_report())
     finished = _migrate(book, 0)
     out, err = finished.communicate(timeout=60)
-    assert finished.returncode == 0 and out.strip() == "version 2", err[-500:]
+    assert finished.returncode == 0 and out.strip() == f"version {NEXT}", err[-500:]
     assert len(consistent(book)) == 2
