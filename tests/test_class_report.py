@@ -26,7 +26,7 @@ from grader.class_report import (
 from grader.cli import app
 from grader.messages import say
 from grader.render_class_html import feedback_links, render_class_html
-from grader.report import CheckResult, FunctionSummary, GradeReport
+from grader.report import CheckDiagnosis, CheckResult, FunctionSummary, GradeReport
 
 runner = CliRunner()
 CLASS_SIZE = 30
@@ -82,12 +82,14 @@ def test_histogram_puts_each_score_in_its_ten_percent_band():
 
 def test_diagnoses_count_learners_not_checks():
     """A learner whose three checks name the same mistake counts once; the most common comes first."""
+    over_m = {"diagnoses": [CheckDiagnosis("values.factor_m", "a missing 1/m")]}
+    overflow = {"diagnoses": [CheckDiagnosis("exercise:numerical-overflow", "numerical overflow")]}
     class_ = results([
-        code_report("ada", [failed("propagate", "example", MISSING_1_OVER_M),
-                            failed("propagate", "random", MISSING_1_OVER_M),
-                            failed("propagate", "keeps", MISSING_1_OVER_M),
-                            failed("sigmoid", "large", "Likely mistake: numerical overflow. Use ...")]),
-        code_report("bob", [failed("propagate", "random", "dw is wrong.\n" + MISSING_1_OVER_M),
+        code_report("ada", [failed("propagate", "example", MISSING_1_OVER_M, **over_m),
+                            failed("propagate", "random", MISSING_1_OVER_M, **over_m),
+                            failed("propagate", "keeps", MISSING_1_OVER_M, **over_m),
+                            failed("sigmoid", "large", "Likely mistake: numerical overflow. Use ...", **overflow)]),
+        code_report("bob", [failed("propagate", "random", "dw is wrong.\n" + MISSING_1_OVER_M, **over_m),
                             passed("sigmoid", "large")]),
         code_report("cy", [passed("propagate", "example"), passed("sigmoid", "large")]),
         code_report("dee", [failed("propagate", "example", "no diagnosis here"), passed("sigmoid", "large")]),
@@ -153,7 +155,8 @@ def test_feedback_links_are_relative_to_the_page(tmp_path):
 
 def test_page_escapes_learner_text():
     report = build_class_report(results([code_report("<b>ada</b>", [failed(
-        "propagate", "x", "Likely mistake: <script>alert(1)</script>.")])]))
+        "propagate", "x", "Likely mistake: <script>alert(1)</script>.",
+        diagnoses=[CheckDiagnosis("exercise:x", "<script>alert(1)</script>")])])]))
     page = render_class_html(report)
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;b&gt;ada&lt;/b&gt;" in page

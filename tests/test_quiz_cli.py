@@ -21,7 +21,7 @@ from grader.quiz import prepare_quiz
 from grader.report import GradeReport
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = json.loads((ROOT / "grader" / "schema" / "grade-report.v1.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((ROOT / "grader" / "schema" / "grade-report.v2.json").read_text(encoding="utf-8"))
 runner = CliRunner()
 
 

@@ -276,7 +276,7 @@ def test_html_notes_protections_timings_footer(sample_html: str) -> None:
     assert len(page.with_class("protection-inactive")) == 1
     assert "10.530 s" in page.texts["timings"]
     assert "dl-grader 0.1.0" in page.texts["footer"]
-    assert "dl-grader/grade-report" in page.texts["footer"] and "v1" in page.texts["footer"]
+    assert "dl-grader/grade-report" in page.texts["footer"] and "v2" in page.texts["footer"]
 
 
 def test_html_escapes_learner_supplied_text() -> None:

@@ -1,4 +1,4 @@
-"""grader/schema/grade-report.v1.json describes GradeReport.to_dict() exactly."""
+"""grader/schema/grade-report.v2.json describes GradeReport.to_dict() exactly."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from report_factory import make_minimal_report, make_report
 
 from grader.report import SCHEMA_ID, SCHEMA_VERSION, CheckResult, GradeReport
 
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "grader" / "schema" / "grade-report.v1.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "grader" / "schema" / "grade-report.v2.json"
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def test_advice_flag_must_match_max_points(validator: jsonschema.Draft202012Vali
     "mutate",
     [
         lambda d: d.update(schema="someone/else"),
-        lambda d: d.update(schema_version=2),
+        lambda d: d.update(schema_version=3),
         lambda d: d.update(seed="1234"),
         lambda d: d.update(submission_sha256="not-a-hash"),
         lambda d: d.update(kind="essay"),

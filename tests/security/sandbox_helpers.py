@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXERCISE = ROOT / "exercises" / "week2"
 SOLUTIONS = ROOT / "solutions" / "week2"
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
-SCHEMA = ROOT / "grader" / "schema" / "grade-report.v1.json"
+SCHEMA = ROOT / "grader" / "schema" / "grade-report.v2.json"
 HIDDEN_CHECKS = sorted((SOLUTIONS / "checks").glob("checks_*.py"))
 
 FAST = Limits(call_seconds=2, load_seconds=3)
