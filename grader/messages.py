@@ -261,6 +261,13 @@ EN: dict[str, str] = {
         "{exercise}: {points} / {max_points} ({percent:.1f}%). Hidden checks run on fresh random inputs "
         "(seed {seed}); their results appear here once your instructor publishes the grades."
     ),
+    # -- a learners' copy (grade release) -----------------------------------------
+    "copy.hidden_not_run": (
+        "This is a learners' copy: the hidden checks{worth} are not run here, and the total counts the public "
+        "checks only. The hidden checks run when you submit to {submit_to}."
+    ),
+    "copy.hidden_worth": " ({count} checks, {points:g} points)",
+    "copy.submit_to": "your instructor",
     # -- quizzes ---------------------------------------------------------------
     "quiz.nothing_to_submit": (
         "{exercise} has no graded functions: there is nothing to submit there. It is a quiz: take it with "
@@ -278,6 +285,8 @@ EN: dict[str, str] = {
     "quiz.hint.skip": "? skips the question",
     "quiz.answer.invalid": "{got!r} is not a valid answer here: write {hint}",
     "quiz.answer.empty": "the answer is empty: write {hint} ({skip})",
+    "quiz.answer.too_long": "an answer of {length:,} characters is too long (at most {limit:,}): write {hint}",
+    "quiz.answer.control": "{got!r} holds a control character ({control!r}): write {hint}",
     "quiz.session.intro": (
         "{title}\nLearner {learner}, seed {seed}: {count} questions, {points}. "
         "Type your answer and press Enter ({skip})."
@@ -295,7 +304,21 @@ EN: dict[str, str] = {
     "quiz.form.instructions": (
         "Write each answer after its \"=\" ({skip}), save, then grade the file with:\n  {command}"
     ),
+    "quiz.form.instructions_submit": 'Write each answer after its "=" ({skip}), save, then submit the file to {submit_to}.',
     "quiz.form.question": "{number}. [{id}] ({points}), answer with {hint}",
+    "quiz.copy.instructions": (
+        "The questions of this quiz, without their keys (grade release). Write your answers into a form:\n"
+        "  grade quiz <this folder> --blank > answers.txt\n"
+        "fill it in, and submit answers.txt to {submit_to}: it is graded where the keys are."
+    ),
+    "quiz.no_keys": (
+        "this learners' copy of the {exercise} quiz has no keys, so it grades no answers: write yours into your "
+        "form ({command}) and submit that file to {submit_to}"
+    ),
+    "quiz.practice": (
+        "A practice quiz: your instructor released its keys with your copy, for practice; this score is not a "
+        "submission."
+    ),
     "quiz.file.no_equals": "expected a line `question-id = answer`, found {got!r}",
     "quiz.file.unknown_id": "unknown question id {id!r}; this quiz's ids are {ids}",
     "quiz.file.twice": "question {id!r} is answered twice (first on line {first})",
@@ -303,8 +326,9 @@ EN: dict[str, str] = {
     "quiz.file.missing": "no answer for {ids}: add a line `id = answer` for each ({skip})",
     "quiz.file.bad_answer": "question {id!r}: {problem}",
     "quiz.file.seed": (
-        "this form is for seed {form_seed} but the quiz is graded with seed {seed} (learner {learner}): "
-        "pass --seed {form_seed}, or the --learner the form was made for"
+        "this form was made for another variant of the quiz (seed {form_seed}) than the one of learner {learner} "
+        "(seed {seed}): every learner answers their own variant, picked from the exercise and the learner id. "
+        "Grade the form with the --learner its first line names, or write a form for {learner} with --blank"
     ),
     "quiz.feedback.answer": "Your answer: {answer}",
     "quiz.feedback.skipped": "(skipped)",

@@ -128,8 +128,8 @@ def released_copy_notes(ex: Exercise) -> list[SourceNote]:
         return []
     meta = ex.config.get("exercise", {})
     count, points = meta.get("hidden_checks"), meta.get("hidden_points")
-    submit_to = meta.get("submit_to") or "your instructor"
-    worth = f" ({count} checks, {points:g} points)" if isinstance(count, int) and isinstance(points, (int, float)) else ""
-    return [SourceNote(file="exercise.toml", location="", kind=RELEASED_COPY_NOTE, message=(
-        f"This is a learners' copy: the hidden checks{worth} are not run here, and the total counts the public "
-        f"checks only. The hidden checks run when you submit to {submit_to}."))]
+    submit_to = meta.get("submit_to") or say("copy.submit_to")
+    known = isinstance(count, int) and isinstance(points, (int, float))
+    worth = say("copy.hidden_worth", count=count, points=points) if known else ""
+    return [SourceNote(file="exercise.toml", location="", kind=RELEASED_COPY_NOTE,
+                       message=say("copy.hidden_not_run", worth=worth, submit_to=submit_to))]

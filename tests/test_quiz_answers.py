@@ -80,9 +80,10 @@ def test_missing_answer_names_the_question_and_the_end_of_the_file(run, tmp_path
 
 def test_form_made_for_another_seed_is_refused(run, tmp_path):
     path = write(tmp_path, run)
-    with pytest.raises(QuizInputError, match=rf"answers.txt:1: this form is for seed {run.seed} but the quiz is "
-                                             r"graded with seed 5 \(learner bob\): pass --seed"):
+    with pytest.raises(QuizInputError, match=rf"answers.txt:1: this form was made for another variant of the quiz "
+                                             rf"\(seed {run.seed}\) than the one of learner bob \(seed 5\)") as caught:
         read_answers(path, run.variants, seed=5, learner="bob")
+    assert "--seed" not in str(caught.value) and "--learner" in str(caught.value)
 
 
 def test_unreadable_answers_file(run, tmp_path):

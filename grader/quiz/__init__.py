@@ -92,15 +92,12 @@ class QuizRun:
 
     def _refuse_without_keys(self) -> None:
         if self.quiz.keys_withheld:
-            raise UsageError(
-                f"this learners' copy of the {self.exercise} quiz has no keys, so it grades no answers: write yours "
-                f"into your form (grade quiz {shlex.quote(self.spec)} --blank > answers.txt) and submit that file "
-                f"to {self.submit_to}")
+            raise UsageError(say("quiz.no_keys", exercise=self.exercise, submit_to=self.submit_to,
+                                 command=f"grade quiz {shlex.quote(self.spec)} --blank > answers.txt"))
 
     def _grade(self, answers: dict[str, Answer], files: list[SubmittedFile]) -> GradeReport:
-        notes = [SourceNote(file=QUIZ_FILE, location="", kind=PRACTICE_NOTE, message=(
-            "A practice quiz: your instructor released its keys with your copy, for practice; this score "
-            "is not a submission."))] if self.quiz.practice else []
+        notes = [SourceNote(file=QUIZ_FILE, location="", kind=PRACTICE_NOTE, message=say("quiz.practice"))
+                 ] if self.quiz.practice else []
         return grade_quiz(self.variants, answers, exercise=self.exercise, title=self.quiz.title,
                           learner=self.learner, seed=self.seed, files=files, notes=notes)
 

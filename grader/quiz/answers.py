@@ -106,12 +106,11 @@ def parse_answer(variant: Variant, text: str) -> Answer:
     if not text:
         raise AnswerFormatError(say("quiz.answer.empty", hint=hint(variant), skip=say("quiz.hint.skip")))
     if len(text) > MAX_ANSWER_CHARS:
-        raise AnswerFormatError(f"an answer of {len(text):,} characters is too long (at most {MAX_ANSWER_CHARS:,}): "
-                                f"write {hint(variant)}")
+        raise AnswerFormatError(say("quiz.answer.too_long", length=len(text), limit=MAX_ANSWER_CHARS, hint=hint(variant)))
     control = _CONTROL.search(text)
     if control:
-        raise AnswerFormatError(f"{shortened(text)!r} holds a control character ({control.group()!r}): "
-                                f"write {hint(variant)}")
+        raise AnswerFormatError(say("quiz.answer.control", got=shortened(text), control=control.group(),
+                                    hint=hint(variant)))
     value = _PARSERS[variant.question.kind](variant, text)
     if value is None:
         raise AnswerFormatError(say("quiz.answer.invalid", got=shortened(text), hint=hint(variant)))
@@ -259,7 +258,7 @@ def blank_form(variants: tuple[Variant, ...], *, title: str, exercise: str, lear
     to ``submit_to``."""
     skip = say("quiz.hint.skip")
     if submit_to:
-        instructions = f'Write each answer after its "=" ({skip}), save, then submit the file to {submit_to}.'
+        instructions = say("quiz.form.instructions_submit", skip=skip, submit_to=submit_to)
     else:
         instructions = say("quiz.form.instructions", skip=skip, command=command)
     out = [

@@ -30,6 +30,7 @@ import tomllib
 from typing import Any
 
 from grader.errors import UsageError
+from grader.messages import say
 from grader.quiz.model import CHOICE_KINDS, DEFAULT_SUBMIT_TO, ParamSpec, Question, Quiz
 from grader.quiz.variants import PLACEHOLDER, build_variant
 
@@ -43,9 +44,7 @@ def form_quiz_text(quiz: Quiz, submit_to: str = DEFAULT_SUBMIT_TO) -> str:
     """The learners' copy of ``quiz`` without keys, as the text of a quiz file; raises UsageError
     naming the quiz line of a question that cannot be shown without its key."""
     lines = [
-        "# The questions of this quiz, without their keys (grade release). Write your answers into a form:",
-        "#   grade quiz <this folder> --blank > answers.txt",
-        f"# fill it in, and submit answers.txt to {submit_to}: it is graded where the keys are.",
+        *("# " + line for line in say("quiz.copy.instructions", submit_to=submit_to).splitlines()),
         "",
         "[quiz]",
         f"title = {toml_value(quiz.title)}",
