@@ -182,13 +182,6 @@ def test_page_names_never_collide_and_plain_ids_keep_theirs():
     assert all(name.isascii() and name[0].isalnum() and len(name) <= 66 for name in names)
 
 
-def test_shown_escapes_what_a_terminal_would_obey_or_hide():
-    from grader.learner_ids import shown
-
-    assert shown("alice [bold]x :smile: José") == "alice [bold]x :smile: José"
-    assert shown("\x1b[2J\x9b\t\r\n\u202e\u200b\udce9\\") == "\\x1b[2J\\x9b\\x09\\x0d\\x0a\\u202e\\u200b\\udce9\\\\"
-
-
 def test_hidden_entries_are_listed_as_ignored(tmp_path):
     folder = tmp_path / "class"
     folder.mkdir()

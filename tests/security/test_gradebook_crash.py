@@ -180,6 +180,120 @@ def test_kill_9_at_random_points_of_a_batch_many_times(tmp_path: Path, seed: int
     kill_batch_at_random_points(tmp_path, kills=8, seed=seed)
 
 
+# -- kill -9 during start-up ------------------------------------------------------------------------
+# The batch forks its grading processes, each starts a zygote, each zygote forks a sandbox: a kill
+# between a fork and the moment the new process asks to die with its parent used to leave grading
+# processes behind for good (orphans waiting on the pool's queue). Each process now asks first, then
+# checks that its parent is still the one that started it.
+
+
+def _live_processes() -> dict[int, tuple[int, str, bytes]]:
+    """pid -> (parent pid, start time, command line) of every live process (zombies aside)."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                if fields[0] not in ("Z", "X"):
+                    found[int(entry)] = (int(fields[1]), fields[19], Path(f"/proc/{entry}/cmdline").read_bytes())
+            except OSError:
+                continue
+    return found
+
+
+def _descendants(root: int, processes: dict[int, tuple[int, str, bytes]]) -> dict[int, tuple[int, str, bytes]]:
+    found: dict[int, tuple[int, str, bytes]] = {}
+    frontier = [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, info in processes.items():
+            if info[0] == parent and pid not in found:
+                found[pid] = info
+                frontier.append(pid)
+    return found
+
+
+def _zygotes(tree: dict[int, tuple[int, str, bytes]]) -> set[int]:
+    return {pid for pid, (parent, _, cmdline) in tree.items()
+            if b"zygote_main" in cmdline and b"zygote_main" not in tree.get(parent, (0, "", b""))[2]}
+
+
+# What has just appeared when the batch is killed: each is the moment a process was forked and has
+# to set itself up to die with its parent.
+START_UP = {
+    "grading process": lambda tree, new_records: any(b"zygote_main" not in cmdline for _, _, cmdline in tree.values()),
+    "zygote": lambda tree, new_records: bool(_zygotes(tree)),
+    "sandbox": lambda tree, new_records: any(parent in _zygotes(tree) for parent, _, _ in tree.values()),
+    "first record": lambda tree, new_records: new_records > 0,
+}
+
+
+def _kill_and_count_survivors(proc: subprocess.Popen[bytes], seen: dict[int, tuple[int, str, bytes]],
+                              folder: Path, scratch_root: Path) -> list[int]:
+    """SIGKILL the batch alone; what is still alive 10 s later of the processes seen in its tree,
+    of those naming its class folder, and of those working beneath ``scratch_root``."""
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+    def alive() -> list[int]:
+        now = _live_processes()
+        tracked = [pid for pid, info in seen.items() if pid in now and now[pid][1] == info[1]]
+        return sorted({*tracked, *_survivors(str(folder), scratch_root)})
+
+    deadline = time.monotonic() + 10
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = alive()
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    return left
+
+
+def test_kill_9_the_moment_each_process_of_the_start_up_appears_leaves_none(tmp_path: Path) -> None:
+    """The batch is killed the moment a grading process, a zygote, a sandbox, the first record
+    appears (twice each): no process of it is left, and the batch then resumes to the whole class."""
+    folder = make_class(tmp_path / "class", size=3)
+    book = tmp_path / "gradebook.sqlite"
+    env = {**os.environ, "TMPDIR": str(tmp_path), "TERM": "dumb"}
+    for round_ in range(2):
+        for stage, reached in START_UP.items():
+            proc = subprocess.Popen(_batch_command(folder, book), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, start_new_session=True)
+            seen: dict[int, tuple[int, str, bytes]] = {}
+            deadline, before = time.monotonic() + 120, _count(book)
+            while not reached(tree := _descendants(proc.pid, _live_processes()), _count(book) - before):
+                seen.update(tree)
+                assert proc.poll() is None and time.monotonic() < deadline, f"no {stage} appeared"
+            seen.update(tree)
+            left = _kill_and_count_survivors(proc, seen, folder, tmp_path)
+            assert left == [], f"killed when a {stage} appeared (round {round_}): processes survived"
+            if book.exists():
+                consistent(book)
+    finished = subprocess.run(_batch_command(folder, book), cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=300)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    assert sorted(learner for _, learner, _ in consistent(book)) == ["learner00", "learner01", "learner02", "zoe"]
+
+
+def test_kill_9_at_every_moment_of_the_start_up_leaves_no_process(tmp_path: Path) -> None:
+    """Killed 0, 0.1, ... 1.5 s after it starts (importing, opening the gradebook, forking the pool,
+    starting zygotes and sandboxes, grading): nothing of the batch is left."""
+    folder = make_class(tmp_path / "class", size=3)
+    book = tmp_path / "gradebook.sqlite"
+    env = {**os.environ, "TMPDIR": str(tmp_path), "TERM": "dumb"}
+    for step in range(16):
+        proc = subprocess.Popen(_batch_command(folder, book), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        seen: dict[int, tuple[int, str, bytes]] = {}
+        until = time.monotonic() + step / 10
+        while time.monotonic() < until and proc.poll() is None:
+            seen.update(_descendants(proc.pid, _live_processes()))
+        left = _kill_and_count_survivors(proc, seen, folder, tmp_path)
+        assert left == [], f"killed {step / 10:.1f} s after it started: processes survived"
+        if book.exists():
+            consistent(book)
+
+
 # -- schema versions and migrations ------------------------------------------------------------------------
 
 V1_DDL = """
