@@ -160,12 +160,12 @@ def _interrupted_by(exc: BaseException) -> bool:
     return isinstance(exc, KeyboardInterrupt) or (isinstance(exc, Exception) and received() is not None)
 
 
-def _stopped(kept: str) -> typer.Exit:
-    """Say on stderr, in one line, that the command was interrupted and what it kept; the exit
-    that ends it with 130 (SIGINT) or 143 (SIGTERM)."""
+def _stopped(kept: str, stderr: Any = None) -> typer.Exit:
+    """Say on ``stderr`` (default: sys.stderr), in one line, that the command was interrupted and
+    what it kept; the exit that ends it with 130 (SIGINT) or 143 (SIGTERM)."""
     from grader.interrupts import exit_status, signal_name
 
-    typer.echo(f"grade: interrupted ({signal_name()}): {kept}", err=True)
+    typer.echo(f"grade: interrupted ({signal_name()}): {kept}", file=stderr or sys.stderr)
     return typer.Exit(exit_status())
 
 
@@ -387,7 +387,10 @@ def batch(
     from grader.batch import BatchInterrupted, run_batch
     from grader.gradebook import default_gradebook_path
 
-    console = _console()
+    # The checks of a learner graded in this process (--jobs 1) run in a thread that sends the
+    # process's sys.stdout and sys.stderr to a sink meanwhile: an interrupt is reported on these.
+    stdout, stderr = sys.stdout, sys.stderr
+    console = _console(stdout)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("[dim]{task.fields[rate]}"),
                         TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=console,
@@ -421,11 +424,11 @@ def batch(
         recorded = len(stop.summary.graded)
         raise _stopped(f"{recorded} learner{'' if recorded == 1 else 's'} graded and recorded in {book}, "
                        f"{stop.left} not graded; run the same command again to resume "
-                       "(recorded learners are not graded again)") from None
+                       "(recorded learners are not graded again)", stderr) from None
     except BaseException as exc:
         if not _interrupted_by(exc):
             raise
-        raise _stopped(f"nothing more was recorded in {book}; run the same command again to resume") from None
+        raise _stopped(f"nothing more was recorded in {book}; run the same command again to resume", stderr) from None
     console.print(f"graded {len(summary.graded)}, already up to date {len(summary.skipped)}, "
                   f"no grade {len(summary.failed)}" + (f", ignored {len(summary.ignored)} entries" if summary.ignored else ""))
     _print_learner_problems(console, summary)
@@ -487,10 +490,10 @@ def doctor() -> None:
         console.print(f"{protection.name:20} {state}  {protection.detail}")
 
 
-def _console():  # type: ignore[no-untyped-def]
+def _console(file: Any = None):  # type: ignore[no-untyped-def]
     from rich.console import Console
 
-    return Console(highlight=False)
+    return Console(highlight=False, file=file)
 
 
 def main() -> None:

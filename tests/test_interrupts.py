@@ -156,16 +156,20 @@ def test_an_interrupted_submit_records_nothing(tmp_path: Path, number: signal.Si
 # -- grade batch ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("number, group", SIGNALS)
+@pytest.mark.parametrize("number, group, jobs", [
+    *(pytest.param(*param.values, 2, id=param.id) for param in SIGNALS),
+    # One grading process: the batch's own, whose checks run in a thread that sends sys.stderr to a sink.
+    pytest.param(signal.SIGINT, True, 1, id="ctrl-c-to-the-group-jobs-1"),
+])
 def test_an_interrupted_batch_keeps_what_it_recorded_and_a_rerun_grades_the_rest(
-        tmp_path: Path, number: signal.Signals, group: bool) -> None:
+        tmp_path: Path, number: signal.Signals, group: bool, jobs: int) -> None:
     folder = tmp_path / "class"
     folder.mkdir()
     shutil.copy(HONEST, folder / "a0.py")
     for name in ("a1", "a2", "a3"):
         (folder / f"{name}.py").write_text(SLEEPER)
     book, scratch = tmp_path / "gradebook.sqlite", tmp_path / "scratch"
-    command = ["batch", EXERCISE, folder, "--gradebook", book, "--jobs", "2"]
+    command = ["batch", EXERCISE, folder, "--gradebook", book, "--jobs", str(jobs)]
     proc = start(command, scratch)
     wait_until(lambda: (learners_recorded(book) and asleep(scratch)) or proc.poll() is not None,
                "the first learner to be recorded while another is being graded")
