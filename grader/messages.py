@@ -217,6 +217,11 @@ EN: dict[str, str] = {
         "{learner_ms:.1f} ms, about {ratio:.0f}x slower than a vectorized version ({reference_ms:.2f} ms). "
         "Replace the loop with whole-array operations (np.dot, +, -, np.sum(..., axis=...))."
     ),
+    "vector.wrong_result": (
+        "{function} loops in Python and returned a different result from the reference on the timing "
+        "problem (m = {m} examples), so its speed could not be judged. Make it right first (the other "
+        "checks of {function} say what is wrong), then replace the loop with numpy operations."
+    ),
     "vector.ok": "{function} is vectorized: {learner_ms:.2f} ms on m = {m} examples.",
     "vector.no_loop": "{function} has no Python loop: vectorized.",
     # -- loader ----------------------------------------------------------------

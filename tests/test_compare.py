@@ -209,8 +209,11 @@ def test_expect_raises_wording():
     text = message(expect_raises, Fake(raising("AssertionError", "bad")), (5, 2, 0, 2), "ValueError",
                    call_text="f()", why="")
     assert "raised AssertionError: bad; it should raise ValueError." in text and "an assert raises" in text
-    with pytest.raises(LearnerFault):  # a timeout keeps its own feedback
-        expect_raises(Fake(raising("Timeout", "")), (), "ValueError", call_text="f()")
+    with pytest.raises(LearnerFault):  # a timeout (no exception of the learner's) keeps its own feedback
+        expect_raises(Fake(raising("", "")), (), "ValueError", call_text="f()")
+    # A learner exception merely named Timeout is an exception like any other, not a timeout.
+    text = message(expect_raises, Fake(raising("Timeout", "slow")), (), "ValueError", call_text="f()")
+    assert "raised Timeout: slow; it should raise ValueError." in text
 
 
 def test_expect_len_on_a_list_of_caches():

@@ -24,6 +24,11 @@ class FakeLearnerFunction:
         self.calls.append((args, repeat))
         return self._seconds
 
+    def timed(self, *args, repeat: int = 1):
+        return self.seconds(*args, repeat=repeat), self.value
+
+    value = None  # what each call returns (the reference functions below return None)
+
 
 def _no_build():
     raise AssertionError("the large problem was built for source without a loop")
@@ -61,3 +66,19 @@ def test_a_loop_that_is_fast_enough_passes():
     note = expect_vectorized(learner, lambda X: time.sleep(1e-3), lambda: ("large",), m=4000, quick_args=("small",))
     assert learner.calls == [(("large",), 1)]
     assert "is vectorized" in note
+
+
+def test_a_loop_is_believed_fast_only_with_the_right_result():
+    """A timed call that returns nothing (a reply sent before the work) or a wrong result is not
+    taken for a fast function: learner code can answer its own call through the pipe."""
+    import numpy as np
+
+    want = (np.arange(4.0).reshape(1, 4), {"cache": 1})
+    for wrong in (None, (np.zeros((1, 4)), {}), (np.arange(4.0).reshape(4, 1), {}), "fast"):
+        learner = FakeLearnerFunction(LOOPED, seconds=1e-6)
+        learner.value = wrong
+        with pytest.raises(CheckFailure, match="could not be judged"):
+            expect_vectorized(learner, lambda X: want, ("large",), m=4000)
+    learner = FakeLearnerFunction(LOOPED, seconds=1e-6)
+    learner.value = (np.arange(4.0).reshape(1, 4), {"another": "cache layout"})  # extras may differ
+    assert "is vectorized" in expect_vectorized(learner, lambda X: want, ("large",), m=4000)

@@ -103,8 +103,18 @@ class LearnerFunction:
         return self._call(args, kwargs).value
 
     def seconds(self, *args: Any, repeat: int = 3, **kwargs: Any) -> float:
-        """Mean wall time of one call, measured by the trusted side."""
+        """Mean wall time of one call, measured by the trusted side (nothing says the call did its work:
+        to judge speed, use ``timed`` and check the value)."""
         return self._call(args, kwargs, repeat=repeat, want_value=False).seconds
+
+    def timed(self, *args: Any, repeat: int = 1, **kwargs: Any) -> tuple[float, Any]:
+        """(mean wall time of one call, the value it returned), both observed by the trusted side.
+
+        The value is what makes the time believable: a reply sent before the work is done (learner
+        code can write into the pipe) carries no right answer for inputs it has just been given.
+        """
+        outcome = self._call(args, kwargs, repeat=repeat)
+        return outcome.seconds, outcome.value
 
     def _not_found(self) -> FunctionNotFound:
         if self.unparsed:

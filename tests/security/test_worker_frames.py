@@ -251,3 +251,48 @@ def test_the_report_of_a_forging_file_is_valid_json(sandboxes: Path, tmp_path: P
     report = grade(path, sandboxes)
     json.loads(report.to_json())
     assert_points(report, full=["sigmoid"])
+
+
+# -- timings are believed only with a right answer ----------------------------------------------------------
+
+EARLY_REPLY = '''
+import sys
+import time
+
+import numpy as np
+from grader.sandbox.plain import encode as _encode
+
+
+def propagate(w, b, X, Y):
+    """Loops over the examples; but on the timing problem it answers the call itself, at once, and never
+    returns: the nonce of the running call is in the worker's frame, so the forged reply is in turn
+    (and carries no value: the timing call asked for none)."""
+    request = sys._getframe(1).f_locals.get("request")  # None when optimize or model calls it
+    if isinstance(request, dict) and X.shape[1] == 4000:  # the timing problem of the vectorization check
+        _forge({"ok": True, "value": _encode(None), "stdout": "", "nonce": request.get("nonce")})
+        while True:  # never answer for real: no reply is left over to give the forgery away
+            time.sleep(1)
+    m = X.shape[1]
+    dw, db, cost = np.zeros_like(w), 0.0, 0.0
+    for i in range(m):
+        z = float(np.dot(w[:, 0], X[:, i])) + b
+        a = 1 / (1 + np.exp(-z))
+        cost += -(Y[0, i] * np.log(a) + (1 - Y[0, i]) * np.log(1 - a))
+        dw[:, 0] += X[:, i] * (a - Y[0, i])
+        db += a - Y[0, i]
+        time.sleep(0.0005)
+    return {"dw": dw / m, "db": db / m}, cost / m
+'''
+
+
+def test_a_reply_sent_before_the_work_is_done_does_not_make_a_loop_look_fast(sandboxes: Path, tmp_path: Path) -> None:
+    """The vectorization check times the learner's function on a large problem; a function that answers
+    its own call before looping (in turn: it reads the call's nonce from the worker's frame) was timed
+    as instant. The time is now believed only with the right result, which a reply sent before the
+    work cannot carry."""
+    report = grade(learner_file(tmp_path, EARLY_REPLY), sandboxes, budget=60)
+    timing = [c for c in report.checks if c.function == "propagate" and c.name.endswith("vectorized")]
+    assert timing, "the vectorization check did not run"
+    assert timing[0].status != "passed"
+    assert "could not be judged" in timing[0].message  # the forged answer was read, and not believed
+    assert_no_stray_processes(sandboxes)

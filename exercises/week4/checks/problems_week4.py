@@ -512,6 +512,9 @@ class _RepeatedTiming:
     def seconds(self, *args: Any, repeat: int = 2, **kwargs: Any) -> float:
         return self._function.seconds(*args, repeat=max(repeat, self._repeat), **kwargs)
 
+    def timed(self, *args: Any, repeat: int = 2, **kwargs: Any) -> tuple[float, Any]:
+        return self._function.timed(*args, repeat=max(repeat, self._repeat), **kwargs)
+
 
 def expect_pass_vectorized(learner, function: str, helpers: list[str], reference_fn: Callable,
                            args: tuple, m: int, max_ratio: float = 10.0, attempts: int = 2,
