@@ -102,6 +102,11 @@ def _batch_command(folder: Path, book: Path) -> list[str]:
     return [*prefix, "batch", str(EXERCISE), str(folder), "--gradebook", str(book), "--jobs", "2"]
 
 
+def _start_batch(folder: Path, book: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(_batch_command(folder, book), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+
+
 def _survivors(marker: str, scratch_root: Path) -> list[int]:
     """Processes whose command line mentions ``marker`` (the batch and its forked grading processes)
     or that work beneath ``scratch_root`` (the sandboxes); zombies aside."""
@@ -134,8 +139,7 @@ def kill_batch_at_random_points(tmp_path: Path, kills: int, seed: int) -> None:
     book = tmp_path / "gradebook.sqlite"
     env = {**os.environ, "TMPDIR": str(tmp_path), "TERM": "dumb"}
     for round_ in range(kills):
-        proc = subprocess.Popen(_batch_command(folder, book), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = _start_batch(folder, book, env)
         # Half the kills at a random time (start-up, opening the gradebook...), half once a random
         # number of learners is recorded (always in the middle of grading).
         if round_ % 2 == 0:
@@ -147,18 +151,7 @@ def kill_batch_at_random_points(tmp_path: Path, kills: int, seed: int) -> None:
             while _count(book) < target and proc.poll() is None:
                 time.sleep(0.01)
             where = f"at {_count(book)} rows"
-        proc.send_signal(signal.SIGKILL)  # the batch process only: its pool and sandboxes must follow
-        proc.wait()
-        delay = where
-        deadline = time.monotonic() + 10
-        while _survivors(str(folder), tmp_path) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        left = _survivors(str(folder), tmp_path)
-        for pid in left:
-            os.kill(pid, signal.SIGKILL)
-        assert left == [], f"round {round_} (kill {delay}, seed {seed}): grading processes survived"
-        if book.exists():
-            consistent(book)
+        _kill_and_check(proc, {}, folder, tmp_path, book, f"round {round_} (kill {where}, seed {seed})")
     finished = subprocess.run(_batch_command(folder, book), cwd=ROOT, env=env, capture_output=True, text=True,
                               timeout=300)
     assert finished.returncode == 0, finished.stderr[-2000:]
@@ -228,10 +221,10 @@ START_UP = {
 }
 
 
-def _kill_and_count_survivors(proc: subprocess.Popen[bytes], seen: dict[int, tuple[int, str, bytes]],
-                              folder: Path, scratch_root: Path) -> list[int]:
-    """SIGKILL the batch alone; what is still alive 10 s later of the processes seen in its tree,
-    of those naming its class folder, and of those working beneath ``scratch_root``."""
+def _kill_and_check(proc: subprocess.Popen[bytes], seen: dict[int, tuple[int, str, bytes]], folder: Path,
+                    scratch_root: Path, book: Path, when: str) -> None:
+    """SIGKILL the batch alone: 10 s later, no process is left of those seen in its tree, of those
+    naming its class folder, of those working beneath ``scratch_root``; the gradebook is consistent."""
     proc.send_signal(signal.SIGKILL)
     proc.wait()
 
@@ -246,7 +239,9 @@ def _kill_and_count_survivors(proc: subprocess.Popen[bytes], seen: dict[int, tup
     left = alive()
     for pid in left:
         os.kill(pid, signal.SIGKILL)
-    return left
+    assert left == [], f"{when}: processes of the batch survived"
+    if book.exists():
+        consistent(book)
 
 
 def test_kill_9_the_moment_each_process_of_the_start_up_appears_leaves_none(tmp_path: Path) -> None:
@@ -257,18 +252,14 @@ def test_kill_9_the_moment_each_process_of_the_start_up_appears_leaves_none(tmp_
     env = {**os.environ, "TMPDIR": str(tmp_path), "TERM": "dumb"}
     for round_ in range(2):
         for stage, reached in START_UP.items():
-            proc = subprocess.Popen(_batch_command(folder, book), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL, start_new_session=True)
+            proc = _start_batch(folder, book, env)
             seen: dict[int, tuple[int, str, bytes]] = {}
             deadline, before = time.monotonic() + 120, _count(book)
             while not reached(tree := _descendants(proc.pid, _live_processes()), _count(book) - before):
                 seen.update(tree)
                 assert proc.poll() is None and time.monotonic() < deadline, f"no {stage} appeared"
             seen.update(tree)
-            left = _kill_and_count_survivors(proc, seen, folder, tmp_path)
-            assert left == [], f"killed when a {stage} appeared (round {round_}): processes survived"
-            if book.exists():
-                consistent(book)
+            _kill_and_check(proc, seen, folder, tmp_path, book, f"killed when a {stage} appeared (round {round_})")
     finished = subprocess.run(_batch_command(folder, book), cwd=ROOT, env=env, capture_output=True, text=True,
                               timeout=300)
     assert finished.returncode == 0, finished.stderr[-2000:]
@@ -282,16 +273,12 @@ def test_kill_9_at_every_moment_of_the_start_up_leaves_no_process(tmp_path: Path
     book = tmp_path / "gradebook.sqlite"
     env = {**os.environ, "TMPDIR": str(tmp_path), "TERM": "dumb"}
     for step in range(16):
-        proc = subprocess.Popen(_batch_command(folder, book), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = _start_batch(folder, book, env)
         seen: dict[int, tuple[int, str, bytes]] = {}
         until = time.monotonic() + step / 10
         while time.monotonic() < until and proc.poll() is None:
             seen.update(_descendants(proc.pid, _live_processes()))
-        left = _kill_and_count_survivors(proc, seen, folder, tmp_path)
-        assert left == [], f"killed {step / 10:.1f} s after it started: processes survived"
-        if book.exists():
-            consistent(book)
+        _kill_and_check(proc, seen, folder, tmp_path, book, f"killed {step / 10:.1f} s after it started")
 
 
 # -- schema versions and migrations ------------------------------------------------------------------------
