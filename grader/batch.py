@@ -93,6 +93,7 @@ def discover(folder: Path) -> tuple[list[Learner], list[str]]:
 
 # -- learner ids (see grader.learner_ids) ------------------------------------------
 
+
 def _entry(learner: Learner) -> str:
     """The entry of the submissions folder that a learner comes from."""
     return f"{learner.id}/" if learner.own_folder else learner.files[0].name
