@@ -31,9 +31,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.errors import UsageError
+from grader.messages import say
 from grader.report import SourceNote, SubmittedFile
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# A notebook's outputs do not count towards MAX_FILE_BYTES: one of up to this size is read a chunk at a
+# time without them (grader/notebook_outputs.py); a larger one is refused, saying how to clear them.
+NOTEBOOK_MAX_BYTES = 200 * 1024 * 1024
 # Reading a submission (parsing, selecting, compiling, the reads analysis) is linear in its size;
 # past this many seconds in all, it ends with a one-line error all the same.
 EXTRACT_SECONDS = 30.0
@@ -148,6 +152,26 @@ def read_capped(path: Path, limit: int) -> bytes:
     fill its memory): the file is opened without following links or blocking, and only a
     regular file is read, with its size checked before and while reading.
     """
+    fd, info = _open_regular(path)
+    try:
+        if info.st_size > limit:
+            raise UsageError(f"{path}: file is larger than {limit // 2**20} MB")
+        chunks, size = [], 0
+        while chunk := os.read(fd, min(1 << 20, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:  # it grew while being read
+                raise UsageError(f"{path}: file is larger than {limit // 2**20} MB")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
+
+
+def _open_regular(path: Path) -> tuple[int, os.stat_result]:
+    """An open descriptor of the regular file ``path`` (no link followed, opened without blocking)
+    and its status; raises UsageError for anything else (see read_capped)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
@@ -164,30 +188,18 @@ def read_capped(path: Path, limit: int) -> bytes:
             raise UsageError(f"{path}: is a directory")
         if not stat.S_ISREG(info.st_mode):
             raise UsageError(f"{path}: is not a regular file (a device, FIFO or socket); submit a .py or .ipynb file")
-        if info.st_size > limit:
-            raise UsageError(f"{path}: file is larger than {limit // 2**20} MB")
-        chunks, size = [], 0
-        while chunk := os.read(fd, min(1 << 20, limit + 1 - size)):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > limit:  # it grew while being read
-                raise UsageError(f"{path}: file is larger than {limit // 2**20} MB")
-        return b"".join(chunks)
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
-    finally:
         os.close(fd)
+        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info
 
 
 def read_text(path: Path) -> str:
     """Read a learner file as UTF-8 text; raises UsageError for unusable files."""
-    data = read_capped(path, MAX_FILE_BYTES)
-    if b"\x00" in data:
-        raise UsageError(f"{path}: is a binary file, not Python source or a notebook")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8") from None
+    return _decoded(read_capped(path, MAX_FILE_BYTES), path)
 
 
 def sibling_modules(paths: list[Path]) -> list[SiblingModule]:
@@ -210,16 +222,71 @@ def sibling_modules(paths: list[Path]) -> list[SiblingModule]:
     return found
 
 
+def read_notebook(path: Path) -> tuple[str, str]:
+    """(the notebook's JSON text, its digest); raises UsageError for unusable files.
+
+    A notebook of at most MAX_FILE_BYTES is read whole (``read_text``, ``text_digest``). A larger
+    one, up to NOTEBOOK_MAX_BYTES, is read a chunk at a time without its outputs and attachments,
+    which the grader never reads (``notebook_outputs.without_outputs``): the rest must be within
+    MAX_FILE_BYTES. Its digest is that of all its bytes (equal to ``text_digest`` of its whole text).
+    """
+    from grader.notebook_outputs import KeptTooLarge, without_outputs
+
+    fd, info = _open_regular(path)
+    if info.st_size <= MAX_FILE_BYTES:
+        os.close(fd)
+        text = read_text(path)
+        return text, text_digest(text)
+    try:
+        if info.st_size > NOTEBOOK_MAX_BYTES:
+            raise UsageError(say("notebook.too_large", path=path, limit=NOTEBOOK_MAX_BYTES // 2**20,
+                                 size=info.st_size // 2**20))
+        read = 0
+
+        def chunk(size: int) -> bytes:
+            nonlocal read
+            data = os.read(fd, size)
+            read += len(data)
+            if read > NOTEBOOK_MAX_BYTES:  # it grew while being read
+                raise UsageError(say("notebook.too_large", path=path, limit=NOTEBOOK_MAX_BYTES // 2**20,
+                                     size=read // 2**20))
+            return data
+
+        kept, digest = without_outputs(chunk, MAX_FILE_BYTES)
+    except KeptTooLarge:
+        raise UsageError(say("notebook.code_too_large", path=path, limit=MAX_FILE_BYTES // 2**20)) from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
+    return _decoded(kept, path), digest
+
+
+def _decoded(data: bytes, path: Path) -> str:
+    """``data`` as UTF-8 text; raises UsageError for a binary file or one that is not UTF-8."""
+    if b"\x00" in data:
+        raise UsageError(f"{path}: is a binary file, not Python source or a notebook")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8") from None
+
+
 def notebook_cells(text: str, path: Path) -> list[tuple[int, str]]:
     """(cell number, source) of every code cell; raises UsageError for malformed notebooks."""
+    if not text.strip():
+        raise UsageError(say("notebook.empty", path=path))
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}: not a valid notebook (JSON error at line {exc.lineno}: {exc.msg})") from None
+        # json's reasons that end in " at" name the place after them: "Unterminated string starting at".
+        reason = exc.msg[0].lower() + exc.msg[1:]
+        reason = reason[:-3] + " here" if reason.endswith(" at") else reason
+        raise UsageError(say("notebook.json", path=path, line=exc.lineno, column=exc.colno, reason=reason)) from None
     except RecursionError:
-        raise UsageError(f"{path}: not a valid notebook (JSON nested too deeply)") from None
+        raise UsageError(say("notebook.too_deep", path=path)) from None
     if not isinstance(data, dict):
-        raise UsageError(f"{path}: not a valid notebook (top level is not a JSON object)")
+        raise UsageError(say("notebook.not_object", path=path))
     if isinstance(data.get("cells"), list):
         cells = data["cells"]
         key = "source"
@@ -228,7 +295,7 @@ def notebook_cells(text: str, path: Path) -> list[tuple[int, str]]:
                  for c in ws["cells"]]
         key = "input"
     else:
-        raise UsageError(f"{path}: not a valid notebook (no 'cells' list)")
+        raise UsageError(say("notebook.no_cells", path=path))
     result = []
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
@@ -239,6 +306,24 @@ def notebook_cells(text: str, path: Path) -> list[tuple[int, str]]:
         if isinstance(source, str):
             result.append((number, source))
     return result
+
+
+def nothing_to_grade(path: Path, display: str) -> list[SourceNote]:
+    """For a file in which nothing was kept: a note saying that it is empty, or that the notebook has
+    no code (read again: this is rare); none for a file with code that defines nothing."""
+    text = read_source(path)[0]
+    if not text.strip():
+        message = say("source.empty")
+    elif path.suffix == ".ipynb":
+        cells = notebook_cells(text, path)
+        if any(source.strip() for _, source in cells):
+            return []
+        cells_said = (say("source.no_code_cells") if not cells else say("source.blank_code_cell") if len(cells) == 1
+                      else say("source.blank_code_cells", count=len(cells)))
+        message = say("source.no_code", cells=cells_said)
+    else:
+        return []
+    return [SourceNote(file=display, location="", kind="empty", message=message)]
 
 
 def strip_magics(source: str) -> str | None:
@@ -717,14 +802,21 @@ def combined_digest(files: list[tuple[str, str]], siblings: list[SiblingModule] 
 
 def fingerprint(paths: list[Path], *, siblings: bool = True) -> str:
     """The submission fingerprint ``load_submission`` would compute, without parsing anything."""
-    return combined_digest([(p.name, text_digest(read_text(p))) for p in paths],
+    return combined_digest([(p.name, read_source(p)[1]) for p in paths],
                            sibling_modules(paths) if siblings else [])
+
+
+def read_source(path: Path) -> tuple[str, str]:
+    """(text, digest) of a learner file: a notebook's as ``read_notebook`` reads it."""
+    if path.suffix == ".ipynb":
+        return read_notebook(path)
+    text = read_text(path)
+    return text, text_digest(text)
 
 
 def extract_file(path: Path, display: str) -> tuple[ModuleSource, list[SourceNote], str]:
     """Extract one file; returns (module, notes, sha256 of its text)."""
-    text = read_text(path)
-    digest = text_digest(text)
+    text, digest = read_source(path)
     module = ModuleSource(name=_module_name(path), path=display)
     notes: list[SourceNote] = []
     if path.suffix == ".ipynb":
@@ -803,6 +895,8 @@ def _load(paths: list[Path], root: Path | None, siblings: bool, graded: Iterable
     for path in paths:
         display = _display_path(path, root)
         module, file_notes, digest = extract_file(path, display)
+        if not module.units and not file_notes:
+            file_notes += nothing_to_grade(path, display)
         modules.append(module)
         notes += file_notes
         files.append(SubmittedFile(path=display, sha256=digest))

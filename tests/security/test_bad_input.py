@@ -6,7 +6,7 @@
 | empty file (.ipynb) | test_empty_notebook_is_refused_in_one_line |
 | binary file | tests/test_extract.py::test_unusable_files_raise_usage_error (binary), tests/test_cli.py::test_unusable_input_is_one_line_and_nonzero (bin.py) |
 | non-UTF-8 | tests/test_extract.py::test_unusable_files_raise_usage_error (not UTF-8), tests/test_cli.py::test_unusable_input_is_one_line_and_nonzero (latin.py) |
-| a 50 MB notebook | test_a_50_mb_notebook_is_refused_at_once_without_being_read, test_a_notebook_just_under_the_limit_is_graded_quickly |
+| a 50 MB notebook | test_a_50_mb_notebook_of_outputs_is_graded_from_its_code, test_a_notebook_just_under_the_limit_is_graded_quickly, test_a_notebook_over_the_notebook_limit_is_refused_at_once_without_being_read |
 | nbformat v3 | test_nbformat_v3_notebook_is_graded_in_full (extraction: tests/test_extract.py::test_nbformat_v3_notebook) |
 | nbformat v4.5 | test_nbformat_v45_notebook_with_outputs_and_attachments_is_graded_in_full |
 | outputs and attachments | same test (extraction: tests/test_extract.py::test_outputs_and_attachments_are_ignored) |
@@ -16,7 +16,9 @@
 | a folder with nested folders and stray files | test_submission_folder_with_nested_folders_and_stray_files, test_batch_learner_folder_with_only_a_nested_folder |
 
 Decision for big files (see SECURITY.md): a file larger than ``grader.extract.MAX_FILE_BYTES`` (20 MB)
-is refused from its size alone, before it is read; anything smaller is read and graded.
+is refused from its size alone, before it is read; anything smaller is read and graded. A notebook's
+outputs do not count: one of up to ``NOTEBOOK_MAX_BYTES`` (200 MB) is read a chunk at a time without
+them, and graded when the rest is within 20 MB; a larger one is refused from its size.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import pytest
 from sandbox_helpers import EXERCISE, SOLUTIONS, run_class
 
 from grader.errors import UsageError
-from grader.extract import MAX_FILE_BYTES, load_submission
+from grader.extract import MAX_FILE_BYTES, NOTEBOOK_MAX_BYTES, load_submission
 from grader.grading import grade_submission
 from grader.report import GradeReport
 from grader.sandbox.client import Limits
@@ -107,14 +109,21 @@ def _notebook_of_size(path: Path, size: int) -> None:
     path.write_text(json.dumps(nb), encoding="utf-8")
 
 
-def test_a_50_mb_notebook_is_refused_at_once_without_being_read(tmp_path: Path) -> None:
+def test_a_50_mb_notebook_of_outputs_is_graded_from_its_code(tmp_path: Path) -> None:
+    """Its outputs do not count towards the 20 MB; memory: tests/test_notebook_limits.py."""
     path = tmp_path / "python_basics.ipynb"
     _notebook_of_size(path, 50 * MiB)
     assert path.stat().st_size > MAX_FILE_BYTES
+    report = grade(path)
+    assert earned(report) == full_marks(report)
+
+
+def test_a_notebook_over_the_notebook_limit_is_refused_at_once_without_being_read(tmp_path: Path) -> None:
+    path = tmp_path / "python_basics.ipynb"
+    with path.open("wb") as sparse:  # never read: refused from its size
+        sparse.truncate(NOTEBOOK_MAX_BYTES + 1)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
-    message = refused(path, "larger than 20 MB")
-    assert time.perf_counter() - started < 5
+    message = refused(path, "larger than 200 MB", "--clear-output")
     assert str(path) in message
     grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024
     assert grown < 30 * MiB, f"refusing it cost {grown / MiB:.0f} MB"
