@@ -20,6 +20,7 @@ from grader.sandbox.client import Limits, SandboxWorker
 from grader.sandbox.launch import Launcher
 
 if TYPE_CHECKING:
+    from grader.checks.learner import LearnerFunction
     from grader.run_checks import WarmChecks
 
 SUBMITTABLE = (".py", ".ipynb")
@@ -96,7 +97,8 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
         seed = derive_seed(ex.name, submission.sha256, seed_secret) if seed is None else seed
         worker.load(_worker_modules(submission), preamble=ex.preamble, siblings=submission.siblings)
         timings = {"load": time.perf_counter() - started}
-        results, errors = _run(ex, submission, worker, seed, warm)
+        learner_functions = _learner_functions(ex, submission, worker)
+        results, errors = _run(ex, learner_functions, seed, warm)
         timings["checks"] = time.perf_counter() - started - timings["load"]
         timings["worker_boot"] = worker.boot_seconds
         protections = dict(worker.status.protections)
@@ -108,6 +110,11 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
         notes.append(SourceNote(file="", location="sandbox", kind="protocol", message=f"the submission {violations[0]}"
                                 + (f" ({len(violations)} times)" if len(violations) > 1 else "")))
     notes += [SourceNote(file="checks", location="collection", kind="check-error", message=e) for e in errors]
+    for function in learner_functions.values():
+        if function.matrices:
+            where = function.located.path if function.located else ""
+            notes.append(SourceNote(file=where, location=function.graded, kind="advice", message=say(
+                "advice.matrix", function=function.graded, parts=", ".join(sorted(function.matrices)[:4]))))
     if ex.recorded_reference is not None:  # a learners' copy: say what its hidden checks are worth
         from grader.recorded import released_copy_notes
 
@@ -129,15 +136,19 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
     )
 
 
-def _run(ex: Exercise, submission: Submission, worker: SandboxWorker, seed: int,
+def _learner_functions(ex: Exercise, submission: Submission, worker: SandboxWorker) -> dict[str, LearnerFunction]:
+    from grader.checks.learner import LearnerFunction, locate
+
+    return {f.name: LearnerFunction(f.name, f.names, locate(submission, f.names), worker, submission.unparsed(f.names))
+            for f in ex.functions}
+
+
+def _run(ex: Exercise, functions: dict[str, LearnerFunction], seed: int,
          warm: WarmChecks | None = None) -> tuple[list[CheckResult], list[str]]:
-    from grader.checks.learner import Learner, LearnerFunction, locate
+    from grader.checks.learner import Learner
     from grader.run_checks import run_checks
 
-    learner = Learner({
-        f.name: LearnerFunction(f.name, f.names, locate(submission, f.names), worker, submission.unparsed(f.names))
-        for f in ex.functions
-    })
+    learner = Learner(functions)
     if warm is not None:
         return warm.run(learner, ex.load_reference(), seed)
     return run_checks(check_files(ex), learner, ex.load_reference(), seed, hidden_dirs=[ex.solutions], root=ex.root)

@@ -128,6 +128,11 @@ EN: dict[str, str] = {
         "{function} was not found in your files (looked for: {names}). Define it with exactly this name; "
         "grading continues with the other functions."
     ),
+    "advice.matrix": (
+        "{function} returned a numpy.matrix ({parts}); it was graded as the 2-d array it holds. Use plain "
+        "arrays (np.array, np.dot or @): np.matrix is deprecated, and for it * is a matrix product, not "
+        "an element-wise one."
+    ),
     "error.unparsed": (
         "{function} could not be graded: {where}. Python stops reading a definition at its first syntax "
         "error, so the whole function was skipped; fix that line (the rest of your file was graded)."

@@ -66,6 +66,7 @@ class LearnerFunction:
         self.located = located
         self.worker = worker
         self.unparsed = unparsed  # where its definition does not parse, when it was not found for that
+        self.matrices: set[str] = set()  # parts of its results that were a numpy.matrix (graded as arrays)
 
     @property
     def source(self) -> str | None:
@@ -97,6 +98,7 @@ class LearnerFunction:
                                    return_args=return_args, repeat=repeat, want_value=want_value)
         if not outcome.ok:
             raise self._fault(outcome)
+        self.matrices.update(outcome.converted)
         return outcome
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

@@ -79,6 +79,7 @@ class CallOutcome:
     message: str = ""
     traceback: str = ""
     timed_out: bool = False
+    converted: tuple[str, ...] = ()  # parts of the value that were a numpy.matrix
 
 
 @dataclass
@@ -384,4 +385,4 @@ class SandboxWorker:
             return CallOutcome(ok=False, kind=UNSUPPORTED, message=f"malformed result ({exc})")
         # Timing is measured here: a worker could report any number it likes.
         return CallOutcome(ok=True, value=value, args_after=args_after, seconds=elapsed / self._repeat,
-                           stdout=reply.stdout)
+                           stdout=reply.stdout, converted=reply.converted)

@@ -123,6 +123,7 @@ class CallReply:
     ok: bool
     value: bytes = b""
     args_after: bytes | None = None
+    converted: tuple[str, ...] = ()  # parts of the value that were a numpy.matrix (see plain.encode)
     stdout: str = ""
     fault: str = ""
     error_type: str = ""
@@ -130,7 +131,8 @@ class CallReply:
     traceback: str = ""
 
 
-_REPLY = frozenset({"nonce", "ok", "value", "args_after", "stdout", "fault", "error"})
+_REPLY = frozenset({"nonce", "ok", "value", "args_after", "converted", "stdout", "fault", "error"})
+MAX_CONVERTED, MAX_PATH = 8, 200
 _ERROR = frozenset({"type", "message", "traceback"})
 
 
@@ -145,7 +147,11 @@ def read_reply(frame: Any, nonce: int) -> CallReply:
         value, args_after = frame.get("value"), frame.get("args_after")
         if type(value) is not bytes or (args_after is not None and type(args_after) is not bytes):
             raise ProtocolError("sent a reply without a value")
-        return CallReply(ok=True, value=value, args_after=args_after, stdout=stdout)
+        converted = frame.get("converted", [])
+        if type(converted) is not list or len(converted) > MAX_CONVERTED or any(type(c) is not str for c in converted):
+            raise ProtocolError("sent a malformed list of converted values")
+        return CallReply(ok=True, value=value, args_after=args_after, stdout=stdout,
+                         converted=tuple(capped(c, MAX_PATH) for c in converted))
     if ok is not False or frame.get("fault") not in CALL_FAULTS:
         raise ProtocolError("sent a reply that is neither a value nor an error")
     error = _fields(frame.get("error"), _ERROR, "an error")

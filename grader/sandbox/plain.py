@@ -41,14 +41,18 @@ def _dtype_code(dtype: Any) -> str:
     return f"{dtype.kind}{dtype.itemsize}"
 
 
-def encode(value: Any) -> bytes:
-    """Encode a plain-data value; raises PlainDataError naming the first unsupported part."""
+def encode(value: Any, converted: list[str] | None = None) -> bytes:
+    """Encode a plain-data value; raises PlainDataError naming the first unsupported part.
+
+    converted: where to list the parts that were encoded as the plain array they hold (a
+    ``numpy.matrix``, which old course notebooks return), so the grader can say so.
+    """
     out: list[bytes] = []
-    _encode(value, out, 0, "result")
+    _encode(value, out, 0, "result", converted)
     return b"".join(out)
 
 
-def _encode(value: Any, out: list[bytes], depth: int, path: str) -> None:
+def _encode(value: Any, out: list[bytes], depth: int, path: str, converted: list[str] | None = None) -> None:
     if depth > MAX_DEPTH:
         raise PlainDataError(f"{path} is nested more than {MAX_DEPTH} levels deep")
     kind = type(value)
@@ -71,22 +75,25 @@ def _encode(value: Any, out: list[bytes], depth: int, path: str) -> None:
     elif kind in (list, tuple):
         out += [_LIST if kind is list else _TUPLE, _LEN.pack(len(value))]
         for i, item in enumerate(value):
-            _encode(item, out, depth + 1, f"{path}[{i}]")
+            _encode(item, out, depth + 1, f"{path}[{i}]", converted)
     elif kind is dict:
         out += [_DICT, _LEN.pack(len(value))]
         for key, item in value.items():
             if type(key) not in (str, int):
                 raise PlainDataError(f"{path} has a key of type {type(key).__name__}")
             _encode(key, out, depth + 1, path)
-            _encode(item, out, depth + 1, f"{path}[{key!r}]")
+            _encode(item, out, depth + 1, f"{path}[{key!r}]", converted)
     else:
-        _encode_numpy(value, out, path)
+        _encode_numpy(value, out, path, converted)
 
 
-def _encode_numpy(value: Any, out: list[bytes], path: str) -> None:
+def _encode_numpy(value: Any, out: list[bytes], path: str, converted: list[str] | None = None) -> None:
     import numpy as np
 
     kind = type(value)
+    if kind is np.matrix and converted is not None:  # the 2-d array it holds, and a note that it was one
+        converted.append(path)
+        value, kind = np.asarray(value), np.ndarray
     if kind is np.ndarray:
         code = _dtype_code(value.dtype)
         if code not in ALLOWED_DTYPES:

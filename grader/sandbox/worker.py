@@ -255,11 +255,14 @@ class Worker:
         except BaseException as exc:  # noqa: BLE001
             return {"ok": False, "fault": "raised", "error": _format_exception(exc, self.learner_files),
                     "stdout": self.output.take()}
-        reply = {"ok": True, "stdout": self.output.take()}
+        reply: dict[str, Any] = {"ok": True, "stdout": self.output.take()}
+        converted: list[str] = []
         try:
-            reply["value"] = encode(value) if request.get("want_value", True) else encode(None)
+            reply["value"] = encode(value, converted) if request.get("want_value", True) else encode(None)
             if request.get("return_args"):
                 reply["args_after"] = encode([list(args), kwargs])
+            if converted:
+                reply["converted"] = converted[:8]
         except PlainDataError as exc:
             return {"ok": False, "fault": "unsupported",
                     "error": {"type": "UnsupportedReturn", "message": str(exc), "traceback": ""}}
