@@ -165,13 +165,18 @@ def _worker_modules(submission: Submission) -> list[dict]:
 
 def _worker_notes(submission: Submission, notes: list[dict]) -> list[SourceNote]:
     """Notes the worker made while loading, located by the index of the unit (1-based)."""
+    from grader.checks.python2 import python2_import_hint
+
     units = [(m.path, u) for m in submission.modules for u in m.units]
     result = []
     for note in notes:
         index = note.get("index")
         path, unit = units[index - 1] if isinstance(index, int) and 0 < index <= len(units) else ("", None)
+        message = str(note.get("message", ""))
+        if note.get("kind") == "import-failed" and (hint := python2_import_hint(message)):
+            message += f" {hint}"
         result.append(SourceNote(file=path, location=unit.location if unit else "",
-                                 kind=str(note.get("kind", "")), message=str(note.get("message", ""))))
+                                 kind=str(note.get("kind", "")), message=message))
     return result
 
 

@@ -187,6 +187,20 @@ EN: dict[str, str] = {
         "{function} uses the name {missing!r}, which your submission does not define. Define it (or import "
         "it) in the same file; the grader takes imports, functions and constants from every cell."
     ),
+    "hint.python2_name": (
+        "Likely mistake: this is Python 2 code. {name} does not exist in Python 3 (the grader runs Python 3): "
+        "write {fix} instead."
+    ),
+    "hint.python2_division": (
+        "Likely mistake: Python 2 code. In Python 3, / always gives a float, even for two integers, and a "
+        "size must be an integer: write n // 2 (or int(n / 2)) where a size or an index is computed."
+    ),
+    "hint.python2_syntax": "Likely mistake: this is Python 2 code (the grader runs Python 3): {fix}.",
+    "hint.python2_import": (
+        "This is Python 2 code: the module {module!r} exists only for Python 2 (or in the `future` package, "
+        "not installed here). In Python 3 remove the import: range, input and the other built-ins it "
+        "provided are already there."
+    ),
     "hint.sys_exit": "Your code called exit()/sys.exit(): remove it, grading needs the function to return.",
     "hint.recursion": "Your code recursed too deeply; use a loop or a vectorized expression instead.",
     # -- expected exceptions ---------------------------------------------------

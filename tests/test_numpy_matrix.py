@@ -10,6 +10,8 @@ import pytest
 from grader.grading import grade_submission
 from grader.sandbox.plain import PlainDataError, decode, encode
 
+pytestmark = pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix, on purpose
+
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISE = ROOT / "exercises" / "week2"
 REFERENCE = (ROOT / "solutions" / "week2" / "logistic_regression.py").read_text(encoding="utf-8")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from grader.checks.diagnose import diagnose_exception
+from grader.checks.python2 import python2_hint, python2_syntax_hint
 from grader.messages import say
 
 if TYPE_CHECKING:
@@ -120,7 +121,9 @@ class LearnerFunction:
 
     def _not_found(self) -> FunctionNotFound:
         if self.unparsed:
-            return FunctionNotFound(say("error.unparsed", function=self.graded, where=self.unparsed))
+            parts = [say("error.unparsed", function=self.graded, where=self.unparsed),
+                     python2_syntax_hint(self.unparsed.rsplit("does not parse: ", 1)[-1]) or ""]
+            return FunctionNotFound("\n".join(p for p in parts if p))
         return FunctionNotFound(say("error.not_found", function=self.graded, names=", ".join(self.aliases)))
 
     def _fault(self, outcome: CallOutcome) -> LearnerFault:
@@ -148,7 +151,8 @@ class LearnerFunction:
         parts = [say("error.raised", function=name, error_type=outcome.error_type, message=outcome.message)]
         if outcome.error_type == "MemoryError":
             parts.append(say("error.memory", limit=self.worker.limits.memory_text()))
-        parts += diagnose_exception(outcome.error_type, outcome.message, self.source, name)
+        python2 = python2_hint(outcome.error_type, outcome.message, self.source)
+        parts += [python2] if python2 else diagnose_exception(outcome.error_type, outcome.message, self.source, name)
         if outcome.traceback:
             parts.append(say("error.traceback", traceback=outcome.traceback))
         printed = outcome.stdout.strip()
