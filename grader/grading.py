@@ -186,6 +186,9 @@ def _ordered(ex: Exercise, results: list[CheckResult]) -> list[CheckResult]:
 
 
 def _summaries(ex: Exercise, submission: Submission, results: list[CheckResult]) -> list[FunctionSummary]:
+    from grader.home_files import home_files
+
+    homes = home_files(ex)
     summaries = []
     for function in ex.functions:
         found = submission.find(function.names)
@@ -196,5 +199,6 @@ def _summaries(ex: Exercise, submission: Submission, results: list[CheckResult])
             defined_in=f"{found[0].path} ({found[1]})" if found else "",
             points=sum(r.points for r in mine),
             max_points=sum(r.max_points for r in mine),
+            home_file=homes.get(function.name, ""),
         ))
     return summaries

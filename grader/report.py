@@ -69,6 +69,9 @@ class FunctionSummary:
     defined_in: str = ""
     points: float = 0.0
     max_points: float = 0.0
+    # The learner file whose starter defines it (a stem of the exercise's learner_files); "" when
+    # several or none do. Added within version 2: reports without it load with "".
+    home_file: str = ""
 
 
 @dataclass
