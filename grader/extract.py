@@ -83,6 +83,9 @@ class ModuleSource:
     name: str
     path: str
     units: list[CodeUnit] = field(default_factory=list)
+    # Names its functions read that another submitted file defines and this one neither defines nor
+    # imports: name -> that file's module (the files then run as one notebook's cells would).
+    borrowed: dict[str, str] = field(default_factory=dict)
     # Functions and classes hidden by a block that does not parse: name -> where and why.
     unparsed: dict[str, str] = field(default_factory=dict)
 
@@ -902,9 +905,78 @@ def _load(paths: list[Path], root: Path | None, siblings: bool, graded: Iterable
         files.append(SubmittedFile(path=display, sha256=digest))
     neighbours = sibling_modules(paths) if siblings else []
     if graded is not None:
-        drop_unread(modules, frozenset(graded), compile_units(modules))
+        codes = compile_units(modules)
+        drop_unread(modules, frozenset(graded), codes)
+        if len(modules) > 1:
+            modules = link_modules(modules, codes)
+            notes += _borrow_notes(modules)
     sha256 = combined_digest([(p.name, f.sha256) for p, f in zip(paths, files)], neighbours)
     return Submission(modules=modules, files=files, notes=notes, sha256=sha256, siblings=neighbours)
+
+
+def link_modules(modules: list[ModuleSource], codes: dict[int, types.CodeType]) -> list[ModuleSource]:
+    """Several submitted files as a learner's notebook would run them, whatever their order.
+
+    Files that import one another are loaded dependencies first (a cycle keeps the given order).
+    A file whose functions read a name that another file defines, without defining or importing it
+    (one function per file, cut out of one notebook), borrows that name from the last file that
+    defines it, as later cells of a notebook see earlier ones (``ModuleSource.borrowed``).
+    """
+    names = {m.name for m in modules}
+    defined = {m.name: {n for u in m.units for n in u.names} for m in modules}
+    imports: dict[str, set[str]] = {}
+    for module in modules:
+        imports[module.name] = set()
+        for unit in module.units:
+            tree = unit.tree
+            if isinstance(tree, ast.Import):
+                imports[module.name] |= {a.name.split(".")[0] for a in tree.names} & names
+            elif isinstance(tree, ast.ImportFrom) and tree.level == 0 and tree.module:
+                imports[module.name] |= {tree.module.split(".")[0]} & names
+    reads = _function_reads([u for m in modules for u in m.units
+                             if isinstance(u.tree, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))], codes)
+    for module in modules:
+        wanted = ({n for u in module.units for n in reads.get(id(u), ())} - defined[module.name] - _BUILTINS
+                  - set(NUMPY_ALIASES))  # every file starts with the exercise's preamble (import numpy as np)
+        for other in modules:  # later files win, as later cells do
+            if other is not module:
+                module.borrowed.update({n: other.name for n in wanted & defined[other.name]})
+    return _dependencies_first(modules, imports)
+
+
+def _dependencies_first(modules: list[ModuleSource], imports: dict[str, set[str]]) -> list[ModuleSource]:
+    ordered: list[ModuleSource] = []
+    placed: set[str] = set()
+    by_name = {m.name: m for m in modules}
+
+    def place(module: ModuleSource, visiting: frozenset[str]) -> None:
+        if module.name in placed or module.name in visiting:
+            return
+        for name in sorted(imports[module.name]):
+            if name != module.name:
+                place(by_name[name], visiting | {module.name})
+        placed.add(module.name)
+        ordered.append(module)
+
+    for module in modules:
+        place(module, frozenset())
+    return ordered
+
+
+def _borrow_notes(modules: list[ModuleSource]) -> list[SourceNote]:
+    paths = {m.name: m.path for m in modules}
+    notes = []
+    for module in modules:
+        by_source: dict[str, list[str]] = collections.defaultdict(list)
+        for name, source in sorted(module.borrowed.items()):
+            by_source[source].append(name)
+        for source, borrowed in by_source.items():
+            notes.append(SourceNote(
+                file=module.path, location="file", kind="shared-namespace",
+                message=f"uses {', '.join(borrowed[:6])}{' and more' if len(borrowed) > 6 else ''} from "
+                        f"{paths[source]} without importing it: the files were graded as one namespace, as the "
+                        "cells of one notebook run (in a .py file of its own, import what it uses)"))
+    return notes
 
 
 def _display_path(path: Path, root: Path | None) -> str:

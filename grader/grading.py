@@ -160,7 +160,8 @@ def check_files(ex: Exercise) -> list[Path]:
 
 
 def _worker_modules(submission: Submission) -> list[dict]:
-    return [{"name": m.name, "units": [u.for_worker() for u in m.units]} for m in submission.modules]
+    return [{"name": m.name, "units": [u.for_worker() for u in m.units], "borrowed": m.borrowed}
+            for m in submission.modules]
 
 
 def _worker_notes(submission: Submission, notes: list[dict]) -> list[SourceNote]:

@@ -188,12 +188,14 @@ class Worker:
         skip = set(setup.get("skip", []))
         self._remember_sources(setup["modules"])
         index = 0
-        for spec in setup["modules"]:
+        for spec in setup["modules"]:  # every file importable by the others before any of them runs
             module = types.ModuleType(spec["name"])
             module.__file__ = os.path.join(setup["scratch"], spec["name"] + ".py")
-            exec(setup["preamble"], module.__dict__)
             self.modules[spec["name"]] = module
             sys.modules.setdefault(spec["name"], module)
+        for spec in setup["modules"]:
+            module = self.modules[spec["name"]]
+            exec(setup["preamble"], module.__dict__)
             for unit in spec["units"]:
                 index += 1
                 if index in skip:
@@ -202,6 +204,12 @@ class Worker:
                 note = self._exec_unit(module, unit)
                 if note:
                     notes.append({"index": index, **note})
+        for spec in setup["modules"]:  # names a file uses from another, as one notebook's cells would
+            namespace = self.modules[spec["name"]].__dict__
+            for name, source in spec.get("borrowed", {}).items():
+                lender = self.modules.get(source)
+                if name not in namespace and lender is not None and name in lender.__dict__:
+                    namespace[name] = lender.__dict__[name]
         return notes
 
     def _remember_sources(self, modules: list[dict[str, Any]]) -> None:
