@@ -482,10 +482,13 @@ def doctor() -> None:
 
       grade doctor
     """
-    from grader.sandbox.isolation import probe
+    from grader.sandbox.client import GRADER_PACKAGE, Limits
+    from grader.sandbox.isolation import Policy, probe
 
     console = _console()
-    for protection in probe():
+    # The very confinement and limits a worker applies before it loads a submission (isolation.confine).
+    policy = Policy(scratch="", read_only=(str(GRADER_PACKAGE),), **Limits().confinement())
+    for protection in probe(policy):
         state = "[green]active[/green]" if protection.active else "[red]INACTIVE[/red]"
         console.print(f"{protection.name:20} {state}  {protection.detail}")
 

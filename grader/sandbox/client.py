@@ -57,6 +57,12 @@ class Limits:
     def memory_text(self) -> str:
         return f"{self.memory_bytes / 1024**3:g} GB"
 
+    def confinement(self) -> dict[str, int]:
+        """The limits a worker confines itself with (isolation.Policy's fields; grade doctor uses them too)."""
+        return {"memory_bytes": self.memory_bytes, "cpu_seconds": self.cpu_seconds,
+                "file_size_bytes": self.file_size_bytes, "scratch_bytes": self.scratch_bytes,
+                "max_processes": self.max_processes}
+
 
 # What happened to a call, as the trusted side knows it (CallOutcome.kind).  Only "raised"
 # comes with an exception type, and that type is the learner's to choose: it names what
@@ -185,13 +191,7 @@ class SandboxWorker:
             "cgroup_procs": self._cgroup_to_join(),
             "read_only": [str(GRADER_PACKAGE)],
             "hide_paths": [GRADER_PARENT],  # where the worker imported the grader from: not for learners
-            "limits": {
-                "memory_bytes": self.limits.memory_bytes,
-                "cpu_seconds": self.limits.cpu_seconds,
-                "file_size_bytes": self.limits.file_size_bytes,
-                "scratch_bytes": self.limits.scratch_bytes,
-                "max_processes": self.limits.max_processes,
-            },
+            "limits": self.limits.confinement(),
             "preamble": self.preamble,
             "modules": self.modules,
             "skip": self.skip,

@@ -45,7 +45,7 @@ import stat
 import struct
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Union
 
@@ -1196,6 +1196,52 @@ def _python_read_paths() -> tuple[str, ...]:
     return tuple(result)
 
 
+@dataclass(frozen=True)
+class Policy:
+    """What a confined process may use: its scratch folder, the folders it may read besides the
+    Python installation, and its limits (memory above what it already uses when confined)."""
+
+    scratch: str
+    read_only: tuple[str, ...] = ()
+    memory_bytes: int = 2 * 1024**3
+    cpu_seconds: int = 300
+    file_size_bytes: int = 16 * 1024**2
+    max_processes: int = 64
+    scratch_bytes: int = 64 * 1024**2
+
+
+def virtual_memory_bytes() -> int:
+    """The calling process's virtual memory size now (the base its memory limit is added to)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def confine(policy: Policy) -> list[Protection]:
+    """Apply every layer to the calling process, in the one order grading uses: the sandbox worker
+    (worker.confine) and ``grade doctor`` (probe) both come here, so the doctor verifies exactly what
+    learner code meets.  Returns one Protection per layer."""
+    protections = [
+        apply_rlimits(
+            memory_bytes=virtual_memory_bytes() + policy.memory_bytes,
+            cpu_seconds=policy.cpu_seconds,
+            file_size_bytes=policy.file_size_bytes,
+            max_processes=policy.max_processes,
+        ),
+        isolate_network(),
+        isolate_ipc(),
+        limit_scratch(policy.scratch, policy.scratch_bytes),
+        block_unix_sockets(),
+        drop_capabilities(),
+    ]
+    protections += restrict_filesystem_and_network(python_read_paths() + list(policy.read_only), [policy.scratch])
+    scoped = any(p.name == LANDLOCK_SCOPE and p.active for p in protections)
+    protections.append(restrict_syscalls(signals=not scoped))
+    return protections
+
+
 def describe(protections: Iterable[Protection]) -> dict[str, str]:
     """Return ``{name: "active: detail" | "INACTIVE: detail"}`` for reports (later names win)."""
     return {p.name: f"{'active' if p.active else 'INACTIVE'}: {p.detail}" for p in protections}
@@ -1213,25 +1259,10 @@ def _replace(protections: list[Protection], name: str, active: bool, detail: str
             protections[i] = Protection(name, active, detail)
 
 
-def _probe_child(scratch: str, outside_file: str) -> list[Protection]:
-    """Apply every layer in this (forked) process, then check a few are enforced."""
-    protections = [
-        new_process_group(),
-        apply_rlimits(
-            memory_bytes=2 << 30,
-            cpu_seconds=10,
-            file_size_bytes=64 << 20,
-            max_processes=64,
-        ),
-        isolate_network(),
-        isolate_ipc(),
-        limit_scratch(scratch, 1 << 20),
-        block_unix_sockets(),
-        drop_capabilities(),
-    ]
-    protections += restrict_filesystem_and_network(python_read_paths(), [scratch])
-    scoped = any(p.name == LANDLOCK_SCOPE and p.active for p in protections)
-    protections.append(restrict_syscalls(signals=not scoped))
+def _probe_child(policy: Policy, outside_file: str) -> list[Protection]:
+    """Confine this (forked) process as a worker is confined, then check the layers are enforced."""
+    scratch = policy.scratch
+    protections = [new_process_group(), *confine(policy)]
     by_name = {p.name: p for p in protections}
 
     # Verify rather than trust: a layer that was "applied" but does not block the
@@ -1277,19 +1308,29 @@ def _probe_child(scratch: str, outside_file: str) -> list[Protection]:
                 by_name[LANDLOCK_NETWORK].detail + " (verified: connect to 127.0.0.1 denied)",
             )
     if by_name[SCRATCH_SIZE].active:
+        # Files each under the file-size limit, together past the scratch folder's size: the tmpfs stops them.
+        piece = max(1 << 20, min(policy.file_size_bytes // 2, 8 << 20))
+        written, error = 0, None
         try:
-            with open(os.path.join(scratch, "probe-fill.bin"), "wb") as handle:
-                handle.write(b"\0" * (2 << 20))  # twice the tmpfs the probe mounted
-            _replace(protections, SCRATCH_SIZE, False, "applied but NOT enforced: 2 MiB fit in 1 MiB")
+            while written <= policy.scratch_bytes + piece:
+                with open(os.path.join(scratch, f"probe-fill-{written // piece}.bin"), "wb") as handle:
+                    handle.write(b"\0" * piece)
+                written += piece
         except OSError as exc:
-            if exc.errno != errno.ENOSPC:
-                _replace(protections, SCRATCH_SIZE, False, f"applied, but writing gave {exc.strerror}")
-            else:
-                _replace(protections, SCRATCH_SIZE, True,
-                         by_name[SCRATCH_SIZE].detail + " (verified: writing past its size fails)")
+            error = exc
         finally:
-            with contextlib.suppress(OSError):
-                os.unlink(os.path.join(scratch, "probe-fill.bin"))
+            for name in os.listdir(scratch):
+                if name.startswith("probe-fill-"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(os.path.join(scratch, name))
+        if error is None:
+            _replace(protections, SCRATCH_SIZE, False,
+                     f"applied but NOT enforced: more than {_fmt_bytes(policy.scratch_bytes)} fit in it")
+        elif error.errno != errno.ENOSPC:
+            _replace(protections, SCRATCH_SIZE, False, f"applied, but writing gave {error.strerror}")
+        else:
+            _replace(protections, SCRATCH_SIZE, True,
+                     by_name[SCRATCH_SIZE].detail + " (verified: writing past its size fails)")
     if by_name[LANDLOCK_SCOPE].active:
         try:
             os.kill(os.getppid(), 0)  # signal 0: checks permission, delivers nothing
@@ -1316,7 +1357,7 @@ def _probe_child(scratch: str, outside_file: str) -> list[Protection]:
     return sorted(protections, key=lambda p: order.get(p.name, len(order)))
 
 
-def probe(timeout: float = 20.0) -> list[Protection]:
+def probe(policy: Policy | None = None, timeout: float = 20.0) -> list[Protection]:
     """Report which protections this machine can apply, for ``grade doctor``.
 
     Forks a short-lived child that applies every layer (process group, rlimits,
@@ -1350,7 +1391,8 @@ def probe(timeout: float = 20.0) -> list[Protection]:
                 os.close(read_fd)
                 payload: dict[str, Any]
                 try:
-                    payload = {"ok": [asdict(p) for p in _probe_child(scratch, outside)]}
+                    applied = replace(policy, scratch=scratch) if policy else Policy(scratch=scratch)
+                    payload = {"ok": [asdict(p) for p in _probe_child(applied, outside)]}
                 except BaseException:
                     payload = {"error": traceback.format_exc(limit=5)}
                     code = 1

@@ -81,14 +81,6 @@ def _die_with_parent() -> None:
         pass
 
 
-def _virtual_memory_bytes() -> int:
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError):
-        return 0
-
-
 def _join_cgroup(procs_file: str) -> list[isolation.Protection]:
     """Enter the pids cgroup the grader made for us (before any learner code exists to escape it)."""
     if not procs_file:
@@ -118,26 +110,13 @@ def confine(setup: dict[str, Any], keep_fds: tuple[int, ...]) -> list[isolation.
             low = fd + 1
     os.closerange(low, 65536)
     limits = setup["limits"]
-    protections = [
-        isolation.apply_rlimits(
-            memory_bytes=_virtual_memory_bytes() + limits["memory_bytes"],
-            cpu_seconds=limits["cpu_seconds"],
-            file_size_bytes=limits["file_size_bytes"],
-            max_processes=limits["max_processes"],
-        ),
-        isolation.isolate_network(),
-        isolation.isolate_ipc(),
-        isolation.limit_scratch(scratch, limits["scratch_bytes"]),
-        isolation.block_unix_sockets(),
-        isolation.drop_capabilities(),
-    ]
     # The interpreter runs with -S: in a virtual environment sys.prefix is then the base
     # Python's, so the import paths we were given (the venv's site-packages) are granted too.
     imports = [p for p in sys.path if p and os.path.isdir(p) and p not in setup["hide_paths"]]
-    read_only = isolation.python_read_paths() + imports + list(setup["read_only"])
-    protections += isolation.restrict_filesystem_and_network(read_only, [scratch])
-    scoped = any(p.name == isolation.LANDLOCK_SCOPE and p.active for p in protections)
-    protections.append(isolation.restrict_syscalls(signals=not scoped))
+    protections = isolation.confine(isolation.Policy(
+        scratch=scratch, read_only=(*imports, *setup["read_only"]), memory_bytes=limits["memory_bytes"],
+        cpu_seconds=limits["cpu_seconds"], file_size_bytes=limits["file_size_bytes"],
+        max_processes=limits["max_processes"], scratch_bytes=limits["scratch_bytes"]))
     sys.path[:] = [scratch] + [p for p in sys.path if p and p not in setup["hide_paths"]]
     os.environ["HOME"] = scratch
     return joined + protections

@@ -607,3 +607,34 @@ def test_the_bpf_assembler_resolves_labels() -> None:
         ("label", "no"), ("ret", 2),
     ])
     assert program == [(0x20, 0, 0, 0), (0x15, 1, 0, 5), (0x35, 0, 1, 9), (0x06, 0, 0, 1), (0x06, 0, 0, 2)]
+
+
+def test_grade_doctor_verifies_the_confinement_grading_applies() -> None:
+    """One confinement sequence (isolation.confine) for the worker and for grade doctor: the doctor
+    reports the same layers with the same limits as a grading report, and a change of the grading
+    limits shows in the doctor's report."""
+    import re
+
+    from grader.grading import grade_submission
+    from grader.sandbox.client import GRADER_PACKAGE, Limits
+
+    report = grade_submission(ROOT / "exercises" / "week2", [ROOT / "solutions" / "week2" / "python_basics.py"])
+    limits = Limits()
+    doctor = {p.name: p.detail for p in iso.probe(iso.Policy(scratch="", read_only=(str(GRADER_PACKAGE),),
+                                                             **limits.confinement()))}
+    graded = {name: state.split(": ", 1)[1] for name, state in report.protections.items()}
+    assert set(graded) - {"pids-cgroup"} <= set(doctor)
+
+    def limits_of(detail: str) -> str:
+        return re.sub(r"AS=[^,]*, ", "", detail)  # the memory limit adds each process's own size
+
+    assert limits_of(doctor["rlimits"]) == limits_of(graded["rlimits"])
+    def tmpfs_mib(detail: str) -> int:  # the tmpfs also holds the files already in the folder (a few KB)
+        return int(float(re.match(r"a ([\d.]+) MiB tmpfs", detail).group(1)))
+
+    assert tmpfs_mib(doctor["scratch-size"]) == tmpfs_mib(graded["scratch-size"]) == limits.scratch_bytes >> 20
+    smaller = iso.probe(iso.Policy(scratch="", **{**limits.confinement(), "file_size_bytes": 8 * 2**20,
+                                                  "scratch_bytes": 16 * 2**20}))
+    details = {p.name: p.detail for p in smaller}
+    assert "FSIZE=8 MiB" in details["rlimits"] and "16 MiB tmpfs" in details["scratch-size"]
+    assert "verified" in details["scratch-size"]
