@@ -153,9 +153,10 @@ def test_fork_bomb_is_capped_and_escaped_children_are_killed():
     )
     worker = worker_for(source, Limits(call_seconds=5, load_seconds=3, max_processes=20))
     outcome = worker.call("sub", "bomb", [])
-    if not worker.status.protections["pids-cgroup"].startswith("active"):
+    state = worker.status.protections["pids-cgroup"]
+    if not state.startswith("active"):  # the machines this project runs on have one: a broken cgroup fails here
         worker.close()
-        pytest.skip(worker.status.protections["pids-cgroup"])
+        pytest.fail(f"no pids cgroup: {state}")
     assert outcome.ok and outcome.value < 20
     members = worker.cgroup.pids()
     assert len(members) >= outcome.value
