@@ -127,7 +127,7 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
         files=submission.files,
         functions=_summaries(ex, submission, results),
         checks=_ordered(ex, results),
-        notes=notes,
+        notes=_capped_notes(notes),
         protections=protections,
         timings={k: round(v, 4) for k, v in timings.items()},
         learner=learner,
@@ -157,6 +157,31 @@ def _run(ex: Exercise, functions: dict[str, LearnerFunction], seed: int,
 def check_files(ex: Exercise) -> list[Path]:
     """Public then hidden check files of an exercise."""
     return ex.public_checks() + ex.hidden_checks()
+
+
+MAX_NOTES_OF_A_KIND = 20
+MAX_NOTE_CHARS = 1000
+
+
+def _capped_notes(notes: list[SourceNote]) -> list[SourceNote]:
+    """At most MAX_NOTES_OF_A_KIND notes of each kind, each at most MAX_NOTE_CHARS long, then one
+    note saying how many more: a file of thousands of broken blocks or failing imports (learner
+    text, much of it) must not make a report, a gradebook row or a page grow with it."""
+    kept: list[SourceNote] = []
+    shown: dict[str, int] = {}
+    dropped: dict[str, int] = {}
+    for note in notes:
+        if shown.get(note.kind, 0) >= MAX_NOTES_OF_A_KIND:
+            dropped[note.kind] = dropped.get(note.kind, 0) + 1
+            continue
+        shown[note.kind] = shown.get(note.kind, 0) + 1
+        if len(note.message) > MAX_NOTE_CHARS:
+            note = SourceNote(note.file, note.location, note.kind,
+                              note.message[:MAX_NOTE_CHARS] + f"... ({len(note.message) - MAX_NOTE_CHARS} more characters)")
+        kept.append(note)
+    kept += [SourceNote(file="", location="", kind=kind, message=f"... and {count} more notes of this kind")
+             for kind, count in dropped.items()]
+    return kept
 
 
 def _worker_modules(submission: Submission) -> list[dict]:

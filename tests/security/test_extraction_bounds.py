@@ -21,6 +21,7 @@ import grader.extract as extract
 from grader.errors import UsageError
 from grader.extract import load_submission
 
+ROOT = Path(__file__).resolve().parents[2]
 GRADED = ["sigmoid", "propagate"]
 SMALL, FACTOR = 1500, 8
 # Linear growth gives ~8; what used to be quadratic gave 30 to 70 here.
@@ -86,3 +87,23 @@ def test_reading_has_a_time_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert "\n" not in str(info.value)
     monkeypatch.undo()
     assert load_submission([path], siblings=False, graded=GRADED).modules  # the budget was this call's only
+
+
+def test_notes_are_capped_in_number_and_length(tmp_path: Path) -> None:
+    """Thousands of broken blocks and failing imports (learner text in every note) give a report of
+    bounded size: 20 notes of each kind, each at most 1000 characters, and a count of the rest."""
+    from grader.grading import grade_submission
+
+    path = tmp_path / "notes.py"
+    path.write_text("".join(f"def broken_{i}(:\n    pass\n" for i in range(3000))
+                    + "".join(f"import missing_module_{'x' * 3000}_{i}\n" for i in range(300))
+                    + "".join(f"def f{i}():\n    return missing_module_{'x' * 3000}_{i}\n" for i in range(300))
+                    + "def sigmoid(x):\n    return x\n", encoding="utf-8")
+    report = grade_submission(ROOT / "exercises" / "week2", [path])
+    kinds: dict[str, int] = {}
+    for note in report.notes:
+        kinds[note.kind] = kinds.get(note.kind, 0) + 1
+        assert len(note.message) <= 1100
+    assert kinds["syntax-error"] == 21 and kinds["import-failed"] == 21
+    assert any("and 2980 more" in n.message for n in report.notes if n.kind == "syntax-error")
+    assert len(report.to_json()) < 200_000
