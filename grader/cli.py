@@ -215,6 +215,7 @@ def quiz(
     gradebook: Annotated[Optional[Path], typer.Option(help="SQLite gradebook (default: $DL_GRADER_GRADEBOOK or ~/.local/share/dl-grader/gradebook.sqlite).")] = None,
     restart: Annotated[bool, typer.Option("--restart", help="Start the quiz in the terminal over, without the "
                                                             "answers an interrupted one kept.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="After grading, print only the score.")] = False,
 ) -> None:
     """Take the quiz of an exercise in the terminal, or grade a filled answers file.
 
@@ -281,7 +282,12 @@ def quiz(
             recorded = True
             if kept is not None:
                 kept.forget()
-        typer.echo(report.to_json() if json_out == Path("-") else render_results(report), nl=json_out == Path("-"))
+        if json_out == Path("-"):
+            typer.echo(report.to_json())
+        elif quiet:
+            typer.echo(f"{report.exercise}: {report.points:g} / {report.max_points:g}")
+        else:
+            typer.echo(render_results(report, _text_width()), nl=False)
     except BaseException as exc:
         if not _interrupted_by(exc):
             raise
@@ -325,6 +331,7 @@ def _ask_in_terminal(run, kept, restart: bool, again: str):  # type: ignore[no-u
 def validate(
     exercise: Annotated[Optional[str], typer.Argument(help="Exercise folder or name; omit with --all.")] = None,
     all_exercises: Annotated[bool, typer.Option("--all", help="Validate every exercise.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the problems (nothing when all is ready).")] = False,
 ) -> None:
     """Check that exercises are ready: the reference earns 100%, the starters 0, grading is
     deterministic, every graded function has public and hidden checks, the .py and notebook
@@ -346,14 +353,17 @@ def validate(
     failed = 0
     for folder in folders:
         ex = load_exercise(folder)
-        with console.status(f"validating {ex.name}..."):
+        if quiet:
             problems = validate_exercise(ex)
+        else:
+            with console.status(f"validating {ex.name}..."):
+                problems = validate_exercise(ex)
         if problems:
             failed += 1
             console.print(f"[red]✗ {ex.name}[/red]: {len(problems)} problem(s)")
             for problem in problems:
                 console.print(f"    - {problem}", markup=False, highlight=False)
-        else:
+        elif not quiet:
             console.print(f"[green]✓ {ex.name}[/green]: ready")
     if failed:
         raise typer.Exit(1)
@@ -370,6 +380,8 @@ def batch(
     dask: Annotated[Optional[str], typer.Option(
         help="Grade on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' for a LocalCluster "
              "(needs pip install 'dl-grader[dask]').")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar: print only the summary and "
+                                                               "the learners that got no grade.")] = False,
 ) -> None:
     """Grade a whole class in parallel. Learner ids come from the file or folder names;
     entries that share one (alice.py and alice/) are refused, not graded over one another.
@@ -399,10 +411,13 @@ def batch(
 
     def started(count: int) -> None:
         progress.update(task, total=count)
-        progress.start()
-        progress.refresh()
+        if not quiet:
+            progress.start()
+            progress.refresh()
 
     def done(learner: str, report) -> None:  # type: ignore[no-untyped-def]
+        if quiet:
+            return
         progress.advance(task)
         speed = progress.tasks[0].speed
         progress.update(task, rate=f"{speed:.1f} learners/s" if speed else "")
@@ -419,7 +434,8 @@ def batch(
             summary = run_batch(exercise, submissions, gradebook=book, jobs=jobs,
                                 out=out, on_start=started, on_result=done, executor=executor)
         finally:
-            progress.stop()
+            if not quiet:  # (stopping a progress bar that never started prints a blank line)
+                progress.stop()
     except BatchInterrupted as stop:
         recorded = len(stop.summary.graded)
         raise _stopped(f"{recorded} learner{'' if recorded == 1 else 's'} graded and recorded in {book}, "
@@ -491,6 +507,20 @@ def doctor() -> None:
     for protection in probe(policy):
         state = "[green]active[/green]" if protection.active else "[red]INACTIVE[/red]"
         console.print(f"{protection.name:20} {state}  {protection.detail}")
+
+
+def _text_width() -> int | None:
+    """The width plain text wraps to: $COLUMNS, else the terminal's when standard output is one; None
+    (no wrapping) for a pipe or a file."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        try:
+            return os.get_terminal_size(sys.stdout.fileno()).columns
+        except (OSError, ValueError):
+            return None
+    return None
 
 
 def _console(file: Any = None):  # type: ignore[no-untyped-def]

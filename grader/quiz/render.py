@@ -2,9 +2,13 @@
 answer, the key and the explanation, then the score and the seed.
 
 Plain text (no colours, no boxes), so it reads the same in any terminal, piped, or
-in a log."""
+in a log. Given a width (a terminal's), long lines wrap to it between words, each
+wrapped line indented under the text of its first (a choice's text, not its letter)."""
 
 from __future__ import annotations
+
+import re
+import textwrap
 
 from grader.messages import say
 from grader.render_terminal import fmt_points, fmt_total, notices
@@ -22,8 +26,9 @@ def verdict(check: CheckResult) -> str:
     return say("quiz.results.wrong")
 
 
-def render_results(report: GradeReport) -> str:
-    """The whole review as text, ending with a newline; a practice quiz's notice under the title."""
+def render_results(report: GradeReport, width: int | None = None) -> str:
+    """The whole review as text, ending with a newline; a practice quiz's notice under the title.
+    With ``width``, lines longer than it wrap (``wrap``)."""
     lines = [say("quiz.results.title", title=report.title), *notices(report)]
     for number, check in enumerate(report.checks, 1):
         lines += ["", f"{number}. [{check.name}] {fmt_points(check.points)}/{fmt_points(check.max_points)} "
@@ -36,4 +41,21 @@ def render_results(report: GradeReport) -> str:
             percent=report.percent),
         say("quiz.results.seed", learner=report.learner, seed=report.seed),
     ]
+    if width:
+        lines = [wrapped for line in lines for wrapped in wrap(line, width)]
     return "\n".join(lines) + "\n"
+
+
+# What a wrapped line goes on under: the indentation, a question's number and id, a choice's letter.
+_HANGING = re.compile(r"\s*(?:\d+\. |[a-z]\) )?")
+
+
+def wrap(line: str, width: int) -> list[str]:
+    """``line`` as lines of at most ``width`` characters, broken between words only (a longer word,
+    a path or a number, stays whole on a line of its own)."""
+    if len(line) <= width:
+        return [line]
+    hang = " " * min(_HANGING.match(line).end(), width // 2)
+    indent = line[: len(line) - len(line.lstrip())]
+    return textwrap.wrap(line.lstrip(), width, initial_indent=indent, subsequent_indent=hang,
+                         break_long_words=False, break_on_hyphens=False) or [line]
