@@ -288,6 +288,20 @@ EN: dict[str, str] = {
     "source.no_code_cells": "it has no code cell",
     "source.blank_code_cells": "its {count} code cells are empty",
     "source.blank_code_cell": "its only code cell is empty",
+    # -- the learner's views (terminal and HTML) ------------------------------------
+    "view.not_submitted": (
+        "not submitted: {count} functions of {file} ({names}): {points}/{max_points} points. To grade them, "
+        "submit your {file}.py or {file}.ipynb too."
+    ),
+    "view.names_and_more": "{names} and {count} more",
+    "view.functions_of": "{count} functions of {file}",
+    "view.not_submitted_label": "not submitted",
+    "view.sandbox_summary": "Sandbox protections and timings",
+    "view.inactive_protections": "{count} inactive: {names}",
+    "view.diagnosis_below": "Likely mistake: {title} (explained below the checks).",
+    "view.diagnosis_shared": "The same likely mistake in {count} of these checks:",
+    "view.array_shape": "shape {shape}, {dtype}",
+    "view.array_more": "... ({count} more lines)",
     # -- short names of the diagnoses, as the class report lists them -------------
     "diagnosis.shape.rank1": "a rank-1 array",
     "diagnosis.shape.transpose": "a transpose",

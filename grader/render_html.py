@@ -5,14 +5,22 @@ environment with autoescaping on: check messages contain learner output, so
 nothing from the report is ever inserted unescaped. jinja2 is imported lazily,
 so the terminal view never loads it.
 
+The page leads with the score and the feedback; the sandbox's protections and the
+timings come last, folded (``<details id="sandbox">``, its summary saying how many
+protections are inactive). The functions of a learner file none of which was submitted
+take one row and one short section (grader/report_view.py).
+
 Stable hooks for browser tests: ``#total`` (the score), ``#progress``,
-``#summary`` (table of functions, one ``tr.function-row`` each),
+``#summary`` (table of functions, one ``tr.function-row`` each, or one
+``tr.not-submitted-row`` per learner file not submitted),
 ``#notices`` (one ``p.notice`` per notice: a learners' copy, a practice quiz),
 ``section.function[data-function=NAME]`` (id ``fn-NAME``), inside it
 ``.check.status-{passed,failed,error,timeout}`` with ``.advice`` /
 ``.hidden-check`` modifiers and ``data-check=NAME`` (for a quiz question also
-``.quiz-question``, ``.quiz-answer``, ``.quiz-key``, ``.quiz-explanation``), ``#notes``,
-``#protections``, ``#timings``, ``#seed``, ``#submission``.
+``.quiz-question``, ``.quiz-answer``, ``.quiz-key``, ``.quiz-explanation``),
+``section.not-submitted[data-file=STEM]`` (id ``file-STEM``), ``#notes``,
+``details#sandbox`` with ``#inactive-protections`` in its summary, ``#protections``,
+``#timings``, ``#seed``, ``#submission``.
 """
 
 from __future__ import annotations
@@ -22,8 +30,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from grader.messages import say
 from grader.render_terminal import fmt_points, fmt_total, notices, skipped_notes
 from grader.report import SCHEMA_ID, SCHEMA_VERSION, CheckResult, FunctionSummary, GradeReport
+from grader.report_view import NotSubmitted, functions_and_files
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "report.html.j2"
@@ -118,23 +128,28 @@ def _function_status(summary: FunctionSummary, checks: list[CheckResult]) -> tup
     return "failing", "no points yet"
 
 
+def _not_submitted_view(group: NotSubmitted) -> dict[str, Any]:
+    return {
+        "kind": "not_submitted",
+        "file": group.home_file,
+        "id": "file-" + slug(group.home_file),
+        "names": [f.name for f in group.functions],
+        "points": fmt_points(group.points),
+        "max_points": fmt_points(group.max_points),
+        "band": score_band(group.points, group.max_points),
+        "sentence": group.sentence(fmt_total(group.points), fmt_total(group.max_points)),
+        "count": say("view.functions_of", count=len(group.functions), file=group.home_file),
+    }
+
+
 def _functions_view(report: GradeReport) -> list[dict[str, Any]]:
-    summaries = list(report.functions)
-    listed = {f.name for f in summaries}
-    for check in report.checks:  # checks of an unlisted function are shown, never dropped
-        if check.function not in listed:
-            listed.add(check.function)
-            mine = report.checks_for(check.function)
-            summaries.append(
-                FunctionSummary(
-                    check.function,
-                    True,
-                    points=round(sum(c.points for c in mine), 6),
-                    max_points=round(sum(c.max_points for c in mine), 6),
-                )
-            )
+    """One entry per function (``kind`` "function"), or per learner file none of whose functions
+    was submitted (``kind`` "not_submitted"), in the exercise's order."""
     out = []
-    for summary in summaries:
+    for summary in functions_and_files(report):
+        if isinstance(summary, NotSubmitted):
+            out.append(_not_submitted_view(summary))
+            continue
         checks = report.checks_for(summary.name)
         status, status_label = _function_status(summary, checks)
         parts = [
@@ -146,6 +161,7 @@ def _functions_view(report: GradeReport) -> list[dict[str, Any]]:
             parts.append(f"{advice} advice")
         out.append(
             {
+                "kind": "function",
                 "name": summary.name,
                 "id": "fn-" + slug(summary.name),
                 "found": summary.found,
@@ -176,6 +192,7 @@ def report_context(report: GradeReport) -> dict[str, Any]:
                 "detail": detail.strip(),
             }
         )
+    inactive = [p["name"] for p in protections if p["state"] == "inactive"]
     return {
         "report": report,
         "title": report.title or report.exercise,
@@ -189,7 +206,9 @@ def report_context(report: GradeReport) -> dict[str, Any]:
         "notices": notices(report),
         "notes": skipped_notes(report),
         "protections": protections,
-        "inactive_count": sum(1 for p in protections if p["state"] == "inactive"),
+        "sandbox_summary": say("view.sandbox_summary"),
+        "not_submitted_label": say("view.not_submitted_label"),
+        "inactive": say("view.inactive_protections", count=len(inactive), names=", ".join(inactive)) if inactive else "",
         "timings": [(name, f"{seconds:.3f}") for name, seconds in report.timings.items()],
         "schema_id": SCHEMA_ID,
         "schema_version": SCHEMA_VERSION,

@@ -4,6 +4,13 @@ Everything that comes from the learner or from a check (names, messages, notes)
 is put into ``rich.text.Text`` objects, never into markup strings, so learner
 output such as ``[red]`` or ``[/]`` is printed literally and cannot break the
 layout.
+
+From WIDE_COLUMNS on, a failing function's checks are a table; in a narrower terminal
+(80 columns) they are a list, each check's feedback on the full width under its line,
+so that check names and paths are never broken mid-word. Either way, long arrays are
+summarised (grader/terminal_arrays.py), a "Likely mistake" paragraph that several
+checks of a function share is shown once under them, and the functions of a learner
+file none of which was submitted take one line (grader/report_view.py).
 """
 
 from __future__ import annotations
@@ -11,7 +18,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from grader.learner_ids import shown
+from grader.messages import say
 from grader.report import CheckResult, FunctionSummary, GradeReport, SourceNote
+from grader.report_view import NotSubmitted, SharedDiagnosis, functions_and_files, shared_diagnoses
+from grader.terminal_arrays import fit_arrays
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -30,6 +40,12 @@ ADVICE_LABELS: dict[bool, tuple[str, str]] = {
 }
 
 NOTES_TITLE = "What the grader skipped in your files"
+WIDE_COLUMNS = 100  # from this width on, a failing function's checks are a table; below it, a list
+FEEDBACK_INDENT = 6  # the list's feedback, under its check's line
+MAX_HANGING = 16  # a feedback line's own indentation that its wrapped lines keep (learner output may have more)
+# The table's columns other than the feedback, with its borders and padding (a check name column of
+# up to a quarter of the width, see function_table): what the feedback column is left with.
+TABLE_OVERHEAD = 9 + 7 + 13
 # Notes about the whole report, shown under the total rather than among what the grader skipped:
 # a learners' copy that does not run the hidden checks (grader.recorded.RELEASED_COPY_NOTE), a
 # practice quiz (grader.quiz.PRACTICE_NOTE).
@@ -90,12 +106,15 @@ def name_cell(check: CheckResult) -> Text:
     return text
 
 
-def feedback_cell(check: CheckResult) -> Text:
+def feedback_cell(check: CheckResult, message: str | None = None, width: int = 0) -> Text:
+    """A check's feedback: its description when it passed, else ``message`` (default: its own)
+    with arrays summarised to ``width`` columns (none when 0)."""
     from rich.text import Text
 
     if check.status == "passed":
         return Text(printable(check.description), style="dim")
-    return Text(printable(check.message.rstrip() or check.description))
+    text = (check.message if message is None else message).rstrip() or check.description
+    return Text(printable(fit_arrays(text, width) if width else text))
 
 
 def function_title(summary: FunctionSummary) -> Text:
@@ -112,7 +131,9 @@ def function_title(summary: FunctionSummary) -> Text:
     return title
 
 
-def function_table(summary: FunctionSummary, checks: list[CheckResult], width: int = 120):
+def function_table(summary: FunctionSummary, checks: list[CheckResult], width: int = 120,
+                   messages: dict[str, str] | None = None):
+    """The table of a function's checks (``messages``: their feedback by check name, default their own)."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -135,13 +156,81 @@ def function_table(summary: FunctionSummary, checks: list[CheckResult], width: i
     # Check names are often long identifiers (sigmoid_derivative_example): the column takes
     # their width, up to about a quarter of the console, so they stay whole; the feedback
     # column gets the rest.
-    table.add_column("Check", max_width=max(16, width // 4 + 2), overflow="fold")
+    names = max(16, width // 4 + 2)
+    table.add_column("Check", max_width=names, overflow="fold")
     table.add_column("Feedback", ratio=1, overflow="fold")
     if not checks:
         table.add_row("", "", Text("no checks", style="dim"), "")
+    longest = max((len(name_cell(c)) for c in checks), default=0)
+    feedback_width = max(20, width - TABLE_OVERHEAD - min(longest, names))
     for check in checks:
-        table.add_row(status_cell(check), points_cell(check), name_cell(check), feedback_cell(check))
+        message = (messages or {}).get(check.name)
+        table.add_row(status_cell(check), points_cell(check), name_cell(check),
+                      feedback_cell(check, message, feedback_width))
     return table
+
+
+def function_list(summary: FunctionSummary, checks: list[CheckResult], width: int, *, verbose: bool = False,
+                  messages: dict[str, str] | None = None) -> list:
+    """A function's checks for a narrow terminal: its title, where it is defined, then one line per
+    check (status, points, name) with its feedback indented under it on the full width; a passed
+    check's description only with ``verbose``."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    lines: list = [function_title(summary)]
+    if summary.found and summary.defined_in:
+        lines.append(Padding(Text(f"defined in {printable(summary.defined_in)}", style="dim"), (0, 0, 0, 2), expand=False))
+    if not checks:
+        lines.append(Padding(Text("no checks", style="dim"), (0, 0, 0, 2), expand=False))
+    for check in checks:
+        head = status_cell(check)
+        head.pad_right(max(0, 9 - len(head)))
+        head.append("  ")
+        points = points_cell(check)
+        points.pad_left(max(0, 7 - len(points)))
+        head.append(points)
+        head.append("  ")
+        head.append(name_cell(check))
+        lines.append(Padding(head, (0, 0, 0, 2), expand=False))
+        if check.status != "passed" or verbose:
+            message = (messages or {}).get(check.name)
+            lines += hanging(feedback_cell(check, message, width - FEEDBACK_INDENT), FEEDBACK_INDENT)
+    return lines
+
+
+def hanging(text: Text, indent: int) -> list:
+    """``text`` line by line, each indented by ``indent`` and its own leading blanks, so that a line
+    that wraps goes on under its first word (``  expected: ...``)."""
+    from rich.padding import Padding
+
+    lines = []
+    for line in text.split("\n", allow_blank=True):
+        lead = min(len(line.plain) - len(line.plain.lstrip(" ")), MAX_HANGING)
+        lines.append(Padding(line[lead:], (0, 0, 0, indent + lead), expand=False))
+    return lines
+
+
+def shared_paragraphs(shared: list[SharedDiagnosis]) -> list:
+    """Each diagnosis that several checks of a function share, once, under its checks."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    lines: list = []
+    for diagnosis in shared:
+        lines.append(Padding(Text(say("view.diagnosis_shared", count=len(diagnosis.checks)), style="bold"),
+                             (0, 0, 0, 2), expand=False))
+        lines += hanging(Text(printable(diagnosis.paragraph)), 4)
+    return lines
+
+
+def not_submitted_line(group: NotSubmitted) -> Text:
+    """One line for the functions of a learner file none of which was submitted."""
+    from rich.text import Text
+
+    line = Text("✗ ", style="bold red")
+    line.append(group.sentence(fmt_total(group.points), fmt_total(group.max_points)))
+    return line
 
 
 def skipped_notes(report: GradeReport) -> list[SourceNote]:
@@ -236,22 +325,10 @@ def render_terminal(report: GradeReport, console: Console, *, verbose: bool = Fa
         header.append(f"  ·  {shown(report.learner)}", style="dim")
     console.print(header)
 
-    listed = {f.name for f in report.functions}
-    summaries = list(report.functions)
-    # Checks for a function the report does not list are still shown, never dropped.
-    for check in report.checks:
-        if check.function not in listed:
-            listed.add(check.function)
-            mine = report.checks_for(check.function)
-            summaries.append(
-                FunctionSummary(
-                    check.function,
-                    found=True,
-                    points=round(sum(c.points for c in mine), 6),
-                    max_points=round(sum(c.max_points for c in mine), 6),
-                )
-            )
-    for summary in summaries:
+    for summary in functions_and_files(report):
+        if isinstance(summary, NotSubmitted):
+            console.print(not_submitted_line(summary))
+            continue
         checks = report.checks_for(summary.name)
         if not verbose and checks and all(c.status == "passed" for c in checks):
             console.print(passed_line(summary, checks))
@@ -259,8 +336,17 @@ def render_terminal(report: GradeReport, console: Console, *, verbose: bool = Fa
         if not summary.found and checks and len({c.message for c in checks}) == 1:
             console.print(missing_line(summary, checks[0].message))
             continue
+        shared, messages = shared_diagnoses(checks)
         console.print()
-        console.print(function_table(summary, checks, console.width))
+        if console.width >= WIDE_COLUMNS:
+            console.print(function_table(summary, checks, console.width, messages))
+        else:
+            for line in function_list(summary, checks, console.width, verbose=verbose, messages=messages):
+                console.print(line)
+        for line in shared_paragraphs(shared):
+            console.print(line)
+        if console.width < WIDE_COLUMNS:
+            console.print()
 
     if skipped_notes(report):
         console.print()

@@ -308,3 +308,191 @@ def test_html_minimal_report_has_no_optional_sections() -> None:
     assert "protections" not in page.texts
     assert "inactive-protections" not in page.texts
     assert " ".join(page.texts["total"].split()) == "1 / 1"
+
+
+# --- a learner file not submitted, a diagnosis repeated, long arrays ---------------------------------
+
+import numpy as np  # noqa: E402
+
+from grader.checks.compare import show  # noqa: E402
+from grader.messages import say  # noqa: E402
+from grader.report import CheckDiagnosis, FunctionSummary, GradeReport  # noqa: E402
+
+BASICS = {"sigmoid_derivative": 2.0, "image2vector": 2.0, "normalize_rows": 3.0, "softmax": 3.0, "L1": 2.0,
+          "L2": 2.0}
+
+
+def not_found(name: str, points: float, *, hidden: bool = False) -> CheckResult:
+    return CheckResult(name, f"{name}_{'random' if hidden else 'example'}", "failed", 0.0, points, hidden=hidden,
+                       message=say("error.not_found", function=name, names=name))
+
+
+def half_submitted_report() -> GradeReport:
+    """Week 2 with only logistic_regression submitted: python_basics's six functions are not found."""
+    functions = [FunctionSummary(name, False, max_points=points, home_file="python_basics")
+                 for name, points in BASICS.items()]
+    functions.append(FunctionSummary("propagate", True, "logistic_regression.py (propagate)", 2.0, 2.0,
+                                     home_file="logistic_regression"))
+    functions.append(FunctionSummary("model", False, max_points=1.0, home_file="logistic_regression"))
+    checks = [check for name, points in BASICS.items()
+              for check in (not_found(name, points / 2), not_found(name, points / 2, hidden=True))]
+    checks.append(CheckResult("propagate", "propagate_example", "passed", 2.0, 2.0))
+    checks.append(not_found("model", 1.0))
+    return GradeReport("week2", "Week 2", 1, "0" * 64, functions=functions, checks=checks)
+
+
+def test_terminal_functions_of_a_file_not_submitted_take_one_line() -> None:
+    for width in (80, 120):
+        text = terminal_text(half_submitted_report(), width=width, verbose=False)
+        flat = " ".join(text.split())
+        assert ("✗ not submitted: 6 functions of python_basics (sigmoid_derivative, image2vector, normalize_rows, "
+                "softmax, L1, L2): 0/14 points. To grade them, submit your python_basics.py or "
+                "python_basics.ipynb too.") in flat
+        assert text.count("was not found in your files") == 1  # model's own line, not one per basics function
+        assert "✗ model  0.0/1.0  not found" in text  # a file with one of its functions found is not folded
+
+
+def test_a_function_hidden_by_a_syntax_error_is_not_folded_into_not_submitted() -> None:
+    report = half_submitted_report()
+    unparsed = say("error.unparsed", function="softmax", where="python_basics.py: line 3 does not parse: oops")
+    for check in report.checks_for("softmax"):
+        check.message = unparsed
+    text = terminal_text(report, verbose=False)
+    assert "not submitted" not in text and "softmax could not be graded" in text
+
+
+def test_html_functions_of_a_file_not_submitted_take_one_row_and_one_section() -> None:
+    page = parse(render_html(half_submitted_report()))
+    rows = page.with_class("not-submitted-row")
+    assert [row["data-file"] for row in rows] == ["python_basics"]
+    assert [row for row in page.with_class("function-row")].__len__() == 2  # propagate and model
+    sections = [a for t, a in page.elements if t == "section" and "not-submitted" in a.get("class", "").split()]
+    assert [s["id"] for s in sections] == ["file-python_basics"]
+    assert page.texts["file-python_basics"].strip().startswith("not submitted: 6 functions of python_basics (")
+    assert not any(a.get("data-function") in BASICS for _, a in page.elements)
+
+
+def transposed(name: str, got: tuple[int, int], *, hidden: bool = False) -> CheckResult:
+    want = got[::-1]
+    paragraph = say("shape.transpose", got_shape=got, want_shape=want)
+    message = "\n".join([say("shape.mismatch", name='grads["dw"]', want_shape=want, got_shape=got), paragraph,
+                         say("shape.transpose_value")])
+    return CheckResult("propagate", name, "failed", 0.0, 1.0, message=message, hidden=hidden,
+                       diagnoses=[CheckDiagnosis("shape.transpose", say("diagnosis.shape.transpose"))])
+
+
+def transpose_report() -> GradeReport:
+    checks = [transposed("propagate_example", (1, 2)), transposed("propagate_gradients", (1, 3), hidden=True),
+              CheckResult("propagate", "propagate_cost", "passed", 1.0, 1.0),
+              transposed("propagate_keeps_inputs", (1, 4), hidden=True)]
+    return GradeReport("week2", "Week 2", 1, "0" * 64, checks=checks,
+                       functions=[FunctionSummary("propagate", True, "lr.py (propagate)", 1.0, 4.0)])
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_terminal_a_diagnosis_repeated_by_checks_of_a_function_is_shown_once(width: int) -> None:
+    text = " ".join(terminal_text(transpose_report(), width=width, verbose=False).replace("│", " ").split())
+    assert text.count("Likely mistake: a transpose. You returned") == 1
+    assert text.count("Likely mistake: a transpose (explained below the checks).") == 3
+    assert "The same likely mistake in 3 of these checks: Likely mistake: a transpose. You returned a (1, 2)" in text
+    # what differs from check to check stays with each check
+    for got in ("(1, 2)", "(1, 3)", "(1, 4)"):
+        assert f"received: shape {got}" in text
+    assert text.count("Your values are right once transposed") == 3
+
+
+def test_terminal_a_diagnosis_in_one_check_only_stays_in_it() -> None:
+    report = transpose_report()
+    report.checks = report.checks[:1] + [CheckResult("propagate", "propagate_cost", "failed", 0.0, 1.0,
+                                                     message="cost is wrong.")]
+    text = terminal_text(report, width=80, verbose=False)
+    assert "same likely mistake" not in text and "Likely mistake: a transpose. You returned" in text
+
+
+def test_terminal_a_likely_mistake_line_the_grader_did_not_write_is_not_folded() -> None:
+    """Learner output that reads like a diagnosis, in two checks with a real diagnosis elsewhere."""
+    report = transpose_report()
+    for check in report.checks:
+        if check.status == "failed":
+            check.message = "Your function printed:\nLikely mistake: a transpose of mine\n" + check.message.split("\n")[0]
+    text = terminal_text(report, width=80, verbose=False)
+    assert "same likely mistake" not in text and text.count("Likely mistake: a transpose of mine") == 3
+
+
+def matrix_report() -> GradeReport:
+    rng = np.random.default_rng(1)
+    message = (f"A has the right shape but wrong values: 65 of 65 entries are off.\n  received: {show(rng.random((5, 13)))}\n"
+               "  the largest error is at index (1, 6), where you have 0.99151811: off by about 4")
+    check = CheckResult("L_model_forward", "L_model_forward_caches", "failed", 0.0, 1.0, message=message, hidden=True)
+    return GradeReport("week4", "Week 4", 1, "0" * 64, checks=[check],
+                       functions=[FunctionSummary("L_model_forward", True, "dnn.py (L_model_forward)", 0.0, 1.0)])
+
+
+def test_terminal_80_columns_summarises_matrices_and_keeps_names_whole() -> None:
+    text = terminal_text(matrix_report(), width=80, verbose=False)
+    lines = [line.rstrip() for line in text.splitlines()]
+    assert all(len(line) <= 80 for line in lines)
+    assert any(line.strip() == "✗ failed   0.0/1.0  L_model_forward_caches (hidden)" for line in lines)
+    assert "received: shape (5, 13), float64" in text
+    assert "... (2 more lines)" in text
+    assert "the largest error is at index (1, 6), where you have 0.99151811" in " ".join(text.split())
+    assert sum(line.lstrip().startswith("[") for line in lines) == 3  # the first three lines of the matrix
+
+
+def test_terminal_80_columns_lists_checks_with_feedback_under_them() -> None:
+    report = make_report()
+    text = terminal_text(report, width=80, verbose=False)
+    lines = [line.rstrip() for line in text.splitlines()]
+    assert "┬" not in text  # no table
+    assert "  ✗ failed   0.0/1.0  w has shape (dim, 1)" in lines
+    assert "      Expected w.shape == (2, 1)" in lines  # the feedback, on the full width under its check
+    assert "  ⏱ timeout  0.0/2.0  converges on a separable data set" in lines
+    assert all(len(line) <= 80 for line in lines)
+
+
+# --- the sandbox's protections come last, folded ------------------------------------------------------
+
+
+def test_html_leads_with_score_and_feedback_and_folds_the_protections_at_the_end(sample_html: str) -> None:
+    page = parse(sample_html)
+    order = [a.get("id") or a.get("class") for t, a in page.elements if t in ("header", "section", "details")]
+    assert order[0] == "header" and order[1] == "summary-card"
+    assert order.index("sandbox") > max(order.index("fn-model"), order.index("notes"))
+    assert order.index("protections") > order.index("sandbox")
+    details = next(a for t, a in page.elements if t == "details")
+    assert details["id"] == "sandbox" and "open" not in details
+    header = sample_html.split("<body>", 1)[1].split("</header>", 1)[0]
+    assert "protection" not in header.lower() and "memory" not in header
+    assert page.texts["inactive-protections"] == "(1 inactive: memory)"
+
+
+# --- sentences live in the catalog ---------------------------------------------------------------------
+
+
+def test_quiz_and_copy_notices_are_said_from_the_catalog(monkeypatch) -> None:
+    """A second catalog (a translation) changes the practice, no-keys and learners'-copy sentences."""
+    from grader import messages
+
+    translated = {key: f"«{key}»" for key in ("quiz.practice", "quiz.no_keys", "copy.hidden_not_run",
+                                             "quiz.copy.instructions", "quiz.answer.too_long",
+                                             "quiz.answer.control", "quiz.form.instructions_submit")}
+    monkeypatch.setitem(messages._CATALOGS, "xx", translated)
+    monkeypatch.setattr(messages, "_language", "xx")
+    from grader.exercise import load_exercise
+    from grader.quiz.answers import blank_form, parse_answer
+    from grader.quiz.form import form_quiz_text
+    from grader.quiz.load import load_quiz
+    from grader.quiz.variants import build_variants
+    from grader.recorded import released_copy_notes
+
+    quiz = load_quiz(ROOT / "exercises" / "week2" / "quiz.toml")
+    variants = build_variants(quiz, 1)
+    assert "«quiz.copy.instructions»" in form_quiz_text(quiz)
+    assert "«quiz.form.instructions_submit»" in blank_form(variants, title="t", exercise="week2", learner="ada",
+                                                            seed=1, submit_to="the course")
+    for text, said in (("x" * 5000, "«quiz.answer.too_long»"), ("a\x07", "«quiz.answer.control»")):
+        with pytest.raises(Exception, match=said):
+            parse_answer(variants[0], text)
+    ex = load_exercise("week2")
+    ex.recorded_reference = ROOT / "nowhere.json"
+    assert [n.message for n in released_copy_notes(ex)] == ["«copy.hidden_not_run»"]
