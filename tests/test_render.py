@@ -496,3 +496,30 @@ def test_quiz_and_copy_notices_are_said_from_the_catalog(monkeypatch) -> None:
     ex = load_exercise("week2")
     ex.recorded_reference = ROOT / "nowhere.json"
     assert [n.message for n in released_copy_notes(ex)] == ["«copy.hidden_not_run»"]
+
+
+def test_feedback_page_in_chromium_leads_with_feedback_and_folds_the_sandbox(tmp_path: Path) -> None:
+    """A real week-2 grade (only logistic_regression, with a transpose) as Chromium builds its page."""
+    from browser import dump_dom, parse_dom, screenshot
+
+    from grader.grading import grade_submission
+
+    report = grade_submission("week2", [ROOT / "tests" / "fixtures" / "week2" / "mistakes" / "transpose_dw.py"], seed=7)
+    page = tmp_path / "feedback.html"
+    page.write_text(render_html(report), encoding="utf-8")
+    dom = parse_dom(dump_dom(page, tmp_path))
+    main = dom.find_all("main")[0]
+    order = [child.attrs.get("id", "") for child in main.children]
+    assert order[:2] == ["header", "summary-card"] and order[-1] == "sandbox"
+    assert "file-python_basics" in order and "fn-propagate" in order
+    sandbox = dom.by_id("sandbox")
+    assert sandbox.tag == "details" and "open" not in sandbox.attrs  # folded
+    assert sandbox.find_all("summary")[0].full_text.startswith("Sandbox protections and timings")
+    assert sandbox.find_all("table") and dom.by_id("protections") in sandbox.find_all()
+    header = dom.by_id("header").full_text
+    assert "protection" not in header.lower()
+    rows = dom.by_id("summary").find_all("tr", "not-submitted-row")
+    assert [row.attrs["data-file"] for row in rows] == ["python_basics"]
+    shot = tmp_path / "feedback.png"
+    assert screenshot(page, shot, tmp_path) == (1200, 1600)
+    assert shot.stat().st_size > 30_000  # a blank page compresses to a few kB
