@@ -61,12 +61,9 @@ def sigmoid_hidden_week4(tmp_path_factory) -> str:
     raise AssertionError("no seed gives a matrix of more than three lines")
 
 
-def test_no_line_is_wider_than_the_terminal(transpose_week2: str, sigmoid_hidden_week4: str) -> None:
+def test_check_names_and_paths_are_not_broken(transpose_week2: str, sigmoid_hidden_week4: str) -> None:
     for output in (transpose_week2, sigmoid_hidden_week4):
         assert max(len(line) for line in lines_of(output)) <= 80
-
-
-def test_check_names_and_paths_are_not_broken(transpose_week2: str, sigmoid_hidden_week4: str) -> None:
     whole_words(transpose_week2, "propagate_keeps_inputs (hidden)", "propagate_vectorized (hidden)",
                 "tests/fixtures/week2/mistakes/transpose_dw.py")
     whole_words(sigmoid_hidden_week4, "L_model_forward_example", "L_model_forward_vectorized (hidden)",
