@@ -293,6 +293,10 @@ EN: dict[str, str] = {
         "not submitted: {count} functions of {file} ({names}): {points}/{max_points} points. To grade them, "
         "submit your {file}.py or {file}.ipynb too."
     ),
+    "view.not_in_file": (
+        "not in your {path}: {count} functions of {file} ({names}): {points}/{max_points} points. Define them "
+        "there (save the file first), or submit the file you wrote them in."
+    ),
     "view.names_and_more": "{names} and {count} more",
     "view.functions_of": "{count} functions of {file}",
     "view.not_submitted_label": "not submitted",

@@ -139,6 +139,8 @@ def _not_submitted_view(group: NotSubmitted) -> dict[str, Any]:
         "band": score_band(group.points, group.max_points),
         "sentence": group.sentence(fmt_total(group.points), fmt_total(group.max_points)),
         "count": say("view.functions_of", count=len(group.functions), file=group.home_file),
+        # (a file submitted without them: "not found", as for one function)
+        "label": "not found" if group.submitted_as else say("view.not_submitted_label"),
     }
 
 
@@ -207,7 +209,6 @@ def report_context(report: GradeReport) -> dict[str, Any]:
         "notes": skipped_notes(report),
         "protections": protections,
         "sandbox_summary": say("view.sandbox_summary"),
-        "not_submitted_label": say("view.not_submitted_label"),
         "inactive": say("view.inactive_protections", count=len(inactive), names=", ".join(inactive)) if inactive else "",
         "timings": [(name, f"{seconds:.3f}") for name, seconds in report.timings.items()],
         "schema_id": SCHEMA_ID,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from grader.messages import EN, say
 from grader.report import CheckDiagnosis, CheckResult, FunctionSummary, GradeReport
@@ -41,6 +42,7 @@ class NotSubmitted:
 
     home_file: str
     functions: tuple[FunctionSummary, ...]
+    submitted_as: str = ""  # a submitted file of that name (empty, or defining none of them), if any
 
     @property
     def points(self) -> float:
@@ -60,9 +62,13 @@ class NotSubmitted:
                    count=len(names) - NAMES_LISTED + 1)
 
     def sentence(self, points: str, max_points: str) -> str:
-        """"not submitted: 6 functions of python_basics (...): 0/14 points. ..." with the points as given."""
-        return say("view.not_submitted", count=len(self.functions), file=self.home_file, names=self.names,
-                   points=points, max_points=max_points)
+        """"not submitted: 6 functions of python_basics (...): 0/14 points. ..." with the points as given
+        (or, for a file submitted without them, that they are not in it)."""
+        fields = dict(count=len(self.functions), file=self.home_file, names=self.names, points=points,
+                      max_points=max_points)
+        if self.submitted_as:
+            return say("view.not_in_file", path=self.submitted_as, **fields)
+        return say("view.not_submitted", **fields)
 
 
 def not_submitted(report: GradeReport, summaries: list[FunctionSummary]) -> dict[str, NotSubmitted]:
@@ -75,7 +81,8 @@ def not_submitted(report: GradeReport, summaries: list[FunctionSummary]) -> dict
     groups: dict[str, NotSubmitted] = {}
     for home_file, functions in by_file.items():
         if len(functions) >= 2 and all(_only_not_found(f, report.checks_for(f.name)) for f in functions):
-            group = NotSubmitted(home_file, tuple(functions))
+            submitted = [f.path for f in report.files if PurePath(f.path).stem == home_file]
+            group = NotSubmitted(home_file, tuple(functions), submitted[0] if submitted else "")
             groups.update((f.name, group) for f in functions)
     return groups
 

@@ -352,6 +352,19 @@ def test_terminal_functions_of_a_file_not_submitted_take_one_line() -> None:
         assert "✗ model  0.0/1.0  not found" in text  # a file with one of its functions found is not folded
 
 
+def test_a_file_submitted_without_its_functions_is_said_to_lack_them() -> None:
+    """An empty python_basics.py (its note says it is empty): the line says the functions are not in it."""
+    from grader.report import SubmittedFile
+
+    report = half_submitted_report()
+    report.files = [SubmittedFile("work/python_basics.py", "0" * 64), SubmittedFile("lr.py", "0" * 64)]
+    flat = " ".join(terminal_text(report, width=80, verbose=False).split())
+    assert "✗ not in your work/python_basics.py: 6 functions of python_basics (sigmoid_derivative," in flat
+    assert "not submitted" not in flat
+    page = parse(render_html(report))
+    assert page.texts["file-python_basics"].strip().startswith("not in your work/python_basics.py: 6 functions")
+
+
 def test_a_function_hidden_by_a_syntax_error_is_not_folded_into_not_submitted() -> None:
     report = half_submitted_report()
     unparsed = say("error.unparsed", function="softmax", where="python_basics.py: line 3 does not parse: oops")
