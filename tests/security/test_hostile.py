@@ -215,13 +215,19 @@ def test_output_flood_is_capped(sandboxes: Path) -> None:
 
 @pytest.mark.parametrize("fixture, functions", [
     ("liar_eq_object.py", ["sigmoid", "L1", "propagate"]),
-    ("liar_ndarray_subclass.py", ["softmax", "normalize_rows", "image2vector"]),
+    ("liar_ndarray_subclass.py", ["normalize_rows", "image2vector"]),
     ("liar_object_dtype.py", ["image2vector", "normalize_rows", "L1"]),
     ("liar_dict_subclass.py", ["propagate", "optimize"]),
 ])
 def test_lying_return_values_cannot_be_graded(sandboxes: Path, fixture: str, functions: list[str]) -> None:
     report = grade(fixture, sandboxes)
-    assert_points(report)
+    # A numpy.matrix holds a plain 2-d array (old notebooks return them): it is graded as that array,
+    # with advice, and earns what the values earn; no other subclass is.
+    matrix_softmax = {"softmax": {f.name: f.max_points for f in report.functions}["softmax"]} \
+        if fixture == "liar_ndarray_subclass.py" else {}
+    assert_points(report, **matrix_softmax)
+    if matrix_softmax:
+        assert any(n.kind == "advice" and n.location == "softmax" for n in report.notes)
     for function in functions:
         assert_feedback(report, function, "cannot be graded", status="error")
     assert_no_stray_processes(sandboxes)

@@ -271,9 +271,9 @@ def test_a_form_written_in_the_copy_is_graded_on_the_instructors_exercise(copies
     other_seed = invoke("quiz", copy, "--learner", "ada", "--seed", "5", "--blank").output
     chosen = tmp_path / "seed5.txt"
     chosen.write_text(filled(other_seed, {qid: "?" for qid in keys_of("week2", "ada")}), encoding="utf-8")
-    assert "this form is for seed 5" in one_error_line(invoke("quiz", "week2", "--answers", chosen,
+    assert "another variant of the quiz (seed 5)" in one_error_line(invoke("quiz", "week2", "--answers", chosen,
                                                               "--gradebook", gradebook))
-    assert "this form is for seed" in one_error_line(invoke("quiz", "week2", "--learner", "bob", "--answers",
+    assert "another variant of the quiz" in one_error_line(invoke("quiz", "week2", "--learner", "bob", "--answers",
                                                             answers, "--gradebook", gradebook))
 
 
