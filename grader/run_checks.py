@@ -7,6 +7,7 @@ Learner code is never imported here: ``learner`` is a proxy to the sandbox.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import os
@@ -30,7 +31,9 @@ from grader.checks.context import current as current_context
 from grader.checks.learner import Learner, LearnerFault
 from grader.checks.marks import MARK
 from grader.checks.shared import Shared
-from grader.messages import say
+from grader.checks.stand_in import ReferenceLearner
+from grader.checks.state import watched
+from grader.checks.wording import say
 from grader.report import CheckDiagnosis, CheckResult
 
 # Our own process decides what runs: no third-party plugins, no conftest.py from
@@ -53,21 +56,36 @@ class CheckPlugin:
 
     reveal_expected: hidden checks show their expected values too (a course may reveal them
     after its deadline); by default they show what was wrong without them.
+
+    functions: run only the checks of these graded functions (None: every check).
+
+    A check that cannot run through the grader's own fault (its setup, its teardown, or its code
+    crashing even with the reference in the learner's place, see grader.checks.stand_in) is an
+    error that says so and names the check, never a learner's mistake; a check file that cannot be
+    loaded gives such an error for every check it declares. Their points stay in the total (so the
+    total is visibly incomplete), and each one also goes to ``grader_errors`` (notes for the instructor).
     """
 
     def __init__(self, learner: Learner, reference: Any, seed: int, hidden_dirs: list[Path], *,
-                 reveal_expected: bool = False) -> None:
-        self._learner = learner
+                 reveal_expected: bool = False, functions: set[str] | None = None) -> None:
         self._reference = reference
         self._seed = seed
+        self._learner = watched(learner, reference, seed)
         self._shared = Shared(seed)
         self.reveal_expected = reveal_expected
+        self.functions = functions
         self._hidden_dirs = [d.resolve() for d in hidden_dirs]
         self._check_dirs: set[Path] = set()  # folders of the check files (and their helper modules)
         self.results: list[CheckResult] = []
         self.collection_errors: list[str] = []
+        self.grader_errors: list[str] = []
+        self._unloaded: list[_Declared] = []  # the checks of files that could not be loaded
+        self._rootpath = Path.cwd()
         self.interrupted = False
         self._about: dict[str, _About] = {}  # per check, what does not change from one learner to the next
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        self._rootpath = Path(config.rootpath)
 
     @pytest.fixture
     def learner(self) -> Learner:
@@ -130,7 +148,8 @@ class CheckPlugin:
         pytest's fixture machinery as its own runner does; should those internals
         change, every check goes through pytest's full protocol instead.
         """
-        items = session.items
+        items = [item for item in session.items
+                 if self.functions is None or self._about_item(item).function in self.functions]
         lean = _lean_runner_available(session, items)
         for i, item in enumerate(items):
             following = items[i + 1] if i + 1 < len(items) else None
@@ -144,6 +163,9 @@ class CheckPlugin:
                     item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
             finally:
                 leave(token)
+        for declared in self._unloaded:
+            if self.functions is None or declared.function in self.functions:
+                self.results.append(declared.result(self._seed))
 
     def _run_item(self, session: pytest.Session, item: pytest.Item, following: pytest.Item | None) -> None:
         item._initrequest()  # type: ignore[attr-defined]  # fresh fixture values for every run
@@ -174,8 +196,21 @@ class CheckPlugin:
             self.interrupted = True
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
-        if report.failed:
-            self.collection_errors.append(f"{report.nodeid}: {report.longreprtext.strip().splitlines()[-1]}")
+        """A check file that cannot be loaded: each check it declares becomes a grader error (its points
+        stay in the total), and the instructor gets a note with the error."""
+        if not report.failed:
+            return
+        lines = report.longreprtext.strip().splitlines()
+        error = lines[-1].removeprefix("E").strip() if lines else "?"
+        path = (self._rootpath / report.nodeid.split("::")[0]).resolve()
+        hidden = any(path.is_relative_to(d) for d in self._hidden_dirs)
+        declared = _declared_checks(path, error.split(":", 1)[0].strip() or "an error", hidden)
+        if declared is None:
+            self.collection_errors.append(say("note.grader_error_unread", path=report.nodeid, error=error))
+            return
+        self._unloaded += declared
+        self.collection_errors.append(say("note.grader_error_collection", path=report.nodeid, error=error,
+                                          count=len(declared), points=sum(d.points for d in declared)))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport | None:
@@ -199,9 +234,73 @@ class CheckPlugin:
         if isinstance(error, pytest.skip.Exception):
             return  # a skipped check is no result
         if when == "call" or error is not None:
-            status, message = _status_and_message(error, secret=self._through_hidden_code(error))
+            secret = self._through_hidden_code(error)
+            status, message = _status_and_message(error, secret=secret)
+            if status == "error" and not isinstance(error, LearnerFault) and (
+                    when != "call" or not self._runs_on_right_answers(item)):
+                message = self._grader_error(item, error, secret)
             self.results.append(self._result(item, seconds, status, message))
             _drop_frames(error)
+
+    def _runs_on_right_answers(self, item: pytest.Item) -> bool:
+        """Does the check that just crashed pass with the reference in the learner's place?
+
+        Yes: the crash came from the learner's values (the check's code could not handle them).
+        No (it crashes or fails again, or cannot be run again): the check is broken.
+        """
+        function, funcargs = getattr(item, "obj", None), getattr(item, "funcargs", None)
+        fixtureinfo = getattr(item, "_fixtureinfo", None)
+        if function is None or funcargs is None or fixtureinfo is None or self._reference is None:
+            return False
+        about = self._about_item(item)
+        stand_ins = {"learner": ReferenceLearner(self._reference), "shared": Shared(self._seed),
+                     "rng": self._fixture_value("rng", item)}
+        kwargs = {}
+        for name in fixtureinfo.argnames:
+            if name in about.direct and name in stand_ins:
+                kwargs[name] = stand_ins[name]
+            elif name in funcargs:
+                kwargs[name] = funcargs[name]
+            else:
+                return False
+        token = enter(CheckContext(hidden=about.hidden, reveal_expected=self.reveal_expected))
+        try:
+            with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+                function(**kwargs)
+        except (KeyboardInterrupt, pytest.exit.Exception):
+            raise
+        except pytest.skip.Exception:
+            return True
+        except BaseException as error:  # noqa: BLE001 - whatever it raises, the check cannot run
+            _drop_frames(error)
+            return False
+        finally:
+            leave(token)
+        return True
+
+    def _grader_error(self, item: pytest.Item, error: BaseException | None, secret: bool) -> str:
+        """The learner's feedback for a check the grader could not run; the instructor's note goes to
+        ``grader_errors`` (the error's type, its message unless it came through the reference, and where)."""
+        about = self._about_item(item)
+        check = f"{Path(str(item.path)).name}::{item.name}"
+        kind = type(error).__name__
+        detail = kind if secret else f"{kind}: {str(error).strip().splitlines()[0][:300] if str(error).strip() else ''}"
+        where = self._where(error)
+        self.grader_errors.append(say("note.grader_error", check=check, function=about.function,
+                                      points=about.max_points, seed=self._seed,
+                                      error=detail.rstrip(": ") + (f" at {where}" if where else "")))
+        return say("check.grader_error", error_type=kind, check=check, seed=self._seed, points=about.max_points)
+
+    def _where(self, error: BaseException | None) -> str:
+        """file:line of the innermost frame of a check file (or of its helper modules) in ``error``'s traceback."""
+        where = ""
+        trace = error.__traceback__ if error is not None else None
+        while trace is not None:
+            path = Path(trace.tb_frame.f_code.co_filename)
+            if path.is_absolute() and path.resolve().parent in self._check_dirs:
+                where = f"{path.name}:{trace.tb_lineno}"
+            trace = trace.tb_next
+        return where
 
     def _through_hidden_code(self, error: BaseException | None) -> bool:
         """Did ``error`` come through trusted code under a hidden dir other than the checks themselves
@@ -238,6 +337,61 @@ class CheckPlugin:
 
 
 _OWN_FIXTURES = ("learner", "reference", "seed", "rng", "shared")
+
+
+@dataclass(frozen=True)
+class _Declared:
+    """A check declared in a check file that could not be loaded: what its result needs."""
+
+    function: str
+    name: str
+    points: float
+    description: str
+    hidden: bool
+    check: str  # file::test name, for the learner to quote
+    error_type: str
+
+    def result(self, seed: int) -> CheckResult:
+        return CheckResult(function=self.function, name=self.name, status="error", points=0.0,
+                           max_points=self.points, description=self.description, hidden=self.hidden,
+                           message=say("check.grader_error_collection", error_type=self.error_type,
+                                       check=self.check, points=self.points))
+
+
+def _declared_checks(path: Path, error_type: str, hidden: bool) -> list[_Declared] | None:
+    """The ``@check`` functions a check file declares, read from its source without running it (None
+    when it cannot be read or parsed)."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    declared = []
+    for node in tree.body:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.name.startswith("test_"):
+            continue
+        for decorator in node.decorator_list:
+            mark = _check_mark(decorator)
+            if mark is not None:
+                doc = (ast.get_docstring(node) or "").strip().splitlines()
+                declared.append(_Declared(function=mark[0], name=node.name.removeprefix("test_"), points=mark[1],
+                                          description=doc[0] if doc else "", hidden=hidden,
+                                          check=f"{path.name}::{node.name}", error_type=error_type))
+                break
+    return declared
+
+
+def _check_mark(decorator: ast.expr) -> tuple[str, float] | None:
+    """(function, points) of a ``@check("function", points=...)`` decorator written with constants."""
+    if not isinstance(decorator, ast.Call):
+        return None
+    name = decorator.func.id if isinstance(decorator.func, ast.Name) else getattr(decorator.func, "attr", "")
+    if name != "check" or not decorator.args or not isinstance(decorator.args[0], ast.Constant):
+        return None
+    points: Any = decorator.args[1] if len(decorator.args) > 1 else next(
+        (k.value for k in decorator.keywords if k.arg == "points"), ast.Constant(1.0))
+    if not isinstance(points, ast.Constant) or not isinstance(points.value, (int, float)):
+        return None
+    return str(decorator.args[0].value), float(points.value)
 
 
 @dataclass(frozen=True)
@@ -300,6 +454,8 @@ def _status_and_message(error: BaseException | None, *, secret: bool = False) ->
         return "failed", str(error)
     if secret:
         return "error", say("check.crashed", error_type=type(error).__name__)
+    if isinstance(error, pytest.fail.Exception):
+        return "failed", str(error.msg) or "the check failed"
     if isinstance(error, AssertionError):
         # A plain `assert cond, message`: the message is the feedback, without pytest's rewritten expression.
         return "failed", str(error).split("\nassert ", 1)[0].strip() or "an assertion failed"
@@ -358,14 +514,17 @@ def _pytest_main(check_files: list[Path], root: Path, plugin: CheckPlugin, *, si
 
 def run_checks(check_files: list[Path], learner: Learner, reference: Any, seed: int,
                hidden_dirs: list[Path], root: Path, *, reveal_expected: bool = False,
-               ) -> tuple[list[CheckResult], list[str]]:
-    """Run the check files; returns (results in run order, collection errors).
+               functions: set[str] | None = None) -> tuple[list[CheckResult], list[str]]:
+    """Run the check files; returns (results in run order, notes for the instructor: check files that
+    could not be loaded and checks the grader could not run).
 
     reveal_expected: hidden checks' failures show the expected values too (see ``CheckPlugin``).
+    functions: run only the checks of these graded functions (None: all of them).
     """
-    plugin = CheckPlugin(learner, reference, seed, hidden_dirs, reveal_expected=reveal_expected)
+    plugin = CheckPlugin(learner, reference, seed, hidden_dirs, reveal_expected=reveal_expected,
+                         functions=functions)
     _pytest_main(check_files, root, plugin)
-    return plugin.results, plugin.collection_errors
+    return plugin.results, plugin.collection_errors + plugin.grader_errors
 
 
 class _SessionPlugin(CheckPlugin):
@@ -373,19 +532,20 @@ class _SessionPlugin(CheckPlugin):
 
     def __init__(self, hidden_dirs: list[Path]) -> None:
         super().__init__(None, None, 0, hidden_dirs)  # type: ignore[arg-type]
-        self.jobs: queue.Queue[tuple[Learner, Any, int, bool] | None] = queue.Queue()
+        self.jobs: queue.Queue[tuple[Learner, Any, int, bool, set[str] | None] | None] = queue.Queue()
         self.done: queue.Queue[tuple[list[CheckResult], list[str]]] = queue.Queue()
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
         while (job := self.jobs.get()) is not None:
-            self._learner, self._reference, self._seed, self.reveal_expected = job
+            learner, self._reference, self._seed, self.reveal_expected, self.functions = job
+            self._learner = watched(learner, self._reference, self._seed)
             self._shared = Shared(self._seed)
-            self.results = []
+            self.results, self.grader_errors = [], []
             # The process waits for this job meanwhile: what the checks print can go to a sink.
             with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
                 self.run_items(session)
-            self.done.put((self.results, list(self.collection_errors)))
+            self.done.put((self.results, self.collection_errors + self.grader_errors))
         return True
 
 
@@ -404,9 +564,10 @@ class WarmChecks:
         self.thread.start()
 
     def run(self, learner: Learner, reference: Any, seed: int, *, reveal_expected: bool = False,
-            ) -> tuple[list[CheckResult], list[str]]:
-        """Results and collection errors of the checks for ``learner`` (``reveal_expected``: see ``CheckPlugin``)."""
-        self.plugin.jobs.put((learner, reference, seed, reveal_expected))
+            functions: set[str] | None = None) -> tuple[list[CheckResult], list[str]]:
+        """Results and notes of the checks for ``learner``, as ``run_checks`` gives them (``reveal_expected``
+        and ``functions``: see ``CheckPlugin``)."""
+        self.plugin.jobs.put((learner, reference, seed, reveal_expected, functions))
         while True:
             try:
                 return self.plugin.done.get(timeout=1.0)

@@ -99,12 +99,13 @@ EXPECTED = [
 
 def test_outcomes_of_every_kind(checks, tmp_path):
     results, errors = run_checks(checks, {"answer": 1}, {"answer": 1}, 7, hidden_dirs=[], root=tmp_path)
-    assert errors == []
     assert outcomes(results) == EXPECTED
     failed = next(r for r in results if r.name == "fails")
     assert failed.message == "expected 1, got 1" and failed.max_points == 2.0
+    # A missing fixture and a teardown that breaks are the grader's faults: said so, with the check's name.
     missing = next(r for r in results if r.name == "missing_fixture")
-    assert "no_such_fixture" in missing.message
+    assert "not your mistake" in missing.message and "checks_runner_public.py::test_missing_fixture" in missing.message
+    assert len(errors) == 2 and "no_such_fixture" in errors[0] and "teardown broke" in errors[1]
 
 
 def test_pytest_protocol_fallback_gives_the_same_results(checks, tmp_path, monkeypatch):
@@ -133,7 +134,7 @@ def test_a_file_that_does_not_collect_does_not_stop_the_others(checks, tmp_path)
     broken.write_text("import no_such_module_anywhere\n")
     results, errors = run_checks([*checks, broken], {"answer": 1}, {"answer": 1}, 7, hidden_dirs=[], root=tmp_path)
     assert outcomes(results) == EXPECTED
-    assert len(errors) == 1 and "no_such_module_anywhere" in errors[0]
+    assert len(errors) == 3 and "no_such_module_anywhere" in errors[0]
 
 
 OVERRIDE = '''
@@ -202,13 +203,14 @@ def test_a_check_gets_its_own_request(tmp_path):
 
 SHARED = '''
 from grader.checks import check
+from grader.checks.learner import LearnerFault
 
 
 def _run(learner, shared):
     def compute(rng):
         learner["calls"].append(float(rng.random()))
         if learner.get("raise"):
-            raise ValueError(f"call {len(learner['calls'])} raised")
+            raise LearnerFault(f"call {len(learner['calls'])} raised", "ValueError", "")
         return learner["answer"]
     return shared("the-run", compute)
 
@@ -242,3 +244,108 @@ def test_shared_values_are_computed_once_per_learner_and_kept_with_their_errors(
     assert learners[0]["calls"] == learners[1]["calls"] != learners[3]["calls"]
     alone, _ = run_checks([path], {"answer": 1, "calls": []}, None, 5, hidden_dirs=[], root=tmp_path)
     assert [r.status for r in alone] == ["passed", "passed"]
+
+
+GRADER_FAULTS = '''
+from grader.checks import check
+
+
+@check("f", points=2)
+def test_divides(learner):
+    """The check's own arithmetic is broken."""
+    return 1 / 0
+
+
+@check("f")
+def test_imports(learner):
+    import no_such_module_for_a_check  # noqa: F401
+
+
+@check("g", points=3)
+def test_reads_the_answer(learner):
+    """Indexes the learner's answer without checking that it is a list first."""
+    assert learner.g(3)[0] == 3, "wrong first entry"
+'''
+
+
+class Functions:
+    """Graded functions as attributes, like the ``learner`` proxy and the reference module."""
+
+    def __init__(self, **functions):
+        self.__dict__.update(functions)
+
+
+def test_a_check_the_grader_cannot_run_is_the_graders_error_not_the_learners(tmp_path):
+    """Trusted code that raises (ZeroDivisionError, a missing module) is a grader error naming the check, its
+    points still counted; a crash on the learner's own value (the check passes with the reference's) is not."""
+    path = check_file(tmp_path, "faults", GRADER_FAULTS)
+    learner = Functions(g=lambda x: None)  # g's answer is not subscriptable: the check's code crashes on it
+    results, errors = run_checks([path], learner, Functions(g=lambda x: [x]), 7, hidden_dirs=[], root=tmp_path)
+    by_name = {r.name: r for r in results}
+    for name, error_type in (("divides", "ZeroDivisionError"), ("imports", "ModuleNotFoundError")):
+        result = by_name[name]
+        assert result.status == "error" and result.points == 0
+        assert f"its own code raised {error_type}. This is not your mistake" in result.message
+        assert f"naming the check checks_faults_public.py::test_{name} (seed 7)" in result.message
+    assert by_name["divides"].max_points == 2.0  # counted: the total shows points missing
+    assert [e.split(":")[0] for e in errors] == ["grader error in checks_faults_public.py"] * 2
+    assert "ZeroDivisionError: division by zero at checks_faults_public.py:" in errors[0]
+    learners_fault = by_name["reads_the_answer"]
+    assert learners_fault.status == "error" and "not your mistake" not in learners_fault.message
+    assert "TypeError" in learners_fault.message
+    # With a reference on which the check crashes too, the check itself is broken.
+    results, errors = run_checks([path], learner, Functions(g=lambda x: None), 7, hidden_dirs=[], root=tmp_path)
+    assert "not your mistake" in next(r for r in results if r.name == "reads_the_answer").message
+    assert len(errors) == 3
+
+
+UNLOADABLE = '''
+from grader.checks import check
+import no_such_module_for_checks
+
+
+@check("f", points=2)
+def test_first():
+    """First check of a file that cannot be imported."""
+
+
+@check("g")
+def test_second():
+    pass
+'''
+
+
+def test_a_check_file_that_cannot_be_loaded_keeps_its_points_in_the_total(checks, tmp_path):
+    """Its checks are not dropped: each is a grader error worth its declared points, and a note says so."""
+    broken = check_file(tmp_path, "unloadable", UNLOADABLE)
+    results, errors = run_checks([*checks, broken], {"answer": 1}, {"answer": 1}, 7, hidden_dirs=[], root=tmp_path)
+    lost = [(r.function, r.name, r.status, r.points, r.max_points) for r in results[len(EXPECTED):]]
+    assert lost == [("f", "first", "error", 0.0, 2.0), ("g", "second", "error", 0.0, 1.0)]
+    first = results[len(EXPECTED)]
+    assert first.description == "First check of a file that cannot be imported."
+    assert "could not load this check: its check file raised ModuleNotFoundError" in first.message
+    assert "checks_unloadable_public.py::test_first" in first.message
+    assert "no_such_module_for_checks" in errors[0] and "its 2 check(s) (3 point(s)) were not graded" in errors[0]
+    warm = WarmChecks([*checks, broken], [], tmp_path)
+    try:
+        for learner in ({"answer": 1}, {"answer": 2}):
+            results, _ = warm.run(learner, {"answer": 1}, 3)
+            assert [r.name for r in results[len(EXPECTED):]] == ["first", "second"]
+    finally:
+        warm.close()
+
+
+def test_only_the_checks_of_the_given_functions_run(checks, tmp_path):
+    """``functions`` (grade submit --only) runs the checks of those graded functions, alone or in a warm session."""
+    broken = check_file(tmp_path, "unloadable", UNLOADABLE)
+    results, _ = run_checks([*checks, broken], {"answer": 1}, {"answer": 1}, 7, hidden_dirs=[], root=tmp_path,
+                            functions={"f"})
+    assert outcomes(results) == [("passes", "passed", 1.0), ("fails", "failed", 0.0), ("first", "error", 0.0)]
+    warm = WarmChecks([*checks, broken], [], tmp_path)
+    try:
+        only_g, _ = warm.run({"answer": 1}, {"answer": 1}, 3, functions={"g"})
+        everything, _ = warm.run({"answer": 1}, {"answer": 1}, 3)
+    finally:
+        warm.close()
+    assert {r.function for r in only_g} == {"g"} and len(only_g) == len(EXPECTED) - 2 + 1
+    assert len(everything) == len(EXPECTED) + 2

@@ -89,6 +89,9 @@ MISTAKES = {
     "wrong_shape_image2vector": ("image2vector", ["a transpose", "reshape"]),
     "l2_sqrt": ("L2", ["square root"]),
     "loss_not_summed": ("L1", ["should be a single number", "np.sum"]),
+    "softmax_cached_by_id": ("softmax", ["keeps values keyed on id(...)", "a value kept between calls"]),
+    "propagate_cached_by_shape": ("propagate", ["the same answer to two different inputs (arrays of the same shapes",
+                                                "a value kept between calls"]),
 }
 
 

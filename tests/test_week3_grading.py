@@ -133,6 +133,8 @@ MISTAKES = {
     "nn_model_fixed_n_h": ("nn_model", ["took n_h from layer_sizes", "use the n_h argument"]),
     "nn_model_discards_update": ("nn_model", ["the reference reaches", "should go down",
                                               "parameters = update_parameters(parameters, grads)"]),
+    "compute_cost_global_counter": ("compute_cost", ["the same answer to two different inputs",
+                                                     "a value kept between calls"]),
 }
 
 
@@ -222,3 +224,18 @@ def test_report_json_round_trips(reference_report):
     data = json.loads(reference_report.to_json())
     assert GradeReport.from_dict(data).to_dict() == data
     assert data["total"]["percent"] == 100.0
+
+
+# A correct forward/backward pair with another cache layout (tests/fixtures/<week>/caches/), over the reference
+# -> the checks it loses: only its forward function's cache checks, which check the template's layout.
+CACHE_LAYOUTS = {
+    "tuple_cache": {"forward_propagation_example", "forward_propagation_cache"},
+}
+
+
+@pytest.mark.parametrize("layout", sorted(CACHE_LAYOUTS))
+def test_backward_functions_are_graded_with_the_learners_own_cache(layout):
+    """Does backward_propagation keep its points when its cache is the one the learner's own forward function
+    returns, as the README promises (template layout first, then the learner's own)?"""
+    report = WEEK.grade_over_reference(FIXTURES / "caches" / f"{layout}.py")
+    assert {c.name for c in report.checks if c.points < c.max_points} == CACHE_LAYOUTS[layout]

@@ -122,6 +122,8 @@ MISTAKES = {
     "update_plus": ("update_parameters", ["wrong sign", "W1 = W1 - learning_rate * dW1"]),
     "looped_examples": ("L_model_backward", ["slower than a vectorized version", "calls your linear_backward",
                                              "The loop over the layers in L_model_backward is fine"]),
+    "linear_forward_cached_by_shape": ("linear_forward", ["the same returned value number 1 to two different inputs",
+                                                          "a value kept between calls"]),
 }
 
 
@@ -254,3 +256,19 @@ def test_report_json_round_trips(reference_report):
     data = json.loads(reference_report.to_json())
     assert GradeReport.from_dict(data).to_dict() == data
     assert data["total"]["percent"] == 100.0
+
+
+# A correct forward/backward pair with another cache layout (tests/fixtures/<week>/caches/), over the reference
+# -> the checks it loses: only its forward function's cache checks, which check the template's layout.
+CACHE_LAYOUTS = {
+    "linear_dict_cache": {"linear_forward_example", "linear_forward_cache"},
+    "activation_z_and_a_cache": {"linear_activation_forward_example", "linear_activation_forward_cache"},
+}
+
+
+@pytest.mark.parametrize("layout", sorted(CACHE_LAYOUTS))
+def test_backward_functions_are_graded_with_the_learners_own_cache(layout):
+    """Does linear_backward, linear_activation_backward and L_model_backward keep its points when its cache is the one the learner's own forward function
+    returns, as the README promises (template layout first, then the learner's own)?"""
+    report = WEEK.grade_over_reference(FIXTURES / "caches" / f"{layout}.py")
+    assert {c.name for c in report.checks if c.points < c.max_points} == CACHE_LAYOUTS[layout]

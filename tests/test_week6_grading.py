@@ -123,6 +123,8 @@ MISTAKES = {
         "loops over the examples in Python", "x slower than a vectorized version", "m = 5000"]),
     "softmax_vectorized_loops": ("softmax_loss_vectorized", [
         "loops over the examples in Python", "x slower than a vectorized version"]),
+    "svm_vectorized_mutable_default": ("svm_loss_vectorized", [
+        "the same answer to two different inputs (arrays of the same shapes", "a value kept between calls"]),
 }
 
 

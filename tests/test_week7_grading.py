@@ -111,6 +111,8 @@ MISTAKES = {
     "sigmoid_derivative_of_output": ("sigmoid_derivative", ["x * (1 - x)", "OUTPUT s = sigmoid(x)"]),
     "affine_no_reshape": ("affine_forward", ["reshape x to (N, D)", "x.reshape(x.shape[0], -1)"]),
     "affine_backward_flat_dx": ("affine_backward", ["flattened shape (N, D)", "reshape(x.shape)"]),
+    "relu_backward_global_counter": ("relu_backward", ["the same answer to two different inputs",
+                                                       "a value kept between calls"]),
 }
 
 
@@ -245,3 +247,19 @@ def test_report_json_round_trips(reference_report):
     data = json.loads(reference_report.to_json())
     assert GradeReport.from_dict(data).to_dict() == data
     assert data["total"]["percent"] == 100.0
+
+
+# A correct forward/backward pair with another cache layout (tests/fixtures/<week>/caches/), over the reference
+# -> the checks it loses: only its forward function's cache checks, which check the template's layout.
+CACHE_LAYOUTS = {
+    "relu_dict_cache": set(),
+    "relu_input_output_cache": set(),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(CACHE_LAYOUTS))
+def test_backward_functions_are_graded_with_the_learners_own_cache(layout):
+    """Does relu_backward keep its points when its cache is the one the learner's own forward function
+    returns, as the README promises (template layout first, then the learner's own)?"""
+    report = WEEK.grade_over_reference(FIXTURES / "caches" / f"{layout}.py")
+    assert {c.name for c in report.checks if c.points < c.max_points} == CACHE_LAYOUTS[layout]

@@ -24,6 +24,11 @@ class Week:
     def grade(self, *files: Path, seed: int | None = None) -> GradeReport:
         return grade_submission(self.exercise, list(files), seed=self.seed if seed is None else seed)
 
+    def grade_over_reference(self, *files: Path) -> GradeReport:
+        """The reference solution with ``files`` after it (their definitions win): a correct submission
+        that does one thing its own way."""
+        return self.grade(*sorted(self.solutions.glob("*.py")), *files)
+
     def names(self, kind: str) -> list[str]:
         """The fixtures of one kind ("alternatives", "mistakes"), by name."""
         return sorted(p.stem for p in (self.fixtures / kind).glob("*.py"))

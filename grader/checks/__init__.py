@@ -12,6 +12,9 @@ running in the sandbox), ``reference`` (the reference solution, in-process), ``r
         want, _ = reference.propagate(w, b, X, Y)
         expect_array(grads["dw"], want["dw"], name='grads["dw"]', m=7)
 
+A backward function is graded with the template's cache, then with the learner's own forward cache
+(``expect_with_either_cache``, grader.checks.caches).
+
 A learner's value handed to trusted code (the reference, a training loop) goes through
 ``expect_like`` first, and the hand-off runs inside ``computing_with`` (grader.checks.contract).
 An exercise's own diagnosis passed to ``fail`` is wrapped in ``mistake(...)``, so that the
@@ -35,6 +38,7 @@ from grader.checks.compare import (
     fail,
     show,
 )
+from grader.checks.caches import expect_with_either_cache, forward_cache
 from grader.checks.context import mistake
 from grader.checks.context import record as record_diagnoses
 from grader.checks.contract import computing_with, expect_like
@@ -59,7 +63,9 @@ __all__ = [
     "expect_tuple",
     "expect_unchanged",
     "expect_vectorized",
+    "expect_with_either_cache",
     "fail",
+    "forward_cache",
     "mistake",
     "numeric_gradient",
     "record_diagnoses",

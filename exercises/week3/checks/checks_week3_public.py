@@ -20,9 +20,19 @@ from problems_week3 import (
     flower,
     forward_mistakes,
     forward_result,
+    own_cache,
 )
 
-from grader.checks import check, expect_array, expect_keys, expect_scalar, expect_shape, fail, mistake
+from grader.checks import (
+    check,
+    expect_array,
+    expect_keys,
+    expect_scalar,
+    expect_shape,
+    expect_with_either_cache,
+    fail,
+    mistake,
+)
 
 
 @check("layer_sizes")
@@ -70,17 +80,22 @@ def test_backward_propagation_example(learner, reference):
     """backward_propagation on the notebook's example: dW1, db1, dW2, db2."""
     parameters, X, Y = course_example()
     _, cache = reference.forward_propagation(X, parameters)
-    grads = learner.backward_propagation(parameters, cache, X, Y)
     want = reference.backward_propagation(parameters, cache, X, Y)
-    expect_keys(grads, ["dW1", "db1", "dW2", "db2"], name="grads")
-    expect_array(grads["dW2"], want["dW2"], name='grads["dW2"]', m=3)
-    expect_bias(grads["db2"], want["db2"], name='grads["db2"]', m=3,
-                what="db2 = np.sum(dZ2, axis=1, keepdims=True) / m")
-    expect_array(grads["dW1"], want["dW1"], name='grads["dW1"]', m=3,
-                 mistakes=backward_mistakes(parameters, cache, X, Y, "dW1"))
-    expect_bias(grads["db1"], want["db1"], name='grads["db1"]', m=3,
-                what="db1 = np.sum(dZ1, axis=1, keepdims=True) / m",
-                mistakes=backward_mistakes(parameters, cache, X, Y, "db1"))
+
+    def judge(given):
+        grads = learner.backward_propagation(parameters, given, X, Y)
+        expect_keys(grads, ["dW1", "db1", "dW2", "db2"], name="grads")
+        expect_array(grads["dW2"], want["dW2"], name='grads["dW2"]', m=3)
+        expect_bias(grads["db2"], want["db2"], name='grads["db2"]', m=3,
+                    what="db2 = np.sum(dZ2, axis=1, keepdims=True) / m")
+        expect_array(grads["dW1"], want["dW1"], name='grads["dW1"]', m=3,
+                     mistakes=backward_mistakes(parameters, cache, X, Y, "dW1"))
+        expect_bias(grads["db1"], want["db1"], name='grads["db1"]', m=3,
+                    what="db1 = np.sum(dZ1, axis=1, keepdims=True) / m",
+                    mistakes=backward_mistakes(parameters, cache, X, Y, "db1"))
+
+    expect_with_either_cache(judge, cache, own_cache(learner, X, parameters), forward="forward_propagation",
+                             backward="backward_propagation")
 
 
 @check("update_parameters")

@@ -26,10 +26,13 @@ from problems_week4 import (
     forward_mistakes,
     key_error_past,
     linear_backward_mistakes,
+    own_activation_cache,
+    own_caches,
+    own_linear_cache,
     with_hint,
 )
 
-from grader.checks import check, expect_array, expect_keys, expect_scalar, expect_tuple
+from grader.checks import check, expect_array, expect_keys, expect_scalar, expect_tuple, expect_with_either_cache
 
 LINEAR_CACHE_MISSING = "Likely mistake: the cache is missing: return Z, cache with cache = (A, W, b)."
 ACTIVATION_CACHE_MISSING = ("Likely mistake: the cache is missing: return A, cache with cache = "
@@ -95,14 +98,18 @@ def test_linear_backward_example(learner, reference):
     """dA_prev, dW, db of a (2, 3) layer with 4 examples."""
     A_prev, W, b = fixed_layer()
     dZ = np.array([[1.2, -0.4, 0.3, 0.8], [-0.7, 0.5, 1.1, -0.2]])
-    got = expect_tuple(learner.linear_backward(dZ, (A_prev, W, b)), ["dA_prev", "dW", "db"],
-                       function="linear_backward")
-    want = reference.linear_backward(dZ, (A_prev, W, b))
     cache = (A_prev, W, b)
-    expect_array(got[1], want[1], name="dW", m=4, mistakes=linear_backward_mistakes(dZ, cache, 1))
-    expect_column(got[2], want[2], name="db")
-    expect_array(got[2], want[2], name="db", m=4, mistakes=linear_backward_mistakes(dZ, cache, 2))
-    expect_array(got[0], want[0], name="dA_prev", mistakes=linear_backward_mistakes(dZ, cache, 0))
+    want = reference.linear_backward(dZ, cache)
+
+    def judge(given):
+        got = expect_tuple(learner.linear_backward(dZ, given), ["dA_prev", "dW", "db"], function="linear_backward")
+        expect_array(got[1], want[1], name="dW", m=4, mistakes=linear_backward_mistakes(dZ, cache, 1))
+        expect_column(got[2], want[2], name="db")
+        expect_array(got[2], want[2], name="db", m=4, mistakes=linear_backward_mistakes(dZ, cache, 2))
+        expect_array(got[0], want[0], name="dA_prev", mistakes=linear_backward_mistakes(dZ, cache, 0))
+
+    expect_with_either_cache(judge, cache, own_linear_cache(learner, *cache), forward="linear_forward",
+                             backward="linear_backward")
 
 
 @check("linear_activation_backward")
@@ -112,33 +119,45 @@ def test_linear_activation_backward_example(learner, reference):
     dA = np.array([[0.6, -1.1, 0.4, 0.9], [-0.3, 0.8, -0.5, 1.3]])
     for activation in ("sigmoid", "relu"):
         _, cache = reference.linear_activation_forward(A_prev, W, b, activation)
-        got = expect_tuple(learner.linear_activation_backward(dA, cache, activation), ["dA_prev", "dW", "db"],
-                           function="linear_activation_backward")
         want = reference.linear_activation_backward(dA, cache, activation)
-        for index, name in ((1, "dW"), (2, "db"), (0, "dA_prev")):  # dW shows a wrong dZ most clearly
-            if index == 2:
-                expect_column(got[2], want[2], name="db")
-            expect_array(got[index], want[index], name=f'{name} (activation="{activation}")', m=4 if index else None,
-                         mistakes=activation_backward_mistakes(reference, dA, cache, activation, index))
+
+        def judge(given, activation=activation, cache=cache, want=want):
+            got = expect_tuple(learner.linear_activation_backward(dA, given, activation), ["dA_prev", "dW", "db"],
+                               function="linear_activation_backward")
+            for index, name in ((1, "dW"), (2, "db"), (0, "dA_prev")):  # dW shows a wrong dZ most clearly
+                if index == 2:
+                    expect_column(got[2], want[2], name="db")
+                expect_array(got[index], want[index], name=f'{name} (activation="{activation}")',
+                             m=4 if index else None,
+                             mistakes=activation_backward_mistakes(reference, dA, cache, activation, index))
+
+        expect_with_either_cache(judge, cache, own_activation_cache(learner, A_prev, W, b, activation),
+                                 forward="linear_activation_forward", backward="linear_activation_backward")
 
 
 @check("L_model_backward")
 def test_L_model_backward_example(learner, reference):
     """grads of the [4, 3, 2, 1] network: dA0 .. dA2, dW1 .. dW3, db1 .. db3."""
     AL, Y, caches = fixed_backward(reference)
-    grads = learner.L_model_backward(AL, Y, caches)
+    X, parameters = fixed_network()
     want = reference.L_model_backward(AL, Y, caches)
-    expect_keys(grads, [f"{p}{l}" for l in range(1, 4) for p in ("dW", "db")], name="grads")
-    for l in range(3, 0, -1):  # from the output layer down, where a mistake shows first
-        expect_array(grads[f"dW{l}"], want[f"dW{l}"], name=f'grads["dW{l}"]', m=5,
-                     mistakes=backward_mistakes(reference, AL, Y, caches, f"dW{l}"))
-        expect_column(grads[f"db{l}"], want[f"db{l}"], name=f'grads["db{l}"]')
-        expect_array(grads[f"db{l}"], want[f"db{l}"], name=f'grads["db{l}"]', m=5,
-                     mistakes=backward_mistakes(reference, AL, Y, caches, f"db{l}"))
-    expect_dA_keys(grads, 3, right=want)
-    for l in range(2, -1, -1):
-        expect_array(grads[f"dA{l}"], want[f"dA{l}"], name=f'grads["dA{l}"]', m=5,
-                     mistakes=backward_mistakes(reference, AL, Y, caches, f"dA{l}"))
+
+    def judge(given):
+        grads = learner.L_model_backward(AL, Y, given)
+        expect_keys(grads, [f"{p}{l}" for l in range(1, 4) for p in ("dW", "db")], name="grads")
+        for l in range(3, 0, -1):  # from the output layer down, where a mistake shows first
+            expect_array(grads[f"dW{l}"], want[f"dW{l}"], name=f'grads["dW{l}"]', m=5,
+                         mistakes=backward_mistakes(reference, AL, Y, caches, f"dW{l}"))
+            expect_column(grads[f"db{l}"], want[f"db{l}"], name=f'grads["db{l}"]')
+            expect_array(grads[f"db{l}"], want[f"db{l}"], name=f'grads["db{l}"]', m=5,
+                         mistakes=backward_mistakes(reference, AL, Y, caches, f"db{l}"))
+        expect_dA_keys(grads, 3, right=want)
+        for l in range(2, -1, -1):
+            expect_array(grads[f"dA{l}"], want[f"dA{l}"], name=f'grads["dA{l}"]', m=5,
+                         mistakes=backward_mistakes(reference, AL, Y, caches, f"dA{l}"))
+
+    expect_with_either_cache(judge, caches, own_caches(learner, X, parameters), forward="L_model_forward",
+                             backward="L_model_backward")
 
 
 @check("update_parameters")

@@ -28,6 +28,7 @@ from grader.checks import (
     expect_tuple,
     expect_vectorized,
     fail,
+    forward_cache,
     mistake,
     numeric_gradient,
     record_diagnoses,
@@ -545,6 +546,26 @@ def expect_pass_vectorized(learner, function: str, helpers: list[str], reference
                                  "vectorize it over the examples.")
             raise CheckFailure("\n".join([str(failure), *notes])) from None
     raise AssertionError("unreachable")
+
+
+# -- The learner's own caches (grader.checks.caches) ---------------------------------------
+
+
+def own_linear_cache(learner: Any, A_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> Callable[[], Any]:
+    """The cache the learner's linear_forward returns for these inputs (asked only when needed)."""
+    return lambda: forward_cache(learner.linear_forward(A_prev, W, b), "linear_forward", ("Z", "cache"))
+
+
+def own_activation_cache(learner: Any, A_prev: np.ndarray, W: np.ndarray, b: np.ndarray,
+                         activation: str) -> Callable[[], Any]:
+    """The cache the learner's linear_activation_forward returns for these inputs."""
+    return lambda: forward_cache(learner.linear_activation_forward(A_prev, W, b, activation),
+                                 "linear_activation_forward", ("A", "cache"))
+
+
+def own_caches(learner: Any, X: np.ndarray, parameters: dict[str, np.ndarray]) -> Callable[[], Any]:
+    """The caches the learner's L_model_forward returns for X."""
+    return lambda: forward_cache(learner.L_model_forward(X, parameters), "L_model_forward", ("AL", "caches"))
 
 
 # -- Learner errors with a hint ------------------------------------------------------------

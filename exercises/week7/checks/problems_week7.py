@@ -25,12 +25,14 @@ from grader.checks import (
     expect_raises,
     expect_scalar,
     expect_tuple,
+    expect_with_either_cache,
     fail,
+    forward_cache,
     mistake,
     numeric_gradient,
     record_diagnoses,
 )
-from grader.checks.learner import LearnerFault, LearnerFunction, LearnerTimeout
+from grader.checks.learner import LearnerFault, LearnerFunction
 from grader.messages import say
 
 # Relative-error threshold of the gradient checks (the lecture's "fine" level): a
@@ -239,23 +241,13 @@ def add_hints(failure: CheckFailure, hints: list[str]) -> None:
 
 def check_backward(verify: Callable[[Any], None], backward: LearnerFunction, dout: np.ndarray, cache: Any,
                    forward: LearnerFunction, forward_args: tuple[Any, ...]) -> None:
-    """Verify backward(dout, cache) with the template's cache; if that fails, with the learner's own cache.
-
-    The templates build the cache outside the learner's code (e.g. ``cache = (x, w, b, conv_param)``), so
-    the backward function is graded with that cache first, independently of the learner's forward.
-    A learner who changed both ends consistently (e.g. caching the padded x) still gets full marks.
-    """
-    try:
-        verify(backward(dout, cache))
-    except (CheckFailure, LearnerFault) as first:
-        if isinstance(first, LearnerTimeout):
-            raise
-        try:
-            result = forward(*forward_args)
-            own_cache = result[1]
-            verify(backward(dout, own_cache))
-        except Exception:
-            raise first from None
+    """Verify backward(dout, cache) with the template's cache; if that fails, with the learner's own cache
+    (grader.checks.caches). The templates build the cache outside the learner's code (e.g.
+    ``cache = (x, w, b, conv_param)``); a learner who changed both ends consistently (e.g. caching the
+    padded x) still gets full marks."""
+    expect_with_either_cache(lambda given: verify(backward(dout, given)), cache,
+                             lambda: forward_cache(forward(*forward_args), forward.graded),
+                             forward=forward.graded, backward=backward.graded)
 
 
 # -- Known mistakes: conv output size ----------------------------------------------

@@ -27,6 +27,7 @@ from problems_week3 import (
     forward_mistakes,
     forward_result,
     numeric_parameter_gradients,
+    own_cache,
     random_parameters,
     random_problem,
     sizes,
@@ -43,9 +44,12 @@ from grader.checks import (
     expect_shape,
     expect_unchanged,
     expect_vectorized,
+    expect_with_either_cache,
     fail,
     mistake,
 )
+
+KEEP_INPUTS = "Compute new arrays (dZ1 = ...) instead of modifying the ones you receive."
 
 # -- layer_sizes --------------------------------------------------------------------
 
@@ -182,20 +186,25 @@ def test_backward_propagation_gradient_check(learner, reference, rng):
     """dW1, db1, dW2, db2 agree with numeric gradients of the cost (several outputs, 5-7 hidden units)."""
     parameters, cache, X, Y = _backward_problem(reference, rng)
     m = X.shape[1]
-    grads = learner.backward_propagation(parameters, cache, X, Y)
-    expect_keys(grads, ["dW1", "db1", "dW2", "db2"], name="grads")
     want = reference.backward_propagation(parameters, cache, X, Y)
 
     def cost(p):
         return reference.compute_cost(reference.forward_propagation(X, p)[0], Y)
 
     numeric = numeric_parameter_gradients(cost, parameters)
-    for name in ("dW2", "db2", "dW1", "db1"):
-        if name in _BIAS_HOW:  # the shape diagnoses of a bias first: a float, a rank-1 array, a square
-            expect_bias(grads[name], want[name], name=f'grads["{name}"]', what=_BIAS_HOW[name], m=m,
-                        mistakes=backward_mistakes(parameters, cache, X, Y, name))
-        expect_gradient(grads[name], numeric[name[1:]], want=want[name], name=f'grads["{name}"]', m=m,
-                        mistakes=backward_mistakes(parameters, cache, X, Y, name), threshold=GRADIENT_THRESHOLD)
+
+    def judge(given):
+        grads = learner.backward_propagation(parameters, given, X, Y)
+        expect_keys(grads, ["dW1", "db1", "dW2", "db2"], name="grads")
+        for name in ("dW2", "db2", "dW1", "db1"):
+            if name in _BIAS_HOW:  # the shape diagnoses of a bias first: a float, a rank-1 array, a square
+                expect_bias(grads[name], want[name], name=f'grads["{name}"]', what=_BIAS_HOW[name], m=m,
+                            mistakes=backward_mistakes(parameters, cache, X, Y, name))
+            expect_gradient(grads[name], numeric[name[1:]], want=want[name], name=f'grads["{name}"]', m=m,
+                            mistakes=backward_mistakes(parameters, cache, X, Y, name), threshold=GRADIENT_THRESHOLD)
+
+    expect_with_either_cache(judge, cache, own_cache(learner, X, parameters), forward="forward_propagation",
+                             backward="backward_propagation")
 
 
 @check("backward_propagation")
@@ -203,21 +212,30 @@ def test_backward_propagation_values(learner, reference, rng):
     """The gradients match the reference's, and parameters, cache, X and Y are left unchanged."""
     parameters, cache, X, Y = _backward_problem(reference, rng)
     m = X.shape[1]
-    outcome = learner.backward_propagation.run(parameters, cache, X, Y)
-    grads = outcome.value
     want = reference.backward_propagation(parameters, cache, X, Y)
-    expect_keys(grads, ["dW1", "db1", "dW2", "db2"], name="grads")
-    for name in ("dW1", "dW2"):
-        expect_array(grads[name], want[name], name=f'grads["{name}"]', m=m,
-                     mistakes=backward_mistakes(parameters, cache, X, Y, name))
-    for name in ("db1", "db2"):
-        expect_bias(grads[name], want[name], name=f'grads["{name}"]', what=_BIAS_HOW[name], m=m,
-                    mistakes=backward_mistakes(parameters, cache, X, Y, name))
-    (parameters_after, cache_after, X_after, Y_after), _ = outcome.args_after
-    expect_unchanged([X, Y], [X_after, Y_after], ["X", "Y"], function="backward_propagation")
-    for name, before, after in (("parameters", parameters, parameters_after), ("cache", cache, cache_after)):
-        expect_dict_unchanged(before, after, name=name, function="backward_propagation",
-                              advice="Compute new arrays (dZ1 = ...) instead of modifying the ones you receive.")
+
+    def judge(given):
+        outcome = learner.backward_propagation.run(parameters, given, X, Y)
+        grads = outcome.value
+        expect_keys(grads, ["dW1", "db1", "dW2", "db2"], name="grads")
+        for name in ("dW1", "dW2"):
+            expect_array(grads[name], want[name], name=f'grads["{name}"]', m=m,
+                         mistakes=backward_mistakes(parameters, cache, X, Y, name))
+        for name in ("db1", "db2"):
+            expect_bias(grads[name], want[name], name=f'grads["{name}"]', what=_BIAS_HOW[name], m=m,
+                        mistakes=backward_mistakes(parameters, cache, X, Y, name))
+        (parameters_after, cache_after, X_after, Y_after), _ = outcome.args_after
+        expect_unchanged([X, Y], [X_after, Y_after], ["X", "Y"], function="backward_propagation")
+        expect_dict_unchanged(parameters, parameters_after, name="parameters", function="backward_propagation",
+                              advice=KEEP_INPUTS)
+        if isinstance(given, dict):
+            expect_dict_unchanged(given, cache_after, name="cache", function="backward_propagation",
+                                  advice=KEEP_INPUTS)
+        else:
+            expect_unchanged([given], [cache_after], ["cache"], function="backward_propagation")
+
+    expect_with_either_cache(judge, cache, own_cache(learner, X, parameters), forward="forward_propagation",
+                             backward="backward_propagation")
 
 
 @check("backward_propagation")
@@ -228,16 +246,23 @@ def test_backward_propagation_vectorized(learner, reference, rng):
     X = rng.normal(size=(2, m))
     Y = (rng.random((1, m)) > 0.5).astype(float)
     _, cache = reference.forward_propagation(X, parameters)
-    grads = learner.backward_propagation(parameters, cache, X, Y)
     want = reference.backward_propagation(parameters, cache, X, Y)
-    expect_keys(grads, ["dW1", "db1", "dW2", "db2"], name="grads")
-    for name in ("dW1", "dW2"):
-        expect_array(grads[name], want[name], name=f'grads["{name}"] (m = 4000)', m=m,
-                     mistakes=backward_mistakes(parameters, cache, X, Y, name))
-    for name in ("db1", "db2"):
-        expect_bias(grads[name], want[name], name=f'grads["{name}"] (m = 4000)', what=_BIAS_HOW[name], m=m,
-                    mistakes=backward_mistakes(parameters, cache, X, Y, name))
-    expect_vectorized(learner.backward_propagation, reference.backward_propagation, (parameters, cache, X, Y), m=m)
+
+    def judge(given):
+        grads = learner.backward_propagation(parameters, given, X, Y)
+        expect_keys(grads, ["dW1", "db1", "dW2", "db2"], name="grads")
+        for name in ("dW1", "dW2"):
+            expect_array(grads[name], want[name], name=f'grads["{name}"] (m = 4000)', m=m,
+                         mistakes=backward_mistakes(parameters, cache, X, Y, name))
+        for name in ("db1", "db2"):
+            expect_bias(grads[name], want[name], name=f'grads["{name}"] (m = 4000)', what=_BIAS_HOW[name], m=m,
+                        mistakes=backward_mistakes(parameters, cache, X, Y, name))
+        # The reference is timed on the template's cache: a learner's cache never reaches trusted code.
+        expect_vectorized(learner.backward_propagation, lambda p, _, X_, Y_: reference.backward_propagation(
+            p, cache, X_, Y_), (parameters, given, X, Y), m=m)
+
+    expect_with_either_cache(judge, cache, own_cache(learner, X, parameters), forward="forward_propagation",
+                             backward="backward_propagation")
 
 
 # -- update_parameters ----------------------------------------------------------------------------

@@ -37,6 +37,9 @@ from problems_week4 import (
     numeric_activation_grads,
     numeric_linear,
     numeric_parameter_grads,
+    own_activation_cache,
+    own_caches,
+    own_linear_cache,
     with_hint,
 )
 
@@ -48,6 +51,7 @@ from grader.checks import (
     expect_like,
     expect_scalar,
     expect_tuple,
+    expect_with_either_cache,
     fail,
     mistake,
 )
@@ -232,40 +236,55 @@ def test_linear_backward_gradient_dW_db(learner, reference, rng):
     """dW and db pass a numeric gradient check (with the 1/m of the cost) on a random layer."""
     dZ, cache = linear_backward_problem(reference, rng)
     m = dZ.shape[1]
-    _, dW, db = expect_tuple(learner.linear_backward(dZ, cache), ["dA_prev", "dW", "db"],
-                             function="linear_backward")
     _, num_dW, num_db = numeric_linear(reference, *cache, dZ)
     _, want_dW, want_db = reference.linear_backward(dZ, cache)
-    expect_grad(dW, num_dW, name="dW", want=want_dW, m=m, mistakes=linear_backward_mistakes(dZ, cache, 1))
-    expect_column(db, want_db, name="db")
-    expect_grad(db, num_db, name="db", want=want_db, m=m, mistakes=linear_backward_mistakes(dZ, cache, 2))
+
+    def judge(given):
+        _, dW, db = expect_tuple(learner.linear_backward(dZ, given), ["dA_prev", "dW", "db"],
+                                 function="linear_backward")
+        expect_grad(dW, num_dW, name="dW", want=want_dW, m=m, mistakes=linear_backward_mistakes(dZ, cache, 1))
+        expect_column(db, want_db, name="db")
+        expect_grad(db, num_db, name="db", want=want_db, m=m, mistakes=linear_backward_mistakes(dZ, cache, 2))
+
+    expect_with_either_cache(judge, cache, own_linear_cache(learner, *cache), forward="linear_forward",
+                             backward="linear_backward")
 
 
 @check("linear_backward")
 def test_linear_backward_gradient_dA_prev(learner, reference, rng):
     """dA_prev passes a numeric gradient check on a random layer (no 1/m: it is passed on)."""
     dZ, cache = linear_backward_problem(reference, rng)
-    dA_prev, _, _ = expect_tuple(learner.linear_backward(dZ, cache), ["dA_prev", "dW", "db"],
-                                 function="linear_backward")
     num_dA, _, _ = numeric_linear(reference, *cache, dZ)
-    expect_grad(dA_prev, num_dA, name="dA_prev", want=reference.linear_backward(dZ, cache)[0],
-                mistakes=linear_backward_mistakes(dZ, cache, 0))
+
+    def judge(given):
+        dA_prev, _, _ = expect_tuple(learner.linear_backward(dZ, given), ["dA_prev", "dW", "db"],
+                                     function="linear_backward")
+        expect_grad(dA_prev, num_dA, name="dA_prev", want=reference.linear_backward(dZ, cache)[0],
+                    mistakes=linear_backward_mistakes(dZ, cache, 0))
+
+    expect_with_either_cache(judge, cache, own_linear_cache(learner, *cache), forward="linear_forward",
+                             backward="linear_backward")
 
 
 def _activation_backward(learner, reference, rng, activation):
     dA, cache = activation_backward_problem(reference, rng, activation)
-    got = expect_tuple(learner.linear_activation_backward(dA, cache, activation), ["dA_prev", "dW", "db"],
-                       function="linear_activation_backward")
     numeric = numeric_linear(reference, *cache[0], dA, activation=activation)
     want = reference.linear_activation_backward(dA, cache, activation)
     m = dA.shape[1]
-    # dW first: it shows a wrong dZ most clearly; then db and dA_prev.
-    for index, name in ((1, "dW"), (2, "db"), (0, "dA_prev")):
-        if index == 2:
-            expect_column(got[2], want[2], name="db")
-        expect_grad(got[index], numeric[index], name=f'{name} (activation="{activation}")', want=want[index],
-                    m=m if index else None,
-                    mistakes=activation_backward_mistakes(reference, dA, cache, activation, index))
+
+    def judge(given):
+        got = expect_tuple(learner.linear_activation_backward(dA, given, activation), ["dA_prev", "dW", "db"],
+                           function="linear_activation_backward")
+        # dW first: it shows a wrong dZ most clearly; then db and dA_prev.
+        for index, name in ((1, "dW"), (2, "db"), (0, "dA_prev")):
+            if index == 2:
+                expect_column(got[2], want[2], name="db")
+            expect_grad(got[index], numeric[index], name=f'{name} (activation="{activation}")', want=want[index],
+                        m=m if index else None,
+                        mistakes=activation_backward_mistakes(reference, dA, cache, activation, index))
+
+    expect_with_either_cache(judge, cache, own_activation_cache(learner, *cache[0], activation),
+                             forward="linear_activation_forward", backward="linear_activation_backward")
 
 
 @check("linear_activation_backward")
@@ -285,15 +304,20 @@ def test_L_model_backward_gradient_dW_db(learner, reference, rng):
     """Every dW{l} and db{l} of a random L >= 3 network passes a numeric gradient check of the cost."""
     X, Y, parameters, AL, caches, want = deep_problem(reference, rng)
     L, m = len(caches), X.shape[1]
-    grads = learner.L_model_backward(AL, Y, caches)
-    expect_keys(grads, [f"{p}{l}" for l in range(1, L + 1) for p in ("dW", "db")], name="grads")
     numeric = numeric_parameter_grads(reference, X, Y, parameters)
-    for l in range(L, 0, -1):  # from the output layer down, where a mistake shows first
-        for key in (f"dW{l}", f"db{l}"):
-            if key.startswith("db"):
-                expect_column(grads[key], want[key], name=f'grads["{key}"]')
-            expect_grad(grads[key], numeric[key], name=f'grads["{key}"]', want=want[key], m=m,
-                        mistakes=backward_mistakes(reference, AL, Y, caches, key))
+
+    def judge(given):
+        grads = learner.L_model_backward(AL, Y, given)
+        expect_keys(grads, [f"{p}{l}" for l in range(1, L + 1) for p in ("dW", "db")], name="grads")
+        for l in range(L, 0, -1):  # from the output layer down, where a mistake shows first
+            for key in (f"dW{l}", f"db{l}"):
+                if key.startswith("db"):
+                    expect_column(grads[key], want[key], name=f'grads["{key}"]')
+                expect_grad(grads[key], numeric[key], name=f'grads["{key}"]', want=want[key], m=m,
+                            mistakes=backward_mistakes(reference, AL, Y, caches, key))
+
+    expect_with_either_cache(judge, caches, own_caches(learner, X, parameters), forward="L_model_forward",
+                             backward="L_model_backward")
 
 
 @check("L_model_backward")
@@ -301,13 +325,18 @@ def test_L_model_backward_gradient_dA(learner, reference, rng):
     """dA0 .. dA{L-1} (dA{l} is the gradient of A[l]; dA0 that of X) pass a numeric gradient check."""
     X, Y, parameters, AL, caches, want = deep_problem(reference, rng)
     L = len(caches)
-    grads = learner.L_model_backward(AL, Y, caches)
     numeric = numeric_activation_grads(reference, Y, parameters, caches)
-    expect_dA_keys(grads, L, right=numeric)
-    for l in range(L - 1, -1, -1):
-        key = f"dA{l}"
-        expect_grad(grads[key], numeric[key], name=f'grads["{key}"]', want=want[key],
-                    mistakes=backward_mistakes(reference, AL, Y, caches, key))
+
+    def judge(given):
+        grads = learner.L_model_backward(AL, Y, given)
+        expect_dA_keys(grads, L, right=numeric)
+        for l in range(L - 1, -1, -1):
+            key = f"dA{l}"
+            expect_grad(grads[key], numeric[key], name=f'grads["{key}"]', want=want[key],
+                        mistakes=backward_mistakes(reference, AL, Y, caches, key))
+
+    expect_with_either_cache(judge, caches, own_caches(learner, X, parameters), forward="L_model_forward",
+                             backward="L_model_backward")
 
 
 @check("L_model_backward")
@@ -317,13 +346,21 @@ def test_L_model_backward_vectorized(learner, reference, rng):
     AL, caches = reference.L_model_forward(X, parameters)
     Y = labels(rng, AL.shape)
     small = reference.L_model_forward(X[:, :12], parameters)
-    grads = learner.L_model_backward(small[0], Y[:, :12], small[1])
-    expect_keys(grads, ["dW1"], name="grads")
-    expect_array(grads["dW1"], reference.L_model_backward(small[0], Y[:, :12], small[1])["dW1"],
-                 name='grads["dW1"]', m=12, mistakes=backward_mistakes(reference, small[0], Y[:, :12], small[1], "dW1"))
-    expect_pass_vectorized(learner, "L_model_backward", ["linear_activation_backward", "linear_backward"],
-                           reference.L_model_backward, (AL, Y, caches), m=VECTORIZED_M, max_ratio=20.0,
-                           repeat=4)
+    small_caches, big_caches = own_caches(learner, X[:, :12], parameters), own_caches(learner, X, parameters)
+
+    def judge(given):
+        grads = learner.L_model_backward(small[0], Y[:, :12], given[0])
+        expect_keys(grads, ["dW1"], name="grads")
+        expect_array(grads["dW1"], reference.L_model_backward(small[0], Y[:, :12], small[1])["dW1"],
+                     name='grads["dW1"]', m=12,
+                     mistakes=backward_mistakes(reference, small[0], Y[:, :12], small[1], "dW1"))
+        # The reference is timed on the template's caches: a learner's caches never reach trusted code.
+        expect_pass_vectorized(learner, "L_model_backward", ["linear_activation_backward", "linear_backward"],
+                               lambda AL_, Y_, _: reference.L_model_backward(AL_, Y_, caches), (AL, Y, given[1]),
+                               m=VECTORIZED_M, max_ratio=20.0, repeat=4)
+
+    expect_with_either_cache(judge, (small[1], caches), lambda: (small_caches(), big_caches()),
+                             forward="L_model_forward", backward="L_model_backward")
 
 
 # -- Update -------------------------------------------------------------------------------

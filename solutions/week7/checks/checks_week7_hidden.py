@@ -35,7 +35,15 @@ from problems_week7 import (
     tanh_mistakes,
 )
 
-from grader.checks import check, expect_array, expect_tuple, expect_unchanged, fail
+from grader.checks import (
+    check,
+    expect_array,
+    expect_tuple,
+    expect_unchanged,
+    expect_with_either_cache,
+    fail,
+    forward_cache,
+)
 
 
 def _dims(rng, low=3, high=6):
@@ -150,9 +158,15 @@ def test_relu_backward_keeps_inputs(learner, reference, rng):
     """relu_backward returns the right dx in a new array: dout and the cache are not modified."""
     x = away_from_zero(rng, _dims(rng))
     dout = rng.normal(size=x.shape)
-    outcome = learner.relu_backward.run(dout, x)
-    expect_array(outcome.value, reference.relu_backward(dout, x), name="dx", mistakes=relu_backward_mistakes(x, dout))
-    expect_unchanged([dout, x], outcome.args_after[0], ["dout", "cache"], function="relu_backward")
+
+    def judge(cache):
+        outcome = learner.relu_backward.run(dout, cache)
+        expect_array(outcome.value, reference.relu_backward(dout, x), name="dx",
+                     mistakes=relu_backward_mistakes(x, dout))
+        expect_unchanged([dout, cache], outcome.args_after[0], ["dout", "cache"], function="relu_backward")
+
+    expect_with_either_cache(judge, x, lambda: forward_cache(learner.relu_forward(x), "relu_forward"),
+                             forward="relu_forward", backward="relu_backward")
 
 
 @check("conv_output_size")

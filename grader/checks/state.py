@@ -1,0 +1,361 @@
+"""State between calls: each answer of a graded function must come from the arguments of its own call.
+
+A function that keeps a value between calls (a global, a default argument that is a list or a dict,
+a cache keyed by shape, by ``id(...)`` or by a call counter) gives a right first answer and stale ones
+after it. The check runner hands every check a ``learner`` whose graded functions are watched
+(``watched``), one watch per learner:
+
+- each answer is compared with the function's previous answer. When both are exactly the same
+  although the inputs differ (arrays of the same shapes with other values; for a function of numbers
+  only, other numbers) and the reference's answers to the two inputs clearly differ, the check fails
+  with the diagnosis ``state.stale``. A correct function can never be flagged: its two answers would
+  be close to two answers that are far apart. Answers without any nonzero number (None, zeros) are not
+  judged: they say nothing about state;
+- in the first hidden check that calls a function with arrays, one more call comes first: the same
+  arguments with the entries of each array shuffled (same shapes, same kinds of values: labels stay
+  labels, probabilities stay probabilities). Its answer is not graded, only compared with the next one,
+  so every graded function taking arrays is asked twice on inputs of one shape in one sandbox. Between
+  the two calls the worker is asked for a function that does not exist: it drops the first call's
+  arguments, and the second call's arrays take their place in memory, as a notebook's temporaries do
+  (a cache keyed by ``id(x)`` then answers the second call with the first call's answer).
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import hashlib
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from grader.checks.compare import fail
+from grader.checks.context import Hint, current
+from grader.checks.learner import Learner, LearnerFault, LearnerTimeout
+from grader.checks.wording import say
+
+# How far apart the reference's two answers must be for two identical learner answers to be stale:
+# far beyond any check's tolerance, so that a right answer is never taken for a stale one.
+DIFFER_RTOL, DIFFER_ATOL = 1e-3, 1e-6
+
+
+def watched(learner: Any, reference: Any, seed: int) -> Any:
+    """``learner`` with its graded functions watched (see the module docstring); anything but a
+    ``Learner`` (a test's stand-in) is returned as it is."""
+    return WatchedLearner(learner, reference, seed) if isinstance(learner, Learner) else learner
+
+
+@dataclass
+class _Call:
+    """One answered call: the fingerprint of its data (see ``fingerprint``) and its inputs."""
+
+    data: bytes
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+
+
+# Answers (and parts of answers) remembered per function, the oldest forgotten first: a cache keyed on
+# id(...) may answer with the answer of any earlier call whose arrays lived where the new ones do.
+REMEMBERED = 256
+
+
+class WatchedLearner:
+    """A learner whose graded functions are ``WatchedFunction``s sharing one record of previous calls."""
+
+    def __init__(self, learner: Learner, reference: Any, seed: int) -> None:
+        self._learner, self._reference, self._seed = learner, reference, seed
+        self._functions: dict[str, WatchedFunction] = {}
+        self._answers: dict[str, dict[tuple[tuple[Any, ...], bytes], _Call]] = {}  # per function: part -> call
+        self._asked_twice: set[str] = set()  # functions already called on shuffled arrays first
+        self._read: set[str] = set()  # functions whose source was read for a cache keyed on id(...)
+
+    def __getattr__(self, name: str) -> WatchedFunction:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        function = self._functions.get(name)
+        if function is None:
+            function = self._functions[name] = WatchedFunction(self, name, getattr(self._learner, name))
+        return function
+
+    def before(self, function: WatchedFunction, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """In the first hidden check that calls ``function``: its source is read for a cache keyed on id(...);
+        in the first one that calls it with arrays, the earlier call on shuffled arrays is made."""
+        context = current()
+        name = function.graded_name
+        if context is None or not context.hidden:
+            return
+        if name not in self._read:
+            self._read.add(name)
+            if _keys_on_id(getattr(function.inner, "source", None)):
+                fail(say("state.keyed_on_id", function=name), _stale_hint())
+        if name in self._asked_twice:
+            return
+        rng = np.random.default_rng([self._seed, zlib.crc32(f"state:{name}".encode())])
+        shuffled_args, shuffled_kwargs = _shuffled((args, kwargs), rng)
+        if fingerprint((shuffled_args, shuffled_kwargs)) == fingerprint((args, kwargs)):
+            return  # nothing to shuffle (no array, or constant ones): the next call with arrays will do
+        self._asked_twice.add(name)
+        try:
+            answer = function.inner(*shuffled_args, **shuffled_kwargs)
+        except LearnerTimeout:
+            raise  # the real call would time out too: no need to wait twice
+        except LearnerFault:
+            return  # the real call says what is wrong
+        self.after(name, shuffled_args, shuffled_kwargs, answer)
+        _release_arguments(function.inner)
+
+    def after(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], answer: Any) -> None:
+        """Remember this answer and its parts (the values of a tuple, the entries of a dict); fail when an
+        earlier call on other data got exactly the same answer, or the same value in one of its parts."""
+        call = _Call(fingerprint((args, kwargs), data_only=True), args, kwargs)
+        answers = self._answers.setdefault(name, {})
+        candidates = []
+        for where, part in _parts(answer):
+            if not _holds_number(part):
+                continue  # None or text: nothing to tell a stale answer by
+            key = (where, fingerprint(part))
+            earlier = answers.pop(key, None)
+            answers[key] = call if earlier is None else earlier
+            # Same data: the same answer is right (settings that make no difference) or another mistake
+            # (a setting ignored: a learning rate, a seed), which the checks diagnose.
+            if earlier is not None and earlier.data != call.data:
+                candidates.append((where, part, earlier))
+        while len(answers) > REMEMBERED:
+            del answers[next(iter(answers))]
+        for where, part, earlier in candidates:
+            if self._stale(name, where, part, earlier, call):
+                same_shapes = _shapes((earlier.args, earlier.kwargs)) == _shapes((args, kwargs))
+                inputs = say("state.inputs_same_shapes" if _holds_array((args, kwargs)) and same_shapes
+                             else "state.inputs_sizes")
+                fail(say("state.stale", function=name, inputs=inputs, what=_part_name(where)), _stale_hint())
+
+    def _stale(self, name: str, where: tuple[Any, ...], part: Any, earlier: _Call, call: _Call) -> bool:
+        """Is ``part`` of the answer to ``call``, the same as in the answer to ``earlier``, stale? Yes when the
+        reference's values there clearly differ."""
+        right = self._right_answers(name, earlier, call)
+        if right is None:
+            return False
+        try:
+            first, second = (_part_at(r, where) for r in right)
+        except (LookupError, TypeError):
+            return False
+        # A wrong formula never gives two different data exactly the same real numbers, nor the same pattern
+        # of many whole numbers (0/1 predictions), but it may give them the same few whole numbers (a size) or
+        # a constant (zeros): those are judged only when the right values differ in shape, so that no value
+        # can be right for both.
+        return not _close(first, second) and (_telling(part) or _shapes(first) != _shapes(second))
+
+    def _right_answers(self, name: str, first: _Call, second: _Call) -> tuple[Any, Any] | None:
+        """The reference's answers to the two calls' inputs (None when it cannot give them)."""
+        function = getattr(self._reference, name, None)
+        if not callable(function):
+            return None
+        try:
+            return tuple(function(*copy.deepcopy(c.args), **copy.deepcopy(c.kwargs)) for c in (first, second))
+        except Exception:  # noqa: BLE001 - the reference refusing these inputs (or a learners' copy without it): no verdict
+            return None
+
+
+class WatchedFunction:
+    """One graded function of a ``WatchedLearner``: calls and runs are watched, the rest is the learner's."""
+
+    def __init__(self, watch: WatchedLearner, name: str, inner: Any) -> None:
+        self._watch, self.graded_name, self.inner = watch, name, inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self._watch.before(self, args, kwargs)
+        answer = self.inner(*args, **kwargs)
+        self._watch.after(self.graded_name, args, kwargs, answer)
+        return answer
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        self._watch.before(self, args, kwargs)
+        outcome = self.inner.run(*args, **kwargs)
+        self._watch.after(self.graded_name, args, kwargs, outcome.value)
+        return outcome
+
+
+def _stale_hint() -> Hint:
+    return Hint(say("state.stale_hint"), "state.stale", say("diagnosis.state.stale"))
+
+
+def _keys_on_id(source: str | None) -> bool:
+    """Does the function's source use ``id(...)`` as a key (a subscript, an ``in`` test, ``.get(...)``), directly
+    or through a name assigned from it? The sandbox hands every call new arrays and keeps the previous ones a
+    little longer than a notebook does, so such a cache is caught by reading it rather than by its answers."""
+    try:
+        tree = ast.parse(source or "")
+    except SyntaxError:
+        return False
+    shadowed = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == "id"
+                and isinstance(node.ctx, ast.Store)} | {a.arg for node in ast.walk(tree)
+                                                        if isinstance(node, ast.arguments)
+                                                        for a in node.posonlyargs + node.args + node.kwonlyargs
+                                                        if a.arg == "id"}
+    if shadowed:
+        return False
+
+    def calls_id(node: ast.AST) -> bool:
+        return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "id"
+                   for n in ast.walk(node))
+
+    keys = {target.id for node in ast.walk(tree) if isinstance(node, ast.Assign) and calls_id(node.value)
+            for target in node.targets if isinstance(target, ast.Name)}
+
+    def is_key(node: ast.AST) -> bool:
+        return calls_id(node) or any(isinstance(n, ast.Name) and n.id in keys for n in ast.walk(node))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and is_key(node.slice):
+            return True
+        if isinstance(node, ast.Compare) and any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops) and (
+                is_key(node.left)):
+            return True
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("get", "setdefault", "pop") and node.args and is_key(node.args[0])):
+            return True
+    return False
+
+
+def _release_arguments(function: Any) -> None:
+    """Ask the worker for a function that does not exist: it answers "not found" without running any
+    learner code, and no longer holds the previous call's arguments."""
+    located, worker = getattr(function, "located", None), getattr(function, "worker", None)
+    if located is not None and worker is not None:
+        worker.call(located.module, "", [])
+
+
+# -- What inputs and answers look like ------------------------------------------------------------------
+
+
+def _shuffled(value: Any, rng: np.random.Generator) -> Any:
+    """``value`` with the entries of each numeric array in a random order (the rest as it is)."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "biuf" and value.size > 1:
+            return rng.permutation(value.ravel()).reshape(value.shape)
+        return value
+    if isinstance(value, dict):
+        return {key: _shuffled(item, rng) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_shuffled(item, rng) for item in value)
+    return value
+
+
+def _parts(answer: Any) -> list[tuple[tuple[Any, ...], Any]]:
+    """The answer itself and, for a tuple, list or dict, each of its values, with where they sit."""
+    parts: list[tuple[tuple[Any, ...], Any]] = [((), answer)]
+    if isinstance(answer, (tuple, list)):
+        parts += [((index,), item) for index, item in enumerate(answer)]
+    elif isinstance(answer, dict):
+        parts += [((key,), item) for key, item in answer.items()]
+    return parts
+
+
+def _part_at(value: Any, where: tuple[Any, ...]) -> Any:
+    return value[where[0]] if where else value
+
+
+def _part_name(where: tuple[Any, ...]) -> str:
+    if not where:
+        return say("state.part_whole")
+    if isinstance(where[0], int):
+        return say("state.part_index", position=where[0] + 1)
+    return say("state.part_key", key=repr(where[0]))
+
+
+def _shapes(value: Any) -> Any:
+    """The structure of a value with its arrays' shapes (values aside)."""
+    if isinstance(value, np.ndarray):
+        return ("array", value.shape)
+    if isinstance(value, dict):
+        return ("dict", tuple((key, _shapes(item)) for key, item in value.items()))
+    if isinstance(value, (list, tuple)):
+        return ("sequence", tuple(_shapes(item) for item in value))
+    return ("value", type(value).__name__)
+
+
+def _holds_array(value: Any) -> bool:
+    if isinstance(value, np.ndarray):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_array(item) for item in value.values())
+    return isinstance(value, (list, tuple)) and any(_holds_array(item) for item in value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+def fingerprint(value: Any, *, data_only: bool = False) -> bytes:
+    """A digest of a value (arrays by their bytes), to tell two values apart. ``data_only``: of its data
+    alone, the arrays (the numbers, in a value without arrays), with where they sit; its settings (a
+    learning rate, a seed, an activation name) left out."""
+    numbers = data_only and not _holds_array(value)
+    digest = hashlib.blake2b(digest_size=16)
+
+    def feed(item: Any, path: str) -> None:
+        if isinstance(item, np.ndarray):
+            digest.update(f"{path}:a{item.shape}{item.dtype.str}".encode())
+            digest.update(np.ascontiguousarray(item).tobytes())
+        elif isinstance(item, dict):
+            for key, entry in item.items():
+                feed(entry, f"{path}[{key!r}]")
+        elif isinstance(item, (list, tuple)):
+            digest.update(f"{path}:l{len(item)}".encode())
+            for index, entry in enumerate(item):
+                feed(entry, f"{path}[{index}]")
+        elif not data_only or (numbers and _is_number(item)):
+            digest.update(f"{path}:v{item!r}".encode())
+
+    feed(value, "")
+    return digest.digest()
+
+
+def _holds_number(answer: Any) -> bool:
+    """Does the answer hold a number at all? (None and text say nothing about state.)"""
+    if isinstance(answer, np.ndarray):
+        return answer.dtype.kind in "biuf" and answer.size > 0
+    if isinstance(answer, dict):
+        return any(_holds_number(item) for item in answer.values())
+    if isinstance(answer, (list, tuple)):
+        return any(_holds_number(item) for item in answer)
+    return isinstance(answer, (int, float, np.number))
+
+
+# An array of whole numbers with at least this many entries, not all equal, is too telling to be repeated
+# by chance (2**-6 for 0/1 entries drawn at random).
+TELLING_ENTRIES = 6
+
+
+def _telling(answer: Any) -> bool:
+    """Does the answer hold a real number that is not a whole number, or an array of at least
+    ``TELLING_ENTRIES`` whole numbers that are not all equal?"""
+    if isinstance(answer, np.ndarray):
+        if answer.dtype.kind not in "biuf" or answer.size == 0:
+            return False
+        values = answer.astype(float)
+        finite = values[np.isfinite(values)]
+        return bool(np.any(finite != np.round(finite))) or (answer.size >= TELLING_ENTRIES and np.ptp(finite) > 0
+                                                            if finite.size else False)
+    if isinstance(answer, dict):
+        return any(_telling(item) for item in answer.values())
+    if isinstance(answer, (list, tuple)):
+        return any(_telling(item) for item in answer)
+    return isinstance(answer, (float, np.floating)) and bool(np.isfinite(answer)) and answer != round(answer)
+
+
+def _close(a: Any, b: Any) -> bool:
+    """Are two answers of the reference close (within far more than any check's tolerance)?"""
+    if isinstance(a, (np.ndarray, np.number, int, float)) and isinstance(b, (np.ndarray, np.number, int, float)):
+        x, y = np.asarray(a), np.asarray(b)
+        return x.shape == y.shape and bool(np.allclose(x, y, rtol=DIFFER_RTOL, atol=DIFFER_ATOL, equal_nan=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_close(a[key], b[key]) for key in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
+    return bool(a == b) if type(a) is type(b) else False
