@@ -101,7 +101,7 @@ MISTAKES = {
     "split_rounds_down": ("train_test_split", ["rounds down", "ceil(test_size * m)"]),
     "gd_skips_last_layer": ("update_parameters_with_gd", ["did not change", "range(1, L + 1)"]),
     "velocity_keyed_like_parameters": ("initialize_velocity", ["keyed like the gradients", "dW1"]),
-    "adam_mutable_default": ("update_parameters_with_adam", ["the same answer to two different inputs",
+    "adam_mutable_default": ("update_parameters_with_adam", ["to two different inputs (inputs of other sizes)",
                                                              "a default argument that is a list/dict"]),
 }
 

@@ -132,30 +132,23 @@ class WatchedLearner:
                 fail(say("state.stale", function=name, inputs=inputs, what=_part_name(where)), _stale_hint())
 
     def _stale(self, name: str, where: tuple[Any, ...], part: Any, earlier: _Call, call: _Call) -> bool:
-        """Is ``part`` of the answer to ``call``, the same as in the answer to ``earlier``, stale? Yes when the
-        reference's values there clearly differ."""
-        right = self._right_answers(name, earlier, call)
-        if right is None:
-            return False
-        try:
-            first, second = (_part_at(r, where) for r in right)
-        except (LookupError, TypeError):
-            return False
-        # A wrong formula never gives two different data exactly the same real numbers, nor the same pattern
-        # of many whole numbers (0/1 predictions), but it may give them the same few whole numbers (a size) or
-        # a constant (zeros): those are judged only when the right values differ in shape, so that no value
-        # can be right for both.
-        return not _close(first, second) and (_telling(part) or _shapes(first) != _shapes(second))
-
-    def _right_answers(self, name: str, first: _Call, second: _Call) -> tuple[Any, Any] | None:
-        """The reference's answers to the two calls' inputs (None when it cannot give them)."""
+        """Is ``part`` of the answer to ``call``, the same as in the answer to ``earlier``, a stale copy? Yes when
+        the reference says it was right for the earlier input and is wrong for this one."""
         function = getattr(self._reference, name, None)
         if not callable(function):
-            return None
+            return False
         try:
-            return tuple(function(*copy.deepcopy(c.args), **copy.deepcopy(c.kwargs)) for c in (first, second))
+            first, second, again = (_part_at(function(*copy.deepcopy(c.args), **copy.deepcopy(c.kwargs)), where)
+                                    for c in (earlier, call, call))
         except Exception:  # noqa: BLE001 - the reference refusing these inputs (or a learners' copy without it): no verdict
-            return None
+            return False
+        if not _close(second, again):  # a random function (an initialization): only its shapes can tell
+            return _shapes(part) == _shapes(first) != _shapes(second)
+        # A wrong formula may give two inputs the same few whole numbers (a size) or the same constant (zeros),
+        # right for one of them; it never gives two different data the same real numbers, nor the same pattern
+        # of many whole numbers (0/1 predictions).
+        return (_close(part, first) and not _close(first, second)
+                and (_telling(part) or _shapes(first) != _shapes(second)))
 
 
 class WatchedFunction:

@@ -1,9 +1,12 @@
 """Inputs, known mistakes and small check helpers shared by the week-4 checks.
 
-Random problems have at least 3 layers, several units per layer (never 1), an
-output layer of 2 or more units, neighbouring layers of different sizes (so no W
-is square) and more examples than units, so that transposes, rank-1 arrays and
-accidental broadcasts all show up as wrong shapes.
+Random problems have at least 3 layers, several units per hidden layer (never 1),
+neighbouring layers of different sizes (so no W is square) and more examples than
+units, so that transposes, rank-1 arrays and accidental broadcasts all show up as
+wrong shapes. The output layer has 2 or 3 units, except for L_model_forward, whose
+course template asserts ``AL.shape == (1, X.shape[1])``: its problems have a single
+output unit (``forward_problem``), so that a correct notebook that kept the assert
+is graded fairly.
 
 Gradient checks compare a learner's analytic gradients with centred differences of
 the REFERENCE forward pass, computed here in the trusted process. The course's
@@ -60,13 +63,14 @@ def _size(rng: np.random.Generator, low: int, high: int, avoid: int = 0) -> int:
             return value
 
 
-def layer_sizes(rng: np.random.Generator, L: int | None = None) -> list[int]:
-    """[n_x, n_1, ..., n_L]: L >= 3 layers, hidden widths 3-6, an output layer of 2-3 units."""
+def layer_sizes(rng: np.random.Generator, L: int | None = None, *, outputs: int | None = None) -> list[int]:
+    """[n_x, n_1, ..., n_L]: L >= 3 layers, hidden widths 3-6, an output layer of ``outputs`` units
+    (default: 2 or 3)."""
     L = L or int(rng.integers(3, 5))
     dims = [int(rng.integers(4, 8))]
     for _ in range(L - 1):
         dims.append(_size(rng, 3, 7, avoid=dims[-1]))
-    dims.append(_size(rng, 2, 4, avoid=dims[-1]))
+    dims.append(outputs or _size(rng, 2, 4, avoid=dims[-1]))
     return dims
 
 
@@ -105,8 +109,9 @@ def away_from_kinks(*Zs: np.ndarray) -> bool:
 
 
 def forward_problem(rng: np.random.Generator, dims: list[int] | None = None, m: int | None = None):
-    """X (n_x, m) and parameters for an L-layer network."""
-    dims = dims or layer_sizes(rng)
+    """X (n_x, m) and parameters for an L-layer network (by default with a single output unit, as
+    L_model_forward's template asserts)."""
+    dims = dims or layer_sizes(rng, outputs=1)
     m = m or examples(rng)
     return rng.normal(size=(dims[0], m)), random_parameters(rng, dims)
 

@@ -1,8 +1,9 @@
 """Hidden checks of week 4: fresh random inputs per submission, gradient checks, mistakes.
 
 Every input comes from ``rng``, seeded per submission and per check. Networks have
-L >= 3 layers, hidden widths of 3 to 6 and output layers of 2 or 3 units; no W is
-square and m is larger than every width. Every backward function is checked against
+L >= 3 layers, hidden widths of 3 to 6 and output layers of 2 or 3 units (1 for
+L_model_forward, whose course template asserts AL.shape == (1, m)); no W is square
+and m is larger than every width. Every backward function is checked against
 centred differences of the reference's forward pass (problems_week4.py), not only
 against stored numbers; initialization is checked by its statistics; the forward
 and backward passes must be vectorized over the examples.
@@ -59,7 +60,7 @@ from grader.checks import (
 LINEAR_CACHE_MISSING = "Likely mistake: the cache is missing: return Z, cache with cache = (A, W, b)."
 ACTIVATION_CACHE_MISSING = ("Likely mistake: the cache is missing: return A, cache with cache = "
                             "(linear_cache, activation_cache).")
-VECTORIZED_DIMS = [12, 16, 10, 8, 3]
+VECTORIZED_DIMS = [12, 16, 10, 8, 1]  # one output unit: L_model_forward's template asserts AL.shape == (1, m)
 VECTORIZED_M = 4000
 # A loop over the examples makes the passes 20x (forward) to 60x (backward) slower on these
 # sizes; a vectorized learner pays only the transfer of the inputs to the sandbox and the
