@@ -83,6 +83,8 @@ def submit(
     learner: Annotated[str, typer.Option(help="Learner id recorded in the gradebook (default: your user name).")] = "",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the total.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every check, passed ones included.")] = False,
+    only: Annotated[Optional[str], typer.Option(
+        "--only", help="Grade only these graded functions (NAME[,NAME...]); such a partial grade is not recorded.")] = None,
 ) -> None:
     """Grade a submission and show the feedback.
 
@@ -96,6 +98,7 @@ def submit(
     """
     from grader.grading import check_seed, grade_submission
     from grader.gradebook import Gradebook, default_gradebook_path
+    from grader.messages import say
     from grader.interrupts import deferred
 
     import getpass
@@ -115,15 +118,16 @@ def submit(
         except UsageError as exc:
             book, secret, book_error = None, None, exc
         try:
+            chosen = [name.strip() for name in only.split(",") if name.strip()] if only else None
             report = grade_submission(exercise, file, seed=seed, learner=learner or _user(getpass),
-                                      seed_secret=secret)
+                                      seed_secret=secret, only=chosen)
             with deferred():  # the report's files and its record are written whole, or not begun
                 _write_outputs(report, json_out, html_out)
                 if gradescope:
                     from grader.exports import write_gradescope
 
                     write_gradescope(report, gradescope)
-                if book is not None:
+                if book is not None and not chosen:  # a grade of some functions only is not the exercise's
                     try:
                         book.record(report)
                         recorded = True
@@ -141,6 +145,8 @@ def submit(
             from grader.render_terminal import render_terminal
 
             render_terminal(report, _console(), verbose=verbose)
+        if only and not to_stdout:
+            typer.echo(say("usage.only_not_recorded", functions=", ".join(f.name for f in report.functions)))
     except BaseException as exc:
         if not _interrupted_by(exc):
             raise

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Collection
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,8 +75,11 @@ def resolve_files(exercise: Exercise, files: list[str | Path] | None) -> list[Pa
 def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | None = None, *,
                      seed: int | None = None, learner: str = "", limits: Limits | None = None,
                      launcher: Launcher | None = None, siblings: bool = True,
-                     warm: WarmChecks | None = None, seed_secret: bytes | None = None) -> GradeReport:
+                     warm: WarmChecks | None = None, seed_secret: bytes | None = None,
+                     only: Collection[str] | None = None) -> GradeReport:
     """Grade one submission; raises UsageError for unusable input, never for learner faults.
+
+    only: grade just these graded functions (names or aliases); the report then holds only them.
 
     seed: the hidden checks' seed (default: derived from the submission's fingerprint with
     ``seed_secret``, the course's secret; see derive_seed).
@@ -89,6 +94,8 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
     ex = exercise if isinstance(exercise, Exercise) else load_exercise(exercise)
     if not ex.functions:
         raise UsageError(say("quiz.nothing_to_submit", exercise=ex.name))
+    if only:
+        ex = only_functions(ex, only)
     paths = resolve_files(ex, files)
     with SandboxWorker(limits, launcher) as worker:
         worker.start()  # it boots (imports numpy) while this process extracts and loads the checks
@@ -98,7 +105,7 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
         worker.load(_worker_modules(submission), preamble=ex.preamble, siblings=submission.siblings)
         timings = {"load": time.perf_counter() - started}
         learner_functions = _learner_functions(ex, submission, worker)
-        results, errors = _run(ex, learner_functions, seed, warm)
+        results, errors = _run(ex, learner_functions, seed, warm, {f.name for f in ex.functions} if only else None)
         timings["checks"] = time.perf_counter() - started - timings["load"]
         timings["worker_boot"] = worker.boot_seconds
         protections = dict(worker.status.protections)
@@ -136,6 +143,17 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
     )
 
 
+def only_functions(ex: Exercise, names: Collection[str]) -> Exercise:
+    """``ex`` with only the graded functions ``names`` (or aliases) name; raises UsageError for a name
+    that is not one of them."""
+    chosen = [f for f in ex.functions if set(f.names) & set(names)]
+    unknown = sorted(set(names) - {n for f in ex.functions for n in f.names})
+    if unknown:
+        raise UsageError(say("usage.only_unknown", names=", ".join(unknown), exercise=ex.name,
+                             functions=", ".join(f.name for f in ex.functions)))
+    return dataclasses.replace(ex, functions=chosen)
+
+
 def _learner_functions(ex: Exercise, submission: Submission, worker: SandboxWorker) -> dict[str, LearnerFunction]:
     from grader.checks.learner import LearnerFunction, locate
 
@@ -143,15 +161,16 @@ def _learner_functions(ex: Exercise, submission: Submission, worker: SandboxWork
             for f in ex.functions}
 
 
-def _run(ex: Exercise, functions: dict[str, LearnerFunction], seed: int,
-         warm: WarmChecks | None = None) -> tuple[list[CheckResult], list[str]]:
+def _run(ex: Exercise, functions: dict[str, LearnerFunction], seed: int, warm: WarmChecks | None = None,
+         selected: set[str] | None = None) -> tuple[list[CheckResult], list[str]]:
     from grader.checks.learner import Learner
     from grader.run_checks import run_checks
 
     learner = Learner(functions)
     if warm is not None:
-        return warm.run(learner, ex.load_reference(), seed)
-    return run_checks(check_files(ex), learner, ex.load_reference(), seed, hidden_dirs=[ex.solutions], root=ex.root)
+        return warm.run(learner, ex.load_reference(), seed, functions=selected)
+    return run_checks(check_files(ex), learner, ex.load_reference(), seed, hidden_dirs=[ex.solutions], root=ex.root,
+                      functions=selected)
 
 
 def check_files(ex: Exercise) -> list[Path]:

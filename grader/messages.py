@@ -133,6 +133,10 @@ EN: dict[str, str] = {
         "arrays (np.array, np.dot or @): np.matrix is deprecated, and for it * is a matrix product, not "
         "an element-wise one."
     ),
+    "usage.only_not_recorded": "Graded only {functions} (--only): a partial grade, not recorded in the gradebook.",
+    "usage.only_unknown": (
+        "--only: {names} is not a graded function of {exercise} (its functions: {functions})"
+    ),
     "error.unparsed": (
         "{function} could not be graded: {where}. Python stops reading a definition at its first syntax "
         "error, so the whole function was skipped; fix that line (the rest of your file was graded)."
