@@ -90,6 +90,8 @@ MISTAKES = {
     "l2_sqrt": ("L2", ["square root"]),
     "loss_not_summed": ("L1", ["should be a single number", "np.sum"]),
     "softmax_cached_by_id": ("softmax", ["keeps values keyed on id(...)", "a value kept between calls"]),
+    "softmax_inplace_shift": ("softmax", ["softmax modified its input x in place", "x.copy()"]),
+    "optimize_inplace": ("optimize", ["optimize modified its input w in place", "compute a new array"]),
     "propagate_cached_by_shape": ("propagate", ["the same answer to two different inputs (arrays of the same shapes",
                                                 "a value kept between calls"]),
 }

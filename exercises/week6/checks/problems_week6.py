@@ -303,8 +303,8 @@ def expect_loss(got: Any, kind: str, loss_fn: LossFn, W: np.ndarray, X: np.ndarr
 
 def expect_dW(got: Any, kind: str, loss_fn: LossFn, W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float,
               name: str = "dW") -> None:
-    """The learner's dW against the reference's, with the classic mistakes of ``kind``."""
-    expect_array(got, loss_fn(W, X, y, reg)[1], name=name, m=X.shape[0],
+    """The learner's dW against the reference's, with the classic mistakes of ``kind`` (a float array, like W)."""
+    expect_array(got, loss_fn(W, X, y, reg)[1], name=name, m=X.shape[0], float_dtype=True,
                  mistakes=dW_mistakes(kind, loss_fn, W, X, y, reg),
                  nonfinite_fix=STABLE_SOFTMAX if kind == "softmax" else "")
 

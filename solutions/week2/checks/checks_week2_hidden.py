@@ -103,9 +103,11 @@ def test_normalize_rows_keeps_input(learner, reference, rng):
 
 @check("softmax")
 def test_softmax_random(learner, reference, rng):
-    """softmax of a random (n, m) matrix, row by row."""
+    """softmax of a random (n, m) matrix, row by row, without modifying x (no x -= ... on the caller's array)."""
     x = rng.normal(0, 2, size=_dims(rng))
-    expect_array(learner.softmax(x), reference.softmax(x), name="softmax(x)", mistakes=softmax_mistakes(x))
+    outcome = learner.softmax.run(x)
+    expect_array(outcome.value, reference.softmax(x), name="softmax(x)", mistakes=softmax_mistakes(x))
+    expect_unchanged([x], outcome.args_after[0], ["x"], function="softmax")
 
 
 @check("softmax")
@@ -218,6 +220,18 @@ def test_optimize_parameters(learner, reference, shared):
     expect_scalar(params["b"], want["b"], name='params["b"]')
     expect_keys(grads, ["dw", "db"], name="grads")
     expect_array(grads["dw"], want_grads["dw"], name='grads["dw"] (of the last iteration)')
+
+
+@check("optimize")
+def test_optimize_keeps_inputs(learner, reference, rng):
+    """A few steps of optimize give the right w and leave the caller's w, X and Y unchanged (no w -= ...)."""
+    w, b, X, Y = logistic_problem(rng, *_dims(rng))
+    outcome = learner.optimize.run(w, b, X, Y, num_iterations=3, learning_rate=0.1)
+    params, _, _ = expect_tuple(outcome.value, ["params", "grads", "costs"], function="optimize")
+    want, _, _ = reference.optimize(w, b, X, Y, num_iterations=3, learning_rate=0.1)
+    expect_keys(params, ["w", "b"], name="params")
+    expect_array(params["w"], want["w"], name='params["w"] (after 3 steps)')
+    expect_unchanged([w, b, X, Y], outcome.args_after[0], ["w", "b", "X", "Y"], function="optimize")
 
 
 @check("optimize")

@@ -153,12 +153,14 @@ def test_compute_cost_random(learner, reference, rng):
 
 @check("compute_cost")
 def test_compute_cost_confident_predictions(learner, reference, rng):
-    """A larger example with confident predictions (A2 close to 0 and 1)."""
+    """A larger example with confident predictions (A2 close to 0 and 1); A2 and Y are left unchanged."""
     m = int(rng.integers(40, 60))
     Y = (rng.random((1, m)) > 0.5).astype(float)
     A2 = np.where(Y == 1, rng.uniform(0.7, 0.999, (1, m)), rng.uniform(0.001, 0.3, (1, m)))
     parameters = random_parameters(rng, 2, 5, 1)
-    expect_scalar(call_compute_cost(learner, A2, Y, parameters), reference.compute_cost(A2, Y), name="cost", m=m)
+    outcome = call_compute_cost(learner, A2, Y, parameters, run=True)
+    expect_scalar(outcome.value, reference.compute_cost(A2, Y), name="cost", m=m)
+    expect_unchanged([A2, Y], outcome.args_after[0][:2], ["A2", "Y"], function="compute_cost")
 
 
 # -- backward_propagation ------------------------------------------------------------------------
@@ -398,10 +400,15 @@ def test_nn_model_cost_decreases(learner, reference, rng):
 
 @check("predict")
 def test_predict_random(learner, reference, rng):
-    """0/1 predictions of shape (1, m) on a random problem."""
+    """0/1 predictions of shape (1, m) on a random problem; parameters and X are left unchanged."""
     parameters, X, _ = random_problem(rng, n_y=1)
     X = np.hstack([X, -X])
-    expect_array(learner.predict(parameters, X), reference.predict(parameters, X), name="predictions")
+    outcome = learner.predict.run(parameters, X)
+    expect_array(outcome.value, reference.predict(parameters, X), name="predictions")
+    (parameters_after, X_after), _ = outcome.args_after
+    expect_unchanged([X], [X_after], ["X"], function="predict")
+    expect_dict_unchanged(parameters, parameters_after, name="parameters", function="predict",
+                          advice="Read the parameters without changing them.")
 
 
 @check("predict")
