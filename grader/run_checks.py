@@ -7,7 +7,6 @@ Learner code is never imported here: ``learner`` is a proxy to the sandbox.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import io
 import os
@@ -33,6 +32,7 @@ from grader.checks.marks import MARK
 from grader.checks.shared import Shared
 from grader.checks.stand_in import ReferenceLearner
 from grader.checks.state import watched
+from grader.checks.unrunnable import DeclaredCheck, declared_checks, grader_error, runs_on_right_answers
 from grader.checks.wording import say
 from grader.report import CheckDiagnosis, CheckResult
 
@@ -79,7 +79,7 @@ class CheckPlugin:
         self.results: list[CheckResult] = []
         self.collection_errors: list[str] = []
         self.grader_errors: list[str] = []
-        self._unloaded: list[_Declared] = []  # the checks of files that could not be loaded
+        self._unloaded: list[DeclaredCheck] = []  # the checks of files that could not be loaded
         self._rootpath = Path.cwd()
         self.interrupted = False
         self._about: dict[str, _About] = {}  # per check, what does not change from one learner to the next
@@ -204,7 +204,7 @@ class CheckPlugin:
         error = lines[-1].removeprefix("E").strip() if lines else "?"
         path = (self._rootpath / report.nodeid.split("::")[0]).resolve()
         hidden = any(path.is_relative_to(d) for d in self._hidden_dirs)
-        declared = _declared_checks(path, error.split(":", 1)[0].strip() or "an error", hidden)
+        declared = declared_checks(path, error.split(":", 1)[0].strip() or "an error", hidden)
         if declared is None:
             self.collection_errors.append(say("note.grader_error_unread", path=report.nodeid, error=error))
             return
@@ -263,44 +263,17 @@ class CheckPlugin:
                 kwargs[name] = funcargs[name]
             else:
                 return False
-        token = enter(CheckContext(hidden=about.hidden, reveal_expected=self.reveal_expected))
-        try:
-            with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
-                function(**kwargs)
-        except (KeyboardInterrupt, pytest.exit.Exception):
-            raise
-        except pytest.skip.Exception:
-            return True
-        except BaseException as error:  # noqa: BLE001 - whatever it raises, the check cannot run
-            _drop_frames(error)
-            return False
-        finally:
-            leave(token)
-        return True
+        return runs_on_right_answers(function, kwargs, CheckContext(hidden=about.hidden,
+                                                                    reveal_expected=self.reveal_expected))
 
     def _grader_error(self, item: pytest.Item, error: BaseException | None, secret: bool) -> str:
-        """The learner's feedback for a check the grader could not run; the instructor's note goes to
-        ``grader_errors`` (the error's type, its message unless it came through the reference, and where)."""
+        """The learner's feedback for a check the grader could not run (its note goes to ``grader_errors``)."""
         about = self._about_item(item)
-        check = f"{Path(str(item.path)).name}::{item.name}"
-        kind = type(error).__name__
-        detail = kind if secret else f"{kind}: {str(error).strip().splitlines()[0][:300] if str(error).strip() else ''}"
-        where = self._where(error)
-        self.grader_errors.append(say("note.grader_error", check=check, function=about.function,
-                                      points=about.max_points, seed=self._seed,
-                                      error=detail.rstrip(": ") + (f" at {where}" if where else "")))
-        return say("check.grader_error", error_type=kind, check=check, seed=self._seed, points=about.max_points)
-
-    def _where(self, error: BaseException | None) -> str:
-        """file:line of the innermost frame of a check file (or of its helper modules) in ``error``'s traceback."""
-        where = ""
-        trace = error.__traceback__ if error is not None else None
-        while trace is not None:
-            path = Path(trace.tb_frame.f_code.co_filename)
-            if path.is_absolute() and path.resolve().parent in self._check_dirs:
-                where = f"{path.name}:{trace.tb_lineno}"
-            trace = trace.tb_next
-        return where
+        feedback, note = grader_error(f"{Path(str(item.path)).name}::{item.name}", about.function,
+                                      about.max_points, self._seed, error, secret=secret,
+                                      check_dirs=self._check_dirs)
+        self.grader_errors.append(note)
+        return feedback
 
     def _through_hidden_code(self, error: BaseException | None) -> bool:
         """Did ``error`` come through trusted code under a hidden dir other than the checks themselves
@@ -337,61 +310,6 @@ class CheckPlugin:
 
 
 _OWN_FIXTURES = ("learner", "reference", "seed", "rng", "shared")
-
-
-@dataclass(frozen=True)
-class _Declared:
-    """A check declared in a check file that could not be loaded: what its result needs."""
-
-    function: str
-    name: str
-    points: float
-    description: str
-    hidden: bool
-    check: str  # file::test name, for the learner to quote
-    error_type: str
-
-    def result(self, seed: int) -> CheckResult:
-        return CheckResult(function=self.function, name=self.name, status="error", points=0.0,
-                           max_points=self.points, description=self.description, hidden=self.hidden,
-                           message=say("check.grader_error_collection", error_type=self.error_type,
-                                       check=self.check, points=self.points))
-
-
-def _declared_checks(path: Path, error_type: str, hidden: bool) -> list[_Declared] | None:
-    """The ``@check`` functions a check file declares, read from its source without running it (None
-    when it cannot be read or parsed)."""
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, ValueError):
-        return None
-    declared = []
-    for node in tree.body:
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.name.startswith("test_"):
-            continue
-        for decorator in node.decorator_list:
-            mark = _check_mark(decorator)
-            if mark is not None:
-                doc = (ast.get_docstring(node) or "").strip().splitlines()
-                declared.append(_Declared(function=mark[0], name=node.name.removeprefix("test_"), points=mark[1],
-                                          description=doc[0] if doc else "", hidden=hidden,
-                                          check=f"{path.name}::{node.name}", error_type=error_type))
-                break
-    return declared
-
-
-def _check_mark(decorator: ast.expr) -> tuple[str, float] | None:
-    """(function, points) of a ``@check("function", points=...)`` decorator written with constants."""
-    if not isinstance(decorator, ast.Call):
-        return None
-    name = decorator.func.id if isinstance(decorator.func, ast.Name) else getattr(decorator.func, "attr", "")
-    if name != "check" or not decorator.args or not isinstance(decorator.args[0], ast.Constant):
-        return None
-    points: Any = decorator.args[1] if len(decorator.args) > 1 else next(
-        (k.value for k in decorator.keywords if k.arg == "points"), ast.Constant(1.0))
-    if not isinstance(points, ast.Constant) or not isinstance(points.value, (int, float)):
-        return None
-    return str(decorator.args[0].value), float(points.value)
 
 
 @dataclass(frozen=True)

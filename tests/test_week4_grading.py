@@ -270,7 +270,4 @@ CACHE_LAYOUTS = {
 def test_backward_functions_are_graded_with_the_learners_own_cache(layout):
     """Does linear_backward, linear_activation_backward and L_model_backward keep its points when its cache is the one the learner's own forward function
     returns, as the README promises (template layout first, then the learner's own)?"""
-    report = WEEK.grade_over_reference(FIXTURES / "caches" / f"{layout}.py")
-    # Timed checks aside: whether a pass is fast enough is not what this test is about, nor machine-independent.
-    lost = {c.name for c in report.checks if c.points < c.max_points and not c.name.endswith("_vectorized")}
-    assert lost == CACHE_LAYOUTS[layout]
+    assert WEEK.lost_with_cache_layout(layout) == CACHE_LAYOUTS[layout]

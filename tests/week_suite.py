@@ -29,6 +29,13 @@ class Week:
         that does one thing its own way."""
         return self.grade(*sorted(self.solutions.glob("*.py")), *files)
 
+    def lost_with_cache_layout(self, layout: str) -> set[str]:
+        """The checks (timed ones aside) that the reference loses with tests/fixtures/<week>/caches/<layout>.py, a
+        correct forward/backward pair with another cache layout, after it."""
+        report = self.grade_over_reference(self.fixtures / "caches" / f"{layout}.py")
+        # Whether a pass is fast enough is not what a cache layout is about, nor machine-independent.
+        return {c.name for c in report.checks if c.points < c.max_points and not c.name.endswith("_vectorized")}
+
     def names(self, kind: str) -> list[str]:
         """The fixtures of one kind ("alternatives", "mistakes"), by name."""
         return sorted(p.stem for p in (self.fixtures / kind).glob("*.py"))

@@ -68,11 +68,13 @@ def mistake(text: str) -> Hint:
 
 @dataclass
 class CheckContext:
-    """One running check: is it hidden, may it show expected values, which hints did it give."""
+    """One running check (or a shared value being computed): is it hidden, may it show expected values,
+    which hints did it give."""
 
     hidden: bool = False
     reveal_expected: bool = False
     hints: list[Hint] = field(default_factory=list)
+    shared: bool = False  # a value several checks share is being computed (grader.checks.shared)
 
     @property
     def shows_expected(self) -> bool:

@@ -43,7 +43,7 @@ class Shared:
             rng = np.random.default_rng([self._seed, zlib.crc32(f"shared:{key}".encode())])
             asking = current()
             computing = CheckContext(hidden=asking is not None,
-                                     reveal_expected=asking is not None and asking.reveal_expected)
+                                     reveal_expected=asking is not None and asking.reveal_expected, shared=True)
             token = enter(computing)
             try:
                 self._values[key] = (True, compute(rng), ())

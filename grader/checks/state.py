@@ -5,19 +5,25 @@ a cache keyed by shape, by ``id(...)`` or by a call counter) gives a right first
 after it. The check runner hands every check a ``learner`` whose graded functions are watched
 (``watched``), one watch per learner:
 
-- each answer is compared with the function's previous answer. When both are exactly the same
-  although the inputs differ (arrays of the same shapes with other values; for a function of numbers
-  only, other numbers) and the reference's answers to the two inputs clearly differ, the check fails
-  with the diagnosis ``state.stale``. A correct function can never be flagged: its two answers would
-  be close to two answers that are far apart. Answers without any nonzero number (None, zeros) are not
-  judged: they say nothing about state;
+- every answer, and every value of a returned tuple or dict, is remembered with the call's data (its
+  arrays; for a function of sizes only, its numbers). When a later call on other data gets exactly the
+  same value, and the reference says that value was right for the earlier data and is wrong for the
+  later one, the check fails with the diagnosis ``state.stale``. A correct function is never flagged
+  (its value would have to be right for both). A few whole numbers (a size) or a constant may be
+  repeated by a wrong formula by chance: those count only when the right values differ in shape. Calls
+  on the same data (settings aside: a learning rate, a seed) are not compared: ignoring a setting is
+  another mistake, which the checks diagnose;
 - in the first hidden check that calls a function with arrays, one more call comes first: the same
   arguments with the entries of each array shuffled (same shapes, same kinds of values: labels stay
-  labels, probabilities stay probabilities). Its answer is not graded, only compared with the next one,
-  so every graded function taking arrays is asked twice on inputs of one shape in one sandbox. Between
-  the two calls the worker is asked for a function that does not exist: it drops the first call's
-  arguments, and the second call's arrays take their place in memory, as a notebook's temporaries do
-  (a cache keyed by ``id(x)`` then answers the second call with the first call's answer).
+  labels, probabilities stay probabilities). Its answer is not graded, only remembered, so every graded
+  function taking arrays is asked twice on inputs of one shape in one sandbox, one call right after the
+  other. The shuffled call costs as much as the call it precedes: a check author puts the cheapest call of
+  a costly function (a training loop) first among its hidden checks, and none is made while a value that
+  several checks share is computed (``shared``, the costly call itself);
+- in the first hidden check that calls a function, its source is read for a cache keyed on ``id(...)``:
+  Python gives the id of an array that is gone to a new one, but whether the sandbox's arrays land where
+  earlier ones were is up to its allocator (the worker keeps a call's arguments until the next call
+  arrives), so such a cache is judged by its code.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from __future__ import annotations
 import ast
 import copy
 import hashlib
+import re
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -36,8 +43,8 @@ from grader.checks.context import Hint, current
 from grader.checks.learner import Learner, LearnerFault, LearnerTimeout
 from grader.checks.wording import say
 
-# How far apart the reference's two answers must be for two identical learner answers to be stale:
-# far beyond any check's tolerance, so that a right answer is never taken for a stale one.
+# How far apart the reference's two values must be for a repeated learner value to be stale (and how close
+# to the earlier right value it must be): far beyond any check's tolerance either way.
 DIFFER_RTOL, DIFFER_ATOL = 1e-3, 1e-6
 
 
@@ -81,10 +88,12 @@ class WatchedLearner:
 
     def before(self, function: WatchedFunction, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         """In the first hidden check that calls ``function``: its source is read for a cache keyed on id(...);
-        in the first one that calls it with arrays, the earlier call on shuffled arrays is made."""
+        in the first one that calls it with arrays, the earlier call on shuffled arrays is made. Not while a
+        shared value is computed: that is the costly call several checks share (a training run), which the
+        shuffled call would repeat."""
         context = current()
         name = function.graded_name
-        if context is None or not context.hidden:
+        if context is None or not context.hidden or context.shared:
             return
         if name not in self._read:
             self._read.add(name)
@@ -104,7 +113,6 @@ class WatchedLearner:
         except LearnerFault:
             return  # the real call says what is wrong
         self.after(name, shuffled_args, shuffled_kwargs, answer)
-        _release_arguments(function.inner)
 
     def after(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], answer: Any) -> None:
         """Remember this answer and its parts (the values of a tuple, the entries of a dict); fail when an
@@ -112,6 +120,7 @@ class WatchedLearner:
         call = _Call(fingerprint((args, kwargs), data_only=True), args, kwargs)
         answers = self._answers.setdefault(name, {})
         candidates = []
+        settings = _settings((args, kwargs))
         for where, part in _parts(answer):
             if not _holds_number(part):
                 continue  # None or text: nothing to tell a stale answer by
@@ -119,36 +128,55 @@ class WatchedLearner:
             earlier = answers.pop(key, None)
             answers[key] = call if earlier is None else earlier
             # Same data: the same answer is right (settings that make no difference) or another mistake
-            # (a setting ignored: a learning rate, a seed), which the checks diagnose.
-            if earlier is not None and earlier.data != call.data:
+            # (a setting ignored: a learning rate, a seed), which the checks diagnose. A setting handed back
+            # (model's d["learning_rate"]) is the same whenever the setting is.
+            if earlier is not None and earlier.data != call.data and repr(part) not in settings:
                 candidates.append((where, part, earlier))
         while len(answers) > REMEMBERED:
             del answers[next(iter(answers))]
+        right: dict[tuple[int, int], Any] = {}  # the reference's answers, by call and seed, computed once
         for where, part, earlier in candidates:
-            if self._stale(name, where, part, earlier, call):
+            if self._stale(name, where, part, earlier, call, right):
                 same_shapes = _shapes((earlier.args, earlier.kwargs)) == _shapes((args, kwargs))
                 inputs = say("state.inputs_same_shapes" if _holds_array((args, kwargs)) and same_shapes
                              else "state.inputs_sizes")
                 fail(say("state.stale", function=name, inputs=inputs, what=_part_name(where)), _stale_hint())
 
-    def _stale(self, name: str, where: tuple[Any, ...], part: Any, earlier: _Call, call: _Call) -> bool:
+    def _stale(self, name: str, where: tuple[Any, ...], part: Any, earlier: _Call, call: _Call,
+               right: dict[tuple[int, int], Any]) -> bool:
         """Is ``part`` of the answer to ``call``, the same as in the answer to ``earlier``, a stale copy? Yes when
-        the reference says it was right for the earlier input and is wrong for this one."""
+        the reference says the data make a difference there: for a deterministic function, when the value was
+        right for the earlier data and is wrong for these; for a random one (an initialization, a training
+        run from a random start), when the reference's values differ with the data under one random seed.
+        (``right``: the reference's answers already computed, by call and seed, filled in here.)"""
         function = getattr(self._reference, name, None)
         if not callable(function):
             return False
+
+        def reference(c: _Call, seed: int) -> Any:
+            if (id(c), seed) not in right:
+                state = np.random.get_state()
+                np.random.seed(seed)
+                try:
+                    right[id(c), seed] = function(*copy.deepcopy(c.args), **copy.deepcopy(c.kwargs))
+                finally:
+                    np.random.set_state(state)
+            return _part_at(right[id(c), seed], where)
+
         try:
-            first, second, again = (_part_at(function(*copy.deepcopy(c.args), **copy.deepcopy(c.kwargs)), where)
-                                    for c in (earlier, call, call))
+            first, second = reference(earlier, 0), reference(call, 0)
+            if _shapes(first) == _shapes(second) and _close(first, second):
+                return False  # the data make no difference there
+            deterministic = _close(second, reference(call, 1))
         except Exception:  # noqa: BLE001 - the reference refusing these inputs (or a learners' copy without it): no verdict
             return False
-        if not _close(second, again):  # a random function (an initialization): only its shapes can tell
-            return _shapes(part) == _shapes(first) != _shapes(second)
         # A wrong formula may give two inputs the same few whole numbers (a size) or the same constant (zeros),
         # right for one of them; it never gives two different data the same real numbers, nor the same pattern
         # of many whole numbers (0/1 predictions).
-        return (_close(part, first) and not _close(first, second)
-                and (_telling(part) or _shapes(first) != _shapes(second)))
+        telling = _telling(part) or _shapes(first) != _shapes(second)
+        if deterministic:
+            return telling and _close(part, first)
+        return telling and _shapes(part) == _shapes(first)  # a random value cannot be compared with the learner's
 
 
 class WatchedFunction:
@@ -179,31 +207,26 @@ def _stale_hint() -> Hint:
 
 def _keys_on_id(source: str | None) -> bool:
     """Does the function's source use ``id(...)`` as a key (a subscript, an ``in`` test, ``.get(...)``), directly
-    or through a name assigned from it? The sandbox hands every call new arrays and keeps the previous ones a
-    little longer than a notebook does, so such a cache is caught by reading it rather than by its answers."""
+    or through a name assigned from it? (A function that names something ``id`` itself is left alone.)"""
+    if not source or not re.search(r"\bid\s*\(", source):
+        return False
     try:
-        tree = ast.parse(source or "")
+        tree = ast.parse(source)
     except SyntaxError:
         return False
-    shadowed = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == "id"
-                and isinstance(node.ctx, ast.Store)} | {a.arg for node in ast.walk(tree)
-                                                        if isinstance(node, ast.arguments)
-                                                        for a in node.posonlyargs + node.args + node.kwonlyargs
-                                                        if a.arg == "id"}
-    if shadowed:
+    nodes = list(ast.walk(tree))
+    if any(isinstance(n, ast.arg) and n.arg == "id" or isinstance(n, ast.Name) and n.id == "id"
+           and isinstance(n.ctx, ast.Store) for n in nodes):
         return False
-
-    def calls_id(node: ast.AST) -> bool:
-        return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "id"
-                   for n in ast.walk(node))
-
-    keys = {target.id for node in ast.walk(tree) if isinstance(node, ast.Assign) and calls_id(node.value)
-            for target in node.targets if isinstance(target, ast.Name)}
+    id_calls = {id(n) for n in nodes if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "id"}
+    keys = {target.id for n in nodes if isinstance(n, ast.Assign)
+            and any(id(inner) in id_calls for inner in ast.walk(n.value))
+            for target in n.targets if isinstance(target, ast.Name)}
 
     def is_key(node: ast.AST) -> bool:
-        return calls_id(node) or any(isinstance(n, ast.Name) and n.id in keys for n in ast.walk(node))
+        return any(id(n) in id_calls or isinstance(n, ast.Name) and n.id in keys for n in ast.walk(node))
 
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Subscript) and is_key(node.slice):
             return True
         if isinstance(node, ast.Compare) and any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops) and (
@@ -213,14 +236,6 @@ def _keys_on_id(source: str | None) -> bool:
                 and node.func.attr in ("get", "setdefault", "pop") and node.args and is_key(node.args[0])):
             return True
     return False
-
-
-def _release_arguments(function: Any) -> None:
-    """Ask the worker for a function that does not exist: it answers "not found" without running any
-    learner code, and no longer holds the previous call's arguments."""
-    located, worker = getattr(function, "located", None), getattr(function, "worker", None)
-    if located is not None and worker is not None:
-        worker.call(located.module, "", [])
 
 
 # -- What inputs and answers look like ------------------------------------------------------------------
@@ -254,6 +269,7 @@ def _part_at(value: Any, where: tuple[Any, ...]) -> Any:
 
 
 def _part_name(where: tuple[Any, ...]) -> str:
+    """How the feedback names a part (a key of it is one of the reference's, never the learner's own text)."""
     if not where:
         return say("state.part_whole")
     if isinstance(where[0], int):
@@ -270,6 +286,17 @@ def _shapes(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return ("sequence", tuple(_shapes(item) for item in value))
     return ("value", type(value).__name__)
+
+
+def _settings(value: Any) -> set[str]:
+    """The reprs of the numbers and other values an input holds outside its arrays."""
+    if isinstance(value, np.ndarray):
+        return set()
+    if isinstance(value, dict):
+        return set().union(*(_settings(item) for item in value.values()))
+    if isinstance(value, (list, tuple)):
+        return set().union(*(_settings(item) for item in value))
+    return {repr(value)}
 
 
 def _holds_array(value: Any) -> bool:
@@ -343,10 +370,12 @@ def _telling(answer: Any) -> bool:
 
 
 def _close(a: Any, b: Any) -> bool:
-    """Are two answers of the reference close (within far more than any check's tolerance)?"""
+    """Are two values close (within far more than any check's tolerance)? One of them may be a learner's."""
     if isinstance(a, (np.ndarray, np.number, int, float)) and isinstance(b, (np.ndarray, np.number, int, float)):
         x, y = np.asarray(a), np.asarray(b)
-        return x.shape == y.shape and bool(np.allclose(x, y, rtol=DIFFER_RTOL, atol=DIFFER_ATOL, equal_nan=True))
+        if x.shape != y.shape or x.dtype.kind not in "biuf" or y.dtype.kind not in "biuf":
+            return False  # (an integer beyond any float makes an object array)
+        return bool(np.allclose(x, y, rtol=DIFFER_RTOL, atol=DIFFER_ATOL, equal_nan=True))
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_close(a[key], b[key]) for key in a)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):

@@ -18,6 +18,7 @@ from problems_week2 import (
     logistic_problem,
     model_run,
     normalize_rows_mistakes,
+    separable_data,
     softmax_mistakes,
 )
 
@@ -195,6 +196,21 @@ def test_propagate_vectorized(learner, reference, rng):
                       quick_args=logistic_problem(rng, *_dims(rng)))
 
 
+@check("optimize")
+def test_optimize_keeps_inputs(learner, reference, rng):
+    """A few steps of optimize give the right w and leave the caller's w, X and Y unchanged (no w -= ...).
+
+    optimize's first hidden check: its 3 steps are what the shuffled call before it repeats
+    (grader.checks.state), not the 101 of the checks below."""
+    w, b, X, Y = logistic_problem(rng, *_dims(rng))
+    outcome = learner.optimize.run(w, b, X, Y, num_iterations=3, learning_rate=0.1)
+    params, _, _ = expect_tuple(outcome.value, ["params", "grads", "costs"], function="optimize")
+    want, _, _ = reference.optimize(w, b, X, Y, num_iterations=3, learning_rate=0.1)
+    expect_keys(params, ["w", "b"], name="params")
+    expect_array(params["w"], want["w"], name='params["w"] (after 3 steps)')
+    expect_unchanged([w, b, X, Y], outcome.args_after[0], ["w", "b", "X", "Y"], function="optimize")
+
+
 def _descent(learner, reference, shared):
     """101 steps of the learner's and the reference's optimize on one random problem: the
     parameters and the costs checks judge the same run (made once, by whichever runs first)."""
@@ -220,18 +236,6 @@ def test_optimize_parameters(learner, reference, shared):
     expect_scalar(params["b"], want["b"], name='params["b"]')
     expect_keys(grads, ["dw", "db"], name="grads")
     expect_array(grads["dw"], want_grads["dw"], name='grads["dw"] (of the last iteration)')
-
-
-@check("optimize")
-def test_optimize_keeps_inputs(learner, reference, rng):
-    """A few steps of optimize give the right w and leave the caller's w, X and Y unchanged (no w -= ...)."""
-    w, b, X, Y = logistic_problem(rng, *_dims(rng))
-    outcome = learner.optimize.run(w, b, X, Y, num_iterations=3, learning_rate=0.1)
-    params, _, _ = expect_tuple(outcome.value, ["params", "grads", "costs"], function="optimize")
-    want, _, _ = reference.optimize(w, b, X, Y, num_iterations=3, learning_rate=0.1)
-    expect_keys(params, ["w", "b"], name="params")
-    expect_array(params["w"], want["w"], name='params["w"] (after 3 steps)')
-    expect_unchanged([w, b, X, Y], outcome.args_after[0], ["w", "b", "X", "Y"], function="optimize")
 
 
 @check("optimize")
@@ -269,6 +273,25 @@ def test_predict_vectorized(learner, reference, rng):
     m = 4000
     expect_vectorized(learner.predict, reference.predict, lambda: logistic_problem(rng, n_x=8, m=m)[:3], m=m,
                       quick_args=logistic_problem(rng, *_dims(rng))[:3])
+
+
+@check("model")
+def test_model_uses_its_arguments(learner, reference, rng):
+    """Two iterations at a random learning rate: model hands num_iterations and learning_rate on to optimize.
+
+    model's cheap hidden check, where the shuffled call before it (grader.checks.state) costs little."""
+    data = separable_data(rng, n_x=5, m=12)
+    rate = float(rng.uniform(0.3, 0.7))
+    d = learner.model(*data, num_iterations=2, learning_rate=rate)
+    expect_keys(d, ["w", "b"], name="d")
+    expect_array(d["w"], reference.model(*data, num_iterations=2, learning_rate=rate)["w"],
+                 name='d["w"] (after 2 iterations)', mistakes={
+        "Likely mistake: model does not pass learning_rate on to optimize (these are the weights at optimize's "
+        "default learning rate).": lambda: reference.model(*data, num_iterations=2, learning_rate=0.009)["w"],
+        "Likely mistake: model does not pass num_iterations on to optimize (these are the weights after "
+        "optimize's default 100 iterations).": lambda: reference.model(*data, num_iterations=100,
+                                                                         learning_rate=rate)["w"],
+    })
 
 
 def _model_reference(reference, shared, data, rate):
