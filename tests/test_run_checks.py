@@ -301,7 +301,7 @@ def test_a_check_the_grader_cannot_run_is_the_graders_error_not_the_learners(tmp
 
 UNLOADABLE = '''
 from grader.checks import check
-import no_such_module_for_checks
+{line}
 
 
 @check("f", points=2)
@@ -315,17 +315,19 @@ def test_second():
 '''
 
 
-def test_a_check_file_that_cannot_be_loaded_keeps_its_points_in_the_total(checks, tmp_path):
+@pytest.mark.parametrize(("line", "error"), [("import no_such_module_for_checks", "ModuleNotFoundError"),
+                                             ("RATIO = 1 / 0", "ZeroDivisionError")])
+def test_a_check_file_that_cannot_be_loaded_keeps_its_points_in_the_total(checks, tmp_path, line, error):
     """Its checks are not dropped: each is a grader error worth its declared points, and a note says so."""
-    broken = check_file(tmp_path, "unloadable", UNLOADABLE)
+    broken = check_file(tmp_path, "unloadable", UNLOADABLE.format(line=line))
     results, errors = run_checks([*checks, broken], {"answer": 1}, {"answer": 1}, 7, hidden_dirs=[], root=tmp_path)
     lost = [(r.function, r.name, r.status, r.points, r.max_points) for r in results[len(EXPECTED):]]
     assert lost == [("f", "first", "error", 0.0, 2.0), ("g", "second", "error", 0.0, 1.0)]
     first = results[len(EXPECTED)]
     assert first.description == "First check of a file that cannot be imported."
-    assert "could not load this check: its check file raised ModuleNotFoundError" in first.message
+    assert f"could not load this check: its check file raised {error}. This is not your mistake" in first.message
     assert "checks_unloadable_public.py::test_first" in first.message
-    assert "no_such_module_for_checks" in errors[0] and "its 2 check(s) (3 point(s)) were not graded" in errors[0]
+    assert error in errors[0] and "its 2 check(s) (3 point(s)) were not graded" in errors[0]
     warm = WarmChecks([*checks, broken], [], tmp_path)
     try:
         for learner in ({"answer": 1}, {"answer": 2}):
@@ -337,7 +339,7 @@ def test_a_check_file_that_cannot_be_loaded_keeps_its_points_in_the_total(checks
 
 def test_only_the_checks_of_the_given_functions_run(checks, tmp_path):
     """``functions`` (grade submit --only) runs the checks of those graded functions, alone or in a warm session."""
-    broken = check_file(tmp_path, "unloadable", UNLOADABLE)
+    broken = check_file(tmp_path, "unloadable", UNLOADABLE.format(line="import no_such_module_for_checks"))
     results, _ = run_checks([*checks, broken], {"answer": 1}, {"answer": 1}, 7, hidden_dirs=[], root=tmp_path,
                             functions={"f"})
     assert outcomes(results) == [("passes", "passed", 1.0), ("fails", "failed", 0.0), ("first", "error", 0.0)]
@@ -349,3 +351,12 @@ def test_only_the_checks_of_the_given_functions_run(checks, tmp_path):
         warm.close()
     assert {r.function for r in only_g} == {"g"} and len(only_g) == len(EXPECTED) - 2 + 1
     assert len(everything) == len(EXPECTED) + 2
+
+
+def test_a_check_file_that_does_not_parse_is_said_to_leave_points_missing(checks, tmp_path):
+    """Its checks cannot even be counted: the note says that an unknown number of points is missing."""
+    broken = check_file(tmp_path, "unparsable", "from grader.checks import check\n\ndef test_(:\n")
+    results, errors = run_checks([*checks, broken], {"answer": 1}, {"answer": 1}, 7, hidden_dirs=[], root=tmp_path)
+    assert outcomes(results) == EXPECTED
+    assert errors[0].startswith("grader error: checks/checks_unparsable_public.py could not be loaded")
+    assert errors[0].endswith("an unknown number of points is missing from the total")
