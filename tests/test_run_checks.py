@@ -247,6 +247,8 @@ def test_shared_values_are_computed_once_per_learner_and_kept_with_their_errors(
 
 
 GRADER_FAULTS = '''
+import pytest
+
 from grader.checks import check
 
 
@@ -259,6 +261,11 @@ def test_divides(learner):
 @check("f")
 def test_imports(learner):
     import no_such_module_for_a_check  # noqa: F401
+
+
+@check("f")
+def test_fails_with_pytest(learner):
+    pytest.fail("the answer is wrong")
 
 
 @check("g", points=3)
@@ -288,6 +295,8 @@ def test_a_check_the_grader_cannot_run_is_the_graders_error_not_the_learners(tmp
         assert f"its own code raised {error_type}. This is not your mistake" in result.message
         assert f"naming the check checks_faults_public.py::test_{name} (seed 7)" in result.message
     assert by_name["divides"].max_points == 2.0  # counted: the total shows points missing
+    assert (by_name["fails_with_pytest"].status, by_name["fails_with_pytest"].message) == (
+        "failed", "the answer is wrong")  # pytest.fail is a failed check, like a plain assert
     assert [e.split(":")[0] for e in errors] == ["grader error in checks_faults_public.py"] * 2
     assert "ZeroDivisionError: division by zero at checks_faults_public.py:" in errors[0]
     learners_fault = by_name["reads_the_answer"]
