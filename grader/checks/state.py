@@ -173,10 +173,11 @@ class WatchedLearner:
         # A wrong formula may give two inputs the same few whole numbers (a size) or the same constant (zeros),
         # right for one of them; it never gives two different data the same real numbers, nor the same pattern
         # of many whole numbers (0/1 predictions).
-        telling = _telling(part) or _shapes(first) != _shapes(second)
-        if deterministic:
-            return telling and _close(part, first)
-        return telling and _shapes(part) == _shapes(first)  # a random value cannot be compared with the learner's
+        # The learner's value is computed upon only once it has the shapes of the reference's (so within its
+        # working set): close to the earlier right value, or for a random function, of its shapes.
+        if not (_close(part, first) if deterministic else _shapes(part) == _shapes(first)):
+            return False
+        return _telling(part) or _shapes(first) != _shapes(second)
 
 
 class WatchedFunction:
@@ -212,7 +213,7 @@ def _keys_on_id(source: str | None) -> bool:
         return False
     try:
         tree = ast.parse(source)
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     nodes = list(ast.walk(tree))
     if any(isinstance(n, ast.arg) and n.arg == "id" or isinstance(n, ast.Name) and n.id == "id"
@@ -321,7 +322,7 @@ def fingerprint(value: Any, *, data_only: bool = False) -> bytes:
     def feed(item: Any, path: str) -> None:
         if isinstance(item, np.ndarray):
             digest.update(f"{path}:a{item.shape}{item.dtype.str}".encode())
-            digest.update(np.ascontiguousarray(item).tobytes())
+            digest.update(np.ascontiguousarray(item))  # the array's own buffer: no copy of a learner's array
         elif isinstance(item, dict):
             for key, entry in item.items():
                 feed(entry, f"{path}[{key!r}]")
@@ -358,10 +359,13 @@ def _telling(answer: Any) -> bool:
     if isinstance(answer, np.ndarray):
         if answer.dtype.kind not in "biuf" or answer.size == 0:
             return False
-        values = answer.astype(float)
-        finite = values[np.isfinite(values)]
-        return bool(np.any(finite != np.round(finite))) or (answer.size >= TELLING_ENTRIES and np.ptp(finite) > 0
-                                                            if finite.size else False)
+        if answer.dtype.kind == "f":
+            finite = answer[np.isfinite(answer)]
+            if np.any(finite != np.round(finite)):
+                return True
+        else:
+            finite = answer
+        return answer.size >= TELLING_ENTRIES and finite.size > 0 and bool(finite.min() != finite.max())
     if isinstance(answer, dict):
         return any(_telling(item) for item in answer.values())
     if isinstance(answer, (list, tuple)):
