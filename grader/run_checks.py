@@ -71,6 +71,7 @@ class CheckPlugin:
         self._reference = reference
         self._seed = seed
         self._learner = watched(learner, reference, seed)
+        self._stand_in_possible = isinstance(learner, Learner)
         self._shared = Shared(seed)
         self.reveal_expected = reveal_expected
         self.functions = functions
@@ -247,7 +248,11 @@ class CheckPlugin:
 
         Yes: the crash came from the learner's values (the check's code could not handle them).
         No (it crashes or fails again, or cannot be run again): the check is broken.
+        A ``learner`` that is not a ``Learner`` (a test's plain values) cannot be stood in for: yes, as
+        before grader errors existed.
         """
+        if not self._stand_in_possible:
+            return True
         function, funcargs = getattr(item, "obj", None), getattr(item, "funcargs", None)
         fixtureinfo = getattr(item, "_fixtureinfo", None)
         if function is None or funcargs is None or fixtureinfo is None or self._reference is None:
@@ -458,6 +463,7 @@ class _SessionPlugin(CheckPlugin):
         while (job := self.jobs.get()) is not None:
             learner, self._reference, self._seed, self.reveal_expected, self.functions = job
             self._learner = watched(learner, self._reference, self._seed)
+            self._stand_in_possible = isinstance(learner, Learner)
             self._shared = Shared(self._seed)
             self.results, self.grader_errors = [], []
             # The process waits for this job meanwhile: what the checks print can go to a sink.

@@ -30,7 +30,7 @@ RULES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("`initialize_with_zeros` returns a float `b` (`0.0`, not `0`) and a float `w`.",
          ("initialize_with_zeros_b", "initialize_with_zeros_w")),
         ("Inputs must not be modified in place",
-         ("normalize_rows_keeps_input", "softmax_random", "propagate_keeps_inputs", "optimize_keeps_inputs")),
+         ("normalize_rows_keeps_input", "softmax_random", "propagate_keeps_inputs", "optimize_records_costs")),
         ("`softmax` must stay finite for rows of magnitude ~1000", ("softmax_large_rows",)),
         ("`sigmoid` must stay finite for |x| ~ 1000", ("sigmoid_large_inputs",)),
         ("`predict` returns 0/1 values of shape `(1, m)`", ("predict_random", "predict_example")),

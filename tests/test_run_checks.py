@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 import grader.run_checks as run_checks_module
+from grader.checks.learner import Learner, LearnerFunction, Located
 from grader.run_checks import WarmChecks, run_checks
+from grader.sandbox.client import CallOutcome, Limits
 
 CHECKS = '''
 import pytest
@@ -276,17 +278,37 @@ def test_reads_the_answer(learner):
 
 
 class Functions:
-    """Graded functions as attributes, like the ``learner`` proxy and the reference module."""
+    """Graded functions as attributes, like the reference module."""
 
     def __init__(self, **functions):
         self.__dict__.update(functions)
+
+
+class LocalWorker:
+    """Answers a ``LearnerFunction``'s calls in this process, as the sandbox would."""
+
+    limits = Limits()
+
+    def __init__(self, functions):
+        self.functions = functions
+
+    def call(self, module, function, args, kwargs=None, *, return_args=False, repeat=1, want_value=True):
+        value = self.functions[function](*args, **(kwargs or {}))
+        return CallOutcome(ok=True, value=value, args_after=[list(args), kwargs or {}] if return_args else None)
+
+
+def local_learner(**functions) -> Learner:
+    """A ``Learner`` whose graded functions run here (no sandbox): the runner treats it as a submission's."""
+    worker = LocalWorker(functions)
+    return Learner({name: LearnerFunction(name, (name,), Located("learner", name, "", "", 1), worker)
+                    for name in functions})
 
 
 def test_a_check_the_grader_cannot_run_is_the_graders_error_not_the_learners(tmp_path):
     """Trusted code that raises (ZeroDivisionError, a missing module) is a grader error naming the check, its
     points still counted; a crash on the learner's own value (the check passes with the reference's) is not."""
     path = check_file(tmp_path, "faults", GRADER_FAULTS)
-    learner = Functions(g=lambda x: None)  # g's answer is not subscriptable: the check's code crashes on it
+    learner = local_learner(g=lambda x: None)  # g's answer is not subscriptable: the check's code crashes on it
     results, errors = run_checks([path], learner, Functions(g=lambda x: [x]), 7, hidden_dirs=[], root=tmp_path)
     by_name = {r.name: r for r in results}
     for name, error_type in (("divides", "ZeroDivisionError"), ("imports", "ModuleNotFoundError")):
