@@ -113,6 +113,8 @@ MISTAKES = {
     "affine_backward_flat_dx": ("affine_backward", ["flattened shape (N, D)", "reshape(x.shape)"]),
     "relu_backward_global_counter": ("relu_backward", ["the same answer to two different inputs",
                                                        "a value kept between calls"]),
+    "relu_backward_ge_own_cache": ("relu_backward", ["x > 0, not x >= 0",
+                                                     "Graded with the cache your own relu_forward returned"]),
 }
 
 
