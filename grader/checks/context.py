@@ -74,7 +74,9 @@ class CheckContext:
     hidden: bool = False
     reveal_expected: bool = False
     hints: list[Hint] = field(default_factory=list)
-    shared: bool = False  # a value several checks share is being computed (grader.checks.shared)
+    # May the state watcher add its call on shuffled inputs here (grader.checks.state)? Not while a value
+    # shared by several checks is computed for a public check (grader.checks.shared).
+    asks_twice: bool = True
 
     @property
     def shows_expected(self) -> bool:

@@ -15,7 +15,9 @@ the check that happens to run first), so the result is the same whatever the ord
 An exception (the learner's function raised, timed out) is kept too and raised again
 in every check that asks, with the diagnoses it carries. Values are fresh for every learner.
 ``compute`` runs on inputs drawn per submission, like a hidden check's: a failure it raises
-shows no expected value (unless the course reveals them), whichever check asked first.
+shows no expected value (unless the course reveals them), whichever check asked first. The state
+watcher (grader.checks.state) adds its call on shuffled inputs in ``compute`` only when a hidden
+check asked first: a value a public check needs first is public work, however costly.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ class Shared:
             rng = np.random.default_rng([self._seed, zlib.crc32(f"shared:{key}".encode())])
             asking = current()
             computing = CheckContext(hidden=asking is not None,
-                                     reveal_expected=asking is not None and asking.reveal_expected, shared=True)
+                                     reveal_expected=asking is not None and asking.reveal_expected,
+                                     asks_twice=asking is not None and asking.hidden and asking.asks_twice)
             token = enter(computing)
             try:
                 self._values[key] = (True, compute(rng), ())

@@ -18,8 +18,8 @@ after it. The check runner hands every check a ``learner`` whose graded function
   labels, probabilities stay probabilities). Its answer is not graded, only remembered, so every graded
   function taking arrays is asked twice on inputs of one shape in one sandbox, one call right after the
   other. The shuffled call costs as much as the call it precedes: a check author puts the cheapest call of
-  a costly function (a training loop) first among its hidden checks, and none is made while a value that
-  several checks share is computed (``shared``, the costly call itself);
+  a costly function (a training loop) first among its hidden checks; none is made while a value several
+  checks share is computed for a public check (grader.checks.shared), a training run a public check needs;
 - in the first hidden check that calls a function, its source is read for a cache keyed on ``id(...)``:
   Python gives the id of an array that is gone to a new one, but whether the sandbox's arrays land where
   earlier ones were is up to its allocator (the worker keeps a call's arguments until the next call
@@ -88,12 +88,11 @@ class WatchedLearner:
 
     def before(self, function: WatchedFunction, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         """In the first hidden check that calls ``function``: its source is read for a cache keyed on id(...);
-        in the first one that calls it with arrays, the earlier call on shuffled arrays is made. Not while a
-        shared value is computed: that is the costly call several checks share (a training run), which the
-        shuffled call would repeat."""
+        in the first one that calls it with arrays, the earlier call on shuffled arrays is made (not while a
+        value several checks share is computed for a public check, see grader.checks.shared)."""
         context = current()
         name = function.graded_name
-        if context is None or not context.hidden or context.shared:
+        if context is None or not context.hidden or not context.asks_twice:
             return
         if name not in self._read:
             self._read.add(name)
@@ -130,8 +129,9 @@ class WatchedLearner:
             # Same data: the same answer is right (settings that make no difference) or another mistake
             # (a setting ignored: a learning rate, a seed), which the checks diagnose. A setting handed back
             # (model's d["learning_rate"]) is the same whenever the setting is.
-            if earlier is not None and earlier.data != call.data and repr(part) not in settings:
-                candidates.append((where, part, earlier))
+            if (earlier is not None and earlier.data != call.data and repr(part) not in settings
+                    and (_telling(part) or not _is_number(part))):  # (a few whole numbers: only an array's shape
+                candidates.append((where, part, earlier))       # can tell, and a single number has none)
         while len(answers) > REMEMBERED:
             del answers[next(iter(answers))]
         right: dict[tuple[int, int], Any] = {}  # the reference's answers, by call and seed, computed once

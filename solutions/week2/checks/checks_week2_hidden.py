@@ -196,14 +196,25 @@ def test_propagate_vectorized(learner, reference, rng):
                       quick_args=logistic_problem(rng, *_dims(rng)))
 
 
+def _descent(learner, reference, shared):
+    """101 steps of the learner's and the reference's optimize on one random problem, and the learner's
+    arguments after them: the parameters and the costs checks judge the same run (made once, by whichever
+    runs first)."""
+    def run(rng):
+        w, b, X, Y = logistic_problem(rng, *_dims(rng))
+        lr = float(rng.uniform(0.05, 0.5))
+        outcome = learner.optimize.run(w, b, X, Y, num_iterations=101, learning_rate=lr)
+        got = expect_tuple(outcome.value, ["params", "grads", "costs"], function="optimize")
+        want = reference.optimize(w, b, X, Y, num_iterations=101, learning_rate=lr)
+        return (w, b, X, Y, lr), got, want, outcome.args_after[0]
+
+    return shared("optimize", run)
+
+
 @check("optimize", points=2)
-def test_optimize_parameters(learner, reference, rng):
+def test_optimize_parameters(learner, reference, shared):
     """w and b after 101 steps of gradient descent on a random problem."""
-    w, b, X, Y = logistic_problem(rng, *_dims(rng))
-    lr = float(rng.uniform(0.05, 0.5))
-    params, grads, _ = expect_tuple(learner.optimize(w, b, X, Y, num_iterations=101, learning_rate=lr),
-                                    ["params", "grads", "costs"], function="optimize")
-    want, want_grads, _ = reference.optimize(w, b, X, Y, num_iterations=101, learning_rate=lr)
+    (w, b, X, Y, lr), (params, grads, _), (want, want_grads, _), _ = _descent(learner, reference, shared)
     expect_keys(params, ["w", "b"], name="params")
     expect_array(params["w"], want["w"], name='params["w"]', mistakes={
         "Likely mistake: the update has the wrong sign; gradient descent goes DOWN the gradient: "
@@ -215,18 +226,14 @@ def test_optimize_parameters(learner, reference, rng):
 
 
 @check("optimize")
-def test_optimize_records_costs(learner, reference, rng):
+def test_optimize_records_costs(learner, reference, shared):
     """costs holds the cost at iterations 0 and 100 of 101, and the caller's w, X and Y are left unchanged
     (no w -= ... on the caller's array)."""
-    w, b, X, Y = logistic_problem(rng, *_dims(rng))
-    lr = float(rng.uniform(0.05, 0.5))
-    outcome = learner.optimize.run(w, b, X, Y, num_iterations=101, learning_rate=lr)
-    _, _, costs = expect_tuple(outcome.value, ["params", "grads", "costs"], function="optimize")
-    want = reference.optimize(w, b, X, Y, num_iterations=101, learning_rate=lr)[2]
+    (w, b, X, Y, _), (_, _, costs), (_, _, want), after = _descent(learner, reference, shared)
     expect_len(costs, 2, name="costs", hint=COSTS_HINT)
     for i, (got, cost) in enumerate(zip(costs, want)):
         expect_scalar(got, cost, name=f"costs[{i}] (iteration {100 * i})")
-    expect_unchanged([w, b, X, Y], outcome.args_after[0], ["w", "b", "X", "Y"], function="optimize")
+    expect_unchanged([w, b, X, Y], after, ["w", "b", "X", "Y"], function="optimize")
 
 
 @check("predict")
