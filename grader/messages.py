@@ -133,6 +133,52 @@ EN: dict[str, str] = {
         "arrays (np.array, np.dot or @): np.matrix is deprecated, and for it * is a matrix product, not "
         "an element-wise one."
     ),
+    # -- state between calls, caches, grader errors (the check runner) -------------
+    "state.stale": (
+        "{function} gave exactly the same {what} to two different inputs ({inputs}) in one run, although the "
+        "right values differ: its answer to the later call does not come from that call's own input."
+    ),
+    "state.part_whole": "answer",
+    "state.part_index": "returned value number {position}",
+    "state.part_key": "entry {key} of the dictionary it returns",
+    "state.stale_hint": (
+        "Likely mistake: a value kept between calls (a global, a default argument that is a list/dict, a cache "
+        "keyed by shape or by id(...)), or an answer written for one particular input. Compute the answer from "
+        "the arguments of each call, every time."
+    ),
+    "state.inputs_same_shapes": "arrays of the same shapes, other values",
+    "state.inputs_sizes": "inputs of other sizes",
+    "state.keyed_on_id": (
+        "{function} keeps values keyed on id(...) of its input. Python gives the id of an array that is gone to "
+        "the next new one, so a later, different input gets the answer kept for an earlier one (in a notebook, "
+        "running a cell again is enough)."
+    ),
+    "diagnosis.state.stale": "a value kept between calls (a global, a mutable default, a cache)",
+    "cache.own_used": (
+        "(Graded with the cache your own {forward} returned, since your {backward} raised an error with the "
+        "template's cache layout.)"
+    ),
+    "check.grader_error": (
+        "The grader could not run this check: its own code raised {error_type}. This is not your mistake. "
+        "Tell your instructor, naming the check {check} (seed {seed}); its {points:g} point(s) could not be "
+        "graded, so your total is incomplete until your work is graded again."
+    ),
+    "check.grader_error_collection": (
+        "The grader could not load this check: its check file raised {error_type}. This is not your mistake. "
+        "Tell your instructor, naming the check {check}; its {points:g} point(s) could not be graded, so your "
+        "total is incomplete until your work is graded again."
+    ),
+    "note.grader_error": (
+        "grader error in {check} ({function}, {points:g} point(s) not graded, seed {seed}): {error}"
+    ),
+    "note.grader_error_collection": (
+        "grader error: {path} could not be loaded ({error}); its {count} check(s) ({points:g} point(s)) were "
+        "not graded"
+    ),
+    "note.grader_error_unread": (
+        "grader error: {path} could not be loaded ({error}) nor read for its checks: an unknown number of points "
+        "is missing from the total"
+    ),
     "usage.only_not_recorded": "Graded only {functions} (--only): a partial grade, not recorded in the gradebook.",
     "usage.only_unknown": (
         "--only: {names} is not a graded function of {exercise} (its functions: {functions})"

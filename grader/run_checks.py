@@ -33,7 +33,7 @@ from grader.checks.shared import Shared
 from grader.checks.stand_in import ReferenceLearner
 from grader.checks.state import watched
 from grader.checks.unrunnable import DeclaredCheck, declared_checks, grader_error, runs_on_right_answers
-from grader.checks.wording import say
+from grader.messages import say
 from grader.report import CheckDiagnosis, CheckResult
 
 # Our own process decides what runs: no third-party plugins, no conftest.py from

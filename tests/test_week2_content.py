@@ -453,6 +453,10 @@ MISTAKES: dict[str, tuple[str, set[str]]] = {
     "wrong_shape_image2vector": ("image2vector", set()),
     "l2_sqrt": ("L2", set()),
     "loss_not_summed": ("L1", set()),
+    "softmax_cached_by_id": ("softmax", set()),
+    "propagate_cached_by_shape": ("propagate", set()),
+    "softmax_inplace_shift": ("softmax", set()),
+    "optimize_inplace": ("optimize", set()),
 }
 
 

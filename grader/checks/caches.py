@@ -23,7 +23,7 @@ from typing import Any
 from grader.checks.compare import CheckFailure, expect_tuple, fail
 from grader.checks.learner import LearnerFault, LearnerTimeout
 from grader.checks.state import fingerprint
-from grader.checks.wording import say
+from grader.messages import say
 
 
 def forward_cache(result: Any, forward: str, names: tuple[str, str] = ("out", "cache")) -> Any:

@@ -41,7 +41,7 @@ import numpy as np
 from grader.checks.compare import fail
 from grader.checks.context import Hint, current
 from grader.checks.learner import Learner, LearnerFault, LearnerTimeout
-from grader.checks.wording import say
+from grader.messages import say
 
 # How far apart the reference's two values must be for a repeated learner value to be stale (and how close
 # to the earlier right value it must be): far beyond any check's tolerance either way.

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from grader.checks.context import CheckContext, enter, leave
-from grader.checks.wording import say
+from grader.messages import say
 from grader.report import CheckResult
 
 
