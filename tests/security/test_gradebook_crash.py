@@ -34,10 +34,16 @@ TESTS = ROOT / "tests"
 
 
 def consistent(book: Path) -> list[tuple[str, str, str]]:
-    """Integrity ok and no duplicate (exercise, learner, sha); returns those keys."""
+    """Integrity ok and no duplicate (exercise, learner, sha); returns those keys.
+
+    A batch killed while it was making the gradebook leaves an SQLite file with no table yet (the
+    layout is created in one transaction): an empty gradebook, which the next run makes whole."""
     with sqlite3.connect(book) as db:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'submissions'").fetchall():
+            assert db.execute("PRAGMA user_version").fetchone() == (0,), "a versioned gradebook lost its table"
+            return []
         rows = db.execute("SELECT exercise, learner, submission_sha256 FROM submissions").fetchall()
         for (report_json,) in db.execute("SELECT report_json FROM submissions"):
             json.loads(report_json)  # every stored report is whole
