@@ -971,11 +971,9 @@ def _borrow_notes(modules: list[ModuleSource]) -> list[SourceNote]:
         for name, source in sorted(module.borrowed.items()):
             by_source[source].append(name)
         for source, borrowed in by_source.items():
-            notes.append(SourceNote(
-                file=module.path, location="file", kind="shared-namespace",
-                message=f"uses {', '.join(borrowed[:6])}{' and more' if len(borrowed) > 6 else ''} from "
-                        f"{paths[source]} without importing it: the files were graded as one namespace, as the "
-                        "cells of one notebook run (in a .py file of its own, import what it uses)"))
+            notes.append(SourceNote(file=module.path, location="file", kind="shared-namespace", message=say(
+                "note.borrowed", names=", ".join(borrowed[:6]) + (" and more" if len(borrowed) > 6 else ""),
+                source=paths[source])))
     return notes
 
 

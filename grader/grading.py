@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import hashlib
 import hmac
@@ -114,8 +115,8 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
     timings["total"] = time.perf_counter() - started
     notes = submission.notes + _worker_notes(submission, worker_notes)
     if violations:
-        notes.append(SourceNote(file="", location="sandbox", kind="protocol", message=f"the submission {violations[0]}"
-                                + (f" ({len(violations)} times)" if len(violations) > 1 else "")))
+        notes.append(SourceNote(file="", location="sandbox", kind="protocol", message=say(
+            "note.protocol", reason=violations[0], times=f" ({len(violations)} times)" if len(violations) > 1 else "")))
     notes += [SourceNote(file="checks", location="collection", kind="check-error", message=e) for e in errors]
     for function in learner_functions.values():
         if function.matrices:
@@ -186,20 +187,16 @@ def _capped_notes(notes: list[SourceNote]) -> list[SourceNote]:
     """At most MAX_NOTES_OF_A_KIND notes of each kind, each at most MAX_NOTE_CHARS long, then one
     note saying how many more: a file of thousands of broken blocks or failing imports (learner
     text, much of it) must not make a report, a gradebook row or a page grow with it."""
+    from grader.sandbox.frames import capped
+
     kept: list[SourceNote] = []
-    shown: dict[str, int] = {}
-    dropped: dict[str, int] = {}
+    seen: collections.Counter[str] = collections.Counter()
     for note in notes:
-        if shown.get(note.kind, 0) >= MAX_NOTES_OF_A_KIND:
-            dropped[note.kind] = dropped.get(note.kind, 0) + 1
-            continue
-        shown[note.kind] = shown.get(note.kind, 0) + 1
-        if len(note.message) > MAX_NOTE_CHARS:
-            note = SourceNote(note.file, note.location, note.kind,
-                              note.message[:MAX_NOTE_CHARS] + f"... ({len(note.message) - MAX_NOTE_CHARS} more characters)")
-        kept.append(note)
-    kept += [SourceNote(file="", location="", kind=kind, message=f"... and {count} more notes of this kind")
-             for kind, count in dropped.items()]
+        seen[note.kind] += 1
+        if seen[note.kind] <= MAX_NOTES_OF_A_KIND:
+            kept.append(dataclasses.replace(note, message=capped(note.message, MAX_NOTE_CHARS)))
+    kept += [SourceNote(file="", location="", kind=kind, message=say("note.more", count=count - MAX_NOTES_OF_A_KIND))
+             for kind, count in seen.items() if count > MAX_NOTES_OF_A_KIND]
     return kept
 
 

@@ -179,6 +179,12 @@ EN: dict[str, str] = {
         "grader error: {path} could not be loaded ({error}) nor read for its checks: an unknown number of points "
         "is missing from the total"
     ),
+    "note.more": "... and {count} more notes of this kind",
+    "note.protocol": "the submission {reason}{times}",
+    "note.borrowed": (
+        "uses {names} from {source} without importing it: the files were graded as one namespace, as the "
+        "cells of one notebook run (in a .py file of its own, import what it uses)"
+    ),
     "usage.only_not_recorded": "Graded only {functions} (--only): a partial grade, not recorded in the gradebook.",
     "usage.only_unknown": (
         "--only: {names} is not a graded function of {exercise} (its functions: {functions})"

@@ -9,7 +9,6 @@ requests with plain data.  Nothing it sends is trusted by the other side.
 from __future__ import annotations
 
 import copy
-import ctypes
 import io
 import linecache
 import marshal
@@ -25,7 +24,6 @@ from grader.sandbox import isolation
 from grader.sandbox.plain import PlainDataError, encode
 from grader.sandbox.protocol import FrameReader, write_frame
 
-PR_SET_PDEATHSIG = 1
 OUTPUT_CAP = 64 * 1024
 
 
@@ -73,14 +71,6 @@ class CappedText(io.TextIOBase):
         return text
 
 
-def _die_with_parent() -> None:
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-
-
 def _join_cgroup(procs_file: str) -> list[isolation.Protection]:
     """Enter the pids cgroup the grader made for us (before any learner code exists to escape it)."""
     if not procs_file:
@@ -94,8 +84,8 @@ def _join_cgroup(procs_file: str) -> list[isolation.Protection]:
 
 
 def confine(setup: dict[str, Any], keep_fds: tuple[int, ...]) -> list[isolation.Protection]:
-    """Apply every restriction; after this, learner code may run."""
-    _die_with_parent()
+    """Apply every restriction; after this, learner code may run (the launcher already made this
+    process die with its parent: launch.die_with_parent)."""
     joined = _join_cgroup(setup.get("cgroup_procs", ""))
     scratch = setup["scratch"]
     os.chdir(scratch)
