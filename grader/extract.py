@@ -157,6 +157,14 @@ def read_capped(path: Path, limit: int) -> bytes:
     """
     fd, info = _open_regular(path)
     try:
+        return _read_open(fd, info, path, limit)
+    finally:
+        os.close(fd)
+
+
+def _read_open(fd: int, info: os.stat_result, path: Path, limit: int) -> bytes:
+    """The bytes of the open regular file ``fd`` (its status ``info``), at most ``limit``."""
+    try:
         if info.st_size > limit:
             raise UsageError(f"{path}: file is larger than {limit // 2**20} MB")
         chunks, size = [], 0
@@ -168,8 +176,6 @@ def read_capped(path: Path, limit: int) -> bytes:
         return b"".join(chunks)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
-    finally:
-        os.close(fd)
 
 
 def _open_regular(path: Path) -> tuple[int, os.stat_result]:
@@ -228,7 +234,7 @@ def sibling_modules(paths: list[Path]) -> list[SiblingModule]:
 def read_notebook(path: Path) -> tuple[str, str]:
     """(the notebook's JSON text, its digest); raises UsageError for unusable files.
 
-    A notebook of at most MAX_FILE_BYTES is read whole (``read_text``, ``text_digest``). A larger
+    A notebook of at most MAX_FILE_BYTES is read whole (as ``read_text`` reads a file). A larger
     one, up to NOTEBOOK_MAX_BYTES, is read a chunk at a time without its outputs and attachments,
     which the grader never reads (``notebook_outputs.without_outputs``): the rest must be within
     MAX_FILE_BYTES. Its digest is that of all its bytes (equal to ``text_digest`` of its whole text).
@@ -236,11 +242,10 @@ def read_notebook(path: Path) -> tuple[str, str]:
     from grader.notebook_outputs import KeptTooLarge, without_outputs
 
     fd, info = _open_regular(path)
-    if info.st_size <= MAX_FILE_BYTES:
-        os.close(fd)
-        text = read_text(path)
-        return text, text_digest(text)
     try:
+        if info.st_size <= MAX_FILE_BYTES:  # read whole, from the descriptor already open
+            text = _decoded(_read_open(fd, info, path, MAX_FILE_BYTES), path)
+            return text, text_digest(text)
         if info.st_size > NOTEBOOK_MAX_BYTES:
             raise UsageError(say("notebook.too_large", path=path, limit=NOTEBOOK_MAX_BYTES // 2**20,
                                  size=info.st_size // 2**20))
