@@ -129,7 +129,6 @@ class SandboxWorker:
         self._confined = False  # the current process has reported its protections
         self._ready = False
         self.violations: list[str] = []  # each time learner code broke the protocol
-        self.broken = ""  # set once it did so MAX_VIOLATIONS times: no call runs after that
         self._repeat = 1
         self.spawned_at = 0.0
         self.boot_seconds = 0.0  # spawn to ready, of the latest worker process
@@ -257,9 +256,12 @@ class SandboxWorker:
         self.kill()
         message = f"broke the grading protocol: it {reason}"
         self.violations.append(message)
-        if len(self.violations) >= MAX_VIOLATIONS:
-            self.broken = message
         raise ProtocolBroken(message)
+
+    @property
+    def broken(self) -> str:
+        """Why no call of this submission runs any more (it broke the protocol MAX_VIOLATIONS times), or ""."""
+        return self.violations[-1] if len(self.violations) >= MAX_VIOLATIONS else ""
 
     def kill(self) -> None:
         if self.proc is not None:
