@@ -34,7 +34,7 @@ def generate_class(folder: Path, size: int, seed: int = 0) -> None:
     """``size`` single-file week-2 submissions with the mix described above."""
     import nbformat
 
-    from grader.notebooks import percent_to_notebook
+    from grader.authoring.notebooks import percent_to_notebook
 
     rng = random.Random(seed)
     week2 = ("python_basics.py", "logistic_regression.py")

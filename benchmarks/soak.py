@@ -242,7 +242,7 @@ def _done(book: Path) -> int:
 def run_soak(size: int = 1000, *, hostile_share: float = 0.1, sample: int = 30, jobs: int | None = None,
              seed: int = 0, fast_hostile: bool = False, workdir: Path | None = None,
              progress: bool = False) -> SoakResult:
-    from grader.gradebook import Gradebook
+    from grader.classroom.gradebook import Gradebook
     from grader.grading import grade_submission
 
     work = workdir or Path(tempfile.mkdtemp(prefix="dl-grader-soak-"))

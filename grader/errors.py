@@ -8,7 +8,7 @@ class UsageError(Exception):
 
 
 class ReferenceNotRecorded(AssertionError):
-    """A released learner copy has no recorded reference result for this call (see grader/recorded.py).
+    """A released learner copy has no recorded reference result for this call (see grader/model/recorded.py).
 
     An AssertionError, so the check that made the call fails with this message as its feedback;
     a known-mistake diagnosis that needs the call is skipped instead (grader/checks/diagnose.py).

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING
 
 from grader import __version__
 from grader.errors import UsageError
-from grader.exercise import Exercise, load_exercise
-from grader.extract import Submission, load_submission
+from grader.model.exercise import Exercise, load_exercise
+from grader.ingest.extract import Submission, load_submission
 from grader.messages import say
-from grader.report import CheckResult, FunctionSummary, GradeReport, SourceNote
+from grader.model.report import CheckResult, FunctionSummary, GradeReport, SourceNote
 from grader.sandbox.client import Limits, SandboxWorker
 from grader.sandbox.launch import Launcher
 
 if TYPE_CHECKING:
     from grader.checks.learner import LearnerFunction
-    from grader.run_checks import WarmChecks
+    from grader.checks.runner import WarmChecks
 
 SUBMITTABLE = (".py", ".ipynb")
 
@@ -124,7 +124,7 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
             notes.append(SourceNote(file=where, location=function.graded, kind="advice", message=say(
                 "advice.matrix", function=function.graded, parts=", ".join(sorted(function.matrices)[:4]))))
     if ex.recorded_reference is not None:  # a learners' copy: say what its hidden checks are worth
-        from grader.recorded import released_copy_notes
+        from grader.model.recorded import released_copy_notes
 
         notes += released_copy_notes(ex)
     return GradeReport(
@@ -165,7 +165,7 @@ def _learner_functions(ex: Exercise, submission: Submission, worker: SandboxWork
 def _run(ex: Exercise, functions: dict[str, LearnerFunction], seed: int, warm: WarmChecks | None = None,
          selected: set[str] | None = None) -> tuple[list[CheckResult], list[str]]:
     from grader.checks.learner import Learner
-    from grader.run_checks import run_checks
+    from grader.checks.runner import run_checks
 
     learner = Learner(functions)
     if warm is not None:
@@ -228,7 +228,7 @@ def _ordered(ex: Exercise, results: list[CheckResult]) -> list[CheckResult]:
 
 
 def _summaries(ex: Exercise, submission: Submission, results: list[CheckResult]) -> list[FunctionSummary]:
-    from grader.home_files import home_files
+    from grader.ingest.home_files import home_files
 
     homes = home_files(ex)
     summaries = []

@@ -17,7 +17,7 @@ from pathlib import Path
 from quiz_factory import filled_form
 from typer.testing import CliRunner
 
-from grader.cli import app
+from grader.cli.app import app
 from grader.quiz import prepare_quiz
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from grader.report import (
+from grader.model.report import (
     CheckResult,
     FunctionSummary,
     GradeReport,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.batch import discover, run_batch
+from grader.classroom.batch import discover, run_batch
 from grader.grading import grade_submission
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,7 +101,7 @@ def test_kill_9_in_the_middle_then_resume(tmp_path):
     driver = (
         "import os, signal, sys\n"
         "from pathlib import Path\n"
-        "from grader.batch import run_batch\n"
+        "from grader.classroom.batch import run_batch\n"
         "seen = []\n"
         "def on_result(learner, report):\n"
         "    seen.append(learner)\n"
@@ -123,7 +123,7 @@ def test_kill_9_in_the_middle_then_resume(tmp_path):
 @pytest.mark.slow
 def test_dask_local_cluster_gives_the_same_grades_as_the_local_pool(tmp_path):
     pytest.importorskip("distributed")
-    from grader.batch_dask import DaskExecutor
+    from grader.classroom.batch_dask import DaskExecutor
 
     folder = make_class(tmp_path / "class", size=4)
     run_batch(EXERCISE, folder, gradebook=tmp_path / "local.sqlite", jobs=2)
@@ -149,7 +149,7 @@ def test_each_grading_process_keeps_to_its_own_cpu():
     """Grading process i (and the zygote and sandboxes it starts) runs on allowed CPU i mod n."""
     import multiprocessing
 
-    from grader.batch import _pin
+    from grader.classroom.batch import _pin
 
     allowed = sorted(os.sched_getaffinity(0))
 
@@ -169,7 +169,7 @@ def test_each_grading_process_keeps_to_its_own_cpu():
 def test_page_names_never_collide_and_plain_ids_keep_theirs():
     """Ids that the old file names merged (a b / a_b / a?b, x / x., o'brien / o_brien, case, Unicode forms)
     get pages of their own; plain lowercase ids keep their name; a plain id cannot pose as a hashed one."""
-    from grader.learner_ids import page_name
+    from grader.views.learner_ids import page_name
 
     ids = ["a b", "a_b", "a?b", "x", "x.", "o'brien", "o_brien", "Alice", "alice", "ALICE", "Jos\u00e9", "Jose\u0301",
            "-rf", "rf", "CON", "con", "nul", "", "learner", "x" * 300, "x" * 301, "caf\udce9"]
@@ -197,8 +197,8 @@ def test_dask_tasks_carry_same_named_files_of_sub_folders_each_as_itself(tmp_pat
     """A learner folder with a/basics.py and b/basics.py: a Dask worker used to receive both as one
     basics.py (the second file twice), so it graded other code than the local pool and the
     submission's fingerprint never matched the gradebook's."""
-    import grader.batch as batch
-    from grader.batch_dask import _grade_remote, task_files
+    import grader.classroom.batch as batch
+    from grader.classroom.batch_dask import _grade_remote, task_files
 
     ann = tmp_path / "class" / "ann"
     for part, solution in (("a", "python_basics.py"), ("b", "logistic_regression.py")):

@@ -11,7 +11,7 @@ from browser import dump_dom, parse_dom, screenshot
 from class_factory import make_week2_class, quiz_ids, take_quiz
 from typer.testing import CliRunner
 
-from grader.class_report import (
+from grader.classroom.class_report import (
     ClassResults,
     build_class_report,
     check_stats,
@@ -23,10 +23,10 @@ from grader.class_report import (
     quiz_item_stats,
     score_histogram,
 )
-from grader.cli import app
+from grader.cli.app import app
 from grader.messages import say
-from grader.render_class_html import feedback_links, render_class_html
-from grader.report import CheckDiagnosis, CheckResult, FunctionSummary, GradeReport
+from grader.classroom.class_html import feedback_links, render_class_html
+from grader.model.report import CheckDiagnosis, CheckResult, FunctionSummary, GradeReport
 
 runner = CliRunner()
 CLASS_SIZE = 30
@@ -139,7 +139,7 @@ def test_quiz_item_difficulty_and_discrimination():
 
 
 def test_feedback_links_are_relative_to_the_page(tmp_path):
-    from grader.batch import page_name
+    from grader.classroom.batch import page_name
 
     feedback = tmp_path / "out" / "feedback"
     feedback.mkdir(parents=True)

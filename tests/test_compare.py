@@ -238,7 +238,7 @@ def test_gradient_check_ignores_differences_below_the_absolute_floor():
 
 
 def test_plain_assert_message_without_pytest_rewriting():
-    from grader.run_checks import _status_and_message
+    from grader.checks.runner import _status_and_message
 
     error = AssertionError("model reached 40% accuracy\nassert (40.0 >= 75)")
     assert _status_and_message(error) == ("failed", "model reached 40% accuracy")

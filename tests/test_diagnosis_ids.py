@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from grader.class_report import build_class_report, load_class_results
-from grader.gradebook import Gradebook
+from grader.classroom.class_report import build_class_report, load_class_results
+from grader.classroom.gradebook import Gradebook
 from grader.grading import grade_submission
-from grader.render_class_html import render_class_html
-from grader.report import GradeReport
+from grader.classroom.class_html import render_class_html
+from grader.model.report import GradeReport
 
 ROOT = Path(__file__).resolve().parents[1]
 WEEK2 = ROOT / "exercises" / "week2"

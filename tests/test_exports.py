@@ -15,10 +15,10 @@ from class_factory import quiz_ids, take_quiz
 from report_factory import make_report
 from typer.testing import CliRunner
 
-from grader.batch import run_batch
-from grader.cli import app
-from grader.exports import HIDDEN_VISIBILITY, to_gradescope
-from grader.gradebook import Gradebook
+from grader.classroom.batch import run_batch
+from grader.cli.app import app
+from grader.classroom.exports import HIDDEN_VISIBILITY, to_gradescope
+from grader.classroom.gradebook import Gradebook
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASS = ROOT / "tests" / "fixtures" / "class_week2"
@@ -193,8 +193,8 @@ def test_submit_gradescope_to_an_unwritable_place_is_one_error_line(tmp_path):
 
 
 def test_start_up_does_not_import_the_class_views():
-    code = ("import sys, grader.cli, grader.grading; "
-            "assert not {'grader.exports', 'grader.class_report', 'grader.render_class_html', 'csv'} & set(sys.modules)")
+    code = ("import sys, grader.cli.app, grader.grading; "
+            "assert not {'grader.classroom.exports', 'grader.classroom.class_report', 'grader.classroom.class_html', 'csv'} & set(sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0
 
 
@@ -202,14 +202,14 @@ def test_start_up_does_not_import_the_class_views():
                                      "\r=1", "\n=1", " =1", "\uff1d1+1", "'=1", "'", "\u202e=1", "%0A=1"])
 def test_a_cell_a_spreadsheet_could_evaluate_gets_a_leading_quote(learner):
     """OWASP's CSV-injection advice: the cell is text, and the exact id is the cell without one leading '."""
-    from grader.exports import spreadsheet_text
+    from grader.classroom.exports import spreadsheet_text
 
     cell = spreadsheet_text(learner)
     assert cell == "'" + learner and cell[1:] == learner
 
 
 def test_plain_cells_are_left_as_they_are():
-    from grader.exports import spreadsheet_text
+    from grader.classroom.exports import spreadsheet_text
 
     assert [spreadsheet_text(text) for text in ("alice", "_x", "José", "2024-05-01T10:00:00+00:00", "")] == [
         "alice", "_x", "José", "2024-05-01T10:00:00+00:00", ""]

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from grader.errors import UsageError
-from grader.extract import extract_file, fingerprint, load_submission, parse_tolerant, strip_magics
+from grader.ingest.extract import extract_file, fingerprint, load_submission, parse_tolerant, strip_magics
 
 
 def names(module) -> list[str]:
@@ -237,7 +237,7 @@ def _units(module) -> list[tuple]:
 @pytest.mark.parametrize("starter", ["week2/python_basics.py", "week3/planar_classification.py",
                                      "week4/deep_neural_network.py"])
 def test_a_percent_format_file_extracts_the_same_cell_by_cell(tmp_path, starter):
-    from grader import extract
+    from grader.ingest import extract
 
     root = Path(__file__).resolve().parents[1]
     source = (root / "exercises" / starter).read_text()
@@ -256,7 +256,7 @@ def test_a_string_across_a_cell_marker_falls_back_to_the_whole_file(tmp_path):
 
 
 def test_only_cells_met_twice_are_kept_parsed_and_never_more_than_128():
-    from grader import extract
+    from grader.ingest import extract
 
     extract._PARSED.clear()
     extract._SEEN.clear()
@@ -344,7 +344,7 @@ def test_a_unit_that_does_not_compile_is_left_to_the_worker(tmp_path):
 def test_cells_met_before_are_compiled_once_and_named_after_each_learner(tmp_path, monkeypatch):
     import marshal
 
-    from grader import extract
+    from grader.ingest import extract
 
     compiled = []
     real_compile = compile
@@ -380,7 +380,7 @@ def test_the_worker_compiles_the_text_when_the_code_it_gets_is_unusable():
 
 
 def test_compiled_code_of_shared_cells_leaves_with_its_cell(tmp_path):
-    from grader import extract
+    from grader.ingest import extract
 
     extract._PARSED.clear()
     extract._SEEN.clear()

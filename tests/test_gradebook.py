@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from report_factory import make_minimal_report, make_report
 
-from grader import gradebook
-from grader.gradebook import Gradebook, GradebookError, default_gradebook_path
+from grader.classroom import gradebook
+from grader.classroom.gradebook import Gradebook, GradebookError, default_gradebook_path
 
 
 @pytest.fixture

@@ -27,12 +27,12 @@ import pytest
 from quiz_factory import IDS, keys_by_id, write_exercise
 
 from grader.quiz import prepare_quiz
-from grader.run_checks import run_checks
+from grader.checks.runner import run_checks
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISE = ROOT / "exercises" / "week2"
 HONEST = ROOT / "solutions" / "week2" / "python_basics.py"
-GRADE = [sys.executable, "-c", "from grader.cli import main; main()"]
+GRADE = [sys.executable, "-c", "from grader.cli.app import main; main()"]
 DEADLINE = 120.0  # seconds: only turns a hang into a failure
 ASLEEP = "dlg-asleep"
 

@@ -1,4 +1,4 @@
-"""Tests of the percent-format to notebook converter (grader/notebooks.py)."""
+"""Tests of the percent-format to notebook converter (grader/authoring/notebooks.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # so that `pytest` works as well as `python -m pytest`
     sys.path.insert(0, str(ROOT))
 
-from grader.notebooks import build_notebook, main, percent_to_notebook  # noqa: E402
+from grader.authoring.notebooks import build_notebook, main, percent_to_notebook  # noqa: E402
 
 # Every exercise's percent-format starter that has a committed notebook beside it.
 NOTEBOOK_SOURCES = sorted(p for p in (ROOT / "exercises").glob("*/*.py") if p.with_suffix(".ipynb").exists())
@@ -124,4 +124,4 @@ def test_committed_notebook_matches_its_source(source: Path) -> None:
     fresh = percent_to_notebook(source.read_text(encoding="utf-8"))
     assert [(c.cell_type, c.source) for c in committed.cells] == [
         (c.cell_type, c.source) for c in fresh.cells
-    ], f"{source.with_suffix('.ipynb').name} is stale: run python -m grader.notebooks {source}"
+    ], f"{source.with_suffix('.ipynb').name} is stale: run python -m grader.authoring.notebooks {source}"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from grader.cli import app
+from grader.cli.app import app
 from grader.errors import UsageError
 from grader.grading import grade_submission
 

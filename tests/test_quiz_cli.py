@@ -15,10 +15,10 @@ import pytest
 from quiz_factory import IDS, SAMPLE_QUIZ, filled_form, keys_by_id, write_exercise
 from typer.testing import CliRunner
 
-from grader.cli import app
-from grader.gradebook import Gradebook
+from grader.cli.app import app
+from grader.classroom.gradebook import Gradebook
 from grader.quiz import prepare_quiz
-from grader.report import GradeReport
+from grader.model.report import GradeReport
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "grader" / "schema" / "grade-report.v2.json").read_text(encoding="utf-8"))
@@ -234,5 +234,5 @@ def test_help_examples_run(tmp_path, monkeypatch):
 
 
 def test_submit_path_does_not_import_quiz_code():
-    code = "import sys, grader.cli, grader.grading, grader.exercise; assert 'grader.quiz' not in sys.modules"
+    code = "import sys, grader.cli.app, grader.grading, grader.model.exercise; assert 'grader.quiz' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0

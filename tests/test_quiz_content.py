@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from quiz_factory import write_exercise
 
-from grader.exercise import load_exercise
+from grader.model.exercise import load_exercise
 from grader.quiz import load_quiz, quiz_stats, validate_quiz
 
 ROOT = Path(__file__).resolve().parent.parent

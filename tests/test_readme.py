@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from grader.cli import app
+from grader.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()

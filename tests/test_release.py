@@ -13,14 +13,14 @@ import nbformat
 import pytest
 from typer.testing import CliRunner
 
-from grader.cli import app
+from grader.cli.app import app
 from grader.errors import UsageError
-from grader.exercise import load_exercise
+from grader.model.exercise import load_exercise
 from grader.grading import grade_submission
-from grader.release import HiddenChecks, find_leaks, release_exercise, released_config
-from grader.scaffold import new_exercise
-from grader.sources import reference_module, split_source, stale_files
-from grader.validate import validate_exercise
+from grader.authoring.release import HiddenChecks, find_leaks, release_exercise, released_config
+from grader.authoring.scaffold import new_exercise
+from grader.authoring.sources import reference_module, split_source, stale_files
+from grader.authoring.validate import validate_exercise
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -295,7 +295,7 @@ def test_cli_release_errors_are_one_line(course):
 
 
 def test_submit_path_does_not_import_authoring_code():
-    code = ("import sys, grader.cli, grader.grading, grader.exercise; "
-            "assert not {'grader.release', 'grader.sources', 'grader.scaffold', 'grader.recorded', 'nbformat'} "
+    code = ("import sys, grader.cli.app, grader.grading, grader.model.exercise; "
+            "assert not {'grader.authoring.release', 'grader.authoring.sources', 'grader.authoring.scaffold', 'grader.model.recorded', 'nbformat'} "
             "& set(sys.modules), sorted(m for m in sys.modules if m.startswith('grader'))")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

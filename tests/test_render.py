@@ -11,9 +11,9 @@ import pytest
 from report_factory import make_minimal_report, make_report
 from rich.console import Console
 
-from grader.render_html import render_html
-from grader.render_terminal import fmt_points, fmt_total, render_terminal, score_style
-from grader.report import CheckResult
+from grader.views.html import render_html
+from grader.views.terminal import fmt_points, fmt_total, render_terminal, score_style
+from grader.model.report import CheckResult
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = '<script>alert(1)</script> & "quotes" [bold red]not markup[/]'
@@ -131,11 +131,11 @@ def test_terminal_view_does_not_load_jinja2_but_html_view_does() -> None:
         "sys.path.insert(0, 'tests')\n"
         "from rich.console import Console\n"
         "from report_factory import make_report\n"
-        "from grader.render_terminal import render_terminal\n"
-        "import grader.render_html\n"
+        "from grader.views.terminal import render_terminal\n"
+        "import grader.views.html\n"
         "render_terminal(make_report(), Console(record=True, width=100))\n"
         "assert 'jinja2' not in sys.modules, 'jinja2 loaded too early'\n"
-        "grader.render_html.render_html(make_report())\n"
+        "grader.views.html.render_html(make_report())\n"
         "assert 'jinja2' in sys.modules\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
@@ -316,7 +316,7 @@ import numpy as np  # noqa: E402
 
 from grader.checks.compare import show  # noqa: E402
 from grader.messages import say  # noqa: E402
-from grader.report import CheckDiagnosis, FunctionSummary, GradeReport  # noqa: E402
+from grader.model.report import CheckDiagnosis, FunctionSummary, GradeReport  # noqa: E402
 
 BASICS = {"sigmoid_derivative": 2.0, "image2vector": 2.0, "normalize_rows": 3.0, "softmax": 3.0, "L1": 2.0,
           "L2": 2.0}
@@ -354,7 +354,7 @@ def test_terminal_functions_of_a_file_not_submitted_take_one_line() -> None:
 
 def test_a_file_submitted_without_its_functions_is_said_to_lack_them() -> None:
     """An empty python_basics.py (its note says it is empty): the line says the functions are not in it."""
-    from grader.report import SubmittedFile
+    from grader.model.report import SubmittedFile
 
     report = half_submitted_report()
     report.files = [SubmittedFile("work/python_basics.py", "0" * 64), SubmittedFile("lr.py", "0" * 64)]
@@ -491,12 +491,12 @@ def test_quiz_and_copy_notices_are_said_from_the_catalog(monkeypatch) -> None:
                                              "quiz.answer.control", "quiz.form.instructions_submit")}
     monkeypatch.setitem(messages._CATALOGS, "xx", translated)
     monkeypatch.setattr(messages, "_language", "xx")
-    from grader.exercise import load_exercise
+    from grader.model.exercise import load_exercise
     from grader.quiz.answers import blank_form, parse_answer
     from grader.quiz.form import form_quiz_text
     from grader.quiz.load import load_quiz
     from grader.quiz.variants import build_variants
-    from grader.recorded import released_copy_notes
+    from grader.model.recorded import released_copy_notes
 
     quiz = load_quiz(ROOT / "exercises" / "week2" / "quiz.toml")
     variants = build_variants(quiz, 1)

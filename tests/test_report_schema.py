@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 from report_factory import make_minimal_report, make_report
 
-from grader.report import SCHEMA_ID, SCHEMA_VERSION, CheckResult, GradeReport
+from grader.model.report import SCHEMA_ID, SCHEMA_VERSION, CheckResult, GradeReport
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "grader" / "schema" / "grade-report.v2.json"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import grader.run_checks as run_checks_module
+import grader.checks.runner as run_checks_module
 from grader.checks.learner import Learner, LearnerFunction, Located
-from grader.run_checks import WarmChecks, run_checks
+from grader.checks.runner import WarmChecks, run_checks
 from grader.sandbox.client import CallOutcome, Limits
 
 CHECKS = '''

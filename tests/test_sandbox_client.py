@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.extract import SiblingModule, extract_units
+from grader.ingest.extract import SiblingModule, extract_units
 from grader.sandbox.client import Limits, SandboxWorker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,7 +169,7 @@ def test_fork_bomb_is_capped_and_escaped_children_are_killed():
 
 def test_exercise_preamble_files_provide_helpers(tmp_path):
     """A helper the course provides (week 3's sigmoid) is defined before the learner's code, which may override it."""
-    from grader.exercise import load_exercise
+    from grader.model.exercise import load_exercise
 
     exercise = tmp_path / "ex"
     exercise.mkdir()

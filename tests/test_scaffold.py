@@ -11,11 +11,11 @@ import nbformat
 import pytest
 from typer.testing import CliRunner
 
-from grader.cli import app
-from grader.exercise import load_exercise
+from grader.cli.app import app
+from grader.model.exercise import load_exercise
 from grader.grading import grade_submission
 from grader.quiz import validate_quiz
-from grader.validate import validate_exercise
+from grader.authoring.validate import validate_exercise
 
 runner = CliRunner()
 

@@ -1,4 +1,4 @@
-"""Learner-controlled text on a terminal (grader.learner_ids.shown): learner ids in `grade batch`,
+"""Learner-controlled text on a terminal (grader.views.learner_ids.shown): learner ids in `grade batch`,
 error messages, output and file names in `grade submit`. What a terminal would obey or hide (ESC
 and the C1 CSI that start escape sequences, bidi overrides that reorder a line, zero-width
 characters) is written as its escape, never passed through."""
@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from grader.learner_ids import shown
+from grader.views.learner_ids import shown
 
 ROOT = Path(__file__).resolve().parent.parent
 HIDDEN = "\x1b\x9b\u202e\u200b"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from week_suite import ROOT, Week
 
-from grader.report import GradeReport
+from grader.model.report import GradeReport
 
 WEEKS = ["week2", "week3", "week4", "week5", "week6", "week7"]
 

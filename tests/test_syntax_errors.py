@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from grader.extract import load_submission
+from grader.ingest.extract import load_submission
 from grader.grading import grade_submission
-from grader.render_html import render_html
+from grader.views.html import render_html
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISE = ROOT / "exercises" / "week2"

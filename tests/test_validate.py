@@ -8,8 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.exercise import load_exercise
-from grader.validate import validate_exercise
+from grader.model.exercise import load_exercise
+from grader.authoring.validate import validate_exercise
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,7 @@ import pytest
 from week_suite import Week, assert_diagnosed, assert_earns_everything
 
 from grader.grading import grade_submission
-from grader.report import GradeReport
+from grader.model.report import GradeReport
 
 WEEK = Week("week2")
 EXERCISE, FIXTURES, SOLUTIONS = WEEK.exercise, WEEK.fixtures, WEEK.solutions

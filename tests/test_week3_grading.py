@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from week_suite import Week, assert_diagnosed, assert_earns_everything
 
-from grader.report import GradeReport
+from grader.model.report import GradeReport
 
 WEEK = Week("week3")
 EXERCISE, FIXTURES, SOLUTIONS = WEEK.exercise, WEEK.fixtures, WEEK.solutions

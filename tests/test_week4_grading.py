@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from week_suite import Week, assert_diagnosed, assert_earns_everything, lost
 
-from grader.exercise import load_exercise
-from grader.report import GradeReport
+from grader.model.exercise import load_exercise
+from grader.model.report import GradeReport
 
 WEEK = Week("week4")
 EXERCISE, FIXTURES, SOLUTIONS = WEEK.exercise, WEEK.fixtures, WEEK.solutions

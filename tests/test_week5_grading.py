@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from week_suite import Week, assert_diagnosed, assert_earns_everything, lost
 
-from grader.report import GradeReport
+from grader.model.report import GradeReport
 
 WEEK = Week("week5")
 EXERCISE, FIXTURES, SOLUTIONS = WEEK.exercise, WEEK.fixtures, WEEK.solutions

@@ -14,7 +14,7 @@ from week_suite import Week, assert_diagnosed, assert_earns_everything
 
 from grader.checks import CheckFailure
 from grader.checks.gradients import DEFAULT_THRESHOLD, KINKED_THRESHOLD, relative_error
-from grader.report import GradeReport
+from grader.model.report import GradeReport
 
 WEEK = Week("week6", seed=2316)
 EXERCISE, FIXTURES, SOLUTIONS = WEEK.exercise, WEEK.fixtures, WEEK.solutions

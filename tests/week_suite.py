@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from grader.grading import grade_submission
-from grader.report import GradeReport
+from grader.model.report import GradeReport
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,6 +1,6 @@
 """What the check that is running is: hidden or public, and which known mistakes it diagnosed.
 
-The check runner (grader.run_checks) opens one ``CheckContext`` around each check; the
+The check runner (grader.checks.runner) opens one ``CheckContext`` around each check; the
 comparison helpers read it to decide whether a mismatch may show the expected values
 (never for a hidden check, unless the course reveals them, e.g. after a deadline), and
 record in it every diagnosis they put in a failure (``Hint``). Diagnoses are data: the

@@ -19,7 +19,7 @@ from grader.checks.context import Hint, mistake, record
 from grader.errors import ReferenceNotRecorded
 from grader.messages import say
 
-# Set while grader.release records the reference's results for a learner's copy: every known
+# Set while grader.authoring.release records the reference's results for a learner's copy: every known
 # mistake is then computed even for a right answer, so that the copy can still diagnose wrong
 # answers with reference results it did not otherwise need.
 compute_every_mistake: ContextVar[bool] = ContextVar("compute_every_mistake", default=False)

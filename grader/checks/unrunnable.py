@@ -24,7 +24,7 @@ import pytest
 
 from grader.checks.context import CheckContext, enter, leave
 from grader.messages import say
-from grader.report import CheckResult
+from grader.model.report import CheckResult
 
 
 @dataclass(frozen=True)

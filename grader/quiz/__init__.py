@@ -33,7 +33,7 @@ from grader.quiz.model import DEFAULT_SUBMIT_TO, Quiz, QuizInputError
 from grader.quiz.session import ask_questions
 from grader.quiz.validate import quiz_stats, validate_quiz
 from grader.quiz.variants import Variant, build_variants, quiz_seed
-from grader.report import GradeReport, SourceNote, SubmittedFile
+from grader.model.report import GradeReport, SourceNote, SubmittedFile
 
 QUIZ_FILE = "quiz.toml"
 
@@ -104,7 +104,7 @@ class QuizRun:
 
 def quiz_file(exercise: str | Path) -> tuple[str, Path]:
     """The exercise's name and its quiz file; raises UsageError when it has none."""
-    from grader.exercise import load_exercise
+    from grader.model.exercise import load_exercise
 
     loaded = load_exercise(exercise)
     path = loaded.root / QUIZ_FILE

@@ -26,7 +26,7 @@ from grader.messages import say
 from grader.quiz.answers import LETTERS, Answer, question_lines
 from grader.quiz.model import SHAPE_ERROR
 from grader.quiz.variants import Variant, same_text
-from grader.report import CheckResult, FunctionSummary, GradeReport, SourceNote, SubmittedFile
+from grader.model.report import CheckResult, FunctionSummary, GradeReport, SourceNote, SubmittedFile
 
 ROUND_OFF = 1e-9
 

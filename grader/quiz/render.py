@@ -11,8 +11,8 @@ import re
 import textwrap
 
 from grader.messages import say
-from grader.render_terminal import fmt_points, fmt_total, notices
-from grader.report import CheckResult, GradeReport
+from grader.views.terminal import fmt_points, fmt_total, notices
+from grader.model.report import CheckResult, GradeReport
 
 
 def verdict(check: CheckResult) -> str:

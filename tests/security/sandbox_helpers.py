@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from grader.grading import grade_submission
-from grader.report import CheckResult, GradeReport
+from grader.model.report import CheckResult, GradeReport
 from grader.sandbox.client import Limits
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -248,7 +248,7 @@ def run_class(folder: Path, book: Path, out: Path | None = None) -> tuple[object
     """``grade batch`` of ``folder`` in this process (jobs=1: one warm zygote, one forked sandbox per
     learner): (BatchSummary, {learner: report}). The zygote, which lives as long as its grading
     process, is closed afterwards so that the stray-process checks see only the sandbox's processes."""
-    import grader.batch as batch_module
+    import grader.classroom.batch as batch_module
 
     reports: dict[str, GradeReport] = {}
 

@@ -31,7 +31,7 @@ from sandbox_helpers import (
     run_class,
 )
 
-from grader.report import GradeReport
+from grader.model.report import GradeReport
 
 TRUSTED_MODULE_WORDS = ("solution", "checks", "pytest", "run_checks", "grader.grading", "problems_", "reference")
 

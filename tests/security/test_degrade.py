@@ -20,9 +20,9 @@ from rich.console import Console
 from sandbox_helpers import EXERCISE, HOSTILE, ROOT, SOLUTIONS, assert_no_stray_processes, checks_of, fill_in
 
 from grader.grading import grade_submission
-from grader.render_html import render_html
-from grader.render_terminal import render_terminal
-from grader.report import GradeReport
+from grader.views.html import render_html
+from grader.views.terminal import render_terminal
+from grader.model.report import GradeReport
 from grader.sandbox import isolation, launch
 from grader.sandbox.client import Limits
 

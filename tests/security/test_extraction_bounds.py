@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-import grader.extract as extract
+import grader.ingest.extract as extract
 from grader.errors import UsageError
-from grader.extract import load_submission
+from grader.ingest.extract import load_submission
 
 ROOT = Path(__file__).resolve().parents[2]
 GRADED = ["sigmoid", "propagate"]

@@ -24,9 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grader.errors import UsageError
-from grader.extract import load_submission
+from grader.ingest.extract import load_submission
 from grader.grading import grade_submission
-from grader.report import GradeReport
+from grader.model.report import GradeReport
 from grader.sandbox.client import Limits
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 from report_factory import make_minimal_report, make_report
 
-from grader import gradebook
-from grader.gradebook import Gradebook, GradebookError
+from grader.classroom import gradebook
+from grader.classroom.gradebook import Gradebook, GradebookError
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISE = ROOT / "exercises" / "week2"
@@ -338,7 +338,7 @@ def test_a_versioned_database_of_another_application_is_refused(tmp_path: Path) 
 MIGRATE = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {tests!r})
-    from grader import gradebook
+    from grader.classroom import gradebook
     NEXT = gradebook.GRADEBOOK_VERSION + 1
     def add_reviewed(conn):
         conn.execute("ALTER TABLE submissions ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0")

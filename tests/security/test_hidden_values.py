@@ -20,9 +20,9 @@ from sandbox_helpers import EXERCISE, FAST, SOLUTIONS
 
 from grader.checks import CheckFailure, expect_array, expect_gradient, expect_scalar, show
 from grader.checks.context import CheckContext, enter, leave
-from grader.exercise import Exercise
+from grader.model.exercise import Exercise
 from grader.grading import grade_submission
-from grader.report import GradeReport
+from grader.model.report import GradeReport
 
 WRONG = '''
 import numpy as np

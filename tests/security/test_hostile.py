@@ -58,7 +58,7 @@ from sandbox_helpers import (
     sandbox_processes,
 )
 
-from grader.report import GradeReport
+from grader.model.report import GradeReport
 from grader.sandbox.client import Limits
 
 

@@ -33,7 +33,7 @@ import pytest
 from browser import parse_dom
 from typer.testing import CliRunner
 
-from grader.cli import app
+from grader.cli.app import app
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISE = ROOT / "exercises" / "week2"
@@ -123,7 +123,7 @@ def test_csv_cells_a_spreadsheet_would_evaluate_stay_text(hostile_class):
 def test_csv_on_a_terminal_shows_control_characters_escaped(hostile_class):
     """Printed on a terminal, does the CSV show ESC, C1 and bidi characters of ids as escapes?"""
     controller, terminal = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-c", "from grader.cli import main; main()", "export", "csv", str(EXERCISE),
+    process = subprocess.Popen([sys.executable, "-c", "from grader.cli.app import main; main()", "export", "csv", str(EXERCISE),
                                 "--gradebook", str(hostile_class.gradebook)],
                                cwd=ROOT, stdin=subprocess.DEVNULL, stdout=terminal, stderr=subprocess.PIPE)
     os.close(terminal)

@@ -29,8 +29,8 @@ from sandbox_helpers import ROOT, FAST, MESSAGE_CHARS, MiB, Watchdog, assert_no_
 
 from grader.checks import CheckFailure, computing_with, expect_like, show
 from grader.grading import grade_submission
-from grader.report import GradeReport
-from grader.run_checks import run_checks
+from grader.model.report import GradeReport
+from grader.checks.runner import run_checks
 
 VALUES = Path(__file__).resolve().parent / "fixtures" / "values"
 BROKEN = ("could not run", "Traceback", "not aligned", "broadcast together", "ambiguous", "could not convert",

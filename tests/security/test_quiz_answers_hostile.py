@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from grader.cli import app
+from grader.cli.app import app
 from grader.errors import UsageError
 from grader.quiz import prepare_quiz
 from grader.quiz.answers import MAX_ANSWER_CHARS

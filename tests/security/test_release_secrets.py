@@ -24,18 +24,18 @@ import pytest
 from typer.testing import CliRunner
 
 from grader.checks.diagnose import compute_every_mistake
-from grader.cli import app
-from grader.exercise import Exercise, load_exercise
+from grader.cli.app import app
+from grader.model.exercise import Exercise, load_exercise
 from grader.grading import grade_submission
 from grader.quiz import QUIZ_FILE, prepare_quiz
 from grader.quiz.answers import key_as_answer
 from grader.quiz.load import load_quiz
 from grader.quiz.variants import Variant, build_variants
-from grader.recorded import RecordingReference, released_copy_notes
-from grader.release import RECORD_SEED, release_exercise
-from grader.render_html import render_html
-from grader.render_terminal import render_terminal
-from grader.report import GradeReport
+from grader.model.recorded import RecordingReference, released_copy_notes
+from grader.authoring.release import RECORD_SEED, release_exercise
+from grader.views.html import render_html
+from grader.views.terminal import render_terminal
+from grader.model.report import GradeReport
 
 ROOT = Path(__file__).resolve().parents[2]
 WEEKS = ("week1", "week2", "week3", "week4", "week5", "week6", "week7")

@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from grader.batch import run_batch
-from grader.cli import app
+from grader.classroom.batch import run_batch
+from grader.cli.app import app
 from grader.errors import UsageError
-from grader.extract import MAX_SIBLINGS, fingerprint, load_submission, read_text
-from grader.gradebook import Gradebook
+from grader.ingest.extract import MAX_SIBLINGS, fingerprint, load_submission, read_text
+from grader.classroom.gradebook import Gradebook
 from grader.grading import derive_seed, grade_submission
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -161,7 +161,7 @@ def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(UsageError, match="not a regular file"):
         read_text(fifo)
-    result = subprocess.run([sys.executable, "-c", "from grader.cli import main; main()", "submit", str(EXERCISE), "--file", str(fifo),
+    result = subprocess.run([sys.executable, "-c", "from grader.cli.app import main; main()", "submit", str(EXERCISE), "--file", str(fifo),
                              "--gradebook", str(tmp_path / "gb.sqlite")],
                             capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 2

@@ -32,11 +32,11 @@ from pathlib import Path
 
 from grader.errors import UsageError
 from grader.messages import say
-from grader.report import SourceNote, SubmittedFile
+from grader.model.report import SourceNote, SubmittedFile
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # A notebook's outputs do not count towards MAX_FILE_BYTES: one of up to this size is read a chunk at a
-# time without them (grader/notebook_outputs.py); a larger one is refused, saying how to clear them.
+# time without them (grader/ingest/notebook_outputs.py); a larger one is refused, saying how to clear them.
 NOTEBOOK_MAX_BYTES = 200 * 1024 * 1024
 # Reading a submission (parsing, selecting, compiling, the reads analysis) is linear in its size;
 # past this many seconds in all, it ends with a one-line error all the same.
@@ -239,7 +239,7 @@ def read_notebook(path: Path) -> tuple[str, str]:
     which the grader never reads (``notebook_outputs.without_outputs``): the rest must be within
     MAX_FILE_BYTES. Its digest is that of all its bytes (equal to ``text_digest`` of its whole text).
     """
-    from grader.notebook_outputs import KeptTooLarge, without_outputs
+    from grader.ingest.notebook_outputs import KeptTooLarge, without_outputs
 
     fd, info = _open_regular(path)
     try:

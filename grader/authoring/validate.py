@@ -14,10 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from grader.errors import UsageError
-from grader.exercise import Exercise
-from grader.extract import load_submission
+from grader.model.exercise import Exercise
+from grader.ingest.extract import load_submission
 from grader.grading import grade_submission
-from grader.report import GradeReport
+from grader.model.report import GradeReport
 
 SEED = 20261122
 
@@ -85,7 +85,7 @@ def _check_starters(ex: Exercise, problems: list[str]) -> None:
 
 
 def _check_sources(ex: Exercise, problems: list[str]) -> None:
-    from grader.sources import stale_files
+    from grader.authoring.sources import stale_files
 
     problems += [f"{path} is out of date with its instructor source: run grade release {ex.name} --build"
                  for path in stale_files(ex)]

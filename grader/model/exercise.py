@@ -19,7 +19,7 @@ A quiz-only exercise leaves out ``learner_files`` and ``[[functions]]``; its qui
 
 A learner's copy made by ``grade release`` has ``reference = "recorded"`` instead of
 ``reference_files``: no hidden checks, and the public checks' ``reference`` serves the
-results recorded at release time in ``checks/expected.json`` (see grader/recorded.py).
+results recorded at release time in ``checks/expected.json`` (see grader/model/recorded.py).
 
 Public checks: ``exercises/<name>/checks/checks_*.py``; hidden checks:
 ``solutions/<name>/checks/checks_*.py``.
@@ -35,7 +35,7 @@ from pathlib import Path
 
 from grader.errors import UsageError
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 RECORDED_REFERENCE = "checks/expected.json"  # in a released copy, relative to the exercise folder
 _REFERENCES: dict[tuple[tuple[str, int], ...], types.SimpleNamespace] = {}
 
@@ -90,7 +90,7 @@ class Exercise:
         serving the recorded results of the same calls.
         """
         if self.recorded_reference is not None:
-            from grader.recorded import load_recorded_reference
+            from grader.model.recorded import load_recorded_reference
 
             return load_recorded_reference(self.recorded_reference)  # type: ignore[return-value]
         paths = [self.solutions / filename for filename in self.reference_files]

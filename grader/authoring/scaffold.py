@@ -1,10 +1,10 @@
 """``grade new``: a new exercise that passes ``grade validate`` as generated.
 
-The files come from grader/templates/new_exercise/ (``{{name}}``, ``{{title}}`` and
+The files come from grader/authoring/templates/new_exercise/ (``{{name}}``, ``{{title}}`` and
 ``{{title_toml}}`` filled in): one instructor source with one graded function
 (``relu``) and its solution region, public and hidden checks, a problems module,
 a README with the grading contract and a two-question quiz. The starter, its
-notebook and the reference are then built from the source (grader/sources.py).
+notebook and the reference are then built from the source (grader/authoring/sources.py).
 """
 
 from __future__ import annotations
@@ -71,8 +71,8 @@ def new_exercise(name: str, title: str = "", root: Path | None = None) -> NewExe
             text = text.replace("{{" + key + "}}", value)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    from grader.exercise import load_exercise
-    from grader.sources import build_from_sources
+    from grader.model.exercise import load_exercise
+    from grader.authoring.sources import build_from_sources
 
     built = build_from_sources(load_exercise(exercise_dir))
     return NewExercise(exercise_dir, solutions_dir, sorted([*layout.values(), *built], key=str))

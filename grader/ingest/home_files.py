@@ -15,8 +15,8 @@ import re
 from pathlib import Path
 
 from grader.errors import UsageError
-from grader.exercise import Exercise
-from grader.extract import notebook_cells, read_source
+from grader.model.exercise import Exercise
+from grader.ingest.extract import notebook_cells, read_source
 
 _DEFINED: dict[tuple[str, int, int], frozenset[str]] = {}  # a starter (path, mtime, size) -> its top-level names
 # A definition at the top level of a starter (the instructor's text: no parsing needed, a few ms saved).

@@ -30,11 +30,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from grader.class_report import ClassResults, learner_rows
+from grader.classroom.class_report import ClassResults, learner_rows
 from grader.errors import UsageError
 from grader.messages import say
-from grader.render_terminal import fmt_total
-from grader.report import GradeReport
+from grader.views.terminal import fmt_total
+from grader.model.report import GradeReport
 
 HIDDEN_VISIBILITY = "after_published"
 
@@ -58,7 +58,7 @@ def class_csv(results: ClassResults, *, terminal: bool = False) -> str:
     """
     show: Callable[[str], str] = str
     if terminal:
-        from grader.learner_ids import shown as show
+        from grader.views.learner_ids import shown as show
 
     buffer = io.StringIO()
     # Every cell quoted: Python's csv module leaves a lone CR unquoted, and a CR in a learner id

@@ -30,7 +30,7 @@ from types import TracebackType
 from typing import Any
 
 from grader.errors import UsageError
-from grader.report import GradeReport
+from grader.model.report import GradeReport
 
 ENV_VAR = "DL_GRADER_GRADEBOOK"
 APPLICATION_ID = 0x646C6762  # "dlgb": marks the file as a dl-grader gradebook

@@ -13,7 +13,7 @@ From it come three generated files (``grade release NAME --build`` writes them):
 
 * ``exercises/<name>/<part>.py``: the learner's starter, each region replaced by
   ``# YOUR CODE HERE`` and a ``raise NotImplementedError(...)`` stub;
-* ``exercises/<name>/<part>.ipynb``: the notebook of that starter (grader/notebooks.py);
+* ``exercises/<name>/<part>.ipynb``: the notebook of that starter (grader/authoring/notebooks.py);
 * ``solutions/<name>/<part>.py``: the reference the grader imports: the source with
   the markers removed, reduced to what the grader takes from any file (imports,
   functions, classes, constants), so that its demo cells never run in the grader.
@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.errors import UsageError
-from grader.exercise import Exercise
-from grader.extract import extract_units
+from grader.model.exercise import Exercise
+from grader.ingest.extract import extract_units
 from grader.messages import say
 
 BEGIN = "### BEGIN SOLUTION"
@@ -131,7 +131,7 @@ def notebook_text(learner_text: str) -> str:
     """The learner's notebook, as the text of an .ipynb file."""
     import nbformat
 
-    from grader.notebooks import percent_to_notebook
+    from grader.authoring.notebooks import percent_to_notebook
 
     notebook = percent_to_notebook(learner_text)
     nbformat.validate(notebook)

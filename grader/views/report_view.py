@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from grader.messages import EN, say
-from grader.report import CheckDiagnosis, CheckResult, FunctionSummary, GradeReport
+from grader.model.report import CheckDiagnosis, CheckResult, FunctionSummary, GradeReport
 
 LIKELY_MISTAKE = "Likely mistake:"
 NAMES_LISTED = 8  # functions named in a not-submitted line before "and N more"

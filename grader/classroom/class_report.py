@@ -28,7 +28,7 @@ from pathlib import Path
 
 from grader.checks.context import likely_mistake  # noqa: F401 - the short name of a diagnosis sentence
 from grader.errors import UsageError
-from grader.report import CheckResult, GradeReport
+from grader.model.report import CheckResult, GradeReport
 
 HISTOGRAM_BINS = 10
 TOP_DIAGNOSES = 12
@@ -173,8 +173,8 @@ def load_class_results(exercise: str | Path, gradebook: Path) -> ClassResults:
 
     Raises UsageError for an unknown exercise, a missing or unreadable gradebook, or
     a gradebook that holds nothing for this exercise."""
-    from grader.exercise import load_exercise
-    from grader.gradebook import Gradebook
+    from grader.model.exercise import load_exercise
+    from grader.classroom.gradebook import Gradebook
 
     ex = load_exercise(exercise)
     if not Path(gradebook).is_file():

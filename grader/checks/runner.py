@@ -34,7 +34,7 @@ from grader.checks.stand_in import ReferenceLearner
 from grader.checks.state import watched
 from grader.checks.unrunnable import DeclaredCheck, declared_checks, grader_error, runs_on_right_answers
 from grader.messages import say
-from grader.report import CheckDiagnosis, CheckResult
+from grader.model.report import CheckDiagnosis, CheckResult
 
 # Our own process decides what runs: no third-party plugins, no conftest.py from
 # the exercise folder (a learner could put one there), no cache, no ini files.
@@ -414,7 +414,7 @@ def _pytest_main(check_files: list[Path], root: Path, plugin: CheckPlugin, *, si
     must not swallow the rest of the process's output.
     """
     _use_check_dirs(check_files)
-    ini = Path(__file__).parent / "checks" / "pytest.ini"
+    ini = Path(__file__).parent / "pytest.ini"
     options = PYTEST_ARGS if silent else [a for a in PYTEST_ARGS if a != "-q"] + ["-p", "no:terminal"]
     args = [*options, "-c", str(ini), "--rootdir", str(root), *map(str, check_files)]
     sink = io.StringIO()

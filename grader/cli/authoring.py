@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from grader.cli import app, reports_usage_errors
+from grader.cli.app import app, reports_usage_errors
 from grader.errors import UsageError
 
 
@@ -34,7 +34,7 @@ def new(
 
       grade new week8 --title "Week 8: activations" --root course && grade validate course/exercises/week8
     """
-    from grader.scaffold import new_exercise
+    from grader.authoring.scaffold import new_exercise
 
     made = new_exercise(name, title, root)
     exercise = _shown(made.exercise)
@@ -79,7 +79,7 @@ def release(
 
       grade new week8 --root course && grade release course/exercises/week8 --build --out handout
     """
-    from grader.release import build_exercise, release_exercise
+    from grader.authoring.release import build_exercise, release_exercise
 
     if out is None and not build:
         raise UsageError("give --out DIR to release, or --build to rebuild from the instructor sources")

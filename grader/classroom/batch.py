@@ -28,16 +28,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from grader.errors import UsageError
-from grader.exercise import Exercise, load_exercise
-from grader.extract import fingerprint
-from grader.gradebook import Gradebook
+from grader.model.exercise import Exercise, load_exercise
+from grader.ingest.extract import fingerprint
+from grader.classroom.gradebook import Gradebook
 from grader.grading import SUBMITTABLE, grade_submission
 from grader.interrupts import deferred, received
-from grader.learner_ids import lookalike_groups, page_name
-from grader.report import GradeReport
+from grader.views.learner_ids import lookalike_groups, page_name
+from grader.model.report import GradeReport
 
 if TYPE_CHECKING:
-    from grader.run_checks import WarmChecks
+    from grader.checks.runner import WarmChecks
     from grader.sandbox.launch import ZygoteLauncher
 
 
@@ -91,7 +91,7 @@ def discover(folder: Path) -> tuple[list[Learner], list[str]]:
     return learners, ignored
 
 
-# -- learner ids (see grader.learner_ids) ------------------------------------------
+# -- learner ids (see grader.views.learner_ids) ------------------------------------------
 
 
 def _entry(learner: Learner) -> str:
@@ -192,7 +192,7 @@ def _warm_checks(exercise_root: str) -> tuple[Exercise, WarmChecks]:
     warm = _warm.get(exercise_root)
     if warm is None or not warm[1].thread.is_alive():
         from grader.grading import check_files
-        from grader.run_checks import WarmChecks
+        from grader.checks.runner import WarmChecks
 
         ex = load_exercise(exercise_root)
         _warm[exercise_root] = ex, WarmChecks(check_files(ex), [ex.solutions], ex.root)
@@ -408,7 +408,7 @@ def _keep(book: Gradebook, learner_id: str, result: dict | str, summary: BatchSu
 
 
 def _write_feedback(report: GradeReport, out: Path) -> None:
-    from grader.render_html import render_html
+    from grader.views.html import render_html
 
     name = page_name(report.learner)
     (out / f"{name}.json").write_text(report.to_json() + "\n", encoding="utf-8")

@@ -97,7 +97,7 @@ def submit(
       grade submit exercises/week2 --json report.json --html report.html --seed 42
     """
     from grader.grading import check_seed, grade_submission
-    from grader.gradebook import Gradebook, default_gradebook_path
+    from grader.classroom.gradebook import Gradebook, default_gradebook_path
     from grader.messages import say
     from grader.interrupts import deferred
 
@@ -106,7 +106,7 @@ def submit(
     to_stdout = json_out == Path("-")
     quiet = quiet or to_stdout
     check_seed(seed)
-    renderer = None if quiet else _preload("grader.render_terminal")
+    renderer = None if quiet else _preload("grader.views.terminal")
     recorded = False
     try:
         # The gradebook keeps the course's seed secret; one that cannot be opened or written still
@@ -124,7 +124,7 @@ def submit(
             with deferred():  # the report's files and its record are written whole, or not begun
                 _write_outputs(report, json_out, html_out)
                 if gradescope:
-                    from grader.exports import write_gradescope
+                    from grader.classroom.exports import write_gradescope
 
                     write_gradescope(report, gradescope)
                 if book is not None and not chosen:  # a grade of some functions only is not the exercise's
@@ -142,7 +142,7 @@ def submit(
             typer.echo(f"{report.exercise}: {report.points:g} / {report.max_points:g}")
         else:
             renderer.join()
-            from grader.render_terminal import render_terminal
+            from grader.views.terminal import render_terminal
 
             render_terminal(report, _console(), verbose=verbose)
         if only and not to_stdout:
@@ -194,7 +194,7 @@ def _write_outputs(report, json_out: Path | None, html_out: Path | None) -> None
         if json_out and json_out != Path("-"):
             json_out.write_text(report.to_json() + "\n", encoding="utf-8")
         if html_out:
-            from grader.render_html import render_html
+            from grader.views.html import render_html
 
             html_out.write_text(render_html(report), encoding="utf-8")
     except OSError as exc:
@@ -257,7 +257,7 @@ def quiz(
     import getpass
     import shlex
 
-    from grader.gradebook import Gradebook, default_gradebook_path
+    from grader.classroom.gradebook import Gradebook, default_gradebook_path
     from grader.interrupts import deferred
     from grader.quiz import form_learner, prepare_quiz
     from grader.quiz.render import render_results
@@ -349,8 +349,8 @@ def validate(
 
       grade validate --all
     """
-    from grader.exercise import exercises_root, load_exercise
-    from grader.validate import exercise_dirs, validate_exercise
+    from grader.model.exercise import exercises_root, load_exercise
+    from grader.authoring.validate import exercise_dirs, validate_exercise
 
     if all_exercises == (exercise is not None):
         raise UsageError("give one EXERCISE or --all")
@@ -402,8 +402,8 @@ def batch(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from grader.batch import BatchInterrupted, run_batch
-    from grader.gradebook import default_gradebook_path
+    from grader.classroom.batch import BatchInterrupted, run_batch
+    from grader.classroom.gradebook import default_gradebook_path
 
     # The checks of a learner graded in this process (--jobs 1) run in a thread that sends the
     # process's sys.stdout and sys.stderr to a sink meanwhile: an interrupt is reported on these.
@@ -434,7 +434,7 @@ def batch(
         try:
             executor = None
             if dask:
-                from grader.batch_dask import DaskExecutor
+                from grader.classroom.batch_dask import DaskExecutor
 
                 executor = DaskExecutor(dask, jobs or 2)
             summary = run_batch(exercise, submissions, gradebook=book, jobs=jobs,
@@ -463,7 +463,7 @@ def _print_learner_problems(console, summary) -> None:  # type: ignore[no-untype
     invisible characters escaped (learner_ids.shown), and never wrapped into what looks like a new line."""
     from rich.text import Text
 
-    from grader.learner_ids import shown
+    from grader.views.learner_ids import shown
 
     for learner, why in summary.failed.items():
         console.print(Text.assemble("  ", (shown(learner), "yellow"), ": ", shown(why)), soft_wrap=True)
@@ -484,7 +484,7 @@ def list_command() -> None:
     """
     from rich.table import Table
 
-    from grader.exercise import list_exercises
+    from grader.model.exercise import list_exercises
 
     table = Table(title="Exercises")
     table.add_column("exercise")
@@ -561,9 +561,3 @@ def main() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
-
-
-import grader.commands  # noqa: E402,F401  (its modules add commands to `app`)
-
-if __name__ == "__main__":
-    main()

@@ -1,6 +1,6 @@
 """Self-contained HTML view of a GradeReport (inline CSS, no scripts, no external assets).
 
-The page is rendered from ``grader/templates/report.html.j2`` by a jinja2
+The page is rendered from ``grader/views/templates/report.html.j2`` by a jinja2
 environment with autoescaping on: check messages contain learner output, so
 nothing from the report is ever inserted unescaped. jinja2 is imported lazily,
 so the terminal view never loads it.
@@ -8,7 +8,7 @@ so the terminal view never loads it.
 The page leads with the score and the feedback; the sandbox's protections and the
 timings come last, folded (``<details id="sandbox">``, its summary saying how many
 protections are inactive). The functions of a learner file none of which was submitted
-take one row and one short section (grader/report_view.py).
+take one row and one short section (grader/views/report_view.py).
 
 Stable hooks for browser tests: ``#total`` (the score), ``#progress``,
 ``#summary`` (table of functions, one ``tr.function-row`` each, or one
@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from grader.messages import say
-from grader.render_terminal import fmt_points, fmt_total, notices, skipped_notes
-from grader.report import SCHEMA_ID, SCHEMA_VERSION, CheckResult, FunctionSummary, GradeReport
-from grader.report_view import NotSubmitted, functions_and_files
+from grader.views.terminal import fmt_points, fmt_total, notices, skipped_notes
+from grader.model.report import SCHEMA_ID, SCHEMA_VERSION, CheckResult, FunctionSummary, GradeReport
+from grader.views.report_view import NotSubmitted, functions_and_files
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "report.html.j2"

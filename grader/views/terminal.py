@@ -8,20 +8,20 @@ layout.
 From WIDE_COLUMNS on, a failing function's checks are a table; in a narrower terminal
 (80 columns) they are a list, each check's feedback on the full width under its line,
 so that check names and paths are never broken mid-word. Either way, long arrays are
-summarised (grader/terminal_arrays.py), a "Likely mistake" paragraph that several
+summarised (grader/views/terminal_arrays.py), a "Likely mistake" paragraph that several
 checks of a function share is shown once under them, and the functions of a learner
-file none of which was submitted take one line (grader/report_view.py).
+file none of which was submitted take one line (grader/views/report_view.py).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from grader.learner_ids import shown
+from grader.views.learner_ids import shown
 from grader.messages import say
-from grader.report import CheckResult, FunctionSummary, GradeReport, SourceNote
-from grader.report_view import NotSubmitted, SharedDiagnosis, functions_and_files, shared_diagnoses
-from grader.terminal_arrays import fit_arrays
+from grader.model.report import CheckResult, FunctionSummary, GradeReport, SourceNote
+from grader.views.report_view import NotSubmitted, SharedDiagnosis, functions_and_files, shared_diagnoses
+from grader.views.terminal_arrays import fit_arrays
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -47,7 +47,7 @@ MAX_HANGING = 16  # a feedback line's own indentation that its wrapped lines kee
 # up to a quarter of the width, see function_table): what the feedback column is left with.
 TABLE_OVERHEAD = 9 + 7 + 13
 # Notes about the whole report, shown under the total rather than among what the grader skipped:
-# a learners' copy that does not run the hidden checks (grader.recorded.RELEASED_COPY_NOTE), a
+# a learners' copy that does not run the hidden checks (grader.model.recorded.RELEASED_COPY_NOTE), a
 # practice quiz (grader.quiz.PRACTICE_NOTE).
 NOTICE_KINDS = ("released-copy", "practice")
 

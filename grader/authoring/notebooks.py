@@ -13,7 +13,7 @@ restored to real magics, because the ``.py`` must stay valid Python while the
 notebook should behave like the course's. Text before the first marker becomes a
 code cell when it is not blank.
 
-Usage: ``python -m grader.notebooks FILE.py [FILE.py ...]``.
+Usage: ``python -m grader.authoring.notebooks FILE.py [FILE.py ...]``.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def build_notebook(py_path: Path) -> Path:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point: rebuild the notebook of every file given."""
     parser = argparse.ArgumentParser(
-        prog="python -m grader.notebooks",
+        prog="python -m grader.authoring.notebooks",
         description="Build <stem>.ipynb next to each percent-format .py file.",
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE.py")

@@ -13,14 +13,14 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from grader.batch import Learner
+from grader.classroom.batch import Learner
 from grader.errors import UsageError
 
 
 def _grade_remote(exercise_root: str, learner_id: str, files: list[tuple[str, bytes]],
                   own_folder: bool, seed_secret: bytes = b"") -> tuple[str, dict | str]:
     """Runs on a Dask worker: write the files to a private folder, then grade as locally."""
-    from grader import batch
+    from grader.classroom import batch
 
     if batch._launcher is None:
         from grader.sandbox.launch import ZygoteLauncher

@@ -6,13 +6,13 @@ when every step passed:
 1. ``count_hidden_checks``: the reference graded on every check, to count the hidden
    checks and their points (learners' reports state them; nothing else of them is kept);
 2. ``copy_learner_files``: the exercise folder as learners see it; starters and
-   notebooks of instructor sources generated afresh (grader/sources.py);
+   notebooks of instructor sources generated afresh (grader/authoring/sources.py);
    ``exercise.toml`` says ``reference = "recorded"`` instead of naming solutions, and
    how many hidden checks and points the copy does not run;
 3. ``release_quiz``: the quiz without its keys (grader/quiz/form.py): learners write
    their forms in the copy and submit them; with ``practice_quizzes``, the whole quiz;
 4. ``record_reference``: the public checks run against the reference, and every
-   reference call is recorded into ``checks/expected.json`` (grader/recorded.py);
+   reference call is recorded into ``checks/expected.json`` (grader/model/recorded.py);
 5. ``find_leaks``: no line that only solutions/ holds (solution regions, reference,
    hidden checks) is in any file of the copy;
 6. ``self_test``: without solutions/, the copy gives the reference every public
@@ -32,14 +32,14 @@ from pathlib import Path
 
 from grader.checks.diagnose import compute_every_mistake
 from grader.errors import UsageError
-from grader.exercise import RECORDED_REFERENCE, Exercise, load_exercise
+from grader.model.exercise import RECORDED_REFERENCE, Exercise, load_exercise
 from grader.grading import grade_submission
 from grader.quiz import QUIZ_FILE, load_quiz
 from grader.quiz.form import check_form, form_quiz_text, practice_quiz_text, toml_value
 from grader.quiz.model import DEFAULT_SUBMIT_TO
-from grader.recorded import RecordingReference
-from grader.report import GradeReport
-from grader.sources import build_from_sources, instructor_sources, notebook_text, split_source, stale_files
+from grader.model.recorded import RecordingReference
+from grader.model.report import GradeReport
+from grader.authoring.sources import build_from_sources, instructor_sources, notebook_text, split_source, stale_files
 
 RECORD_SEED, TEST_SEED = 20261122, 7  # two seeds: a check whose reference call depends on the seed shows
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
@@ -309,7 +309,7 @@ def find_leaks(ex: Exercise, folder: Path) -> None:
 
 def self_test(ex: Exercise, staging: Path, recorded: GradeReport) -> None:
     """The copy, without solutions/: the reference earns every public point, the starters none."""
-    from grader.validate import validate_exercise
+    from grader.authoring.validate import validate_exercise
 
     copy = load_exercise(staging)
     report = grade_submission(copy, _reference_files(ex), seed=TEST_SEED)

@@ -1,6 +1,6 @@
 """Self-contained HTML view of a ClassReport (inline CSS and SVG, no scripts, no external assets).
 
-Rendered from ``grader/templates/class_report.html.j2`` with the same autoescaping
+Rendered from ``grader/views/templates/class_report.html.j2`` with the same autoescaping
 jinja2 environment as the learner page (check messages and learner ids hold learner
 text). A learner's row shows the id with its invisible characters escaped (bidi
 overrides, zero-width characters: ``learner_ids.shown``); ``data-learner`` holds it exactly.
@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from grader.class_report import ClassReport, HistogramBin
-from grader.render_html import _environment, score_band
-from grader.render_terminal import fmt_total
+from grader.classroom.class_report import ClassReport, HistogramBin
+from grader.views.html import _environment, score_band
+from grader.views.terminal import fmt_total
 
 TEMPLATE_NAME = "class_report.html.j2"
 
@@ -92,7 +92,7 @@ def feedback_links(learners: list[str], feedback_dir: Path | None, page: Path | 
     --out`` writes it), relative to the folder of ``page``; learners without a page get no link."""
     if feedback_dir is None:
         return {}
-    from grader.learner_ids import page_name
+    from grader.views.learner_ids import page_name
 
     base = (page.parent if page is not None else Path.cwd()).resolve()
     links = {}
@@ -120,7 +120,7 @@ def _score(points: float | None, max_points: float | None) -> str:
 
 def class_report_context(report: ClassReport, links: dict[str, str]) -> dict[str, Any]:
     """Everything the template shows, as plain strings and lists."""
-    from grader.learner_ids import shown
+    from grader.views.learner_ids import shown
 
     summary = report.summary
     learners = []

@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 from grader.errors import ReferenceNotRecorded, UsageError
 from grader.messages import say
-from grader.report import SourceNote
+from grader.model.report import SourceNote
 from grader.sandbox.plain import PlainDataError, decode, encode
 
 if TYPE_CHECKING:
-    from grader.exercise import Exercise
+    from grader.model.exercise import Exercise
 
 FORMAT = "dl-grader/recorded-reference"
 VERSION = 1

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from grader.cli import app, reports_usage_errors
+from grader.cli.app import app, reports_usage_errors
 from grader.errors import UsageError
 
 GRADEBOOK_HELP = "SQLite gradebook (default: $DL_GRADER_GRADEBOOK or ~/.local/share/dl-grader/gradebook.sqlite)."
@@ -56,9 +56,9 @@ def export_csv(
 
       grade batch week2 tests/fixtures/class_week2 --gradebook class.sqlite && grade export csv exercises/week2 --gradebook class.sqlite --out week2.csv
     """
-    from grader.class_report import load_class_results
-    from grader.exports import class_csv
-    from grader.gradebook import default_gradebook_path
+    from grader.classroom.class_report import load_class_results
+    from grader.classroom.exports import class_csv
+    from grader.classroom.gradebook import default_gradebook_path
 
     results = load_class_results(exercise, gradebook or default_gradebook_path())
     _write(class_csv(results, terminal=out is None and sys.stdout.isatty()), out)
@@ -80,9 +80,9 @@ def report(
 
       grade batch week2 tests/fixtures/class_week2 --gradebook class.sqlite --out feedback && grade report week2 --gradebook class.sqlite --feedback feedback --html class.html
     """
-    from grader.class_report import build_class_report, load_class_results
-    from grader.gradebook import default_gradebook_path
-    from grader.render_class_html import render_class_html
+    from grader.classroom.class_report import build_class_report, load_class_results
+    from grader.classroom.gradebook import default_gradebook_path
+    from grader.classroom.class_html import render_class_html
 
     if feedback is not None and not feedback.is_dir():
         raise UsageError(f"{feedback}: not a folder of feedback pages")

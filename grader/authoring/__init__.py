@@ -1,0 +1,1 @@
+"""What instructors use to make exercises: scaffolds, solution regions, notebooks, release, validate."""
