@@ -46,7 +46,7 @@ class Limits:
     memory_bytes: int = 2 * 1024**3
     cpu_seconds: int = 300
     file_size_bytes: int = 16 * 1024**2
-    # Everything written to the scratch folder together (a tmpfs of this size, see isolation.limit_scratch).
+    # Everything written to the scratch folder together (a tmpfs of this size, see layers/scratch.py).
     scratch_bytes: int = 64 * 1024**2
     max_processes: int = 64
     # Wall time of the whole submission (loads, restarts and calls): past it, calls are not run.

@@ -29,7 +29,7 @@ WORKER_ENV = {
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
 }
-# Passed on from the grading process to its workers: the test hook of grader/sandbox/isolation.py
+# Passed on from the grading process to its workers: the test hook of grader/sandbox/layers/landlock.py
 # (same name there) that simulates a kernel without Landlock; every report then says so.
 SIMULATE_LANDLOCK_ENV = "DL_GRADER_SIMULATE_LANDLOCK_ABI"
 _PID = struct.Struct("<q")

@@ -1,7 +1,7 @@
 """Degrade loudly: when a protection is not in force, every report says so (``protections`` values
 starting with "INACTIVE"), the terminal and HTML views show it, and ``grade doctor`` too.
 
-An unsupported kernel is simulated with the test hook of grader/sandbox/isolation.py:
+An unsupported kernel is simulated with the test hook of grader/sandbox/layers/landlock.py:
 ``DL_GRADER_SIMULATE_LANDLOCK_ABI=N`` caps the Landlock ABI the worker believes the kernel has
 (0: no Landlock at all). The grading process passes it on to its workers.
 """
@@ -24,6 +24,8 @@ from grader.views.html import render_html
 from grader.views.terminal import render_terminal
 from grader.model.report import GradeReport
 from grader.sandbox import isolation, launch
+from grader.sandbox.layers import landlock
+from grader.sandbox.layers.process_group import PROCESS_GROUP
 from grader.sandbox.client import Limits
 
 FAST = Limits(call_seconds=2, load_seconds=3)
@@ -37,16 +39,16 @@ def terminal_text(report: GradeReport) -> str:
 
 
 def test_the_hook_has_one_name_on_both_sides() -> None:
-    assert launch.SIMULATE_LANDLOCK_ENV == isolation.SIMULATE_LANDLOCK_ENV
+    assert launch.SIMULATE_LANDLOCK_ENV == landlock.SIMULATE_LANDLOCK_ENV
 
 
 def test_every_protection_is_reported_and_active_on_this_machine(sandboxes: Path) -> None:
     """The baseline the other tests degrade: what `grade doctor` measured here (see SECURITY.md)."""
     report = grade_submission(EXERCISE, [SOLUTIONS / "python_basics.py"], seed=1, limits=FAST)
-    expected = set(isolation.PROTECTION_NAMES) - {isolation.PROCESS_GROUP} | {"pids-cgroup"}
+    expected = set(isolation.PROTECTION_NAMES) - {PROCESS_GROUP} | {"pids-cgroup"}
     assert expected <= set(report.protections), sorted(report.protections)
     assert all(v.startswith(("active: ", "INACTIVE: ")) for v in report.protections.values())
-    if sys.platform.startswith("linux") and os.getuid() == 0 and isolation.landlock_abi() >= 6:
+    if sys.platform.startswith("linux") and os.getuid() == 0 and landlock.landlock_abi() >= 6:
         inactive = {k: v for k, v in report.protections.items() if not v.startswith("active")}
         assert inactive == {}
         assert "Inactive protections" not in terminal_text(report)
@@ -54,7 +56,7 @@ def test_every_protection_is_reported_and_active_on_this_machine(sandboxes: Path
 
 def test_a_kernel_without_landlock_is_reported_loudly(sandboxes: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(isolation.SIMULATE_LANDLOCK_ENV, "0")
+    monkeypatch.setenv(landlock.SIMULATE_LANDLOCK_ENV, "0")
     submission = fill_in("secret_absolute_path.py", tmp_path, REFERENCE_PATH=str(SOLUTIONS / "python_basics.py"),
                          HIDDEN_CHECKS_PATH=str(SOLUTIONS / "checks" / "checks_week2_hidden.py"), REPO_ROOT=str(ROOT))
     report = grade_submission(EXERCISE, [submission], seed=1, limits=FAST)
@@ -75,7 +77,7 @@ def test_a_kernel_without_landlock_is_reported_loudly(sandboxes: Path, tmp_path:
 
 def test_an_older_landlock_is_reported_protection_by_protection(sandboxes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """ABI 3 (Linux 6.2-6.6): files are confined, TCP and signal scoping are not - and say why."""
-    monkeypatch.setenv(isolation.SIMULATE_LANDLOCK_ENV, "3")
+    monkeypatch.setenv(landlock.SIMULATE_LANDLOCK_ENV, "3")
     report = grade_submission(EXERCISE, [SOLUTIONS], seed=1, limits=FAST)
     assert report.protections["landlock-filesystem"].startswith("active: Landlock ABI 3")
     assert report.protections["landlock-network"].startswith("INACTIVE: needs Landlock ABI 4")
@@ -97,7 +99,7 @@ def test_without_landlock_scoping_the_grader_still_cannot_be_killed(sandboxes: P
     """Landlock ABI < 6 cannot scope signals: a root worker could SIGKILL the grading process (it did,
     before the syscall filter also took signals on such kernels). Graded in a child process in its
     own session, so a regression kills that child, not pytest."""
-    env = {**os.environ, "TMPDIR": str(sandboxes), isolation.SIMULATE_LANDLOCK_ENV: "5"}
+    env = {**os.environ, "TMPDIR": str(sandboxes), landlock.SIMULATE_LANDLOCK_ENV: "5"}
     result = subprocess.run([sys.executable, "-c", GRADE_IN_CHILD, str(EXERCISE), str(HOSTILE / "kill_parent.py")],
                             env=env, cwd=ROOT, capture_output=True, text=True, timeout=60, start_new_session=True)
     assert result.returncode == 0, f"the grading process died (status {result.returncode})"
@@ -125,7 +127,7 @@ def _cli(*args: str, env: dict[str, str], cwd: Path = ROOT) -> subprocess.Comple
 
 def test_grade_doctor_and_grade_submit_show_an_inactive_protection(sandboxes: Path, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE")}
-    env.update({isolation.SIMULATE_LANDLOCK_ENV: "0", "TMPDIR": str(sandboxes), "COLUMNS": "200", "TERM": "dumb",
+    env.update({landlock.SIMULATE_LANDLOCK_ENV: "0", "TMPDIR": str(sandboxes), "COLUMNS": "200", "TERM": "dumb",
                 "DL_GRADER_GRADEBOOK": str(tmp_path / "gb.sqlite")})
     doctor = _cli("doctor", env=env)
     assert doctor.returncode == 0, doctor.stderr

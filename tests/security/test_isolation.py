@@ -1,4 +1,4 @@
-"""Attack tests for grader.sandbox.isolation.
+"""Attack tests for the confinement layers (grader/sandbox/layers/) and grader.sandbox.isolation.
 
 Every attack runs in a child interpreter (``sys.executable -c``) that first
 applies the restriction under test - scratch tmp dir read-write,
@@ -29,8 +29,9 @@ if str(ROOT) not in sys.path:  # the project is not necessarily pip-installed
     sys.path.insert(0, str(ROOT))
 
 from grader.sandbox import isolation as iso  # noqa: E402
+from grader.sandbox.layers import landlock, process_group, seccomp  # noqa: E402
 
-ABI = iso.landlock_abi()
+ABI = landlock.landlock_abi()
 needs_landlock = pytest.mark.skipif(ABI < 1, reason=f"kernel has no usable Landlock (ABI {ABI})")
 needs_landlock_net = pytest.mark.skipif(ABI < 4, reason=f"Landlock TCP rules need ABI >= 4, kernel has {ABI}")
 needs_landlock_scope = pytest.mark.skipif(ABI < 6, reason=f"Landlock signal scoping needs ABI >= 6, kernel has {ABI}")
@@ -42,6 +43,13 @@ PRELUDE = f"""
 import errno, json, os, signal, socket, sys
 sys.path.insert(0, {str(ROOT)!r})
 from grader.sandbox import isolation as iso
+from grader.sandbox.layers.capabilities import drop_capabilities
+from grader.sandbox.layers.landlock import restrict_filesystem_and_network
+from grader.sandbox.layers.namespaces import isolate_network
+from grader.sandbox.layers.process_group import new_process_group
+from grader.sandbox.layers.rlimits import apply_rlimits
+from grader.sandbox.layers.scratch import limit_scratch
+from grader.sandbox.layers.seccomp import block_unix_sockets, restrict_syscalls
 ARGS = json.loads(sys.argv[1])
 SCRATCH = ARGS["scratch"]
 
@@ -70,7 +78,7 @@ def report(**outcome):
 
 # Applies the Landlock sandbox exactly as the worker will.
 RESTRICT = """
-PROTECTIONS = iso.restrict_filesystem_and_network(
+PROTECTIONS = restrict_filesystem_and_network(
     iso.python_read_paths(), [SCRATCH, *ARGS.get("extra_rw", [])]
 )
 ACTIVE = {p.name: p.active for p in PROTECTIONS}
@@ -271,7 +279,7 @@ def test_tcp_connect_to_loopback_is_denied(scratch: Path, listener: socket.socke
 def test_network_namespace_blocks_connect(scratch: Path, listener: socket.socket) -> None:
     out = run_child(
         """
-        prot = iso.isolate_network()
+        prot = isolate_network()
         if not prot.active:
             report(skip=prot.detail)
             raise SystemExit(0)
@@ -336,7 +344,7 @@ def test_signalling_the_parent_is_denied(scratch: Path) -> None:
 @pytest.mark.skipif(os.getuid() != 0, reason="only root holds capabilities to drop")
 def test_root_without_capabilities_cannot_chown(scratch: Path) -> None:
     body = """
-        prot = iso.drop_capabilities() if ARGS["drop"] else None
+        prot = drop_capabilities() if ARGS["drop"] else None
         path = os.path.join(SCRATCH, "f" + str(ARGS["drop"]))
         write(path)
         report(active=prot and prot.active, chown=attempt(lambda: os.chown(path, 4321, 4321)))
@@ -351,7 +359,7 @@ def test_root_without_capabilities_cannot_chown(scratch: Path) -> None:
 
 
 RLIMITS = """
-PROT = iso.apply_rlimits(
+PROT = apply_rlimits(
     memory_bytes=ARGS["memory"], cpu_seconds=10, file_size_bytes=ARGS["fsize"], max_processes=64
 )
 """
@@ -401,7 +409,7 @@ def test_the_scratch_tmpfs_caps_all_files_together_and_keeps_what_was_there(scra
     (scratch / "helpers.py").write_text("VALUE = 41\n")
     out = run_child(
         """
-        PROT = iso.limit_scratch(SCRATCH, 1 << 20)
+        PROT = limit_scratch(SCRATCH, 1 << 20)
         outcome = {"active": PROT.active, "detail": PROT.detail, "cwd": os.getcwd() == SCRATCH}
         outcome["kept"] = read(os.path.join(SCRATCH, "helpers.py")).decode()
         # Three files of 400 KB, each far under any file-size limit: the third does not fit in 1 MB.
@@ -461,7 +469,7 @@ def test_kill_process_group_reaps_the_tree(scratch: Path) -> None:
     code = PRELUDE + textwrap.dedent(
         """
         import time
-        iso.new_process_group()
+        new_process_group()
         child = os.fork()
         if child == 0:
             time.sleep(60)
@@ -480,7 +488,7 @@ def test_kill_process_group_reaps_the_tree(scratch: Path) -> None:
         assert proc.stdout is not None
         info = json.loads(proc.stdout.readline())
         assert info["pgid"] == proc.pid
-        iso.kill_process_group(info["pgid"])
+        process_group.kill_process_group(info["pgid"])
         assert proc.wait(timeout=5) == -signal.SIGKILL
         grandchild = info["pids"][1]
         deadline = time.monotonic() + 5
@@ -494,13 +502,13 @@ def test_kill_process_group_reaps_the_tree(scratch: Path) -> None:
             time.sleep(0.02)
         else:
             pytest.fail(f"grandchild {grandchild} survived kill_process_group")
-        iso.kill_process_group(info["pgid"])  # already gone: no error
+        process_group.kill_process_group(info["pgid"])  # already gone: no error
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
     with pytest.raises(ValueError):
-        iso.kill_process_group(os.getpgrp())
+        process_group.kill_process_group(os.getpgrp())
 
 
 @linux_only
@@ -539,7 +547,7 @@ def test_syscall_filter_blocks_the_machine_and_keeps_the_worker_working(scratch:
         """
         import resource
         import numpy as np
-        prot = iso.restrict_syscalls(signals=ARGS["signals"])
+        prot = restrict_syscalls(signals=ARGS["signals"])
         parent = os.getppid()
         mine = os.path.join(SCRATCH, "mine.txt")
         write(mine)
@@ -591,7 +599,7 @@ def test_seccomp_filters_refuse_the_i386_syscall_abi(scratch: Path) -> None:
     """socket(AF_UNIX) by its i386 number (int 0x80 from machine code run with ctypes) went through the
     unix-socket filter, which allowed every foreign ABI: a way to reach a Docker or D-Bus socket."""
     body = I386_SOCKET + """
-prot = iso.block_unix_sockets() if ARGS["filter"] else None
+prot = block_unix_sockets() if ARGS["filter"] else None
 report(fd=i386_socket(), native=attempt(lambda: socket.socket(socket.AF_UNIX).close()))
 """
     control = run_child(body, scratch, restrict=False, filter=False)
@@ -602,7 +610,7 @@ report(fd=i386_socket(), native=attempt(lambda: socket.socket(socket.AF_UNIX).cl
 
 
 def test_the_bpf_assembler_resolves_labels() -> None:
-    program = iso._assemble([
+    program = seccomp._assemble([
         ("ld", 0), ("jeq", 5, "yes", None), ("jge", 9, None, "no"), ("label", "yes"), ("ret", 1),
         ("label", "no"), ("ret", 2),
     ])
