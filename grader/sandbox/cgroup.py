@@ -1,8 +1,22 @@
-"""A pids cgroup per worker: caps its process count (root ignores RLIMIT_NPROC) and
-finds every process it started, even one that left the process group with setsid.
+"""The pids cgroup: caps a worker's processes and finds every one it started.
 
-Works with the cgroup v1 ``pids`` hierarchy and with cgroup v2; where neither is
-writable, ``PidsCgroup.create`` returns None and the report says so.
+Protects against: fork bombs (root ignores RLIMIT_NPROC; the cgroup's ``pids.max`` holds for
+root too) and processes that left the worker's process group with ``setsid()`` or a double fork
+and would outlive the grade (``PidsCgroup.kill_all`` finds them). One cgroup per grading process,
+emptied between learners; the grading process makes it, and a worker joins it before it confines
+itself (``worker.confine``) or is forked inside it by a zygote. This layer lives on the trusted
+side, outside :mod:`grader.sandbox.layers` and :func:`grader.sandbox.isolation.confine`: the
+grading process (client, launcher, ``grade batch``, the CLI) makes, empties and removes it, and
+reports it as "pids-cgroup" (``client.SandboxWorker``).
+
+Works with the cgroup v1 ``pids`` hierarchy and with cgroup v2; where neither is writable,
+``PidsCgroup.create`` returns None and "pids-cgroup" is reported INACTIVE with the reason (a
+worker that cannot join says so too); the process-group kill still holds.
+
+Tests: tests/test_sandbox_client.py (test_fork_bomb_is_capped_and_escaped_children_are_killed,
+test_a_worker_that_cannot_join_its_cgroup_says_so); tests/security/test_hostile.py
+(test_bounded_fork_bomb, test_setsid_grandchild_does_not_survive);
+tests/security/test_degrade.py::test_no_pids_cgroup_is_reported.
 """
 
 from __future__ import annotations
