@@ -1,0 +1,181 @@
+"""Every learner-facing sentence of the grader, by id, so that a translation can follow.
+
+``say("shape.rank1", name="dw", ...)`` formats the template of the active language. This
+module is the lookup; the sentences are data, in catalogs:
+
+- the grader's own English sentences, split by area: ``values.py`` (what the comparison
+  helpers say about a value), ``checks.py`` (the check runner: errors, hints, state, notes),
+  ``files.py`` (reading submitted files), ``views.py`` (the terminal and HTML views, the class
+  report, exports), ``quiz.py`` (the quiz) and ``usage.py`` (usage errors). Together: ``EN``.
+- an exercise's own sentences (its known mistakes and hints), in ``messages.<language>.toml``
+  files next to its checks (``exercises/week4/checks/messages.en.toml``), read with
+  ``read_catalog`` and added with ``add_catalog`` when its checks are loaded
+  (``grader.checks.catalog``). Their ids start with the exercise's name:
+  ``week4.linear_backward.dA_prev_over_m``.
+
+An id names one sentence; ``diagnosis.<id>`` is the short name of the mistake that sentence
+diagnoses, as the class report lists it. Templates are ``str.format`` templates with named fields
+(``{name}``, ``{factor:g}``; ``{{`` for a brace). A translation is one more catalog per language
+with the same ids and fields: ``tests/test_messages.py`` checks that every id used exists, that
+ids are unique across catalogs, and that templates and the fields passed to them agree.
+
+This package is of the lowest stage: it imports nothing else from grader.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import tomllib
+from pathlib import Path
+
+from grader.messages import checks, files, quiz, usage, values, views
+
+# The English catalogs of the grader, by area (module name -> its sentences).
+AREAS: dict[str, dict[str, str]] = {
+    "values": values.MESSAGES,
+    "checks": checks.MESSAGES,
+    "files": files.MESSAGES,
+    "views": views.MESSAGES,
+    "quiz": quiz.MESSAGES,
+    "usage": usage.MESSAGES,
+}
+
+
+def _merged(areas: dict[str, dict[str, str]]) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for area, messages in areas.items():
+        twice = merged.keys() & messages.keys()
+        if twice:
+            raise RuntimeError(f"grader.messages.{area} repeats the id(s) {sorted(twice)}")
+        merged.update(messages)
+    return merged
+
+
+EN: dict[str, str] = _merged(AREAS)
+
+# Each language's catalog of the grader's own sentences ("en": EN; a translation adds one).
+_CATALOGS: dict[str, dict[str, str]] = {"en": EN}
+# Sentences added at run time (an exercise's catalog), by language; ids never clash with the grader's.
+_ADDED: dict[str, dict[str, str]] = {}
+# Where each added id came from (a catalog file), to name both files when an id is defined twice.
+_ORIGINS: dict[str, str] = {}
+_language = "en"
+
+# An id: dotted words (letters, digits, "_", "-"); the first word is the area or the exercise.
+ID = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+")
+
+
+def set_language(code: str) -> None:
+    """Switch the catalog; raises KeyError for a language without a catalog."""
+    global _language
+    if code not in _CATALOGS and code not in _ADDED:
+        raise KeyError(code)
+    _language = code
+
+
+def language() -> str:
+    """The active language's code ("en")."""
+    return _language
+
+
+def template(message_id: str) -> str:
+    """The template of ``message_id`` in the active language, else in English; KeyError for an unknown id."""
+    for lang in dict.fromkeys((_language, "en")):
+        for catalog in (_CATALOGS.get(lang, {}), _ADDED.get(lang, {})):
+            found = catalog.get(message_id)
+            if found:
+                return found
+    raise KeyError(message_id)
+
+
+def say(message_id: str, **fields: object) -> str:
+    """The message ``message_id`` in the active language, filled with ``fields``."""
+    return template(message_id).format(**fields)
+
+
+def knows(message_id: str) -> bool:
+    """Is ``message_id`` in a catalog (the grader's, or one added)?"""
+    try:
+        template(message_id)
+    except KeyError:
+        return False
+    return True
+
+
+def fields_of(message_id: str) -> set[str]:
+    """The placeholder names a template uses (for catalog consistency tests)."""
+    return template_fields(template(message_id))
+
+
+def template_fields(text: str) -> set[str]:
+    """The placeholder names of the template ``text`` (``{name}``, ``{factor:g}``, ``{got!r}``)."""
+    return {field.split(".")[0].split("[")[0] for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+def add_catalog(entries: dict[str, str], *, language: str = "en", origin: str = "") -> None:
+    """Add sentences (an exercise's catalog) to ``language``'s. An id of the grader's own cannot be
+    redefined, nor an id another catalog file defined (the same file read again replaces its own)."""
+    target = _ADDED.setdefault(language, {})
+    for message_id, text in entries.items():
+        if message_id in EN or message_id in _CATALOGS.get(language, {}):
+            raise ValueError(f"{origin or 'a catalog'}: {message_id!r} is an id of the grader's own catalog")
+        known = _ORIGINS.get(f"{language}:{message_id}")
+        if known is not None and known != origin:
+            raise ValueError(f"{origin or 'a catalog'}: {message_id!r} is already defined in {known}")
+        target[message_id] = text
+        _ORIGINS[f"{language}:{message_id}"] = origin
+
+
+def added_ids(language: str = "en") -> set[str]:
+    """The ids of the sentences added to ``language`` so far (exercise catalogs)."""
+    return set(_ADDED.get(language, {}))
+
+
+# -- catalog files ----------------------------------------------------------------------------------------
+
+CATALOG_FILE = re.compile(r"messages\.([a-z]{2,3}(?:[-_][A-Za-z]+)?)\.toml")
+_MESSAGE_KEYS = {"text", "title"}
+
+
+def catalog_language(path: Path) -> str | None:
+    """The language of a catalog file (``messages.en.toml`` -> "en"), or None if it is not one."""
+    found = CATALOG_FILE.fullmatch(path.name)
+    return found.group(1) if found else None
+
+
+def read_catalog(path: Path) -> dict[str, str]:
+    """The sentences of a TOML catalog file, by id.
+
+    Tables nest the id's parts (``[week4.linear_backward]``); a key holding a string is a sentence
+    (``not_list = "caches should be a list ..."`` is ``week4.linear_backward.not_list``); a table
+    holding ``text`` (and ``title``) is a diagnosis: ``text`` is its sentence and ``title`` its short
+    name, the id ``diagnosis.<id>``. Raises ValueError naming the file and the id for anything else.
+    """
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"{path}: not a readable catalog ({exc})") from None
+    entries: dict[str, str] = {}
+
+    def walk(table: dict[str, object], prefix: str) -> None:
+        for key, value in table.items():
+            message_id = f"{prefix}.{key}" if prefix else key
+            if isinstance(value, str):
+                entries[message_id] = value
+            elif isinstance(value, dict) and "text" in value:
+                if set(value) - _MESSAGE_KEYS or not all(isinstance(v, str) for v in value.values()):
+                    raise ValueError(f"{path}: {message_id}: a diagnosis is a table of text and title (strings)")
+                entries[message_id] = value["text"]  # type: ignore[assignment]
+                if "title" in value:
+                    entries[f"diagnosis.{message_id}"] = value["title"]  # type: ignore[assignment]
+            elif isinstance(value, dict):
+                walk(value, message_id)
+            else:
+                raise ValueError(f"{path}: {message_id}: expected a sentence (a string) or a table")
+
+    walk(data, "")
+    for message_id in entries:
+        if not ID.fullmatch(message_id.removeprefix("diagnosis.")):
+            raise ValueError(f"{path}: {message_id!r} is not an id (dotted words)")
+    return entries
