@@ -9,6 +9,7 @@ import hmac
 import secrets
 import time
 from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +17,9 @@ from typing import TYPE_CHECKING
 from grader import __version__
 from grader.errors import UsageError
 from grader.model.exercise import Exercise, load_exercise
-from grader.ingest.extract import Submission, load_submission
+from grader.ingest.home_files import StarterNames, home_files
+from grader.ingest.shared_cells import SharedCells
+from grader.ingest.submission import Submission, load_submission
 from grader.messages import say
 from grader.model.report import CheckResult, FunctionSummary, GradeReport, SourceNote
 from grader.sandbox.client import Limits, SandboxWorker
@@ -30,6 +33,7 @@ SUBMITTABLE = (".py", ".ipynb")
 
 
 MAX_SEED = 2**64 - 1
+# The seed secret of a submission graded without the course's (derive_seed): one per process, by design.
 _process_secret = secrets.token_bytes(32)
 
 
@@ -73,10 +77,39 @@ def resolve_files(exercise: Exercise, files: list[str | Path] | None) -> list[Pa
     return paths
 
 
+@dataclass
+class WarmExercise:
+    """An exercise graded one learner after another in the same process (a batch's grading process),
+    with what is worth keeping from one learner to the next. Whoever grades with it owns it: nothing
+    of it is process-wide, and it lives as long as its owner keeps it.
+
+    checks: a pytest session kept open over the exercise's checks (configuration and collection paid once);
+    cells: the cells its learners' files share (the starter's), parsed and compiled once;
+    starters: the names its starters define (which file each graded function belongs to).
+    The exercise keeps its reference solution itself (``Exercise.load_reference``).
+    """
+
+    exercise: Exercise
+    checks: WarmChecks
+    cells: SharedCells = field(default_factory=SharedCells)
+    starters: StarterNames = field(default_factory=StarterNames)
+
+    @classmethod
+    def open(cls, exercise: Exercise) -> WarmExercise:
+        from grader.checks.runner import WarmChecks
+
+        return cls(exercise, WarmChecks(check_files(exercise), [exercise.solutions], exercise.root))
+
+    @property
+    def alive(self) -> bool:
+        """Its pytest session runs (a process forked from one that had it inherits the object, not its thread)."""
+        return self.checks.thread.is_alive()
+
+
 def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | None = None, *,
                      seed: int | None = None, learner: str = "", limits: Limits | None = None,
                      launcher: Launcher | None = None, siblings: bool = True,
-                     warm: WarmChecks | None = None, seed_secret: bytes | None = None,
+                     warm: WarmExercise | None = None, seed_secret: bytes | None = None,
                      only: Collection[str] | None = None) -> GradeReport:
     """Grade one submission; raises UsageError for unusable input, never for learner faults.
 
@@ -85,8 +118,8 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
     seed: the hidden checks' seed (default: derived from the submission's fingerprint with
     ``seed_secret``, the course's secret; see derive_seed).
 
-    warm: an open pytest session over this exercise's checks (batch grading), instead of
-    a pytest run of its own.
+    warm: what grading the learners before kept (batch grading): an open pytest session over
+    this exercise's checks, instead of a pytest run of its own, and the cells and starters read.
 
     siblings: let the submission import .py modules next to its files (see load_submission).
     """
@@ -100,13 +133,14 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
     paths = resolve_files(ex, files)
     with SandboxWorker(limits, launcher) as worker:
         worker.start()  # it boots (imports numpy) while this process extracts and loads the checks
-        submission = load_submission(paths, siblings=siblings,
-                                     graded=[name for f in ex.functions for name in f.names])
+        submission = load_submission(paths, siblings=siblings, graded=[name for f in ex.functions for name in f.names],
+                                     cells=warm.cells if warm is not None else None)
         seed = derive_seed(ex.name, submission.sha256, seed_secret) if seed is None else seed
         worker.load(_worker_modules(submission), preamble=ex.preamble, siblings=submission.siblings)
         timings = {"load": time.perf_counter() - started}
         learner_functions = _learner_functions(ex, submission, worker)
-        results, errors = _run(ex, learner_functions, seed, warm, {f.name for f in ex.functions} if only else None)
+        results, errors = _run(ex, learner_functions, seed, warm.checks if warm is not None else None,
+                               {f.name for f in ex.functions} if only else None)
         timings["checks"] = time.perf_counter() - started - timings["load"]
         timings["worker_boot"] = worker.boot_seconds
         protections = dict(worker.status.protections)
@@ -133,7 +167,7 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
         seed=seed,
         submission_sha256=submission.sha256,
         files=submission.files,
-        functions=_summaries(ex, submission, results),
+        functions=_summaries(ex, submission, results, warm.starters if warm is not None else None),
         checks=_ordered(ex, results),
         notes=_capped_notes(notes),
         protections=protections,
@@ -227,10 +261,9 @@ def _ordered(ex: Exercise, results: list[CheckResult]) -> list[CheckResult]:
     return sorted(results, key=lambda r: order.get(r.function, len(order)))
 
 
-def _summaries(ex: Exercise, submission: Submission, results: list[CheckResult]) -> list[FunctionSummary]:
-    from grader.ingest.home_files import home_files
-
-    homes = home_files(ex)
+def _summaries(ex: Exercise, submission: Submission, results: list[CheckResult],
+               starters: StarterNames | None) -> list[FunctionSummary]:
+    homes = home_files(ex, starters)
     summaries = []
     for function in ex.functions:
         found = submission.find(function.names)

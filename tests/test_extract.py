@@ -10,7 +10,9 @@ import nbformat
 import pytest
 
 from grader.errors import UsageError
-from grader.ingest.extract import extract_file, fingerprint, load_submission, parse_tolerant, strip_magics
+from grader.ingest.parsing import extract_units, parse_tolerant, strip_magics
+from grader.ingest.shared_cells import SharedCells
+from grader.ingest.submission import extract_file, fingerprint, load_submission
 
 
 def names(module) -> list[str]:
@@ -237,14 +239,15 @@ def _units(module) -> list[tuple]:
 @pytest.mark.parametrize("starter", ["week2/python_basics.py", "week3/planar_classification.py",
                                      "week4/deep_neural_network.py"])
 def test_a_percent_format_file_extracts_the_same_cell_by_cell(tmp_path, starter):
-    from grader.ingest import extract
+    from grader.ingest import submission
+    from grader.ingest.parsing import NO_DEADLINE
 
     root = Path(__file__).resolve().parents[1]
     source = (root / "exercises" / starter).read_text()
     path = write(tmp_path, "mine.py", source + "\n# %%\ndef extra(x):\n    return x\n")
     by_cells, _, _ = extract_file(path, "mine.py")
-    assert extract._by_cells(path.read_text(), "mine.py") is not None  # the cell-by-cell path was taken
-    whole, _ = extract.extract_units(path.read_text(), "mine.py", "")
+    assert submission._by_cells(path.read_text(), "mine.py", None, NO_DEADLINE) is not None  # taken cell by cell
+    whole, _ = extract_units(path.read_text(), "mine.py", "")
     assert _units(by_cells) == [(u.names, u.first_line, u.location, u.source, u.filename) for u in whole]
 
 
@@ -255,22 +258,25 @@ def test_a_string_across_a_cell_marker_falls_back_to_the_whole_file(tmp_path):
     assert [u.first_line for u in module.units] == [1, 3, 8]
 
 
-def test_only_cells_met_twice_are_kept_parsed_and_never_more_than_128():
-    from grader.ingest import extract
+def _parse(text: str):
+    statements, errors = parse_tolerant(text)
+    return tuple(statements), tuple(errors)
 
-    extract._PARSED.clear()
-    extract._SEEN.clear()
+
+def test_only_cells_met_twice_are_kept_parsed_and_never_more_than_128():
+    cells = SharedCells()
     for i in range(300):  # every learner's own cell: parsed, never kept
-        extract._parsed(f"def mine_{i}(x):\n    return x + {i}\n")
-    assert len(extract._PARSED) == 0
+        cells.parsed(f"def mine_{i}(x):\n    return x + {i}\n", _parse)
+    assert len(cells) == 0
     shared = "import numpy as np\nA = np.ones(3)\n"
-    first, second, third = (extract._parsed(shared) for _ in range(3))
-    assert shared in extract._PARSED and second is third
+    first, second, third = (cells.parsed(shared, _parse) for _ in range(3))
+    assert shared in cells and second is third
     assert [ast.dump(s) for s, _ in first[0]] == [ast.dump(s) for s, _ in second[0]]
     for i in range(300):
         for _ in range(2):
-            extract._parsed(f"B_{i} = {i}\n")
-    assert len(extract._PARSED) == 128
+            cells.parsed(f"B_{i} = {i}\n", _parse)
+    assert len(cells) == 128
+    assert shared not in SharedCells() and len(SharedCells()) == 0  # each owner has its own
 
 
 def test_graded_functions_that_are_imported_or_computed_are_kept(tmp_path):
@@ -327,45 +333,49 @@ def test_units_compiled_here_match_the_worker_compiling_their_text(tmp_path):
     for path in paths:
         submission = load_submission([path], siblings=False, graded=["f", "Model"])
         units = submission.modules[0].units
-        assert len(units) == 5 and all(u.code is not None for u in units)
+        assert len(units) == 5 and all(u.compiled is not None for u in units)
         for unit in units:
             text = compile("\n" * (unit.first_line - 1) + unit.source, unit.filename, "exec")
-            assert _locations(marshal.loads(unit.code)) == _locations(text), unit.location
+            assert _locations(unit.compiled) == _locations(text), unit.location
+            assert _locations(marshal.loads(unit.for_worker()["code"])) == _locations(text)
 
 
 def test_a_unit_that_does_not_compile_is_left_to_the_worker(tmp_path):
     path = write(tmp_path, "a.py", "def f():\n    return 1\n\nclass A:\n    nonlocal q\n")
     units = load_submission([path], siblings=False, graded=["f"]).modules[0].units
     assert [u.names for u in units] == [("f",), ("A",)]
-    assert units[0].code is not None and units[1].code is None
+    assert units[0].compiled is not None and units[1].compiled is None
     assert "code" not in units[1].for_worker() and "code" in units[0].for_worker()
 
 
 def test_cells_met_before_are_compiled_once_and_named_after_each_learner(tmp_path, monkeypatch):
     import marshal
 
-    from grader.ingest import extract
+    from grader.ingest import compiling
 
     compiled = []
     real_compile = compile
-    monkeypatch.setattr(extract, "compile", lambda *a, **k: compiled.append(1) or real_compile(*a, **k),
+    monkeypatch.setattr(compiling, "compile", lambda *a, **k: compiled.append(1) or real_compile(*a, **k),
                         raising=False)
     shared = "def helper(x):\n    return 2 * x\n"
     for learner in ("ann", "bob", "cy"):
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(shared),
                                              nbformat.v4.new_code_cell(f"def f(x):\n    return helper(x)  # {learner}")])
         nbformat.write(nb, tmp_path / f"{learner}.ipynb")
-    extract._PARSED.clear()
-    extract._SEEN.clear()
+    cells = SharedCells()  # what a batch's grading process keeps from one learner to the next
     codes = {}
     for learner in ("ann", "bob", "cy"):
         compiled.clear()
         units = load_submission([tmp_path / f"{learner}.ipynb"], root=tmp_path, siblings=False,
-                                graded=["f"]).modules[0].units
-        codes[learner] = (len(compiled), [marshal.loads(u.code).co_consts[0].co_filename for u in units])
+                                graded=["f"], cells=cells).modules[0].units
+        codes[learner] = (len(compiled), [marshal.loads(u.for_worker()["code"]).co_consts[0].co_filename
+                                          for u in units])
     # ann: both cells compiled; bob: the shared cell is seen a second time (cached from then on); cy: only her own
     assert [count for count, _ in codes.values()] == [2, 2, 1]
     assert codes["cy"][1] == ["cy.ipynb [cell 1]", "cy.ipynb [cell 2]"]
+    compiled.clear()  # without the cells read before, everything is compiled again
+    load_submission([tmp_path / "cy.ipynb"], root=tmp_path, siblings=False, graded=["f"])
+    assert len(compiled) == 2
 
 
 def test_the_worker_compiles_the_text_when_the_code_it_gets_is_unusable():
@@ -380,15 +390,11 @@ def test_the_worker_compiles_the_text_when_the_code_it_gets_is_unusable():
 
 
 def test_compiled_code_of_shared_cells_leaves_with_its_cell(tmp_path):
-    from grader.ingest import extract
-
-    extract._PARSED.clear()
-    extract._SEEN.clear()
-    extract._COMPILED.clear()
+    cells = SharedCells()
     for i in range(200):  # 200 different cells, each met by two learners
         path = write(tmp_path, f"l{i}.py", f"def f_{i}(x):\n    return x + {i}\n\nG_{i} = {i}\n")
         for _ in range(3):
-            load_submission([path], siblings=False, graded=[f"f_{i}"])
-    kept = {id(s) for statements, _ in extract._PARSED.values() for s, _ in statements}
-    assert len(extract._PARSED) == 128 and 0 < len(extract._COMPILED) <= len(kept)
-    assert set(extract._COMPILED) <= kept
+            load_submission([path], siblings=False, graded=[f"f_{i}"], cells=cells)
+    kept = {id(s) for statements, _ in cells._parsed.values() for s, _ in statements}
+    assert len(cells) == 128 and 0 < len(cells._code) <= len(kept)
+    assert set(cells._code) <= kept

@@ -19,7 +19,8 @@ import pytest
 
 import grader.ingest.notebook_outputs as notebook_outputs
 from grader.errors import UsageError
-from grader.ingest.extract import MAX_FILE_BYTES, NOTEBOOK_MAX_BYTES, extract_file, fingerprint, load_submission, text_digest
+from grader.ingest.reading import MAX_FILE_BYTES, NOTEBOOK_MAX_BYTES, text_digest
+from grader.ingest.submission import extract_file, fingerprint, load_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 MiB = 2**20
@@ -68,7 +69,7 @@ def test_reading_a_large_notebook_takes_a_chunk_of_memory_not_the_file(tmp_path:
     script = (
         "import resource, sys\n"
         "from pathlib import Path\n"
-        "from grader.ingest.extract import read_notebook\n"
+        "from grader.ingest.reading import read_notebook\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "text, digest = read_notebook(Path(sys.argv[1]))\n"
         "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024, len(text))\n"

@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.ingest.extract import SiblingModule, extract_units
+from grader.ingest.parsing import extract_units
+from grader.ingest.reading import SiblingModule
 from grader.sandbox.client import Limits, SandboxWorker
 
 ROOT = Path(__file__).resolve().parent.parent

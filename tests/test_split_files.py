@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.ingest.extract import load_submission
+from grader.ingest.submission import load_submission
 from grader.grading import grade_submission
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from grader.ingest.extract import load_submission
+from grader.ingest.submission import load_submission
 from grader.grading import grade_submission
 from grader.views.html import render_html
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from grader.errors import UsageError
 from grader.model.exercise import Exercise
-from grader.ingest.extract import extract_units
+from grader.ingest.parsing import extract_units
 from grader.messages import say
 
 BEGIN = "### BEGIN SOLUTION"

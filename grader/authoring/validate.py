@@ -15,7 +15,7 @@ from pathlib import Path
 
 from grader.errors import UsageError
 from grader.model.exercise import Exercise
-from grader.ingest.extract import load_submission
+from grader.ingest.submission import load_submission
 from grader.grading import grade_submission
 from grader.model.report import GradeReport
 

@@ -29,15 +29,14 @@ from typing import TYPE_CHECKING, Protocol
 
 from grader.errors import UsageError
 from grader.model.exercise import Exercise, load_exercise
-from grader.ingest.extract import fingerprint
+from grader.ingest.submission import fingerprint
 from grader.classroom.gradebook import Gradebook
-from grader.grading import SUBMITTABLE, grade_submission
+from grader.grading import SUBMITTABLE, WarmExercise, grade_submission
 from grader.interrupts import deferred, received
 from grader.views.learner_ids import lookalike_groups, page_name
 from grader.model.report import GradeReport
 
 if TYPE_CHECKING:
-    from grader.checks.runner import WarmChecks
     from grader.sandbox.launch import ZygoteLauncher
 
 
@@ -180,31 +179,28 @@ def _pin(index: int) -> None:
         pass  # no affinity on this platform, or not allowed: grading works the same, a little slower
 
 
-_warm: dict[str, tuple[Exercise, WarmChecks]] = {}
+# This grading process's exercises, each with what grading its learners keeps (see grading.WarmExercise).
+_warm: dict[str, WarmExercise] = {}
 
 
-def _warm_checks(exercise_root: str) -> tuple[Exercise, WarmChecks]:
-    """The exercise, and this process's open pytest session over its checks (both loaded once).
+def _warm_exercise(exercise_root: str) -> WarmExercise:
+    """The exercise, loaded once in this process with its open pytest session.
 
     A process forked from one that had a session inherits the object but not its thread:
     such a session is replaced.
     """
     warm = _warm.get(exercise_root)
-    if warm is None or not warm[1].thread.is_alive():
-        from grader.grading import check_files
-        from grader.checks.runner import WarmChecks
-
-        ex = load_exercise(exercise_root)
-        _warm[exercise_root] = ex, WarmChecks(check_files(ex), [ex.solutions], ex.root)
-    return _warm[exercise_root]
+    if warm is None or not warm.alive:
+        warm = _warm[exercise_root] = WarmExercise.open(load_exercise(exercise_root))
+    return warm
 
 
 def grade_learner(exercise_root: str, learner: Learner) -> tuple[str, dict | str]:
     """(learner id, report as a dict) or (learner id, the one-line reason there is no grade)."""
     try:
-        ex, warm = _warm_checks(exercise_root)
+        warm = _warm_exercise(exercise_root)
         # A single file shares its folder with other learners: it must not import their files.
-        report = grade_submission(ex, list(learner.files), learner=learner.id, launcher=_launcher,
+        report = grade_submission(warm.exercise, list(learner.files), learner=learner.id, launcher=_launcher,
                                   siblings=learner.own_folder, warm=warm, seed_secret=learner.seed_secret or None)
     except UsageError as exc:
         return learner.id, str(exc)

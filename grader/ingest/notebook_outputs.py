@@ -4,7 +4,7 @@ Outputs (plots as base64 images, pages of printed text) can make a notebook many
 larger than its code. ``without_outputs`` copies the notebook's JSON text but for the
 values of its ``"outputs"`` and ``"attachments"`` members, which it replaces with ``null``
 followed by the line breaks they spanned: what is kept is the same notebook for
-``extract.notebook_cells`` (which reads neither), and a JSON error in it names the line
+``reading.notebook_cells`` (which reads neither), and a JSON error in it names the line
 of the file. Only strings and brackets are recognised, each skipped string or run of
 plain text in one regular-expression match, so the cost is linear in the file and the
 memory is the kept text plus one chunk.
@@ -66,7 +66,7 @@ def without_outputs(read: Callable[[int], bytes], limit: int) -> tuple[bytes, st
     """(the notebook's JSON text without outputs and attachments, SHA-256 of all its bytes).
 
     ``read(n)`` returns the next bytes of the file (b"" at its end). A leading UTF-8 byte
-    order mark is left out of both, as ``extract.read_text`` leaves it out of the text.
+    order mark is left out of both, as ``reading.read_text`` leaves it out of the text.
     Raises KeptTooLarge when more than ``limit`` bytes would be kept.
     """
     chunks = _Chunks(read)

@@ -37,7 +37,6 @@ from grader.errors import UsageError
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 RECORDED_REFERENCE = "checks/expected.json"  # in a released copy, relative to the exercise folder
-_REFERENCES: dict[tuple[tuple[str, int], ...], types.SimpleNamespace] = {}
 
 
 @dataclass(frozen=True)
@@ -63,6 +62,9 @@ class Exercise:
     config: dict = field(default_factory=dict)
     # A released learner's copy: the recorded reference results (None: the reference in solutions/).
     recorded_reference: Path | None = None
+    # The reference loaded last, with the version of its files it was loaded from (see load_reference).
+    _reference: tuple[tuple[tuple[str, int], ...], types.SimpleNamespace] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     def public_checks(self) -> list[Path]:
         return sorted((self.root / "checks").glob("checks_*.py"))
@@ -85,7 +87,7 @@ class Exercise:
     def load_reference(self) -> types.SimpleNamespace:
         """The reference functions (trusted code), last definition winning across files.
 
-        Cached per process by the files' paths and modification times (a batch grades
+        Kept by this exercise while its files' modification times stay the same (a batch grades
         hundreds of learners against the same reference). In a released copy, an object
         serving the recorded results of the same calls.
         """
@@ -95,9 +97,9 @@ class Exercise:
             return load_recorded_reference(self.recorded_reference)  # type: ignore[return-value]
         paths = [self.solutions / filename for filename in self.reference_files]
         key = tuple((str(p), p.stat().st_mtime_ns if p.is_file() else 0) for p in paths)
-        if key not in _REFERENCES:
-            _REFERENCES[key] = self._exec_reference()
-        return _REFERENCES[key]
+        if self._reference is None or self._reference[0] != key:
+            self._reference = key, self._exec_reference()
+        return self._reference[1]
 
     def _exec_reference(self) -> types.SimpleNamespace:
         namespace: dict[str, object] = {}

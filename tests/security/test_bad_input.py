@@ -15,7 +15,7 @@
 | a function that parses but is too deep to compile | test_a_function_too_deep_to_compile_costs_only_itself |
 | a folder with nested folders and stray files | test_submission_folder_with_nested_folders_and_stray_files, test_batch_learner_folder_with_only_a_nested_folder |
 
-Decision for big files (see SECURITY.md): a file larger than ``grader.ingest.extract.MAX_FILE_BYTES`` (20 MB)
+Decision for big files (see SECURITY.md): a file larger than ``grader.ingest.reading.MAX_FILE_BYTES`` (20 MB)
 is refused from its size alone, before it is read; anything smaller is read and graded. A notebook's
 outputs do not count: one of up to ``NOTEBOOK_MAX_BYTES`` (200 MB) is read a chunk at a time without
 them, and graded when the rest is within 20 MB; a larger one is refused from its size.
@@ -35,7 +35,8 @@ import pytest
 from sandbox_helpers import EXERCISE, SOLUTIONS, run_class
 
 from grader.errors import UsageError
-from grader.ingest.extract import MAX_FILE_BYTES, NOTEBOOK_MAX_BYTES, load_submission
+from grader.ingest.reading import MAX_FILE_BYTES, NOTEBOOK_MAX_BYTES
+from grader.ingest.submission import load_submission
 from grader.grading import grade_submission
 from grader.model.report import GradeReport
 from grader.sandbox.client import Limits

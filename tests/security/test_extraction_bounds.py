@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-import grader.ingest.extract as extract
+import grader.ingest.submission as submission
 from grader.errors import UsageError
-from grader.ingest.extract import load_submission
+from grader.ingest.submission import load_submission
 
 ROOT = Path(__file__).resolve().parents[2]
 GRADED = ["sigmoid", "propagate"]
@@ -81,7 +81,7 @@ def test_unread_chains_are_still_left_out(tmp_path: Path) -> None:
 def test_reading_has_a_time_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "many.py"
     path.write_text(INPUTS["constants"][1](SMALL), encoding="utf-8")
-    monkeypatch.setattr(extract, "EXTRACT_SECONDS", -1.0)
+    monkeypatch.setattr(submission, "EXTRACT_SECONDS", -1.0)
     with pytest.raises(UsageError, match="could not be read within") as info:
         load_submission([path], siblings=False, graded=GRADED)
     assert "\n" not in str(info.value)

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grader.errors import UsageError
-from grader.ingest.extract import load_submission
+from grader.ingest.submission import load_submission
 from grader.grading import grade_submission
 from grader.model.report import GradeReport
 from grader.sandbox.client import Limits

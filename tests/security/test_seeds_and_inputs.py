@@ -24,7 +24,8 @@ from typer.testing import CliRunner
 from grader.classroom.batch import run_batch
 from grader.cli.app import app
 from grader.errors import UsageError
-from grader.ingest.extract import MAX_SIBLINGS, fingerprint, load_submission, read_text
+from grader.ingest.reading import MAX_SIBLINGS, read_text
+from grader.ingest.submission import fingerprint, load_submission
 from grader.classroom.gradebook import Gradebook
 from grader.grading import derive_seed, grade_submission
 
