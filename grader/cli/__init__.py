@@ -4,6 +4,6 @@ Importing this package registers every command; each module keeps its heavy impo
 its command functions, so that `grade submit` pays for none of them.
 """
 from grader.cli.app import app, main
-from grader.cli import authoring, class_results  # noqa: F401  (they add commands to `app`)
+from grader.cli import authoring, class_results, course  # noqa: F401  (they add commands to `app`)
 
 __all__ = ["app", "main"]

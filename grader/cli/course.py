@@ -1,0 +1,203 @@
+"""`grade course ...` (a course folder and its accounts), `grade serve` and `grade login`.
+
+Every import of the server's libraries (FastAPI, SQLAlchemy, uvicorn, httpx) happens inside a
+command, so `grade submit` never loads them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from grader.cli.app import app, reports_usage_errors
+from grader.errors import UsageError
+
+course_app = typer.Typer(help="Make a course folder and its accounts (learners, TAs, instructors).",
+                         no_args_is_help=True)
+learners_app = typer.Typer(help="Add accounts and give out their sign-in tokens.", no_args_is_help=True)
+course_app.add_typer(learners_app, name="learners")
+app.add_typer(course_app, name="course")
+
+SERVER_EXTRA = "the course server needs its optional extra: pip install -e \".[server]\""
+
+
+def _store(folder: Path, db: str | None = None):  # type: ignore[no-untyped-def]
+    try:
+        from grader.course.config import load_course
+        from grader.course.store import open_store
+    except ImportError:
+        raise UsageError(SERVER_EXTRA) from None
+    course = load_course(folder)
+    return course, open_store(db or course.database_url)
+
+
+Folder = Annotated[Path, typer.Argument(help="The course folder (holding course.toml).")]
+Db = Annotated[Optional[str], typer.Option("--db", help="Database URL (default: the folder's course.sqlite); "
+                                                       "e.g. postgresql://user:pass@host/dbname.")]
+
+
+@course_app.command("init")
+@reports_usage_errors
+def init(folder: Annotated[Path, typer.Argument(help="Where to create the course (a new or empty folder).")],
+         title: Annotated[Optional[str], typer.Option(help="The course's title.")] = None,
+         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False) -> None:
+    """Create a course folder: course.toml listing every bundled exercise with dates a week apart."""
+    from grader.course.config import init_course
+
+    path = init_course(folder, title=title)
+    _store(folder)
+    if not quiet:
+        typer.echo(f"Created {path}: edit the dates and rules, then add accounts with "
+                   f"`grade course learners add {folder} --id ID` and start `grade serve --course {folder}`.")
+
+
+@learners_app.command("add")
+@reports_usage_errors
+def add(folder: Folder,
+        login: Annotated[str, typer.Option("--id", help="The account's id (letters, digits, . _ @ -).")],
+        email: Annotated[Optional[str], typer.Option(help="Their email address.")] = None,
+        role: Annotated[str, typer.Option(help="learner, ta or instructor.")] = "learner",
+        db: Db = None) -> None:
+    """Create an account and print its sign-in token (shown this once; the last word printed)."""
+    from grader.course.accounts import add_account
+
+    _course, engine = _store(folder, db)
+    token = add_account(engine, login, role=role, email=email)
+    typer.echo(f"Added {role} {login}. Give them this token (it is shown only now):")
+    typer.echo(token)
+
+
+@learners_app.command("import")
+@reports_usage_errors
+def import_roster(folder: Folder,
+                  roster: Annotated[Path, typer.Argument(help="CSV with a header: id (required), email, role.")],
+                  out: Annotated[Optional[Path], typer.Option(help="Write id,role,token rows to this file "
+                                                                   "(readable only by you) instead of printing.")] = None,
+                  db: Db = None) -> None:
+    """Create an account per roster row and print (or write) each one's token."""
+    import csv
+    import io
+
+    from grader.course.accounts import add_account, roster as read_roster
+
+    try:
+        text = roster.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{roster}: cannot be read ({exc})") from None
+    rows = read_roster(text)
+    _course, engine = _store(folder, db)
+    written = io.StringIO()
+    writer = csv.writer(written)
+    writer.writerow(["id", "role", "token"])
+    for login, email, role in rows:
+        writer.writerow([login, role, add_account(engine, login, role=role, email=email)])
+    if out is None:
+        typer.echo(written.getvalue(), nl=False)
+    else:
+        descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(written.getvalue())
+        typer.echo(f"Added {len(rows)} accounts; their tokens are in {out}.")
+
+
+@learners_app.command("token")
+@reports_usage_errors
+def token(folder: Folder, login: Annotated[str, typer.Option("--id", help="Whose token to replace.")],
+          db: Db = None) -> None:
+    """Replace an account's token (the old one and its browser sessions stop working) and print it."""
+    from grader.course.accounts import renew_token
+
+    _course, engine = _store(folder, db)
+    typer.echo(f"New token for {login} (shown only now):")
+    typer.echo(renew_token(engine, login))
+
+
+@learners_app.command("list")
+@reports_usage_errors
+def list_accounts(folder: Folder, db: Db = None) -> None:
+    """List the course's accounts (never their tokens)."""
+    from grader.course.accounts import all_accounts
+
+    _course, engine = _store(folder, db)
+    for found in all_accounts(engine):
+        typer.echo(f"{found.login}\t{found.role}\t{found.email or ''}")
+
+
+@course_app.command("extend")
+@reports_usage_errors
+def extend(folder: Folder, login: Annotated[str, typer.Option("--id", help="The learner.")],
+           exercise: Annotated[str, typer.Option(help="The exercise's name.")],
+           days: Annotated[float, typer.Option(help="Extra days (0 removes the extension).")], db: Db = None) -> None:
+    """Give one learner more days for one exercise (due date and cut-off move together)."""
+    from grader.course.accounts import set_extension
+
+    course, engine = _store(folder, db)
+    if course.exercise(exercise) is None:
+        raise UsageError(f"the course has no exercise {exercise!r}")
+    set_extension(engine, login, exercise, days)
+    typer.echo(f"{login}: {exercise} extended by {days:g} days.")
+
+
+def _demo_course() -> tuple[Path, list[tuple[str, str, str]]]:
+    from grader.course.accounts import add_account
+    from grader.course.config import init_course
+
+    folder = Path(tempfile.mkdtemp(prefix="dl-grader-demo-"))
+    init_course(folder, title="dl-grader demo course")
+    _course, engine = _store(folder)
+    people = [("instructor", "instructor"), ("ada", "learner"), ("grace", "learner")]
+    return folder, [(login, role, add_account(engine, login, role=role)) for login, role in people]
+
+
+@app.command()
+@reports_usage_errors
+def serve(course: Annotated[Optional[Path], typer.Option("--course", help="The course folder.")] = None,
+          host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+          db: Db = None,
+          workers: Annotated[int, typer.Option(help="Grading processes (default: the CPUs).")] = 0,
+          dask: Annotated[Optional[str], typer.Option(help="Grade on the Dask cluster at this scheduler address.")] = None,
+          demo: Annotated[bool, typer.Option(help="Serve a demo course (bundled exercises, an instructor and two "
+                                                  "learners whose tokens are printed).")] = False,
+          secure_cookies: Annotated[bool, typer.Option(help="Send session cookies over HTTPS only (behind TLS).")] = False,
+          ) -> None:
+    """Run the course server: learners submit over HTTP, grades stay with the course."""
+    try:
+        import uvicorn
+
+        from grader.server.app import create_app
+    except ImportError:
+        raise UsageError(SERVER_EXTRA) from None
+    if demo == (course is not None):
+        raise UsageError("give --course DIR, or --demo for a demo course")
+    if not 0 < port < 65536:
+        raise UsageError(f"--port {port} is not a port (1-65535)")
+    if demo:
+        course, people = _demo_course()
+        typer.echo(f"Demo course in {course}. Sign in at http://{host}:{port}/ with a token:")
+        for login, role, secret in people:
+            typer.echo(f"  {role:<10} {login:<10} {secret}")
+    assert course is not None
+    application = create_app(course, db_url=db, workers=workers or (os.cpu_count() or 1), dask=dask,
+                             secure_cookies=secure_cookies)
+    typer.echo(f"Serving {application.state.server.course.title!r} at http://{host}:{port}/ (Ctrl-C stops).")
+    sys.stdout.flush()
+    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+
+
+@app.command()
+@reports_usage_errors
+def login(url: Annotated[str, typer.Argument(help="The course server, e.g. https://grader.example.edu")],
+          token_value: Annotated[Optional[str], typer.Option("--token", help="Your token (asked for if not given).")] = None,
+          ) -> None:
+    """Save your token for a course server, so `grade submit --server URL` needs no --token."""
+    from grader.server.client import save_login
+
+    secret = token_value or typer.prompt("Token", hide_input=True)
+    who = save_login(url, secret.strip())
+    typer.echo(f"Signed in to {url} as {who}.")

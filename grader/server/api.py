@@ -1,0 +1,294 @@
+"""The HTTP API, version 1 (docs/server.md). The CLI and the browser pages both use it.
+
+Errors are JSON ``{"error": "..."}``: 401 without a valid token, 404 for a submission that is
+not the caller's (the same answer as for one that does not exist), 403 for staff routes and
+closed exercises, 413 for an upload over the limits, 422 for bad input, 429 past a limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from datetime import datetime, timezone
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import and_, select
+
+from grader.course import accounts, queue
+from grader.course.accounts import Account
+from grader.course.policy import decide, for_learner, penalty
+from grader.course.store import submissions
+from grader.server.state import ServerState, client_address, require, server
+from grader.server.grading import safe_name
+
+router = APIRouter()
+
+
+@router.get("/healthz")
+def healthz(request: Request) -> JSONResponse:
+    state = server(request)
+    try:
+        with state.engine.connect() as connection:  # type: ignore[attr-defined]
+            connection.execute(select(1))
+    except Exception:
+        return JSONResponse({"status": "database unavailable"}, status_code=503)
+    dispatcher = state.dispatcher
+    if dispatcher is not None and not dispatcher.alive:  # type: ignore[attr-defined]
+        return JSONResponse({"status": "grading stopped"}, status_code=503)
+    return JSONResponse({"status": "ok"})
+
+
+# -- submitting -------------------------------------------------------------------------------------
+
+
+async def read_upload(request: Request, state: ServerState) -> list[tuple[str, bytes]]:
+    """The parts named ``files`` of a multipart form, checked against the limits; raises 413/422."""
+    limits = state.limits
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise HTTPException(422, "send the files as multipart/form-data, one part named `files` per file")
+    try:
+        form = await request.form(max_files=limits.max_files + 1, max_fields=20)
+    except HTTPException as exc:
+        if exc.status_code == 400 and "Too many" in str(exc.detail):
+            raise HTTPException(413, f"at most {limits.max_files} files per submission") from None
+        raise HTTPException(422, f"the form cannot be read: {exc.detail}") from None
+    parts = form.getlist("files")
+    if not parts:
+        raise HTTPException(422, "no file: send one or more parts named `files`")
+    if len(parts) > limits.max_files:
+        raise HTTPException(413, f"at most {limits.max_files} files per submission")
+    files: list[tuple[str, bytes]] = []
+    for part in parts:
+        if isinstance(part, str):
+            raise HTTPException(422, "a `files` part holds text, not a file")
+        name = safe_name(part.filename or "")
+        shown = json.dumps((part.filename or "")[:80])
+        if name is None:
+            raise HTTPException(422, f"{shown}: only .py and .ipynb files are graded (a plain file name)")
+        if any(name == other for other, _ in files):
+            raise HTTPException(422, f"{shown}: two files have this name")
+        data = await part.read(limits.max_file_bytes + 1)
+        if len(data) > limits.max_file_bytes:
+            raise HTTPException(413, f"{shown} is over {limits.max_file_bytes // 2**20} MB")
+        files.append((name, data))
+    await form.close()
+    return files
+
+
+def accept(state: ServerState, account: Account, exercise: str, files: list[tuple[str, bytes]],
+           address: str = "") -> str:
+    """Store a submission in the queue (durably, before anyone is told); returns its id."""
+    entry = state.course.exercise(exercise)
+    if entry is None:
+        raise HTTPException(404, f"the course has no exercise {exercise[:64]!r}")
+    now = time.time()
+    extension = accounts.extension_days(state.engine, account.id, exercise)
+    decision = decide(entry, now, extension)
+    if not decision.accepted and not account.staff:
+        raise HTTPException(403, decision.reason)
+    if not state.rates.allow(f"submit:{account.id}", state.limits.submissions_per_minute):
+        raise HTTPException(429, "too many submissions in a minute: wait a little and submit again",
+                            headers={"Retry-After": "60"})
+    if entry.policy.attempts_per_day and not account.staff:
+        used = queue.attempts_since(state.engine, account.id, exercise, now - 86400)
+        if used >= entry.policy.attempts_per_day:
+            raise HTTPException(429, f"{exercise}: {entry.policy.attempts_per_day} graded submissions in the last "
+                                     "24 hours is the course's limit: try again later",
+                                headers={"Retry-After": "3600"})
+    digest = hashlib.sha256()
+    for name, data in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    with state.engine.begin() as connection:  # type: ignore[attr-defined]
+        public = queue.enqueue(connection, account_id=account.id, exercise=exercise, files=files,
+                               sha256=digest.hexdigest(), late_days=decision.late_days, now=now)
+    if state.dispatcher is not None:
+        state.dispatcher.wake.set()  # type: ignore[attr-defined]
+    return public
+
+
+@router.post("/api/v1/exercises/{exercise}/submissions", status_code=202)
+async def submit(exercise: str, request: Request) -> JSONResponse:
+    state = server(request)
+    account = await run_in_threadpool(require, request, changes=True)
+    files = await read_upload(request, state)
+    public = await run_in_threadpool(accept, state, account, exercise, files, client_address(request))
+    return JSONResponse({"id": public, "status": "queued"}, status_code=202,
+                        headers={"Location": f"/api/v1/submissions/{public}"})
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+
+def _iso(seconds: float | None) -> str | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="seconds")
+
+
+def summary(row: Any) -> dict[str, Any]:
+    return {"id": row.id, "exercise": row.exercise, "status": row.status, "created": _iso(row.created),
+            "finished": _iso(row.finished), "points": row.points, "max_points": row.max_points,
+            "late_days": round(row.late_days, 3), "failure": row.failure}
+
+
+def find_submission(state: ServerState, account: Account, public: str) -> Any:
+    """The submission with this id if the caller may read it, else 404 (never telling which)."""
+    if not (isinstance(public, str) and len(public) == 32 and all(c in "0123456789abcdef" for c in public)):
+        raise HTTPException(404, "no such submission")
+    query = select(submissions).where(submissions.c.id == public)
+    if not account.staff:
+        query = query.where(submissions.c.account_id == account.id)
+    with state.engine.connect() as connection:  # type: ignore[attr-defined]
+        row = connection.execute(query).first()
+    if row is None:
+        raise HTTPException(404, "no such submission")
+    return row
+
+
+def submission_view(state: ServerState, account: Account, row: Any) -> dict[str, Any]:
+    view = summary(row)
+    view["report"] = None
+    if row.status == "done" and row.report_json:
+        report = json.loads(row.report_json)
+        entry = state.course.exercise(row.exercise)
+        if entry is not None and not account.staff:
+            extension = accounts.extension_days(state.engine, row.account_id, row.exercise)
+            report = for_learner(report, entry, time.time(), extension)
+        view["report"] = report
+        view["late_penalty"] = penalty(entry, row.late_days) if entry else 0.0
+    return view
+
+
+@router.get("/api/v1/submissions/{public}")
+def get_submission(public: str, request: Request) -> dict[str, Any]:
+    state = server(request)
+    account = require(request)
+    return submission_view(state, account, find_submission(state, account, public))
+
+
+def my_submissions(state: ServerState, account_id: int, exercise: str | None = None, limit: int = 200) -> list:
+    condition = submissions.c.account_id == account_id
+    if exercise:
+        condition = and_(condition, submissions.c.exercise == exercise)
+    query = select(submissions).where(condition).order_by(submissions.c.seq.desc()).limit(limit)
+    with state.engine.connect() as connection:  # type: ignore[attr-defined]
+        return list(connection.execute(query).all())
+
+
+@router.get("/api/v1/me/submissions")
+def list_mine(request: Request) -> list[dict[str, Any]]:
+    state = server(request)
+    account = require(request)
+    return [summary(row) for row in my_submissions(state, account.id)]
+
+
+def exercises_view(state: ServerState, account: Account) -> list[dict[str, Any]]:
+    rows = my_submissions(state, account.id, limit=10_000)
+    found = []
+    for entry in state.course.exercises:
+        mine = [r for r in rows if r.exercise == entry.name]
+        graded = [r for r in mine if r.status == "done" and r.points is not None]
+        best = max(graded, key=lambda r: (r.points, r.seq), default=None)
+        extension = accounts.extension_days(state.engine, account.id, entry.name)
+        closes = entry.closes(extension)
+        found.append({
+            "name": entry.name, "opens": entry.opens and entry.opens.isoformat(timespec="minutes"),
+            "due": entry.due and entry.due.isoformat(timespec="minutes"),
+            "closes": closes and closes.isoformat(timespec="minutes"), "extension_days": extension,
+            "open": decide(entry, time.time(), extension).accepted,
+            "best": best and {"points": best.points, "max_points": best.max_points, "id": best.id},
+            "latest": summary(mine[0]) if mine else None,
+            "submissions": len(mine),
+        })
+    return found
+
+
+@router.get("/api/v1/exercises")
+def list_exercises(request: Request) -> list[dict[str, Any]]:
+    state = server(request)
+    return exercises_view(state, require(request))
+
+
+@router.get("/api/v1/me")
+def me(request: Request) -> dict[str, Any]:
+    account = require(request)
+    return {"id": account.login, "role": account.role}
+
+
+# -- instructors ------------------------------------------------------------------------------------
+
+
+@router.get("/api/v1/class/queue")
+def queue_state(request: Request) -> dict[str, Any]:
+    state = server(request)
+    require(request, staff=True)
+    dispatcher = state.dispatcher
+    return {"counts": queue.counts(state.engine),  # type: ignore[arg-type]
+            "grading_here": len(dispatcher.running) if dispatcher is not None else 0,  # type: ignore[attr-defined]
+            "graded_here": dispatcher.graded if dispatcher is not None else 0}  # type: ignore[attr-defined]
+
+
+@router.get("/api/v1/class/submissions")
+def class_submissions(request: Request, exercise: str | None = None, learner: str | None = None) -> list:
+    state = server(request)
+    require(request, staff=True)
+    from grader.course.store import accounts as accounts_table
+
+    query = (select(submissions, accounts_table.c.login).join(accounts_table,
+                                                               accounts_table.c.id == submissions.c.account_id)
+             .order_by(submissions.c.seq.desc()).limit(5000))
+    if exercise:
+        query = query.where(submissions.c.exercise == exercise)
+    if learner:
+        query = query.where(accounts_table.c.login == learner)
+    with state.engine.connect() as connection:  # type: ignore[attr-defined]
+        return [dict(summary(row), learner=row.login) for row in connection.execute(query).all()]
+
+
+@router.post("/api/v1/class/regrade")
+async def regrade(request: Request) -> dict[str, Any]:
+    state = server(request)
+    await run_in_threadpool(require, request, staff=True, changes=True)
+    try:
+        body = await request.json()
+    except ValueError:
+        body = {}
+    exercise = body.get("exercise") if isinstance(body, dict) else None
+    if exercise is not None and (not isinstance(exercise, str) or state.course.exercise(exercise) is None):
+        raise HTTPException(422, "exercise: not an exercise of this course")
+    count = await run_in_threadpool(queue.requeue, state.engine, exercise)
+    if state.dispatcher is not None:
+        state.dispatcher.wake.set()  # type: ignore[attr-defined]
+    return {"queued": count}
+
+
+@router.post("/api/v1/class/extensions")
+async def extension(request: Request) -> dict[str, Any]:
+    state = server(request)
+    await run_in_threadpool(require, request, staff=True, changes=True)
+    try:
+        body = await request.json()
+        learner, exercise, days = body["learner"], body["exercise"], float(body["days"])
+    except (ValueError, KeyError, TypeError):
+        raise HTTPException(422, "send JSON {\"learner\": id, \"exercise\": name, \"days\": number}") from None
+    if not isinstance(exercise, str) or state.course.exercise(exercise) is None:
+        raise HTTPException(422, "exercise: not an exercise of this course")
+    from grader.errors import UsageError
+
+    try:
+        await run_in_threadpool(accounts.set_extension, state.engine, str(learner), exercise, days)
+    except UsageError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return {"learner": learner, "exercise": exercise, "days": days}
+
+
+@router.get("/api/v1/class/export.csv")
+def export_csv(request: Request) -> Response:
+    state = server(request)
+    require(request, staff=True)
+    from grader.server.classview import best_scores_csv
+
+    return Response(best_scores_csv(state), media_type="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="grades.csv"'})

@@ -1,0 +1,133 @@
+"""The course server's web application: ``create_app(course folder)`` -> a FastAPI app.
+
+Who may do what is decided in ``state.py``. Learners read only their own
+submissions (another's is "not found", exactly as one that does not exist); the /class routes
+need a TA or instructor. Grading happens in the Dispatcher's processes: no route waits for it.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from grader.course.config import load_course
+from grader.course.store import open_store, setting
+from grader.server.state import Limits, RateLimiter, ServerState
+
+HERE = Path(__file__).parent
+
+
+class BodyLimit:
+    """413 for a request body over ``limit`` bytes, counted as it arrives (Content-Length or not)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await _too_large(send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await _too_large(send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send) -> None:
+    body = b'{"error": "the upload is too large"}'
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                                "img-src 'self' data:; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; "
+                                "object-src 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Cache-Control": "no-store",
+}
+
+
+def create_app(course_dir: str | Path, *, db_url: str | None = None, workers: int = 2, dask: str | None = None,
+               lease_seconds: float = 60.0, grading: bool = True, limits: Limits | None = None,
+               secure_cookies: bool = False) -> FastAPI:
+    """The server of the course in ``course_dir`` (its database migrated to the newest schema)."""
+    course = load_course(course_dir)
+    engine = open_store(db_url or course.database_url)
+    limits = limits or Limits()
+    state = ServerState(course, engine, setting(engine, "seed_secret"), limits, RateLimiter())
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):  # type: ignore[no-untyped-def]
+        if grading:
+            from grader.server.grading import Dispatcher
+
+            state.dispatcher = Dispatcher(engine, course, state.seed_secret, workers=workers,
+                                          lease_seconds=lease_seconds, dask=dask)
+            state.dispatcher.start()
+        try:
+            yield
+        finally:
+            if state.dispatcher is not None:
+                state.dispatcher.stop()
+
+    app = FastAPI(title="dl-grader course server", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url="/api/v1/openapi.json")
+    app.state.server = state
+    app.add_middleware(SessionMiddleware, secret_key=setting(engine, "session_secret").hex(),
+                       session_cookie="dlg_session", same_site="strict", https_only=secure_cookies,
+                       max_age=14 * 24 * 3600)
+    app.add_middleware(BodyLimit, limit=limits.max_request_bytes)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_input(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+        return JSONResponse({"error": f"{where}: {first.get('msg', 'bad input')}".strip(": ")}, status_code=422)
+
+    from grader.server import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app

@@ -1,0 +1,72 @@
+"""What instructors read on the server: the class report of an exercise from the course database
+(the same statistics and page as ``grade report``), and everyone's best score as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from sqlalchemy import select
+
+from grader.course.store import accounts, submissions
+from grader.model.report import GradeReport
+
+
+def latest_reports(state, exercise: str) -> list[GradeReport]:  # type: ignore[no-untyped-def]
+    """Each learner's latest graded report of ``exercise`` (their id as the report's learner)."""
+    query = (select(submissions.c.report_json, submissions.c.seq, accounts.c.login)
+             .join(accounts, accounts.c.id == submissions.c.account_id)
+             .where(submissions.c.exercise == exercise, submissions.c.status == "done",
+                    accounts.c.role == "learner")
+             .order_by(submissions.c.seq))
+    latest: dict[str, GradeReport] = {}
+    with state.engine.connect() as connection:
+        for report_json, _seq, login in connection.execute(query):
+            report = GradeReport.from_dict(json.loads(report_json))
+            report.learner = login
+            latest[login] = report
+    return [latest[login] for login in sorted(latest)]
+
+
+def class_page(state, exercise: str) -> str | None:  # type: ignore[no-untyped-def]
+    """The class report page of ``exercise``, or None when nobody has a graded submission yet."""
+    from grader.classroom.class_html import render_class_html
+    from grader.classroom.class_report import ClassResults, build_class_report
+    from grader.model.exercise import load_exercise
+
+    entry = state.course.exercise(exercise)
+    reports = latest_reports(state, exercise)
+    if entry is None or not reports:
+        return None
+    ex = load_exercise(entry.root)
+    functions = [f.name for f in ex.functions]
+    for report in reports:
+        functions += [f.name for f in report.functions if f.name not in functions]
+    results = ClassResults(ex.name, ex.title, tuple(functions), tuple(reports), ())
+    return render_class_html(build_class_report(results))
+
+
+def best_scores_csv(state) -> str:  # type: ignore[no-untyped-def]
+    """One row per learner, one column per exercise: the best score (after late penalties)."""
+    names = [entry.name for entry in state.course.exercises]
+    query = (select(accounts.c.login, submissions.c.exercise, submissions.c.points)
+             .join(submissions, accounts.c.id == submissions.c.account_id, isouter=True)
+             .where(accounts.c.role == "learner"))
+    best: dict[str, dict[str, float]] = {}
+    with state.engine.connect() as connection:
+        for login, exercise, points in connection.execute(query):
+            row = best.setdefault(login, {})
+            if exercise and points is not None:
+                row[exercise] = max(points, row.get(exercise, 0.0))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["learner", *names])
+    for login in sorted(best):
+        writer.writerow([_cell(login), *(best[login].get(name, "") for name in names)])
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """A spreadsheet does not run a cell that starts like a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

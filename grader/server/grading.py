@@ -1,0 +1,231 @@
+"""Grading for the course server: a dispatcher thread that claims queued submissions and a pool
+of grading processes (or a Dask cluster) that grades them, as ``grade batch`` does.
+
+The server's own process never runs learner code, and its HTTP side never waits for grading:
+the dispatcher is a thread of its own, and each grading process keeps a warm zygote that forks a
+fresh sandbox per submission (same protections, same reports as ``grade submit``). Grading
+processes come from a forkserver started before the server serves, so each is a clean fork of a
+process that has the grader and numpy loaded, not of the server with its threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import tempfile
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from sqlalchemy.engine import Engine
+
+from grader.course import queue
+from grader.course.config import CourseConfig
+from grader.course.policy import scored
+
+log = logging.getLogger("grader.server")
+
+_launcher = None  # a grading process's zygote launcher
+
+
+def _start_grading_process(scratch: str) -> None:
+    """Pool initializer: die with the forkserver (which dies with the server), keep a warm zygote."""
+    global _launcher
+    from grader.sandbox.launch import ZygoteLauncher, die_with_parent
+
+    die_with_parent(os.getppid())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _leave)
+    tempfile.tempdir = scratch
+    _launcher = ZygoteLauncher(Path(scratch))
+
+
+def _leave(_signal: int, _frame: object) -> None:
+    from grader.sandbox.cgroup import release_shared
+
+    if _launcher is not None:
+        _launcher.kill()
+    release_shared()
+    os._exit(0)
+
+
+def safe_name(name: str) -> str | None:
+    """A learner's file name as the server writes it: its last part, nothing that leaves a folder."""
+    last = PurePosixPath(name.replace("\\", "/")).name
+    if not last or last in {".", ".."} or last.startswith(".") or "\x00" in last or len(last) > 128:
+        return None
+    if not last.endswith((".py", ".ipynb")):
+        return None
+    return last
+
+
+def grade_files(exercise_root: str, learner: str, files: list[tuple[str, bytes]], seed_secret: bytes) -> dict | str:
+    """In a grading process: the learner's files in a private folder, graded; the report dict, or
+    the one-line reason there is no grade."""
+    from grader.classroom import batch
+
+    if batch._launcher is None:
+        batch._launcher = _launcher
+        if batch._launcher is None:
+            from grader.sandbox.launch import ZygoteLauncher
+
+            batch._launcher = ZygoteLauncher()
+    with tempfile.TemporaryDirectory(prefix="dl-grader-serve-") as folder:
+        paths = []
+        for name, data in files:
+            path = Path(folder, name)
+            path.write_bytes(data)
+            paths.append(path)
+        _, result = batch.grade_learner(exercise_root, batch.Learner(learner, tuple(paths), True, seed_secret))
+    return result
+
+
+@dataclass
+class Running:
+    claim: queue.Claim
+    future: Future
+    started: float = field(default_factory=time.monotonic)
+
+
+class Dispatcher:
+    """Claims submissions and grades them on ``workers`` processes; records each result once."""
+
+    def __init__(self, engine: Engine, course: CourseConfig, seed_secret: bytes, *, workers: int = 2,
+                 lease_seconds: float = 60.0, dask: str | None = None, poll_seconds: float = 0.2) -> None:
+        self.engine, self.course, self.seed_secret = engine, course, seed_secret
+        self.workers, self.lease_seconds, self.poll_seconds = max(1, workers), lease_seconds, poll_seconds
+        self.server_id = f"{os.uname().nodename[:30]}-{os.getpid()}-{os.urandom(4).hex()}"
+        self.dask_address = dask
+        self.running: dict[int, Running] = {}
+        self.wake = threading.Event()
+        self.stopping = threading.Event()
+        self.scratch = tempfile.mkdtemp(prefix="dl-grader-server-")
+        self.pool: ProcessPoolExecutor | None = None
+        self.dask = None
+        self.thread = threading.Thread(target=self._loop, name="dl-grader-dispatcher", daemon=True)
+        self.graded = 0
+
+    # -- life ------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.dask_address:
+            from distributed import Client
+
+            self.dask = Client(self.dask_address, timeout=10)
+        else:
+            self.pool = self._new_pool()
+        self.thread.start()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        import multiprocessing
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["grader.classroom.batch", "grader.server.grading"])
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+                                   initializer=_start_grading_process, initargs=(self.scratch,))
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.wake.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=15)
+        for running in list(self.running.values()):  # unfinished: back to the queue for the next server
+            queue.release(self.engine, running.claim)
+        if self.pool is not None:
+            for process in list((self.pool._processes or {}).values()):
+                process.terminate()
+            self.pool.shutdown(wait=False, cancel_futures=True)
+        if self.dask is not None:
+            self.dask.close()
+        import shutil
+
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    @property
+    def alive(self) -> bool:
+        return self.thread.is_alive() and not self.stopping.is_set()
+
+    # -- the loop --------------------------------------------------------------------------------
+
+    def _loop(self) -> None:
+        renewed = time.monotonic()
+        while not self.stopping.is_set():
+            try:
+                self._collect()
+                while len(self.running) < self.workers and not self.stopping.is_set():
+                    claim = queue.claim(self.engine, self.server_id, self.lease_seconds)
+                    if claim is None:
+                        break
+                    self._submit(claim)
+                if time.monotonic() - renewed > self.lease_seconds / 3:
+                    queue.renew(self.engine, self.server_id, self.lease_seconds)
+                    renewed = time.monotonic()
+            except Exception:  # the database went away for a moment: try again shortly
+                log.exception("grading dispatcher")
+                time.sleep(1.0)
+            self.wake.wait(self.poll_seconds)
+            self.wake.clear()
+
+    def _submit(self, claim: queue.Claim) -> None:
+        entry = self.course.exercise(claim.exercise)
+        files = [(name, data) for name, data in claim.files if safe_name(name) == name]
+        if entry is None or not files:
+            queue.fail(self.engine, claim, "this exercise is no longer part of the course" if entry is None
+                       else "no file of this submission can be graded (.py or .ipynb)")
+            return
+        from grader.course.accounts import account
+
+        owner = account(self.engine, id=claim.account_id)
+        learner = owner.login if owner else f"account-{claim.account_id}"
+        args = (str(entry.root), learner, files, self.seed_secret)
+        if self.dask is not None:
+            future = self.dask.submit(grade_files, *args, pure=False)
+        else:
+            assert self.pool is not None
+            try:
+                future = self.pool.submit(grade_files, *args)
+            except BrokenProcessPool:
+                self.pool = self._new_pool()
+                future = self.pool.submit(grade_files, *args)
+        self.running[claim.seq] = Running(claim, future)
+
+    def _collect(self) -> None:
+        broken = False
+        for seq, running in list(self.running.items()):
+            if not running.future.done():
+                continue
+            del self.running[seq]
+            claim = running.claim
+            try:
+                result = running.future.result()
+            except BrokenProcessPool:
+                broken = True
+                self._retry_or_fail(claim, "the grading process died while grading this submission")
+                continue
+            except Exception as exc:  # a grader error: the learner is not to blame
+                log.exception("grading submission %s", claim.id)
+                self._retry_or_fail(claim, f"the grader failed on this submission ({type(exc).__name__})")
+                continue
+            if isinstance(result, str):
+                queue.fail(self.engine, claim, result)
+                continue
+            entry = self.course.exercise(claim.exercise)
+            late = queue.late_days(self.engine, claim.seq)
+            points = result.get("total", {}).get("points", 0.0)
+            if queue.finish(self.engine, claim, result, scored(entry, points, late) if entry else points,
+                            result.get("total", {}).get("max_points", 0.0)):
+                self.graded += 1
+        if broken and self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new_pool()
+
+    def _retry_or_fail(self, claim: queue.Claim, reason: str) -> None:
+        if claim.tries >= queue.MAX_TRIES:
+            queue.fail(self.engine, claim, reason + "; it was tried twice. Submit again, and tell your instructor "
+                       "if it happens again")
+        else:
+            queue.release(self.engine, claim)

@@ -1,0 +1,218 @@
+"""The course server's pages: sign in, exercises, upload, a submission's live page, the dashboard.
+
+Server-rendered Jinja2 with autoescaping (learner ids, file names and reports are hostile text);
+one small script (static/app.js) uploads and polls. Every form that changes something carries
+the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from grader.course import accounts, queue
+from grader.server import api
+from grader.server.state import caller, client_address, csrf_ok, csrf_token, require, server
+
+router = APIRouter(include_in_schema=False)
+TEMPLATES = Path(__file__).parent / "templates"
+_env = None
+
+
+def _environment():  # type: ignore[no-untyped-def]
+    global _env
+    if _env is None:
+        import jinja2
+
+        _env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                                  undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        _env.filters["url"] = lambda text: quote(str(text), safe="")
+    return _env
+
+
+def page(request: Request, name: str, status: int = 200, **context: object) -> HTMLResponse:
+    account, _ = caller(request)
+    text = _environment().get_template(name).render(
+        course=server(request).course, account=account, csrf=csrf_token(request), **context)
+    return HTMLResponse(text, status_code=status)
+
+
+def _signed_in(request: Request):  # type: ignore[no-untyped-def]
+    account, _ = caller(request)
+    if account is None:
+        raise HTTPException(303, headers={"Location": "/"})
+    return account
+
+
+def _redirect(to: str) -> RedirectResponse:
+    return RedirectResponse(to, status_code=303)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    account, _ = caller(request)
+    if account is None:
+        return page(request, "signin.html.j2", error=None)
+    return page(request, "home.html.j2", exercises=api.exercises_view(server(request), account))
+
+
+@router.post("/signin")
+async def sign_in(request: Request) -> Response:
+    state = server(request)
+    form = await request.form(max_files=0, max_fields=5)
+    if not csrf_ok(request, form.get("csrf")):  # type: ignore[arg-type]
+        return page(request, "signin.html.j2", 403, error="The page was out of date: sign in again.")
+    if not state.rates.allow(f"signin:{client_address(request)}", state.limits.sign_ins_per_minute):
+        return page(request, "signin.html.j2", 429, error="Too many sign-ins from here: wait a minute.")
+    token = str(form.get("token") or "").strip()
+    account = await run_in_threadpool(accounts.authenticate, state.engine, token)
+    if account is None:
+        return page(request, "signin.html.j2", 401, error="That token is not valid. Copy it again from your "
+                                                          "instructor's message.")
+    request.session.clear()  # a fresh session: nothing of before survives signing in
+    request.session.update(account=account.id, token=accounts.token_digest(token)[:16])
+    return _redirect("/")
+
+
+@router.post("/signout")
+async def sign_out(request: Request) -> Response:
+    form = await request.form(max_files=0, max_fields=5)
+    if csrf_ok(request, form.get("csrf")):  # type: ignore[arg-type]
+        request.session.clear()
+    return _redirect("/")
+
+
+@router.get("/exercises/{name}", response_class=HTMLResponse)
+def exercise_page(name: str, request: Request) -> HTMLResponse:
+    state = server(request)
+    account = _signed_in(request)
+    view = next((e for e in api.exercises_view(state, account) if e["name"] == name), None)
+    if view is None:
+        raise HTTPException(404, "the course has no such exercise")
+    history = [api.summary(row) for row in api.my_submissions(state, account.id, name)]
+    return page(request, "exercise.html.j2", exercise=view, history=history, limits=state.limits)
+
+
+@router.post("/exercises/{name}/upload")
+async def upload(name: str, request: Request) -> Response:
+    """The form's own post (without script): files and the CSRF token in one multipart form."""
+    state = server(request)
+    account = await run_in_threadpool(_signed_in, request)
+    form = await request.form(max_files=state.limits.max_files + 1, max_fields=5)
+    if not csrf_ok(request, form.get("csrf")):  # type: ignore[arg-type]
+        raise HTTPException(403, "the form is out of date (missing or wrong CSRF token): reload the page")
+    files = await api.read_upload(request, state)
+    public = await run_in_threadpool(api.accept, state, account, name, files)
+    return _redirect(f"/submissions/{public}")
+
+
+@router.get("/submissions/{public}", response_class=HTMLResponse)
+def submission_page(public: str, request: Request) -> HTMLResponse:
+    state = server(request)
+    account = _signed_in(request)
+    view = api.submission_view(state, account, api.find_submission(state, account, public))
+    return page(request, "submission.html.j2", submission=view)
+
+
+@router.get("/submissions/{public}/feedback", response_class=HTMLResponse)
+def feedback_page(public: str, request: Request) -> HTMLResponse:
+    """The same HTML feedback page as ``grade submit --html`` (hidden checks as the course shows them)."""
+    state = server(request)
+    account = require(request)
+    view = api.submission_view(state, account, api.find_submission(state, account, public))
+    if view["report"] is None:
+        raise HTTPException(404, "this submission has no feedback yet")
+    from grader.model.report import GradeReport
+    from grader.views.html import render_html
+
+    return HTMLResponse(render_html(GradeReport.from_dict(view["report"])))
+
+
+# -- instructors ------------------------------------------------------------------------------------
+
+
+@router.get("/class", response_class=HTMLResponse)
+def dashboard(request: Request) -> HTMLResponse:
+    state = server(request)
+    _signed_in(request)
+    require(request, staff=True)
+    rows = api.class_submissions(request)
+    learners = sorted({a.login for a in accounts.all_accounts(state.engine) if a.role == "learner"})
+    per_exercise = {e.name: {"submissions": 0, "learners": set()} for e in state.course.exercises}
+    for row in rows:
+        if row["exercise"] in per_exercise:
+            per_exercise[row["exercise"]]["submissions"] += 1
+            per_exercise[row["exercise"]]["learners"].add(row["learner"])
+    return page(request, "dashboard.html.j2", queue=api.queue_state(request), per_exercise=per_exercise,
+                learners=learners, recent=rows[:30])
+
+
+@router.get("/class/exercises/{name}", response_class=HTMLResponse)
+def class_report(name: str, request: Request) -> HTMLResponse:
+    state = server(request)
+    _signed_in(request)
+    require(request, staff=True)
+    from grader.server.classview import class_page
+
+    text = class_page(state, name)
+    if text is None:
+        raise HTTPException(404, "no graded submission of this exercise yet")
+    return HTMLResponse(text)
+
+
+@router.get("/class/learners/{login}", response_class=HTMLResponse)
+def learner_page(login: str, request: Request) -> HTMLResponse:
+    state = server(request)
+    _signed_in(request)
+    require(request, staff=True)
+    found = accounts.account(state.engine, login=login)
+    if found is None:
+        raise HTTPException(404, "no such learner")
+    rows = api.class_submissions(request, learner=login)
+    return page(request, "learner.html.j2", learner=found, history=rows,
+                extensions={e.name: accounts.extension_days(state.engine, found.id, e.name)
+                            for e in state.course.exercises})
+
+
+@router.post("/class/regrade")
+async def regrade_form(request: Request) -> Response:
+    state = server(request)
+    form = await request.form(max_files=0, max_fields=5)
+    await run_in_threadpool(require, request, staff=True)
+    if not csrf_ok(request, form.get("csrf")):  # type: ignore[arg-type]
+        raise HTTPException(403, "the form is out of date (missing or wrong CSRF token): reload the page")
+    exercise = str(form.get("exercise") or "") or None
+    if exercise is not None and state.course.exercise(exercise) is None:
+        raise HTTPException(422, "exercise: not an exercise of this course")
+    await run_in_threadpool(queue.requeue, state.engine, exercise)
+    if state.dispatcher is not None:
+        state.dispatcher.wake.set()  # type: ignore[attr-defined]
+    return _redirect("/class")
+
+
+@router.post("/class/extensions")
+async def extension_form(request: Request) -> Response:
+    state = server(request)
+    form = await request.form(max_files=0, max_fields=6)
+    await run_in_threadpool(require, request, staff=True)
+    if not csrf_ok(request, form.get("csrf")):  # type: ignore[arg-type]
+        raise HTTPException(403, "the form is out of date (missing or wrong CSRF token): reload the page")
+    learner, exercise = str(form.get("learner") or ""), str(form.get("exercise") or "")
+    try:
+        days = float(str(form.get("days") or "0"))
+    except ValueError:
+        raise HTTPException(422, "days: a number") from None
+    if state.course.exercise(exercise) is None:
+        raise HTTPException(422, "exercise: not an exercise of this course")
+    from grader.errors import UsageError
+
+    try:
+        await run_in_threadpool(accounts.set_extension, state.engine, learner, exercise, days)
+    except UsageError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return _redirect(f"/class/learners/{quote(learner, safe='')}")
+
