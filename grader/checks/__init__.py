@@ -17,8 +17,10 @@ A backward function is graded with the template's cache, then with the learner's
 
 A learner's value handed to trusted code (the reference, a training loop) goes through
 ``expect_like`` first, and the hand-off runs inside ``computing_with`` (grader.checks.contract).
-An exercise's own diagnosis passed to ``fail`` is wrapped in ``mistake(...)``, so that the
-class report counts it (grader.checks.context).
+An exercise's own sentences live in the catalog next to its checks (``messages.en.toml``,
+grader.checks.catalog): ``say("week4.caches.wrong_count", ...)`` for a sentence, and for a known
+mistake ``mistake("week4.caches.output_missing")``, so that the class report counts it under its id
+(grader.checks.context).
 """
 
 from __future__ import annotations
@@ -39,18 +41,21 @@ from grader.checks.compare import (
     show,
 )
 from grader.checks.caches import expect_with_either_cache, forward_cache
-from grader.checks.context import mistake
+from grader.checks.catalog import use_catalog
+from grader.checks.context import diagnosis, mistake
 from grader.checks.context import record as record_diagnoses
 from grader.checks.contract import computing_with, expect_like
 from grader.checks.gradients import expect_gradient, numeric_gradient, relative_error
 from grader.checks.marks import check
 from grader.checks.vectorized import expect_vectorized
+from grader.messages import say
 
 __all__ = [
     "CheckFailure",
     "as_scalar",
     "check",
     "computing_with",
+    "diagnosis",
     "expect_array",
     "expect_float",
     "expect_gradient",
@@ -70,5 +75,7 @@ __all__ = [
     "numeric_gradient",
     "record_diagnoses",
     "relative_error",
+    "say",
     "show",
+    "use_catalog",
 ]

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.checks.context import expected_values_shown, mistake, record
+from grader.checks.context import Hint, expected_values_shown, mistake, record
 from grader.checks.diagnose import (
     compute_mistakes_when_recording,
     diagnose_shape,
@@ -153,9 +153,16 @@ def roughly(value: float) -> str:
 def _nonfinite(name: str, what: str, count: int, size: int, fix: str) -> tuple[str, str]:
     """What is not finite, and the exercise's diagnosis of it (``fix``); without one, NaN/inf is the diagnosis."""
     if fix:
-        return (say("values.nonfinite", name=name, what=what, count=count, size=size),
-                mistake(say("values.nonfinite_hint", fix=fix)))
+        return (say("values.nonfinite", name=name, what=what, count=count, size=size), nonfinite_hint(fix))
     return known("values.nonfinite", name=name, what=what, count=count, size=size), ""
+
+
+def nonfinite_hint(fix: str) -> Hint:
+    """"Likely mistake: <fix>" as a diagnosis: ``fix`` is a diagnosis of the exercise's catalog
+    (``mistake("week2.sigmoid.overflow")``: its id and title are kept), or a sentence."""
+    if isinstance(fix, Hint):
+        return Hint(say("values.nonfinite_hint", fix=fix), fix.diagnosis, fix.title)
+    return mistake(say("values.nonfinite_hint", fix=fix))
 
 
 def as_scalar(got: Any, *, name: str) -> float:

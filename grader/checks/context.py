@@ -17,6 +17,8 @@ import re
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 
+from grader.messages import ID, knows, say
+
 # The diagnosis of a sentence: "Likely mistake: <clause>" up to the first ". ", ";" or ": ".
 _LIKELY_MISTAKE = re.compile(r"Likely mistake:\s*(.+?)(?:[.;:](?=\s|$)|\n|$)")
 _FIRST_SENTENCE = re.compile(r"(.+?)(?:[.;:](?=\s|$)|\n|$)")
@@ -27,8 +29,9 @@ SLUG_CHARS = 60
 class Hint(str):
     """A sentence of feedback naming a known mistake; ``diagnosis`` is its id, ``title`` its short name.
 
-    Ids of the grader's own diagnoses are message ids (``shape.transpose``); an exercise's own
-    known mistakes get ``exercise:<slug of its title>``.  Both id and title come from the
+    Ids are message ids: the grader's own (``shape.transpose``) or an exercise's, from the catalog
+    next to its checks (``week4.linear_backward.dA_prev_over_m``); a sentence written in a check
+    instead of a catalog gets ``exercise:<slug of its title>``.  Both id and title come from the
     grader's or the exercise's text, never from a learner's value.
     """
 
@@ -47,23 +50,48 @@ def likely_mistake(message: str) -> str | None:
     return found.group(1).strip() if found else None
 
 
-def mistake(text: str) -> Hint:
-    """``text``, the exercise's own sentence about a known mistake, as a diagnosis.
+def diagnosis(message_id: str, **fields: object) -> Hint:
+    """The sentence ``message_id`` of a catalog (the grader's, or an exercise's next to its checks),
+    filled with ``fields``, as a diagnosis: its id is ``message_id`` and its title the catalog's
+    ``diagnosis.<id>`` (filled with the same fields), else the clause after "Likely mistake:"."""
+    text = say(message_id, **fields)
+    if knows(f"diagnosis.{message_id}"):
+        title = say(f"diagnosis.{message_id}", **fields)
+    else:
+        title = _title(text)
+    return Hint(text, message_id, title)
 
-    Its id is ``exercise:`` and a slug of its title (the clause after "Likely mistake:", else its
-    first sentence; digits left out, so that "N = 5" and "N = 7" are one mistake).  Pass it to
-    ``fail(...)`` (or as a key of ``mistakes=``) and the class report counts it.  Never put a
-    learner's value into ``text``'s first sentence: it is shown to the instructor as a diagnosis.
+
+def mistake(text: str, **fields: object) -> Hint:
+    """An exercise's known mistake as a diagnosis: ``mistake("week4.caches.output_missing", L=3)``.
+
+    ``text`` is the id of a sentence in the exercise's catalog (``messages.en.toml`` next to its
+    checks, grader.checks.catalog), filled with ``fields`` (see ``diagnosis``). Pass it to
+    ``fail(...)`` (or as a key of ``mistakes=``) and the class report counts it under that id.
+
+    A sentence written out instead of an id still works: its id is then ``exercise:`` and a slug of its
+    title (the clause after "Likely mistake:", else its first sentence; digits left out, so that "N = 5"
+    and "N = 7" are one mistake). Never put a learner's value into a diagnosis' first sentence (or
+    its title's fields): it is shown to the instructor as a diagnosis.
     """
     if isinstance(text, Hint):
         return text
+    if ID.fullmatch(text):
+        return diagnosis(text, **fields)
+    if fields:
+        raise TypeError(f"mistake({text[:40]!r}...) takes fields only with a message id")
+    title = _title(text)
+    slug = re.sub(r"[^a-z]+", "-", title.lower()).strip("-")[:SLUG_CHARS].strip("-")
+    return Hint(text, f"exercise:{slug or 'mistake'}", title)
+
+
+def _title(text: str) -> str:
+    """The short name of a diagnosis sentence: its clause after "Likely mistake:", else its first sentence."""
     title = likely_mistake(text)
     if title is None:
         first = _FIRST_SENTENCE.match(text.strip())
         title = first.group(1).strip() if first else text.strip()
-    title = title[:TITLE_CHARS]
-    slug = re.sub(r"[^a-z]+", "-", title.lower()).strip("-")[:SLUG_CHARS].strip("-")
-    return Hint(text, f"exercise:{slug or 'mistake'}", title)
+    return title[:TITLE_CHARS]
 
 
 @dataclass

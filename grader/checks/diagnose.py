@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.checks.context import Hint, mistake, record
+from grader.checks.context import Hint, diagnosis, mistake, record
 from grader.errors import ReferenceNotRecorded
 from grader.messages import say
 
@@ -27,7 +27,7 @@ compute_every_mistake: ContextVar[bool] = ContextVar("compute_every_mistake", de
 
 def known(message_id: str, **fields: object) -> Hint:
     """The grader's own diagnosis ``message_id``, as a sentence carrying its id (and its short title)."""
-    return Hint(say(message_id, **fields), message_id, say(f"diagnosis.{message_id}"))
+    return diagnosis(message_id, **fields)
 
 
 def _shape_text(shape: tuple[int, ...]) -> str:

@@ -2,18 +2,20 @@
 
 Random problems always have several features and several examples (never a width
 of 1), so that rank-1 arrays, transposes and broadcasts show up as wrong shapes.
+The sentences of the known mistakes are in messages.en.toml, by id.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-COSTS_HINT = "Likely mistake: record the cost every 100 iterations only: `if i % 100 == 0: costs.append(cost)`."
-STABLE_SIGMOID = ("numerical overflow. np.exp of a large number is inf, and inf / inf is nan. Use a numerically "
-                  "stable sigmoid (e.g. 1 / (1 + np.exp(-x)), which gives 0.0 or 1.0 at the extremes).")
-STABLE_SOFTMAX = ("numerical overflow. np.exp of a large number is inf, and inf / inf is nan. Subtract each row's "
-                  "maximum before np.exp (x - np.max(x, axis=1, keepdims=True)): the result is the same, and exp "
-                  "never overflows.")
+from grader.checks import mistake, use_catalog
+
+use_catalog(__file__)  # this exercise's sentences: messages.en.toml, next to this file
+
+COSTS_HINT = mistake("week2.optimize.costs_every_100")
+STABLE_SIGMOID = mistake("week2.sigmoid.overflow")
+STABLE_SOFTMAX = mistake("week2.softmax.overflow")
 
 
 def logistic_problem(rng: np.random.Generator, n_x: int = 4, m: int = 7) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
@@ -61,37 +63,30 @@ def accuracy(prediction: np.ndarray, Y: np.ndarray) -> float:
     return float(100.0 - np.mean(np.abs(prediction - Y)) * 100.0)
 
 
-# -- Known mistakes: message -> the value the mistake produces ----------------
+# -- Known mistakes: diagnosis -> the value the mistake produces ----------------
 
 
 def normalize_rows_mistakes(x: np.ndarray) -> dict[str, np.ndarray]:
     return {
-        "Likely mistake: wrong axis. You divided by the norm of each column (axis=0); each row needs its own "
-        "norm: np.linalg.norm(x, axis=1, keepdims=True).": x / np.linalg.norm(x, axis=0, keepdims=True),
-        "Likely mistake: you divided by the norm of the whole matrix; each row needs its own norm "
-        "(axis=1, keepdims=True).": x / np.linalg.norm(x),
+        mistake("week2.normalize_rows.column_norms"): x / np.linalg.norm(x, axis=0, keepdims=True),
+        mistake("week2.normalize_rows.matrix_norm"): x / np.linalg.norm(x),
     }
 
 
 def softmax_mistakes(x: np.ndarray) -> dict[str, np.ndarray]:
     e = np.exp(x - x.max())
     return {
-        "Likely mistake: wrong axis. Each ROW must sum to 1: sum over axis=1 (with keepdims=True), not axis=0.":
-            e / e.sum(axis=0, keepdims=True),
-        "Likely mistake: you divided by the sum of the whole matrix; each row needs its own sum "
-        "(np.sum(x_exp, axis=1, keepdims=True)).": e / e.sum(),
+        mistake("week2.softmax.wrong_axis"): e / e.sum(axis=0, keepdims=True),
+        mistake("week2.softmax.matrix_sum"): e / e.sum(),
     }
 
 
 def l1_mistakes(yhat: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    return {"Likely mistake: you averaged (np.mean); the L1 loss here is the SUM of |y - yhat|.":
-            float(np.mean(np.abs(y - yhat)))}
+    return {mistake("week2.L1.averaged"): float(np.mean(np.abs(y - yhat)))}
 
 
 def l2_mistakes(yhat: np.ndarray, y: np.ndarray) -> dict[str, float]:
     return {
-        "Likely mistake: you took the square root (the Euclidean norm); the L2 loss here is the sum of squares, "
-        "with no square root.": float(np.sqrt(np.sum((y - yhat) ** 2))),
-        "Likely mistake: you averaged (np.mean); the L2 loss here is the SUM of (y - yhat)**2.":
-            float(np.mean((y - yhat) ** 2)),
+        mistake("week2.L2.square_root"): float(np.sqrt(np.sum((y - yhat) ** 2))),
+        mistake("week2.L2.averaged"): float(np.mean((y - yhat) ** 2)),
     }
