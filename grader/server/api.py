@@ -45,6 +45,13 @@ def healthz(request: Request) -> JSONResponse:
 # -- submitting -------------------------------------------------------------------------------------
 
 
+def quoted(name: str) -> str:
+    """A learner's file name inside an error message: JSON-quoted, cut at 80 characters, with
+    ``<``, ``>`` and ``&`` escaped, so no reader takes it for markup."""
+    text = json.dumps(name[:80])
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 async def read_upload(request: Request, state: ServerState) -> list[tuple[str, bytes]]:
     """The parts named ``files`` of a multipart form, checked against the limits; raises 413/422."""
     limits = state.limits
@@ -66,7 +73,7 @@ async def read_upload(request: Request, state: ServerState) -> list[tuple[str, b
         if isinstance(part, str):
             raise HTTPException(422, "a `files` part holds text, not a file")
         name = safe_name(part.filename or "")
-        shown = json.dumps((part.filename or "")[:80])
+        shown = quoted(part.filename or "")
         if name is None:
             raise HTTPException(422, f"{shown}: only .py and .ipynb files are graded (a plain file name)")
         if any(name == other for other, _ in files):

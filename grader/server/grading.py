@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
 import tempfile
 import threading
@@ -53,12 +54,14 @@ def _leave(_signal: int, _frame: object) -> None:
     os._exit(0)
 
 
+SAFE_NAME = re.compile(r"[\w()\[\] .+-]{1,120}\.(py|ipynb)")
+
+
 def safe_name(name: str) -> str | None:
-    """A learner's file name as the server writes it: its last part, nothing that leaves a folder."""
+    """A learner's file name as the server writes it, or None: its last part only, made of letters
+    (any script), digits, spaces and ``_ ( ) [ ] . + -``, not starting with a dot, ending .py or .ipynb."""
     last = PurePosixPath(name.replace("\\", "/")).name
-    if not last or last in {".", ".."} or last.startswith(".") or "\x00" in last or len(last) > 128:
-        return None
-    if not last.endswith((".py", ".ipynb")):
+    if last.startswith(".") or not SAFE_NAME.fullmatch(last):
         return None
     return last
 
