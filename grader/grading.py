@@ -27,7 +27,7 @@ from grader.sandbox.launch import Launcher
 
 if TYPE_CHECKING:
     from grader.checks.learner import LearnerFunction
-    from grader.checks.runner import WarmChecks
+    from grader.checks.warm import WarmChecks
 
 SUBMITTABLE = (".py", ".ipynb")
 
@@ -96,7 +96,7 @@ class WarmExercise:
 
     @classmethod
     def open(cls, exercise: Exercise) -> WarmExercise:
-        from grader.checks.runner import WarmChecks
+        from grader.checks.warm import WarmChecks
 
         return cls(exercise, WarmChecks(check_files(exercise), [exercise.solutions], exercise.root))
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import grader.checks.runner as run_checks_module
+from grader.checks import pytest_fast
 from grader.checks.learner import Learner, LearnerFunction, Located
-from grader.checks.runner import WarmChecks, run_checks
+from grader.checks.runner import run_checks
+from grader.checks.warm import WarmChecks
 from grader.sandbox.client import CallOutcome, Limits
 
 CHECKS = '''
@@ -111,7 +112,7 @@ def test_outcomes_of_every_kind(checks, tmp_path):
 
 
 def test_pytest_protocol_fallback_gives_the_same_results(checks, tmp_path, monkeypatch):
-    monkeypatch.setattr(run_checks_module, "_lean_runner_available", lambda session, items: False)
+    monkeypatch.setattr(pytest_fast, "available", lambda session, items: False)
     results, _ = run_checks(checks, {"answer": 1}, {"answer": 1}, 7, hidden_dirs=[], root=tmp_path)
     assert outcomes(results) == EXPECTED
 

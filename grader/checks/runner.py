@@ -3,6 +3,9 @@
 Checks are ordinary pytest functions; this module runs pytest in-process with a
 plugin that provides the fixtures and turns each outcome into a ``CheckResult``.
 Learner code is never imported here: ``learner`` is a proxy to the sandbox.
+
+Only pytest's public API is used here; the fast path through its internals is
+grader/checks/pytest_fast.py.
 """
 
 from __future__ import annotations
@@ -10,12 +13,8 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import queue
 import sys
-import threading
-import time
 import zlib
-from collections.abc import Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from grader.checks import pytest_fast
 from grader.checks.compare import CheckFailure
 from grader.checks.context import CheckContext, enter, leave
 from grader.checks.context import current as current_context
@@ -68,6 +68,18 @@ class CheckPlugin:
 
     def __init__(self, learner: Learner, reference: Any, seed: int, hidden_dirs: list[Path], *,
                  reveal_expected: bool = False, functions: set[str] | None = None) -> None:
+        self._hidden_dirs = [d.resolve() for d in hidden_dirs]
+        self._check_dirs: set[Path] = set()  # folders of the check files (and their helper modules)
+        self.collection_errors: list[str] = []
+        self._unloaded: list[DeclaredCheck] = []  # the checks of files that could not be loaded
+        self._rootpath = Path.cwd()
+        self.interrupted = False
+        self._about: dict[str, _About] = {}  # per check, what does not change from one learner to the next
+        self.for_learner(learner, reference, seed, reveal_expected=reveal_expected, functions=functions)
+
+    def for_learner(self, learner: Learner, reference: Any, seed: int, *, reveal_expected: bool = False,
+                    functions: set[str] | None = None) -> None:
+        """Run the next checks for ``learner``: its own fixture values, results and grader errors."""
         self._reference = reference
         self._seed = seed
         self._learner = watched(learner, reference, seed)
@@ -75,15 +87,12 @@ class CheckPlugin:
         self._shared = Shared(seed)
         self.reveal_expected = reveal_expected
         self.functions = functions
-        self._hidden_dirs = [d.resolve() for d in hidden_dirs]
-        self._check_dirs: set[Path] = set()  # folders of the check files (and their helper modules)
         self.results: list[CheckResult] = []
-        self.collection_errors: list[str] = []
         self.grader_errors: list[str] = []
-        self._unloaded: list[DeclaredCheck] = []  # the checks of files that could not be loaded
-        self._rootpath = Path.cwd()
-        self.interrupted = False
-        self._about: dict[str, _About] = {}  # per check, what does not change from one learner to the next
+
+    def notes(self) -> list[str]:
+        """Notes for the instructor: check files that could not be loaded and checks the grader could not run."""
+        return self.collection_errors + self.grader_errors
 
     def pytest_configure(self, config: pytest.Config) -> None:
         self._rootpath = Path(config.rootpath)
@@ -122,16 +131,14 @@ class CheckPlugin:
             marker = item.get_closest_marker(MARK)
             obj = getattr(item, "obj", None)
             doc = (obj.__doc__ or "").strip().splitlines() if obj is not None else []
-            definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
             self._check_dirs.add(Path(str(item.path)).resolve().parent)
             about = self._about[item.nodeid] = _About(
                 function=marker.kwargs["function"] if marker else "?",
                 max_points=marker.kwargs["points"] if marker else 0.0,
                 description=doc[0] if doc else "",
                 hidden=any(Path(str(item.path)).resolve().is_relative_to(d) for d in self._hidden_dirs),
-                direct=tuple(name for name in _OWN_FIXTURES if name in getattr(item, "fixturenames", ())
-                             and _only_ours(definitions.get(name, ()), self)),
-                wants_request="request" in getattr(item, "fixturenames", ()),
+                direct=tuple(name for name in _OWN_FIXTURES if pytest_fast.defined_only_by(item, name, self)),
+                wants_request=pytest_fast.uses_fixture(item, "request"),
             )
         return about
 
@@ -144,14 +151,12 @@ class CheckPlugin:
     def run_items(self, session: pytest.Session) -> None:
         """Each collected check: its fixtures, the call, the teardown, and its result.
 
-        Without pytest's per-item reporting hooks (logging, terminal, reports: about
-        0.15 ms a check, 5 ms of a week-2 submission's ~30 ms on the trusted side). This uses
-        pytest's fixture machinery as its own runner does; should those internals
-        change, every check goes through pytest's full protocol instead.
+        Without pytest's per-item reporting hooks, through grader/checks/pytest_fast.py; should
+        the pytest internals it uses change, every check goes through pytest's full protocol instead.
         """
         items = [item for item in session.items
                  if self.functions is None or self._about_item(item).function in self.functions]
-        lean = _lean_runner_available(session, items)
+        lean = pytest_fast.available(session, items)
         for i, item in enumerate(items):
             following = items[i + 1] if i + 1 < len(items) else None
             # What the comparison helpers read while this check runs: hidden or not, and its diagnoses.
@@ -169,29 +174,17 @@ class CheckPlugin:
                 self.results.append(declared.result(self._seed))
 
     def _run_item(self, session: pytest.Session, item: pytest.Item, following: pytest.Item | None) -> None:
-        item._initrequest()  # type: ignore[attr-defined]  # fresh fixture values for every run
-        # Our own fixtures' values go in directly (pytest's resolution costs ~0.1 ms a check);
-        # pytest still resolves every other fixture, and ours where a check file overrides them.
+        # Our own fixtures' values go in directly; pytest resolves every other fixture, and ours
+        # where a check file overrides them.
         about = self._about_item(item)
-        for name in about.direct:
-            item.funcargs[name] = self._fixture_value(name, item)  # type: ignore[attr-defined]
-        if about.wants_request:  # what pytest would look up for it: the check's own request
-            item.funcargs["request"] = item._request  # type: ignore[attr-defined]
-        error, seconds = _timed(session._setupstate.setup, item)
-        if error is None:
-            error, seconds = _timed(item.runtest)
-            self._record(item, "call", error, seconds)
-        else:
-            self._record(item, "setup", error, seconds)
-        error, seconds = _timed(session._setupstate.teardown_exact, following)
-        if error is not None:
-            self._record(item, "teardown", error, seconds)
-        item._request = False  # type: ignore[attr-defined]  # no fixture value outlives its check
-        item.funcargs = None  # type: ignore[attr-defined]
+        values = {name: self._fixture_value(name, item) for name in about.direct}
+        pytest_fast.run_item(session, item, following, values,
+                             lambda when, error, seconds: self._record(item, when, error, seconds),
+                             with_request=about.wants_request)
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         """pytest.main turns Ctrl-C (and SIGTERM, see grader.interrupts) into an exit status and
-        returns the checks that ran: remembered here, raised again by _pytest_main, so that an
+        returns the checks that ran: remembered here, raised again by run_pytest, so that an
         interrupted grading never becomes a (partial) report."""
         if isinstance(excinfo.value, KeyboardInterrupt):
             self.interrupted = True
@@ -224,11 +217,7 @@ class CheckPlugin:
         if isinstance(error, pytest.skip.Exception):
             return None  # pytest's own report knows how to show a skip
         self._record(item, call.when, error, call.duration)
-        return pytest.TestReport(
-            item.nodeid, item.location, keywords={}, outcome="passed" if error is None else "failed",
-            longrepr=None if error is None else f"{type(error).__name__}: {error}"[:500],
-            when=call.when, duration=call.duration, start=call.start, stop=call.stop,
-        )
+        return pytest_fast.plain_report(item, call, error)
 
     def _record(self, item: pytest.Item, when: str, error: BaseException | None, seconds: float) -> None:
         """Keep the check's result: of its call, or of the setup or teardown that failed."""
@@ -253,15 +242,15 @@ class CheckPlugin:
         """
         if not self._stand_in_possible:
             return True
-        function, funcargs = getattr(item, "obj", None), getattr(item, "funcargs", None)
-        fixtureinfo = getattr(item, "_fixtureinfo", None)
-        if function is None or funcargs is None or fixtureinfo is None or self._reference is None:
+        function, funcargs = getattr(item, "obj", None), pytest_fast.fixture_values(item)
+        argnames = pytest_fast.argument_names(item)
+        if function is None or funcargs is None or argnames is None or self._reference is None:
             return False
         about = self._about_item(item)
         stand_ins = {"learner": ReferenceLearner(self._reference), "shared": Shared(self._seed),
                      "rng": self._fixture_value("rng", item)}
         kwargs = {}
-        for name in fixtureinfo.argnames:
+        for name in argnames:
             if name in about.direct and name in stand_ins:
                 kwargs[name] = stand_ins[name]
             elif name in funcargs:
@@ -327,11 +316,6 @@ class _About:
     wants_request: bool  # pytest's `request` is in its fixture closure (our rng asks for it)
 
 
-def _only_ours(definitions: Sequence[Any], plugin: CheckPlugin) -> bool:
-    """The fixture has a single definition, and it is a method of ``plugin``."""
-    return len(definitions) == 1 and getattr(definitions[0].func, "__self__", None) is plugin
-
-
 def _drop_frames(error: BaseException | None) -> None:
     """Let the frames of a failed check go now: through its traceback they hold the learner's values,
     often in reference cycles that only the garbage collector would break (a learner's 60 MB
@@ -341,26 +325,6 @@ def _drop_frames(error: BaseException | None) -> None:
         seen.add(id(error))
         error.__traceback__ = None
         error = error.__cause__ or error.__context__
-
-
-def _timed(function: Any, *args: Any) -> tuple[BaseException | None, float]:
-    """(what ``function(*args)`` raised, or None; its wall time), as pytest's CallInfo records
-    it, without its bookkeeping. Only a request to stop everything goes on up."""
-    started = time.perf_counter()
-    try:
-        function(*args)
-    except (KeyboardInterrupt, pytest.exit.Exception):
-        raise
-    except BaseException as error:  # noqa: BLE001 - a check may raise anything, SystemExit included
-        return error, time.perf_counter() - started
-    return None, time.perf_counter() - started
-
-
-def _lean_runner_available(session: pytest.Session, items: list[pytest.Item]) -> bool:
-    state = getattr(session, "_setupstate", None)
-    return (callable(getattr(state, "setup", None)) and callable(getattr(state, "teardown_exact", None))
-            and all(isinstance(item, pytest.Function) and callable(getattr(item, "_initrequest", None))
-                    for item in items))
 
 
 def _status_and_message(error: BaseException | None, *, secret: bool = False) -> tuple[str, str]:
@@ -406,7 +370,7 @@ def _use_check_dirs(check_files: list[Path]) -> None:
                 del sys.modules[path.stem]
 
 
-def _pytest_main(check_files: list[Path], root: Path, plugin: CheckPlugin, *, silent: bool = True) -> None:
+def run_pytest(check_files: list[Path], root: Path, plugin: CheckPlugin, *, silent: bool = True) -> None:
     """pytest.main over the check files, with no plugin but ours.
 
     silent: send everything printed meanwhile (pytest's report, the reference's prints)
@@ -446,59 +410,5 @@ def run_checks(check_files: list[Path], learner: Learner, reference: Any, seed: 
     """
     plugin = CheckPlugin(learner, reference, seed, hidden_dirs, reveal_expected=reveal_expected,
                          functions=functions)
-    _pytest_main(check_files, root, plugin)
-    return plugin.results, plugin.collection_errors + plugin.grader_errors
-
-
-class _SessionPlugin(CheckPlugin):
-    """Runs the collected checks once per job taken from a queue, until told to stop."""
-
-    def __init__(self, hidden_dirs: list[Path]) -> None:
-        super().__init__(None, None, 0, hidden_dirs)  # type: ignore[arg-type]
-        self.jobs: queue.Queue[tuple[Learner, Any, int, bool, set[str] | None] | None] = queue.Queue()
-        self.done: queue.Queue[tuple[list[CheckResult], list[str]]] = queue.Queue()
-
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtestloop(self, session: pytest.Session) -> bool:
-        while (job := self.jobs.get()) is not None:
-            learner, self._reference, self._seed, self.reveal_expected, self.functions = job
-            self._learner = watched(learner, self._reference, self._seed)
-            self._stand_in_possible = isinstance(learner, Learner)
-            self._shared = Shared(self._seed)
-            self.results, self.grader_errors = [], []
-            # The process waits for this job meanwhile: what the checks print can go to a sink.
-            with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
-                self.run_items(session)
-            self.done.put((self.results, self.collection_errors + self.grader_errors))
-        return True
-
-
-class WarmChecks:
-    """One pytest session kept open in a thread, running the checks for one learner at a time.
-
-    For batch grading: pytest's configuration and collection (~40 ms a run) are paid
-    once per grading process instead of once per learner.  Not thread-safe: one
-    learner at a time, as a grading process works anyway.
-    """
-
-    def __init__(self, check_files: list[Path], hidden_dirs: list[Path], root: Path) -> None:
-        self.plugin = _SessionPlugin(hidden_dirs)
-        self.thread = threading.Thread(target=_pytest_main, args=(check_files, root, self.plugin),
-                                       kwargs={"silent": False}, daemon=True)
-        self.thread.start()
-
-    def run(self, learner: Learner, reference: Any, seed: int, *, reveal_expected: bool = False,
-            functions: set[str] | None = None) -> tuple[list[CheckResult], list[str]]:
-        """Results and notes of the checks for ``learner``, as ``run_checks`` gives them (``reveal_expected``
-        and ``functions``: see ``CheckPlugin``)."""
-        self.plugin.jobs.put((learner, reference, seed, reveal_expected, functions))
-        while True:
-            try:
-                return self.plugin.done.get(timeout=1.0)
-            except queue.Empty:
-                if not self.thread.is_alive():
-                    raise RuntimeError("the checks' pytest session ended unexpectedly") from None
-
-    def close(self) -> None:
-        self.plugin.jobs.put(None)
-        self.thread.join(timeout=10)
+    run_pytest(check_files, root, plugin)
+    return plugin.results, plugin.notes()
