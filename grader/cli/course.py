@@ -165,6 +165,8 @@ def serve(course: Annotated[Optional[Path], typer.Option("--course", help="The c
           demo: Annotated[bool, typer.Option(help="Serve a demo course (bundled exercises, an instructor and two "
                                                   "learners whose tokens are printed).")] = False,
           secure_cookies: Annotated[bool, typer.Option(help="Send session cookies over HTTPS only (behind TLS).")] = False,
+          lease_seconds: Annotated[float, typer.Option(help="How long a submission this server grades stays its "
+                                                            "own if the server stops (crashes) before renewing it.")] = 60.0,
           ) -> None:
     """Run the course server: learners submit over HTTP, grades stay with the course."""
     try:
@@ -183,8 +185,10 @@ def serve(course: Annotated[Optional[Path], typer.Option("--course", help="The c
         for login, role, secret in people:
             typer.echo(f"  {role:<10} {login:<10} {secret}")
     assert course is not None
+    if not 1 <= lease_seconds <= 3600:
+        raise UsageError("--lease-seconds is 1 to 3600")
     application = create_app(course, db_url=db, workers=workers or (os.cpu_count() or 1), dask=dask,
-                             secure_cookies=secure_cookies)
+                             secure_cookies=secure_cookies, lease_seconds=lease_seconds)
     typer.echo(f"Serving {application.state.server.course.title!r} at http://{host}:{port}/ (Ctrl-C stops).")
     sys.stdout.flush()
     uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)

@@ -50,6 +50,8 @@ class CourseExercise:
     opens: datetime | None = None
     due: datetime | None = None
     policy: Policy = field(default_factory=Policy)
+    code: bool = True  # it has graded functions (False: a quiz only)
+    quiz: bool = False  # it has a quiz
 
     def closes(self, extension_days: float = 0.0) -> datetime | None:
         """The last moment a submission is accepted, or None when always."""
@@ -137,6 +139,17 @@ def _policy(table: Any, base: Policy, path: Path, where: str) -> Policy:
     return policy
 
 
+def _contents(root: Path, path: Path, where: str) -> tuple[bool, bool]:
+    """(whether the exercise has graded functions, whether it has a quiz)."""
+    from grader.model.exercise import load_exercise
+
+    try:
+        ex = load_exercise(root)
+    except UsageError as exc:
+        raise _fail(path, where, str(exc)) from None
+    return bool(ex.functions), (root / "quiz.toml").is_file()
+
+
 def load_course(folder: str | Path) -> CourseConfig:
     """Read ``folder/course.toml``; raises UsageError naming the file and the problem."""
     folder = Path(folder)
@@ -178,7 +191,7 @@ def load_course(folder: str | Path) -> CourseConfig:
             raise _fail(path, where, "is due before it opens")
         policy = _policy({k: entry[k] for k in entry if k not in {"name", "path", "opens", "due"}} or None, base,
                          path, where)
-        exercises.append(CourseExercise(name, root, opens, due, policy))
+        exercises.append(CourseExercise(name, root, opens, due, policy, *_contents(root, path, where)))
     return CourseConfig(folder.resolve(), str(course.get("title", folder.resolve().name)), tuple(exercises), zone_name)
 
 

@@ -92,6 +92,8 @@ def accept(state: ServerState, account: Account, exercise: str, files: list[tupl
     entry = state.course.exercise(exercise)
     if entry is None:
         raise HTTPException(404, f"the course has no exercise {exercise[:64]!r}")
+    if not entry.code:
+        raise HTTPException(422, f"{exercise} is a quiz only: there is no code to submit")
     now = time.time()
     extension = accounts.extension_days(state.engine, account.id, exercise)
     decision = decide(entry, now, extension)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import select
 import signal
 import tempfile
 import threading
@@ -33,16 +34,49 @@ log = logging.getLogger("grader.server")
 _launcher = None  # a grading process's zygote launcher
 
 
-def _start_grading_process(scratch: str) -> None:
-    """Pool initializer: die with the forkserver (which dies with the server), keep a warm zygote."""
+def _start_grading_process(scratch: str, server_pid: int) -> None:
+    """Pool initializer: end with the server, however it ends; keep a warm zygote.
+
+    The process's parent is the forkserver, which outlives a killed server for as long as its
+    children hold the descriptor it watches: so each grading process watches the server itself.
+    """
     global _launcher
     from grader.sandbox.launch import ZygoteLauncher, die_with_parent
 
     die_with_parent(os.getppid())
+    _end_with(server_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _leave)
     tempfile.tempdir = scratch
     _launcher = ZygoteLauncher(Path(scratch))
+
+
+def _end_with(pid: int) -> None:
+    """Leave (as on SIGTERM) as soon as process ``pid`` has ended: a thread waits on its pidfd."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        _leave(0, None)
+        return
+    except (AttributeError, OSError):  # no pidfd (not Linux 5.3+): ask every half second
+        def poll() -> None:
+            while True:
+                time.sleep(0.5)
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    _leave(0, None)
+                except PermissionError:
+                    pass
+
+        threading.Thread(target=poll, daemon=True, name="dl-grader-server-watch").start()
+        return
+
+    def wait() -> None:
+        select.select([handle], [], [])
+        _leave(0, None)
+
+    threading.Thread(target=wait, daemon=True, name="dl-grader-server-watch").start()
 
 
 def _leave(_signal: int, _frame: object) -> None:
@@ -129,7 +163,7 @@ class Dispatcher:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["grader.classroom.batch", "grader.server.grading"])
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
-                                   initializer=_start_grading_process, initargs=(self.scratch,))
+                                   initializer=_start_grading_process, initargs=(self.scratch, os.getpid()))
 
     def stop(self) -> None:
         self.stopping.set()
