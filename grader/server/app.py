@@ -116,8 +116,12 @@ def create_app(course_dir: str | Path, *, db_url: str | None = None, workers: in
         return response
 
     @app.exception_handler(HTTPException)
-    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
-        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+    async def http_error(request: Request, exc: HTTPException):  # type: ignore[no-untyped-def]
+        if exc.status_code < 400 or not _wants_page(request):
+            return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+        from grader.server.pages import page
+
+        return page(request, "error.html.j2", exc.status_code, message=str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
     async def bad_input(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -131,3 +135,8 @@ def create_app(course_dir: str | Path, *, db_url: str | None = None, workers: in
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
+
+
+def _wants_page(request: Request) -> bool:
+    """A browser asking for a page (not the API, not a script): errors come as a page too."""
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")

@@ -111,13 +111,18 @@ def grade_files(exercise_root: str, learner: str, files: list[tuple[str, bytes]]
             from grader.sandbox.launch import ZygoteLauncher
 
             batch._launcher = ZygoteLauncher()
+    before = os.getcwd()
     with tempfile.TemporaryDirectory(prefix="dl-grader-serve-") as folder:
         paths = []
         for name, data in files:
             path = Path(folder, name)
             path.write_bytes(data)
             paths.append(path)
-        _, result = batch.grade_learner(exercise_root, batch.Learner(learner, tuple(paths), True, seed_secret))
+        os.chdir(folder)  # reports name the files as the learner did, not by this folder
+        try:
+            _, result = batch.grade_learner(exercise_root, batch.Learner(learner, tuple(paths), True, seed_secret))
+        finally:
+            os.chdir(before)
     return result
 
 
