@@ -17,7 +17,7 @@ import re
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 
-from grader.messages import ID, knows, say
+from grader.messages import ID, knows, recognize, say
 
 # The diagnosis of a sentence: "Likely mistake: <clause>" up to the first ". ", ";" or ": ".
 _LIKELY_MISTAKE = re.compile(r"Likely mistake:\s*(.+?)(?:[.;:](?=\s|$)|\n|$)")
@@ -80,6 +80,9 @@ def mistake(text: str, **fields: object) -> Hint:
         return diagnosis(text, **fields)
     if fields:
         raise TypeError(f"mistake({text[:40]!r}...) takes fields only with a message id")
+    known = recognize(text)
+    if known is not None:  # a sentence the exercise's catalog holds: its id, as if named by it
+        return diagnosis(known[0], **known[1])
     title = _title(text)
     slug = re.sub(r"[^a-z]+", "-", title.lower()).strip("-")[:SLUG_CHARS].strip("-")
     return Hint(text, f"exercise:{slug or 'mistake'}", title)

@@ -4,7 +4,7 @@
 module is the lookup; the sentences are data, in catalogs:
 
 - the grader's own English sentences, split by area: ``values.py`` (what the comparison
-  helpers say about a value), ``checks.py`` (the check runner: errors, hints, state, notes),
+  helpers say about a value), ``patterns.py`` (the common checks of grader/checks/patterns.py), ``checks.py`` (the check runner: errors, hints, state, notes),
   ``files.py`` (reading submitted files), ``views.py`` (the terminal and HTML views, the class
   report, exports), ``quiz.py`` (the quiz) and ``usage.py`` (usage errors). Together: ``EN``.
 - an exercise's own sentences (its known mistakes and hints), in ``messages.<language>.toml``
@@ -29,11 +29,12 @@ import string
 import tomllib
 from pathlib import Path
 
-from grader.messages import checks, files, quiz, usage, values, views
+from grader.messages import checks, files, patterns, quiz, usage, values, views
 
 # The English catalogs of the grader, by area (module name -> its sentences).
 AREAS: dict[str, dict[str, str]] = {
     "values": values.MESSAGES,
+    "patterns": patterns.MESSAGES,
     "checks": checks.MESSAGES,
     "files": files.MESSAGES,
     "views": views.MESSAGES,
@@ -119,6 +120,50 @@ def add_catalog(entries: dict[str, str], *, language: str = "en", origin: str = 
     if grader_own:
         raise ValueError(f"{origin or 'a catalog'}: {grader_own[0]!r} is an id of the grader's own catalog")
     _ADDED.setdefault(language, {}).update(entries)
+
+
+_PATTERNS: dict[str, re.Pattern[str] | None] = {}
+
+
+def recognize(text: str) -> tuple[str, dict[str, str]] | None:
+    """(id, fields) of the added diagnosis (an exercise's known mistake) whose English template, filled
+    with ``fields``, is exactly ``text``; None when no template is. For a sentence a check still writes
+    out (``mistake("Likely mistake: ...")``): when a catalog holds it, it is counted under the catalog's id."""
+    added = _ADDED.get("en", {})
+    for message_id, pattern in _diagnosis_patterns(added):
+        found = pattern.fullmatch(text)
+        if found and added[message_id].format(**found.groupdict()) == text:
+            return message_id, found.groupdict()
+    return None
+
+
+def _diagnosis_patterns(added: dict[str, str]) -> list[tuple[str, re.Pattern[str]]]:
+    patterns = []
+    for message_id, text in added.items():
+        if message_id.startswith("diagnosis.") or f"diagnosis.{message_id}" not in added:
+            continue
+        key = f"{message_id}\0{text}"
+        if key not in _PATTERNS:
+            _PATTERNS[key] = _template_pattern(text)
+        if _PATTERNS[key] is not None:
+            patterns.append((message_id, _PATTERNS[key]))
+    return patterns
+
+
+def _template_pattern(text: str) -> re.Pattern[str] | None:
+    """A regular expression matching ``text`` filled with any values (None for a template with a format
+    spec or a conversion, or with too little text of its own to be told apart)."""
+    parts, seen, literal = [], set(), 0
+    for before, field, spec, conversion in string.Formatter().parse(text):
+        parts.append(re.escape(before))
+        literal += len(before)
+        if field is None:
+            continue
+        if spec or conversion or not field.isidentifier():
+            return None
+        parts.append(f"(?P={field})" if field in seen else f"(?P<{field}>.+?)")
+        seen.add(field)
+    return re.compile("".join(parts), re.DOTALL) if literal >= 20 else None
 
 
 def added_ids(language: str = "en") -> set[str]:

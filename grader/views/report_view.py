@@ -162,7 +162,9 @@ def _paragraph_line(lines: list[str], diagnosis: CheckDiagnosis) -> int | None:
     own paragraph for its id does (its words up to the first value), or for an exercise's own mistake,
     "Likely mistake: <its short name>". Never a line the grader did not write that way."""
     template = EN.get(diagnosis.id, "")
-    start = template.split("{", 1)[0] if template else f"{LIKELY_MISTAKE} {diagnosis.text}"
+    start = template.split("{", 1)[0]
+    if not template or template.startswith(f"{LIKELY_MISTAKE} {{"):  # its words start with a value: its name
+        start = f"{LIKELY_MISTAKE} {diagnosis.text}"
     if not start.startswith(LIKELY_MISTAKE) or len(start) <= len(LIKELY_MISTAKE) + 1:
         return None
     return next((i for i, line in enumerate(lines) if line.startswith(start)), None)

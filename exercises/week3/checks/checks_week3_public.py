@@ -32,6 +32,7 @@ from grader.checks import (
     expect_with_either_cache,
     fail,
     mistake,
+    say,
 )
 
 
@@ -109,8 +110,7 @@ def test_update_parameters_example(learner, reference):
     expect_keys(new, list(PARAMETER_NAMES), name="parameters")
     for name in PARAMETER_NAMES:
         expect_array(new[name], want[name], name=f'parameters["{name}"]', mistakes={
-            "Likely mistake: the update has the wrong sign; gradient descent goes DOWN the gradient: "
-            f"{name} = {name} - learning_rate * d{name}.": parameters[name] + 1.2 * grads["d" + name],
+            mistake("week3.update_parameters.wrong_sign", name=name): parameters[name] + 1.2 * grads["d" + name],
         })
 
 
@@ -122,19 +122,14 @@ def test_nn_model_uses_its_arguments(learner):
     expect_keys(parameters, list(PARAMETER_NAMES), name="parameters")
     W1 = parameters["W1"]
     if isinstance(W1, np.ndarray) and W1.ndim == 2 and W1.shape == (4, 2):
-        fail(mistake(
-            'parameters["W1"] has 4 rows, expected 5 (n_h = 5). Likely mistake: nn_model took n_h from '
-            "layer_sizes (which always returns 4); use the n_h argument: initialize_parameters(n_x, n_h, n_y)."))
+        fail(mistake("week3.nn_model.n_h_from_layer_sizes", n_h=5))
     expect_shape(W1, (5, 2), name='parameters["W1"]')
     expect_shape(parameters["b1"], (5, 1), name='parameters["b1"]')
     expect_shape(parameters["W2"], (1, 5), name='parameters["W2"]')
     expect_shape(parameters["b2"], (1, 1), name='parameters["b2"]')
     largest = max(float(np.max(np.abs(parameters[k]))) for k in PARAMETER_NAMES)
     if largest >= 0.2:
-        fail(
-            f"after 2 iterations the parameters should still be close to their small initialization (|values| < 0.2); "
-            f"the largest is {largest:.3g}. Check that the loop runs num_iterations times (for i in "
-            "range(num_iterations)), and that initialize_parameters multiplies the weights by 0.01.")
+        fail(say("week3.nn_model.not_small", largest=largest))
 
 
 @check("predict")
