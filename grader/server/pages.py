@@ -31,7 +31,13 @@ def _environment():  # type: ignore[no-untyped-def]
         _env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                   undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         _env.filters["url"] = lambda text: quote(str(text), safe="")
+        _env.filters["when"] = _when
     return _env
+
+
+def _when(iso: str | None) -> str:
+    """An API time (ISO 8601, UTC) as people read it: 2026-09-14 23:59 UTC."""
+    return iso[:16].replace("T", " ") + " UTC" if iso else ""
 
 
 def page(request: Request, name: str, status: int = 200, **context: object) -> HTMLResponse:
