@@ -161,3 +161,31 @@ def test_json_to_standard_output(tmp_path):
     data = json.loads(result.output)
     assert data["schema"] == "dl-grader/grade-report" and not (tmp_path / "-").exists()
     assert not Path("-").exists()
+
+
+def quietly(*args: str) -> str:
+    """The output of ``grade ARGS -q``, which must succeed."""
+    result = invoke(*args, "-q")
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_q_leaves_only_the_result_in_every_command_that_says_more(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert quietly("new", "demo", "--root", "course") == ""
+    assert quietly("release", "course/exercises/demo", "--build") == ""
+    released = quietly("release", "course/exercises/demo", "--out", "handout")
+    assert released.startswith("released demo to handout/demo: ") and released.count("\n") == 1
+    book = str(tmp_path / "class.sqlite")
+    week2, learners = str(ROOT / "exercises" / "week2"), str(ROOT / "tests" / "fixtures" / "class_week2")
+    assert quietly("batch", week2, learners, "--gradebook", book, "--out", "feedback", "--jobs", "1") == \
+        "graded 4, already up to date 0, no grade 0\n"  # no progress bar, no "feedback pages in ..."
+    assert quietly("report", week2, "--gradebook", book, "--html", "class.html") == ""
+    assert (tmp_path / "class.html").is_file()
+    assert quietly("export", "csv", week2, "--gradebook", book, "--out", "week2.csv") == ""
+    assert quietly("export", "csv", week2, "--gradebook", book).startswith("\"learner\",")  # the result itself
+    assert quietly("quiz", "week2", "--validate") == ""
+    assert quietly("validate", "week3") == ""
+    assert quietly("submit", week2, "--file", str(SOLUTIONS)) == "week2: 37 / 37\n"
+    broken = invoke("new", "Not-A-Name", "--root", "course", "-q")  # errors are still said
+    assert broken.exit_code == 2 and broken.output.startswith("grade: error: ")

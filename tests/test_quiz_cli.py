@@ -236,3 +236,33 @@ def test_help_examples_run(tmp_path, monkeypatch):
 def test_submit_path_does_not_import_quiz_code():
     code = "import sys, grader.cli.app, grader.grading, grader.model.exercise; assert 'grader.quiz' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0
+
+
+def grade_in_columns(columns: int, *args: str, scratch: Path, input: str | None = None) -> str:
+    """The standard output of ``grade ARGS`` in a terminal of ``columns`` columns (exit status 0)."""
+    import os
+
+    env = {**os.environ, "COLUMNS": str(columns), "TERM": "dumb",
+           "DL_GRADER_GRADEBOOK": str(scratch / f"{columns}.sqlite")}
+    done = subprocess.run([sys.executable, "-m", "grader.cli", *args], input=input, cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_quiz_in_the_terminal_and_its_form_wrap_to_the_width_between_words(tmp_path):
+    """At COLUMNS=60, questions, choices, prompts, echoed answers and the --blank form fit in 60 columns,
+    with the same words as in a wide terminal (none broken), and the wrapped form still grades."""
+    variant = ["quiz", "week2", "--learner", "ada", "--seed", "7"]
+    answers = "x\n" + "?\n" * 30  # an answer that does not fit (its retry message), then every question skipped
+    for args, given in ((variant + ["--blank"], None), (variant, answers)):
+        wide = grade_in_columns(1000, *args, scratch=tmp_path, input=given)
+        narrow = grade_in_columns(60, *args, scratch=tmp_path, input=given)
+        assert max(map(len, wide.splitlines())) > 60  # there are long lines to wrap
+        assert all(len(line) <= 60 for line in narrow.splitlines()), narrow
+        words = [[w for w in text.split() if w != "#"] for text in (wide, narrow)]  # a wrapped comment's own "#"
+        assert words[0] == words[1]
+    form = tmp_path / "form.txt"
+    form.write_text(grade_in_columns(60, *variant, "--blank", scratch=tmp_path).replace(" = \n", " = ?\n"))
+    graded = grade_in_columns(60, "quiz", "week2", "--seed", "7", "--answers", str(form), "-q", scratch=tmp_path)
+    assert graded == "week2/quiz: 0 / 24\n"  # its learner was read from its first line, kept whole

@@ -25,6 +25,7 @@ def new(
     root: Annotated[Optional[Path], typer.Option(
         help="Folder that holds exercises/ and solutions/ (default: the parent of $DL_GRADER_EXERCISES, "
              "else the working folder).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing (errors still go to stderr).")] = False,
 ) -> None:
     """Scaffold an exercise that passes grade validate as generated: exercise.toml, README with the
     grading contract, an instructor source with one graded function and its solution region, the
@@ -37,6 +38,8 @@ def new(
     from grader.authoring.scaffold import new_exercise
 
     made = new_exercise(name, title, root)
+    if quiet:
+        return
     exercise = _shown(made.exercise)
     typer.echo(f"created {exercise} and {_shown(made.solutions)}:")
     for path in made.files:
@@ -66,6 +69,8 @@ def release(
     submit_to: Annotated[str, typer.Option(
         help="Where learners submit their quiz forms and work, as the copy tells them (a course server "
              "address, a person; default: your instructor).")] = "",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only where the copy was released (nothing "
+                                                               "for --build alone).")] = False,
 ) -> None:
     """Build the learners' copy of an exercise: solution regions replaced by stubs, notebooks generated
     from the same source, hidden checks, solutions and quiz keys left out. The copy is graded without
@@ -85,7 +90,9 @@ def release(
         raise UsageError("give --out DIR to release, or --build to rebuild from the instructor sources")
     if build:
         changed = build_exercise(exercise)
-        typer.echo("rebuilt " + ", ".join(_shown(p) for p in changed) if changed else "generated files are up to date")
+        if not quiet:
+            typer.echo("rebuilt " + ", ".join(_shown(p) for p in changed) if changed
+                       else "generated files are up to date")
     if out is not None:
         summary = release_exercise(exercise, out, force=force, practice_quizzes=practice_quizzes,
                                    submit_to=submit_to)
@@ -93,6 +100,8 @@ def release(
         typer.echo(f"released {summary.exercise} to {folder}: {len(summary.files)} files, "
                    f"{summary.recorded_calls} reference results recorded for {summary.public_points:g} public points "
                    f"({summary.seconds:g} s)")
+        if quiet:
+            return
         if summary.generated:
             typer.echo(f"  generated from the instructor sources: {', '.join(summary.generated)}")
         if summary.public_points:

@@ -44,6 +44,8 @@ def export_csv(
     exercise: Annotated[str, typer.Argument(help="Exercise folder (exercises/week2) or name (week2).")],
     gradebook: Annotated[Optional[Path], typer.Option(help=GRADEBOOK_HELP)] = None,
     out: Annotated[Optional[Path], typer.Option(help="Write the CSV here (default: standard output).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but the CSV (as without it: it is "
+                                                               "all this command prints).")] = False,
 ) -> None:
     """One row per learner: points per graded function of the latest code submission, total, max,
     percent, submitted_at, and the latest quiz score (quiz, quiz_max). A learner cell that does not
@@ -72,6 +74,7 @@ def report(
     gradebook: Annotated[Optional[Path], typer.Option(help=GRADEBOOK_HELP)] = None,
     feedback: Annotated[Optional[Path], typer.Option(
         help="Folder of the learners' feedback pages (grade batch --out): each learner's name links to theirs.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing (the page is the result).")] = False,
 ) -> None:
     """A class report: score histogram, pass rate per graded function and per check, the most
     common mistakes, quiz item difficulty and discrimination, and every learner's score.
@@ -88,4 +91,5 @@ def report(
         raise UsageError(f"{feedback}: not a folder of feedback pages")
     class_report = build_class_report(load_class_results(exercise, gradebook or default_gradebook_path()))
     _write(render_class_html(class_report, feedback_dir=feedback, page=html_out), html_out)
-    typer.echo(f"{html_out}: {len(class_report.learners)} learners")
+    if not quiet:
+        typer.echo(f"{html_out}: {len(class_report.learners)} learners")

@@ -3,14 +3,18 @@ answer, the key and the explanation, then the score and the seed.
 
 Plain text (no colours, no boxes), so it reads the same in any terminal, piped, or
 in a log. Given a width (a terminal's), long lines wrap to it between words, each
-wrapped line indented under the text of its first (a choice's text, not its letter)."""
+wrapped line indented under the text of its first (a choice's text, not its letter).
+The quiz in the terminal (``wrapping_writer``) and the answers form (``wrapped_form``)
+wrap the same way."""
 
 from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Callable
 
 from grader.messages import say
+from grader.quiz.answers import FORM_HEADER
 from grader.views.terminal import fmt_points, fmt_total, notices
 from grader.model.report import CheckResult, GradeReport
 
@@ -59,3 +63,52 @@ def wrap(line: str, width: int) -> list[str]:
     indent = line[: len(line) - len(line.lstrip())]
     return textwrap.wrap(line.lstrip(), width, initial_indent=indent, subsequent_indent=hang,
                          break_long_words=False, break_on_hyphens=False) or [line]
+
+
+def wrapping_writer(write: Callable[[str], None], width: int | None) -> Callable[[str], None]:
+    """``write``, with the text given to it wrapped to ``width`` columns (``wrap``; None: as it is).
+
+    Text may come in pieces (a prompt, then the answer echoed after it): a piece that does not fit
+    on what is left of the current line starts a line of its own. A line's trailing spaces (a
+    prompt's, before the answer) are kept."""
+    if not width:
+        return write
+    column = 0
+
+    def wrapped(text: str) -> None:
+        nonlocal column
+        out: list[str] = []
+        for number, piece in enumerate(text.split("\n")):
+            if number:
+                out.append("\n")
+                column = 0
+            body = piece.rstrip()
+            if column and column + len(body) > width:
+                out.append("\n")
+                column = 0
+            lines = wrap(body, width) if body else [""]
+            start = column if len(lines) == 1 else 0
+            if start + len(lines[-1]) + len(piece) - len(body) <= width:
+                lines[-1] += piece[len(body):]
+            out.append("\n".join(lines))
+            column = start + len(lines[-1])
+        write("".join(out))
+
+    return wrapped
+
+
+_FORM_PREFIX = FORM_HEADER.split("{", 1)[0]
+
+
+def wrapped_form(form: str, width: int | None) -> str:
+    """An answers form (``answers.blank_form``) with its comment lines wrapped to ``width`` (None: as it
+    is), each wrapped part a comment too. Its first line, which ``--answers`` reads whole, is kept whole."""
+    if not width:
+        return form
+    lines = []
+    for line in form.split("\n"):
+        if line.startswith("# ") and not line.startswith(_FORM_PREFIX) and len(line) > width:
+            lines += [f"# {part}" for part in wrap(line[2:], max(width - 2, 1))]
+        else:
+            lines.append(line)
+    return "\n".join(lines)
