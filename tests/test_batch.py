@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.classroom.batch import discover, run_batch
+from grader.classroom.batch import run_batch
+from grader.classroom.learners import discover
 from grader.grading import grade_submission
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,6 @@
 """Grading a class: one learner per file or folder, in parallel, resumable.
 
-``run_batch`` finds the learners of a submissions folder, skips every submission
+``run_batch`` finds the learners of a submissions folder (learners.py), skips every submission
 the gradebook already holds (same exercise, learner and fingerprint), grades the
 rest on a pool of grading processes, each with a warm zygote that forks a fresh
 sandbox per learner, and records each result as soon as it arrives.  Killed at
@@ -16,7 +16,6 @@ import shutil
 import signal
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -31,24 +30,14 @@ from grader.errors import UsageError
 from grader.model.exercise import Exercise, load_exercise
 from grader.ingest.submission import fingerprint
 from grader.classroom.gradebook import Gradebook
-from grader.grading import SUBMITTABLE, WarmExercise, grade_submission
+from grader.classroom.learners import Learner, discover, refuse_shared_ids
+from grader.grading import WarmExercise, grade_submission
 from grader.interrupts import deferred, received
 from grader.views.learner_ids import lookalike_groups, page_name
 from grader.model.report import GradeReport
 
 if TYPE_CHECKING:
     from grader.sandbox.launch import ZygoteLauncher
-
-
-@dataclass(frozen=True)
-class Learner:
-    """One learner's submission: an id (file stem or folder name) and its files."""
-
-    id: str
-    files: tuple[Path, ...]
-    own_folder: bool = False  # its files sit in a folder of its own (so its sibling modules are its own)
-    # The course's seed secret (the gradebook's), set by run_batch for the learners it grades.
-    seed_secret: bytes = field(default=b"", repr=False, compare=False)
 
 
 @dataclass
@@ -58,62 +47,6 @@ class BatchSummary:
     failed: dict[str, str] = field(default_factory=dict)  # learner -> why no grade (unusable files, shared id)
     ignored: list[str] = field(default_factory=list)  # entries of the folder that are not submissions
     lookalikes: list[tuple[str, ...]] = field(default_factory=list)  # ids a reader could take for one another
-
-
-def discover(folder: Path) -> tuple[list[Learner], list[str]]:
-    """Learners of a submissions folder, and the entries that are not submissions."""
-    if not folder.is_dir():
-        raise UsageError(f"{folder}: not a folder of submissions")
-    learners, ignored = [], []
-    for entry in sorted(folder.iterdir()):
-        if entry.name.startswith("."):  # never a learner: .ipynb_checkpoints, macOS's ._ copies, ..∕x.py
-            ignored.append(f"{entry.name} (hidden)")
-            continue
-        if entry.is_symlink():  # a link could point at the solutions or at a classmate's work
-            ignored.append(f"{entry.name} (a link)")
-            continue
-        if entry.is_file() and entry.suffix in SUBMITTABLE:
-            learners.append(Learner(entry.stem, (entry,)))
-        elif entry.is_dir():
-            files = sorted(p for p in entry.iterdir() if p.is_file() and p.suffix in SUBMITTABLE)
-            if not files:  # a learner who zipped a folder inside a folder (hidden ones such as
-                # .ipynb_checkpoints hold stale copies, and links may lead anywhere: both skipped)
-                files = sorted(p for p in entry.rglob("*") if p.is_file() and p.suffix in SUBMITTABLE
-                               and not p.is_symlink()
-                               and not any(part.startswith(".") for part in p.relative_to(entry).parts))[:20]
-            if files:
-                learners.append(Learner(entry.name, tuple(files), own_folder=True))
-            else:
-                ignored.append(entry.name)
-        else:
-            ignored.append(entry.name)
-    return learners, ignored
-
-
-# -- learner ids (see grader.views.learner_ids) ------------------------------------------
-
-
-def _entry(learner: Learner) -> str:
-    """The entry of the submissions folder that a learner comes from."""
-    return f"{learner.id}/" if learner.own_folder else learner.files[0].name
-
-
-def refuse_shared_ids(learners: list[Learner]) -> tuple[list[Learner], dict[str, str]]:
-    """The learners no other entry shares a feedback page with (so, nor an id), and for the others
-    the reason none of them is graded: which grade would be theirs cannot be guessed."""
-    by_page: dict[str, list[Learner]] = defaultdict(list)
-    for learner in learners:
-        by_page[page_name(learner.id)].append(learner)
-    kept, refused = [], {}
-    for learner in learners:
-        sharing = by_page[page_name(learner.id)]
-        if len(sharing) == 1:
-            kept.append(learner)
-        else:
-            entries = ", ".join(_entry(other) for other in sharing)
-            refused[learner.id] = (f"{len(sharing)} entries are this one learner ({entries}): "
-                                   "none is graded; keep one, or rename them")
-    return kept, refused
 
 
 # -- grading processes --------------------------------------------------------
