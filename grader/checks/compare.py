@@ -228,7 +228,7 @@ def expect_keys(got: Any, keys: Sequence[str], *, name: str) -> None:
 def expect_tuple(got: Any, names: Sequence[str], *, function: str) -> tuple[Any, ...]:
     """``got`` must be a tuple/list of len(names) values; returns it as a tuple."""
     if not isinstance(got, (tuple, list)) or len(got) != len(names):
-        size = len(got) if isinstance(got, (tuple, list)) else f"a single {_type_name(got)}"
+        size = len(got) if isinstance(got, (tuple, list)) else say("tuple.single", got_type=_type_name(got))
         fail(say("tuple.mismatch", function=function, want=len(names), names=", ".join(names), got=size))
     return tuple(got)
 

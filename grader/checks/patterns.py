@@ -5,8 +5,9 @@
 - ``expect_dict_unchanged``: the caller's dictionary of arrays (a parameters dict) is left as it was.
 - ``random_parameters``: a random parameters dict ``W1, b1, ..., WL, bL`` for given layer sizes.
 - ``accuracy``: the percentage of predictions equal to the labels.
-- ``expect_random_init`` (grader.checks.init_stats): weights drawn at a given scale, by statistics.
-- ``expect_gradient_diagnosed`` (grader.checks.gradients): a gradient check that names the mistake.
+- ``expect_random_init``: weights drawn at a given scale (0.01, He, Xavier), judged by statistics.
+- ``expect_gradient_diagnosed``: a numeric gradient check that names the mistake (by value, or by a
+  known wrong shape: ``known_shape``).
 
 Their sentences are the grader's (grader/messages/patterns.py); what differs from one exercise to
 the next (how the right value is built, the advice for an in-place update) is an argument.
@@ -18,9 +19,54 @@ from typing import Any
 
 import numpy as np
 
-from grader.checks.compare import expect_array, fail, show
+from grader.checks.compare import CheckFailure, expect_array, fail, show
 from grader.checks.context import mistake
+from grader.checks.diagnose import diagnose_values
+from grader.checks.gradients import DEFAULT_THRESHOLD, expect_gradient
 from grader.messages import say
+
+# {a wrong shape: (id of the diagnosis, its fields)}: the mistakes that give a value of a known wrong
+# shape; the diagnosis is filled with these fields and got_shape, want_shape.
+ShapeHints = dict[tuple[int, ...], tuple[str, dict[str, Any]]]
+
+
+def expect_gradient_diagnosed(got: Any, numeric: np.ndarray, *, name: str, want: np.ndarray | None = None,
+                              m: int | None = None, mistakes: dict[str, Any] | None = None,
+                              shape_hints: ShapeHints | None = None, threshold: float = DEFAULT_THRESHOLD) -> float:
+    """A numeric gradient check (``expect_gradient``) whose failure names the mistake.
+
+    ``numeric`` (centred differences of the reference) decides. A value of one of the wrong shapes of
+    ``shape_hints`` fails with that diagnosis first. When the values are wrong, the known ``mistakes``
+    (diagnosis -> the value it gives) and the grader's own diagnoses (a sign, a factor ``m``...) are
+    looked for against ``want``, the reference's exact analytic value, when given (after those the
+    check finds against the numeric estimate), else against ``numeric``. Returns the largest relative
+    error.
+    """
+    numeric = np.asarray(numeric, dtype=float)
+    known_shape(got, numeric.shape, name=name, shape_hints=shape_hints)
+    if want is None:
+        return expect_gradient(got, numeric, name=name, threshold=threshold, mistakes=mistakes, m=m)
+    try:
+        return expect_gradient(got, numeric, name=name, threshold=threshold)
+    except CheckFailure as failure:
+        hints: list[str] = []
+        if type(got) is np.ndarray and got.shape == want.shape and got.dtype.kind in "biuf":
+            hints = diagnose_values(got.astype(float), want, m=m, mistakes=mistakes)
+        fail(str(failure), *hints)
+        raise AssertionError from None  # unreachable: fail() raises
+
+
+def known_shape(got: Any, want_shape: tuple[int, ...], *, name: str, shape_hints: ShapeHints | None) -> None:
+    """Fail with the diagnosis of ``shape_hints`` when ``got`` (an array or a number: shape ()) has one of
+    its wrong shapes; return otherwise."""
+    if not shape_hints or not isinstance(got, (np.ndarray, np.generic, int, float)) or isinstance(got, bool):
+        return
+    shape = tuple(np.shape(got))
+    hint = shape_hints.get(shape) if shape != tuple(want_shape) else None
+    if hint:
+        message_id, fields = hint
+        fail(say("shape.mismatch", name=name, want_shape=tuple(want_shape), got_shape=shape),
+             mistake(message_id, got_shape=shape, want_shape=tuple(want_shape), **fields))
 
 
 def expect_bias(got: Any, want: np.ndarray, *, name: str, what: str, m: int | None = None,
@@ -43,6 +89,70 @@ def expect_bias(got: Any, want: np.ndarray, *, name: str, what: str, m: int | No
         fail(say("shape.mismatch", name=name, want_shape=want.shape, got_shape=got.shape),
              mistake("bias.rank1", what=what))
     expect_array(got, want, name=name, m=m, mistakes=mistakes)
+
+
+# Known initializations other than the one asked for: (name, its scale for a fan-in n), in the order
+# their diagnoses are preferred when two fit as well.
+_INITIALIZATIONS: list[tuple[str, Any]] = [
+    ("no_factor", lambda n: 1.0),
+    ("xavier", lambda n: 1.0 / np.sqrt(n)),
+    ("he", lambda n: np.sqrt(2.0 / n)),
+    ("tenth", lambda n: 0.1),
+    ("hundredth", lambda n: 0.01),
+]
+
+
+def expect_random_init(W: Any, *, name: str, fan_in: int, scale: float | str = 0.01) -> None:
+    """Weights ``W`` (an array of the right shape) must look like ``np.random.randn(...) * scale``:
+    centred, spread at the asked scale, never all zeros, constant or all positive.
+
+    scale: a number, "he" (np.sqrt(2 / fan_in)) or "xavier" (np.sqrt(1 / fan_in)); ``fan_in`` is
+    n_{l-1}, the size of the layer before. Tolerances scale with the number of entries N (the sample
+    std has a relative spread of ~1/sqrt(2N)), so a learner who seeds inside the function passes
+    whatever the seed; fewer than 30 entries are only checked for size (|W| < 6 x scale). A wrong
+    scale close to a known one (no factor, 1/sqrt(n), He, 0.1, 0.01) is named.
+    """
+    target, factor = _init_scale(scale, fan_in)
+    words = dict(formula=f"np.random.randn(n_l, n_{{l-1}}) * {factor}", draw=f"randn * {factor}",
+                 short=f"np.random.randn(...) * {factor}", asks=f"* {factor}", factor=factor)
+    values = np.asarray(W, dtype=float).ravel()
+    N = values.size
+    if not np.any(values):
+        fail(say("init.zeros", name=name), mistake("init.zeros_hint", **words))
+    if N > 1 and np.ptp(values) == 0:
+        fail(say("init.constant", name=name, value=show(float(values[0]))), mistake("init.constant_hint", **words))
+    if N >= 30 and np.all(values >= 0):  # 2**-30: never by chance with randn
+        fail(say("init.nonnegative", name=name, smallest=show(float(values.min()))),
+             mistake("init.nonnegative_hint", **words))
+    std = float(np.std(values)) if N > 1 else float(abs(values[0]))
+    if N < 30:
+        if np.max(np.abs(values)) <= 6 * target:
+            return
+        spread = 3.0
+        found = say("init.too_large", name=name, largest=np.max(np.abs(values)), bound=3 * target, **words)
+    else:
+        spread = 6.0 / np.sqrt(2.0 * N)
+        if abs(np.log(std / target)) <= spread:
+            mean_bound = 6.0 * target / np.sqrt(N)
+            if abs(float(np.mean(values))) > mean_bound:
+                fail(say("init.shifted", name=name, mean=np.mean(values), bound=mean_bound, count=N, **words),
+                     mistake("init.shifted_hint", **words))
+            return
+        found = say("init.spread", name=name, std=std, target=target, **words)
+    candidates = [(known(fan_in), mistake(f"init.{known_name}", **words)) for known_name, known in _INITIALIZATIONS
+                  if not np.isclose(known(fan_in), target)]
+    # the closest candidate scale, if it is plausible at all
+    distance, diagnosis = min((abs(np.log(std / known)), text) for known, text in candidates)
+    fail(found, diagnosis if distance <= spread else say("init.use", **words))
+
+
+def _init_scale(scale: float | str, fan_in: int) -> tuple[float, str]:
+    """(the standard deviation asked for, the factor as the course writes it)."""
+    if scale == "he":
+        return float(np.sqrt(2.0 / fan_in)), "np.sqrt(2 / n_{l-1})"
+    if scale == "xavier":
+        return float(np.sqrt(1.0 / fan_in)), "np.sqrt(1 / n_{l-1})"
+    return float(scale), f"{float(scale):g}"
 
 
 def expect_dict_unchanged(before: dict[str, np.ndarray], after: Any, *, name: str, function: str,

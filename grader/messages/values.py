@@ -115,6 +115,8 @@ MESSAGES: dict[str, str] = {
     "tuple.mismatch": (
         "{function} should return {want} values ({names}); received {got}."
     ),
+    "tuple.single": "a single {got_type}",
+    "tuple.single_array": "a single array of shape {shape}",
     # -- expected exceptions -------------------------------------------------------------------
     "raises.none": "{call} returned {got}; it should raise {want}. {why}",
     "raises.other": "{call} raised {got}: {message}; it should raise {want}. {why}",

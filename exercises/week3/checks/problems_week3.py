@@ -209,7 +209,7 @@ def expect_cache(cache: Any, want: dict[str, np.ndarray], *, mistakes_for: Calla
 def forward_result(value: Any) -> tuple[Any, Any]:
     """(A2, cache) from forward_propagation's return value, diagnosing a swapped pair."""
     if not isinstance(value, (tuple, list)) or len(value) != 2:
-        size = len(value) if isinstance(value, (tuple, list)) else f"a single {type(value).__name__}"
+        size = len(value) if isinstance(value, (tuple, list)) else say("tuple.single", got_type=type(value).__name__)
         fail(say("tuple.mismatch", function="forward_propagation", want=2, names="A2, cache", got=size))
     A2, cache = value
     if isinstance(A2, dict) and not isinstance(cache, dict):
@@ -250,7 +250,7 @@ def expect_small_random(W: np.ndarray, *, name: str, shape_text: str, low: float
 def expect_layer_sizes(got: Any, X: np.ndarray, Y: np.ndarray) -> None:
     """layer_sizes(X, Y) must be (X.shape[0], 4, Y.shape[0])."""
     if not isinstance(got, (tuple, list)) or len(got) != 3:
-        size = len(got) if isinstance(got, (tuple, list)) else f"a single {type(got).__name__}"
+        size = len(got) if isinstance(got, (tuple, list)) else say("tuple.single", got_type=type(got).__name__)
         fail(say("tuple.mismatch", function="layer_sizes", want=3, names="n_x, n_h, n_y", got=size))
     if not all(type(v) in (int, float) or isinstance(v, (np.integer, np.floating)) for v in got):
         fail(say("week3.layer_sizes.not_integers", got=show(tuple(got))), say("week3.layer_sizes.read_shapes"))

@@ -32,11 +32,18 @@ from problems_week4 import (
     with_hint,
 )
 
-from grader.checks import check, expect_array, expect_keys, expect_scalar, expect_tuple, expect_with_either_cache
+from grader.checks import (
+    check,
+    expect_array,
+    expect_keys,
+    expect_scalar,
+    expect_tuple,
+    expect_with_either_cache,
+    mistake,
+)
 
-LINEAR_CACHE_MISSING = "Likely mistake: the cache is missing: return Z, cache with cache = (A, W, b)."
-ACTIVATION_CACHE_MISSING = ("Likely mistake: the cache is missing: return A, cache with cache = "
-                            "(linear_cache, activation_cache).")
+LINEAR_CACHE_MISSING = mistake("week4.linear_forward.cache_missing")
+ACTIVATION_CACHE_MISSING = mistake("week4.linear_activation_forward.cache_missing")
 
 
 @check("initialize_parameters")
@@ -172,6 +179,5 @@ def test_update_parameters_example(learner, reference):
     expect_keys(result, list(want), name="parameters")
     for key in want:
         expect_array(result[key], want[key], name=f'parameters["{key}"]', mistakes={
-            "Likely mistake: the update has the wrong sign: gradient descent goes DOWN the gradient, "
-            f"{key} = {key} - learning_rate * d{key}.": parameters[key] + 0.1 * grads["d" + key],
+            mistake("week4.update_parameters.wrong_sign", key=key): parameters[key] + 0.1 * grads["d" + key],
         })

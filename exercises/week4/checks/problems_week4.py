@@ -13,6 +13,10 @@ the REFERENCE forward pass, computed here in the trusted process. The course's
 convention decides what is differentiated: dA and dZ are gradients of the SUM of
 the losses over the m examples, dW and db gradients of the cost J (the mean), so
 the numeric dW and db carry the factor 1/m and the numeric dA does not.
+
+Random initialization is judged by the grader's statistics (grader.checks.patterns.expect_random_init),
+random parameter sets come from grader.checks.patterns.random_parameters, and the sentences of this
+week's own mistakes are in messages.en.toml, by id.
 """
 
 from __future__ import annotations
@@ -25,7 +29,6 @@ import numpy as np
 from grader.checks import (
     CheckFailure,
     expect_array,
-    expect_gradient,
     expect_keys,
     expect_shape,
     expect_tuple,
@@ -35,10 +38,16 @@ from grader.checks import (
     mistake,
     numeric_gradient,
     record_diagnoses,
+    say,
     show,
+    use_catalog,
 )
-from grader.checks.diagnose import diagnose_values, find_example_loop
+from grader.checks.diagnose import find_example_loop
 from grader.checks.learner import LearnerFault
+from grader.checks.patterns import expect_gradient_diagnosed, expect_random_init
+from grader.checks.patterns import random_parameters as _random_parameters
+
+use_catalog(__file__)  # this exercise's sentences: messages.en.toml, next to this file
 
 INIT_SCALE = 0.01
 # Centred differences with h = 1e-5 are accurate to ~1e-11 in absolute terms here;
@@ -85,11 +94,7 @@ def random_parameters(rng: np.random.Generator, dims: list[int]) -> dict[str, np
     (The 0.01 scale of initialization would make the gradients of the first layers
     tiny, and a relative error meaningless.)
     """
-    parameters = {}
-    for l in range(1, len(dims)):
-        parameters[f"W{l}"] = rng.normal(0.0, np.sqrt(2.0 / dims[l - 1]), size=(dims[l], dims[l - 1]))
-        parameters[f"b{l}"] = rng.normal(0.0, 0.3, size=(dims[l], 1))
-    return parameters
+    return _random_parameters(rng, dims, weights="he", biases=0.3)
 
 
 def labels(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
@@ -204,14 +209,10 @@ def forward_variant(reference, X, parameters, hidden: str, output: str) -> np.nd
 
 def forward_mistakes(reference, X, parameters) -> dict[str, Callable[[], np.ndarray]]:
     return {
-        "Likely mistake: sigmoid in the hidden layers. Layers 1 to L-1 use activation=\"relu\"; only the "
-        "output layer L uses \"sigmoid\".": lambda: forward_variant(reference, X, parameters, "sigmoid", "sigmoid"),
-        "Likely mistake: ReLU at the output. The output layer L uses activation=\"sigmoid\" (AL is a "
-        "probability); only layers 1 to L-1 use \"relu\".": lambda: forward_variant(reference, X, parameters,
-                                                                                    "relu", "relu"),
-        "Likely mistake: the activations are swapped: the hidden layers use \"relu\" and the output layer "
-        "\"sigmoid\", not the other way round.": lambda: forward_variant(reference, X, parameters,
-                                                                         "sigmoid", "relu"),
+        mistake("week4.L_model_forward.sigmoid_hidden"):
+            lambda: forward_variant(reference, X, parameters, "sigmoid", "sigmoid"),
+        mistake("week4.L_model_forward.relu_output"): lambda: forward_variant(reference, X, parameters, "relu", "relu"),
+        mistake("week4.L_model_forward.swapped"): lambda: forward_variant(reference, X, parameters, "sigmoid", "relu"),
     }
 
 
@@ -230,17 +231,13 @@ def backward_variant(reference, AL, Y, caches, hidden: str, output: str) -> dict
 
 def backward_mistakes(reference, AL, Y, caches, key: str) -> dict[str, Callable[[], np.ndarray]]:
     return {
-        "Likely mistake: the backward activations are swapped: the output layer L goes back through "
-        "\"sigmoid\" (sigmoid_backward), layers 1 to L-1 through \"relu\" (relu_backward).":
+        mistake("week4.L_model_backward.swapped"):
             lambda: backward_variant(reference, AL, Y, caches, "sigmoid", "relu")[key],
-        "Likely mistake: the hidden layers go back through \"sigmoid\"; layers 1 to L-1 are ReLU layers: "
-        "linear_activation_backward(..., activation=\"relu\").":
+        mistake("week4.L_model_backward.sigmoid_hidden"):
             lambda: backward_variant(reference, AL, Y, caches, "sigmoid", "sigmoid")[key],
-        "Likely mistake: the output layer goes back through \"relu\"; layer L is the sigmoid layer: "
-        "linear_activation_backward(dAL, caches[L-1], activation=\"sigmoid\").":
+        mistake("week4.L_model_backward.relu_output"):
             lambda: backward_variant(reference, AL, Y, caches, "relu", "relu")[key],
-        "Likely mistake: dAL has the wrong sign. dAL = -(Y / AL - (1 - Y) / (1 - AL)), the derivative of "
-        "the cross-entropy loss with respect to AL.": lambda: _negated_dAL(reference, AL, Y, caches)[key],
+        mistake("week4.L_model_backward.dAL_sign"): lambda: _negated_dAL(reference, AL, Y, caches)[key],
     }
 
 
@@ -259,25 +256,16 @@ def activation_backward_mistakes(reference, dA, cache, activation: str, index: i
     other = "sigmoid" if activation == "relu" else "relu"
     s = reference.sigmoid(Z)[0]
     mistakes = {
-        f"Likely mistake: you went back through the {other} although activation=\"{activation}\": check "
-        f"which backward helper each branch calls ({activation}_backward for \"{activation}\").":
+        mistake("week4.linear_activation_backward.other_helper", other=other, activation=activation):
             through(_backward_helper(reference, other)(dA, Z)),
-        "Likely mistake: the activation's derivative is missing: dZ = relu_backward(dA, activation_cache) "
-        "or sigmoid_backward(dA, activation_cache), not dZ = dA.": through(dA),
+        mistake("week4.linear_activation_backward.no_derivative"): through(dA),
     }
     if activation == "relu":
-        mistakes["Likely mistake: relu_backward misused. dZ is not dA * Z: ReLU passes dA through where "
-                 "Z > 0 and blocks it elsewhere. Call dZ = relu_backward(dA, activation_cache) with the Z "
-                 "stored in the cache."] = through(dA * Z)
-        mistakes["Likely mistake: relu_backward misused. dZ = dA * relu(Z) multiplies by the activation "
-                 "itself; the ReLU's derivative is 1 where Z > 0 and 0 elsewhere: dZ = relu_backward(dA, "
-                 "activation_cache)."] = through(dA * np.maximum(Z, 0.0))
+        mistakes[mistake("week4.linear_activation_backward.relu_times_Z")] = through(dA * Z)
+        mistakes[mistake("week4.linear_activation_backward.relu_times_relu")] = through(dA * np.maximum(Z, 0.0))
     else:
-        mistakes["Likely mistake: sigmoid_backward misused. dZ = dA * s * (1 - s) with s = sigmoid(Z), the "
-                 "sigmoid of the cached Z; call dZ = sigmoid_backward(dA, activation_cache)."] = through(
-            dA * Z * (1 - Z))
-        mistakes["Likely mistake: dZ = dA * s with s = sigmoid(Z) is missing the factor (1 - s): use "
-                 "dZ = sigmoid_backward(dA, activation_cache)."] = through(dA * s)
+        mistakes[mistake("week4.linear_activation_backward.sigmoid_of_Z")] = through(dA * Z * (1 - Z))
+        mistakes[mistake("week4.linear_activation_backward.sigmoid_no_one_minus")] = through(dA * s)
     return mistakes
 
 
@@ -290,13 +278,9 @@ def linear_backward_mistakes(dZ, cache, index: int) -> dict[str, Callable]:
     A_prev, W, _ = cache
     m = A_prev.shape[1]
     values = {
-        0: {"Likely mistake: dA_prev has no 1/m. The 1/m belongs to dW and db only (they are gradients of "
-            "the mean cost); dA_prev = np.dot(W.T, dZ) is passed on to the previous layer as it is.":
-            lambda: np.dot(W.T, dZ) / m},
-        1: {"Likely mistake: dW = np.dot(dZ, A_prev.T) / m: the transpose is on A_prev, not on dZ.":
-            lambda: np.dot(A_prev, dZ.T).T / m},
-        2: {"Likely mistake: db is the mean of dZ over the EXAMPLES (axis=1), one value per unit.":
-            lambda: np.mean(dZ, axis=0, keepdims=True)},
+        0: {mistake("week4.linear_backward.dA_prev_over_m"): lambda: np.dot(W.T, dZ) / m},
+        1: {mistake("week4.linear_backward.dW_transpose"): lambda: np.dot(A_prev, dZ.T).T / m},
+        2: {mistake("week4.linear_backward.db_wrong_axis"): lambda: np.mean(dZ, axis=0, keepdims=True)},
     }
     return values[index]
 
@@ -316,8 +300,8 @@ def _same(value: Any, want: np.ndarray) -> bool:
 def expect_pair(value: Any, names: tuple[str, str], *, function: str, missing_hint: str) -> tuple[Any, Any]:
     """A (value, cache) pair: a bare array means the cache is missing."""
     if isinstance(value, np.ndarray):
-        fail(f"{function} should return 2 values ({', '.join(names)}); received a single array of shape "
-             f"{value.shape}.", mistake(missing_hint))
+        fail(say("tuple.mismatch", function=function, want=2, names=", ".join(names),
+                 got=say("tuple.single_array", shape=value.shape)), mistake(missing_hint))
     return expect_tuple(value, list(names), function=function)
 
 
@@ -325,20 +309,15 @@ def expect_linear_cache(cache: Any, A: np.ndarray, W: np.ndarray, b: np.ndarray,
     """``cache`` must be the tuple (A, W, b), in that order."""
     parts = {"A": A, "W": W, "b": b}
     if isinstance(cache, dict):
-        fail(f"{name} is a dict with keys {show(list(cache))}; the course's linear cache is the tuple (A, W, b), "
-             "which linear_backward unpacks as A_prev, W, b = cache.")
+        fail(say("week4.linear_cache.dict", name=name, keys=show(list(cache))))
     if not isinstance(cache, (tuple, list)):
-        fail(f"{name} should be the tuple (A, W, b); received {show(cache)}.",
-             mistake("Likely mistake: the cache is missing or incomplete: cache = (A, W, b)."))
+        fail(say("week4.linear_cache.not_tuple", name=name, got=show(cache)), mistake("week4.linear_cache.missing"))
     if len(cache) != 3:
-        fail(f"{name} has {len(cache)} entries, expected 3: (A, W, b).",
-             mistake("Likely mistake: the cache is incomplete or has extra entries: cache = (A, W, b), the inputs of "
-                     "the linear step, which linear_backward needs."))
+        fail(say("week4.linear_cache.count", name=name, count=len(cache)), mistake("week4.linear_cache.incomplete"))
     found = [next((key for key, want in parts.items() if _same(item, want)), None) for item in cache]
     if found != ["A", "W", "b"] and sorted(k for k in found if k) == ["A", "W", "b"]:
-        fail(f"{name} holds the right arrays in the wrong order: ({', '.join(found)}).",
-             mistake("Likely mistake: the cache is misordered. It must be (A, W, b), in that order: "
-                     "linear_backward unpacks it as A_prev, W, b = cache."))
+        fail(say("week4.linear_cache.order", name=name, found=", ".join(found)),
+             mistake("week4.linear_cache.misordered"))
     for index, key in enumerate("AWb"):
         expect_array(cache[index], parts[key], name=f"{name}[{index}] ({key})")
 
@@ -346,49 +325,37 @@ def expect_linear_cache(cache: Any, A: np.ndarray, W: np.ndarray, b: np.ndarray,
 def expect_activation_cache(cache: Any, A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, Z: np.ndarray,
                             A: np.ndarray, *, name: str) -> None:
     """``cache`` must be (linear_cache, activation_cache) = ((A_prev, W, b), Z)."""
-    shape = "((A_prev, W, b), Z)"
     if not isinstance(cache, (tuple, list)):
-        fail(f"{name} should be the pair (linear_cache, activation_cache) = {shape}; received {show(cache)}.",
-             mistake("Likely mistake: the cache is missing: cache = (linear_cache, activation_cache)."))
+        fail(say("week4.activation_cache.not_pair", name=name, got=show(cache)),
+             mistake("week4.activation_cache.missing"))
     if len(cache) == 3 and [_same(c, w) for c, w in zip(cache, (A_prev, W, b))] == [True] * 3:
-        fail(f"{name} is the linear cache (A_prev, W, b) alone.",
-             mistake("Likely mistake: the activation cache is missing. Keep both: cache = (linear_cache, "
-                     "activation_cache), where activation_cache is the Z that sigmoid(Z) / relu(Z) return; the "
-                     "backward pass needs Z to go back through the activation."))
+        fail(say("week4.activation_cache.linear_only", name=name), mistake("week4.activation_cache.no_activation_cache"))
     if len(cache) == 4:
-        fail(f"{name} has 4 entries: it looks flattened.",
-             mistake(f"Likely mistake: the cache must be the pair (linear_cache, activation_cache) = {shape}, two "
-                     "entries, the first itself a tuple."))
+        fail(say("week4.activation_cache.flattened", name=name), mistake("week4.activation_cache.not_nested"))
     if len(cache) != 2:
-        fail(f"{name} has {len(cache)} entries, expected 2: (linear_cache, activation_cache) = {shape}.")
+        fail(say("week4.activation_cache.count", name=name, count=len(cache)))
     first, second = cache
     if isinstance(second, (tuple, list)) and isinstance(first, np.ndarray):
-        fail(f"{name} starts with an array of shape {first.shape} and ends with a tuple.",
-             mistake("Likely mistake: the cache is misordered: it is (activation_cache, linear_cache); the course's "
-                     "order is (linear_cache, activation_cache), which linear_activation_backward unpacks as "
-                     "linear_cache, activation_cache = cache."))
+        fail(say("week4.activation_cache.reversed", name=name, first_shape=first.shape),
+             mistake("week4.activation_cache.misordered"))
     if not _same(second, Z) and _same(second, A):
-        fail(f"{name}[1] (activation_cache) holds the activations A, not Z.",
-             mistake("Likely mistake: the activation cache must be Z, the cache that sigmoid(Z) and relu(Z) return: "
-                     "A, activation_cache = relu(Z). relu_backward and sigmoid_backward need Z."))
+        fail(say("week4.activation_cache.holds_A", name=name), mistake("week4.activation_cache.A_not_Z"))
     expect_linear_cache(first, A_prev, W, b, name=f"{name}[0] (linear_cache)")
     expect_array(second, Z, name=f"{name}[1] (activation_cache, Z)")
 
 
 def expect_column(got: Any, want: np.ndarray, *, name: str, what: str = "b") -> None:
     """A gradient of a bias must be a column (n, 1): np.sum(dZ, axis=1, keepdims=True) / m."""
-    fix = ("sum dZ over the examples only, keeping the summed axis: "
-           f"{name} = np.sum(dZ, axis=1, keepdims=True) / m, a column of shape {want.shape} like {what}.")
+    fix = say("week4.db.fix", name=name, want_shape=want.shape, what=what)
     if isinstance(got, (float, int, np.generic)) or (isinstance(got, np.ndarray) and got.ndim == 0):
-        fail(f"{name} is a single number ({show(got)}), expected an array of shape {want.shape}.",
-             mistake("Likely mistake: np.sum(dZ) adds over the units as well as the examples; " + fix))
+        fail(say("week4.db.single_number", name=name, got=show(got), want_shape=want.shape),
+             mistake("week4.db.summed_all", fix=fix))
     if isinstance(got, np.ndarray) and got.ndim == 1 and got.size == want.shape[0]:
-        fail(f"{name} has shape {got.shape}, expected {want.shape}.",
-             mistake("Likely mistake: np.sum(dZ, axis=1) without keepdims=True drops the summed axis and leaves a "
-                     "rank-1 array; " + fix))
+        fail(say("week4.db.shape", name=name, got_shape=got.shape, want_shape=want.shape),
+             mistake("week4.db.no_keepdims", fix=fix))
     if isinstance(got, np.ndarray) and got.ndim == 2 and got.shape[0] == 1 and want.shape[0] != 1:
-        fail(f"{name} has shape {got.shape}, expected {want.shape}.",
-             mistake("Likely mistake: summed over the wrong axis (axis=0 adds over the units); " + fix))
+        fail(say("week4.db.shape", name=name, got_shape=got.shape, want_shape=want.shape),
+             mistake("week4.db.wrong_axis", fix=fix))
 
 
 def expect_grad(got: Any, numeric: np.ndarray, *, name: str, want: np.ndarray, m: int | None = None,
@@ -398,14 +365,7 @@ def expect_grad(got: Any, numeric: np.ndarray, *, name: str, want: np.ndarray, m
     ``numeric`` decides; ``want`` (the reference's analytic value, exact) is only used to
     recognize what a wrong value is: a missing 1/m, a sign, a known slip.
     """
-    try:
-        return expect_gradient(got, numeric, name=name, threshold=threshold)
-    except CheckFailure as failure:
-        hints: list[str] = []
-        if type(got) is np.ndarray and got.shape == want.shape and got.dtype.kind in "biuf":
-            hints = diagnose_values(got.astype(float), want, m=m, mistakes=mistakes)
-        fail(str(failure), *hints)
-        raise AssertionError from None  # unreachable: fail() raises
+    return expect_gradient_diagnosed(got, numeric, name=name, want=want, m=m, mistakes=mistakes, threshold=threshold)
 
 
 # -- Gradients by centred differences (trusted process, reference forward) -----------
@@ -460,25 +420,18 @@ def numeric_activation_grads(reference, Y, parameters, caches) -> dict[str, np.n
 def expect_caches(caches: Any, L: int) -> None:
     """caches must be a list of L entries (expect_len would turn a list of tuples into an array)."""
     if not isinstance(caches, (list, tuple)):
-        fail(f"caches should be a list of {L} caches, one per layer; received {show(caches)}.")
+        fail(say("week4.caches.not_list", L=L, got=show(caches)))
     if len(caches) == L - 1:
-        fail(f"caches has {L - 1} entries, expected {L} (one per layer).",
-             mistake("Likely mistake: the output layer's cache is missing: append the cache of the sigmoid layer too "
-                     "(caches.append(cache) after the last linear_activation_forward)."))
+        fail(say("week4.caches.count", count=L - 1, L=L), mistake("week4.caches.output_missing"))
     if len(caches) != L:
-        fail(f"caches has {len(caches)} entries, expected {L} (one per layer).",
-             "One cache per layer: caches.append(cache) after every linear_activation_forward call, the output "
-             "layer's included.")
+        fail(say("week4.caches.count", count=len(caches), L=L), say("week4.caches.one_per_layer"))
 
 
 # -- L_model_backward's dA keys ---------------------------------------------------------
 
 
 def off_by_one_text(L: int) -> str:
-    return mistake(f"Likely mistake: your dA keys are off by one: the course names the gradient of A[l-1] dA{{l-1}} "
-            f"(dA0 is the gradient of X), so grads holds dA0 .. dA{L - 1}. Older versions of the course "
-            f"notebook named it dA{{l}} (dA1 .. dA{L}); with caches[l] the gradient of its input is "
-            "grads[\"dA\" + str(l)].")
+    return mistake("week4.dA_keys.off_by_one", last=L - 1, L=L)
 
 
 def expect_dA_keys(grads: Any, L: int, right: dict[str, np.ndarray] | None = None) -> None:
@@ -491,9 +444,9 @@ def expect_dA_keys(grads: Any, L: int, right: dict[str, np.ndarray] | None = Non
     old = [f"dA{l}" for l in range(1, L + 1)]
     if all(k in grads for k in old):
         have = sorted((k for k in grads if isinstance(k, str) and k.startswith("dA")), key=lambda k: (len(k), k))
-        parts = [f"grads is missing the key(s) {missing}; it has {show(have)}, expected {want}.", off_by_one_text(L)]
+        parts = [say("week4.dA_keys.missing", missing=missing, have=show(have), want=want), off_by_one_text(L)]
         if right is not None and all(_close(grads[f"dA{l + 1}"], right[f"dA{l}"]) for l in range(L)):
-            parts.append("Your values are right: only the names are shifted.")
+            parts.append(say("week4.dA_keys.values_right"))
         fail(*parts)
     expect_keys(grads, want, name="grads")
 
@@ -540,15 +493,14 @@ def expect_pass_vectorized(learner, function: str, helpers: list[str], reference
         except CheckFailure as failure:
             if attempt + 1 < attempts:
                 continue
-            notes = [f"The loop over the layers in {function} is fine (it runs L times); a loop over the m "
-                     "examples is what makes it slow."]
+            notes = [say("week4.vectorized.layer_loop_fine", function=function)]
             for helper in helpers:
                 loop = find_example_loop(getattr(learner, helper).source)
                 if loop is not None:
                     located = getattr(learner, helper).located
                     line = (located.first_line if located else 1) + loop[0] - 1
-                    notes.append(f"{function} calls your {helper}, which loops (line {line}: `{loop[1]}`): "
-                                 "vectorize it over the examples.")
+                    notes.append(say("week4.vectorized.helper_loops", function=function, helper=helper, line=line,
+                                     loop=loop[1]))
             raise CheckFailure("\n".join([str(failure), *notes])) from None
     raise AssertionError("unreachable")
 
@@ -587,8 +539,7 @@ def with_hint(call: Callable[[], Any], hint_if: Callable[[str], bool], hint: str
         raise
 
 
-LAYER_COUNT_HINT = mistake("Likely mistake: the number of layers. parameters holds two entries per layer (W and b), "
-                    "so L = len(parameters) // 2.")
+LAYER_COUNT_HINT = mistake("week4.layers.count")
 
 
 def key_error_past(L: int) -> Callable[[str], bool]:
@@ -601,57 +552,9 @@ def key_error_past(L: int) -> Callable[[str], bool]:
 
 
 def expect_small_random(W: Any, *, name: str, n_prev: int) -> None:
-    """W must look like np.random.randn(...) * 0.01: centred, Gaussian-like, std about 0.01.
-
-    Tolerances scale with the number of entries N (the sample std has a relative spread
-    of ~1/sqrt(2N)), so a learner who seeds inside the function passes whatever the
-    seed. Matrices of fewer than 30 entries are only checked for size (|W| < 0.06).
-    """
-    values = np.asarray(W, dtype=float).ravel()
-    N = values.size
-    if not np.any(values):
-        fail(f"{name} is all zeros.",
-             mistake("Likely mistake: zero initialization. With equal weights every unit of a layer computes the same "
-                     "thing and receives the same gradient, so the units stay identical forever (symmetry is never "
-                     "broken). Use np.random.randn(n_l, n_{l-1}) * 0.01."))
-    if N > 1 and np.ptp(values) == 0:
-        fail(f"{name} has every entry equal to {show(float(values[0]))}.",
-             mistake("Likely mistake: constant initialization does not break symmetry: every unit would learn the same "
-                     "thing. Use random values: np.random.randn(n_l, n_{l-1}) * 0.01."))
-    if N >= 30 and np.all(values >= 0):  # 2**-30: never by chance with randn
-        fail(f"every entry of {name} is >= 0 (the smallest is {show(float(values.min()))}).",
-             mistake("Likely mistake: np.random.rand draws uniformly from [0, 1); the course uses np.random.randn "
-                     "(a standard normal, centred on 0): np.random.randn(n_l, n_{l-1}) * 0.01."))
-    std = float(np.std(values)) if N > 1 else float(abs(values[0]))
-    if N < 30:
-        if np.max(np.abs(values)) <= 6 * INIT_SCALE:
-            return
-        spread = 3.0
-        found = (f"{name} has entries as large as {np.max(np.abs(values)):.4g}; randn * 0.01 stays within "
-                 "about +-0.03.")
-    else:
-        spread = 6.0 / np.sqrt(2.0 * N)
-        if abs(np.log(std / INIT_SCALE)) <= spread:
-            mean_bound = 6.0 * INIT_SCALE / np.sqrt(N)
-            if abs(float(np.mean(values))) > mean_bound:
-                fail(f"the entries of {name} average {np.mean(values):.4g}; randn * 0.01 averages 0 "
-                     f"(|mean| < {mean_bound:.2g} for {N} entries).",
-                     mistake("Likely mistake: the weights are shifted; use np.random.randn(...) * 0.01, without an "
-                             "offset."))
-            return
-        found = f"the entries of {name} have standard deviation {std:.4g}; randn * 0.01 gives about 0.01."
-    candidates = [(scale, mistake(text)) for scale, text in [
-        (1.0, "Likely mistake: the factor 0.01 is missing: W = np.random.randn(n_l, n_{l-1}) * 0.01. "
-              "Large initial weights push the sigmoid output into its flat region, where learning is slow."),
-        (1.0 / np.sqrt(n_prev), "Likely mistake: you divided by np.sqrt(n_{l-1}) (the scaling of the course's "
-                                "later application notebook); this exercise asks for * 0.01."),
-        (np.sqrt(2.0 / n_prev), "Likely mistake: you used He initialization (np.sqrt(2 / n_{l-1})); this "
-                                "exercise asks for * 0.01."),
-        (0.1, "Likely mistake: the scale is 0.1; the exercise asks for * 0.01."),
-    ]]
-    # the closest candidate scale, if it is plausible at all
-    distance, diagnosis = min((abs(np.log(std / scale)), text) for scale, text in candidates)
-    fail(found, diagnosis if distance <= spread else "Use W = np.random.randn(n_l, n_{l-1}) * 0.01.")
+    """W must look like np.random.randn(...) * 0.01: centred, Gaussian-like, std about 0.01
+    (grader.checks.patterns.expect_random_init, which names a wrong scale)."""
+    expect_random_init(W, name=name, fan_in=n_prev, scale=INIT_SCALE)
 
 
 def expect_initialized(parameters: Any, dims: list[int]) -> None:
@@ -661,13 +564,12 @@ def expect_initialized(parameters: Any, dims: list[int]) -> None:
     expect_keys(parameters, keys, name="parameters")
     extra = [k for k in parameters if k not in keys]
     if extra:
-        fail(f"parameters has the extra key(s) {show(extra)}; expected exactly {keys}.",
-             mistake(f"Likely mistake: the loop over the layers. For layer_dims of length {len(dims)} the layers are "
-                     f"l = 1 .. {L}: for l in range(1, len(layer_dims))."))
+        fail(say("week4.initialize.extra_keys", extra=show(extra), keys=keys),
+             mistake("week4.initialize.layer_loop", count=len(dims), L=L))
     for l in range(1, L + 1):
         W, b = parameters[f"W{l}"], parameters[f"b{l}"]
         expect_shape(W, (dims[l], dims[l - 1]), name=f"W{l}")
         if not np.all(np.isfinite(W)):
-            fail(f"W{l} contains NaN or inf.")
+            fail(say("week4.initialize.nonfinite", name=f"W{l}"))
         expect_array(b, np.zeros((dims[l], 1)), name=f"b{l}", float_dtype=True)
         expect_small_random(W, name=f"W{l}", n_prev=dims[l - 1])
