@@ -133,7 +133,7 @@ async def submit(exercise: str, request: Request) -> JSONResponse:
 
 
 def _iso(seconds: float | None) -> str | None:
-    return None if seconds is None else datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="seconds")
+    return None if seconds is None else datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="milliseconds")
 
 
 def summary(row: Any) -> dict[str, Any]:

@@ -198,7 +198,8 @@ class Dispatcher:
         while not self.stopping.is_set():
             try:
                 self._collect()
-                while len(self.running) < self.workers and not self.stopping.is_set():
+                # Two per process, as grade batch does: a process finishing one starts the next at once.
+                while len(self.running) < 2 * self.workers and not self.stopping.is_set():
                     claim = queue.claim(self.engine, self.server_id, self.lease_seconds)
                     if claim is None:
                         break
@@ -233,6 +234,7 @@ class Dispatcher:
             except BrokenProcessPool:
                 self.pool = self._new_pool()
                 future = self.pool.submit(grade_files, *args)
+        future.add_done_callback(lambda _done: self.wake.set())  # collect it now, not at the next poll
         self.running[claim.seq] = Running(claim, future)
 
     def _collect(self) -> None:
