@@ -8,6 +8,7 @@ drawing the permutation earns full marks.
 
 Generic helpers that the grader core may want later: ``expect_arrays`` (a dict of arrays
 with per-key diagnoses) and ``column_indices`` (where each returned column came from).
+The sentences are in messages.en.toml, by id.
 """
 
 from __future__ import annotations
@@ -27,121 +28,34 @@ from grader.checks import (
     expect_tuple,
     fail,
     mistake,
+    say,
     show,
+    use_catalog,
 )
+from grader.checks.compare import nonfinite_hint
 from grader.checks.context import expected_values_shown
 
-# -- Messages (the tests look for some of their words) --------------------------------
+use_catalog(__file__)  # this exercise's sentences: messages.en.toml, next to this file
 
-NO_ONE_MINUS_BETA = (
-    "Likely mistake: the velocity is missing the (1 - beta) factor. You computed v = beta * v + dW; "
-    "the exponentially weighted average is v = beta * v + (1 - beta) * dW."
-)
-SWAPPED_BETA = (
-    "Likely mistake: beta and (1 - beta) are swapped. The old velocity is weighted by beta and the new "
-    "gradient by (1 - beta): v = beta * v + (1 - beta) * dW."
-)
-OLD_VELOCITY = (
-    "Likely mistake: the parameters moved with the OLD velocity. Update v first, then use the new v: "
-    "W = W - learning_rate * v (after v = beta * v + (1 - beta) * dW)."
-)
-RAW_GRADIENT = (
-    "Likely mistake: the parameters moved along the raw gradient (plain gradient descent); with momentum "
-    "they move along the velocity: W = W - learning_rate * v."
-)
-NO_BIAS_CORRECTION = (
-    "Likely mistake: Adam without bias correction. The step must use v_corrected = v / (1 - beta1**t) and "
-    "s_corrected = s / (1 - beta2**t), not v and s themselves."
-)
-FIXED_T = (
-    "Likely mistake: the bias correction does not use the step number t (it behaves as if t = 1 on every "
-    "step: 1 - beta1 instead of 1 - beta1**t). Use the argument t: v / (1 - beta1**t), "
-    "s / (1 - beta2**t). In a training loop, t must grow by one at every Adam step."
-)
-T_PLUS_ONE = (
-    "Likely mistake: t was incremented inside the update (the correction used t + 1). The caller counts "
-    "the steps: use the t you receive as it is."
-)
-STORED_CORRECTED = (
-    "Likely mistake: you stored the bias-corrected estimate in v (or s). Keep v and s uncorrected (they are "
-    "running averages) and use v_corrected / s_corrected only for this step's update."
-)
-SWAPPED_BETAS = (
-    "Likely mistake: beta1 and beta2 are swapped. beta1 (0.9) averages the gradients in v; beta2 (0.999) "
-    "averages the squared gradients in s."
-)
-NO_SQUARE = (
-    "Likely mistake: the running average must accumulate the SQUARED gradient, (1 - beta) * dW**2 "
-    "(np.square(dW)); you used dW itself."
-)
-NO_SQUARE_ADAGRAD = (
-    "Likely mistake: the cache must accumulate the SQUARED gradient, cache = cache + dW**2; you added dW itself."
-)
-NO_ACCUMULATION = (
-    "Likely mistake: the cache was replaced by dW**2 instead of accumulating: Adagrad keeps the SUM of all "
-    "squared gradients so far, cache = cache + dW**2."
-)
-NO_SQRT = (
-    "Likely mistake: the square root is missing. Divide by (np.sqrt({state}) + epsilon), not by ({state} + epsilon)."
-)
-NO_ONE_MINUS_BETA_S = (
-    "Likely mistake: the (1 - beta) factor is missing: {state} = beta * {state} + (1 - beta) * dW**2."
-)
-EPS_INSIDE = (
-    "Likely mistake: epsilon is inside the square root. The formula adds epsilon AFTER the square root: "
-    "divide by (np.sqrt({state}) + epsilon), not by np.sqrt({state} + epsilon)."
-)
-EPS_AFTER = (
-    "Likely mistake: epsilon is outside the square root, but in the wrong place: you added it to the whole "
-    "quotient ({num} / np.sqrt({state}) + epsilon). It belongs in the denominator, next to the square root: "
-    "{num} / (np.sqrt({state}) + epsilon). Mind the parentheses."
-)
-EPS_IGNORED = (
-    "Likely mistake: the epsilon argument is not used (a hard-coded 1e-8?). Use the epsilon you receive: "
-    "(np.sqrt({state}) + epsilon)."
-)
-NOT_UPDATED = (
-    "Likely mistake: {name} did not change. The loop must visit every layer l = 1, ..., L with "
-    "L = len(parameters) // 2, for example `for l in range(1, L + 1)` (or range(L) with l + 1 in the keys)."
-)
-DROPPED_LAST_BATCH = (
-    "Likely mistake: the last, partial mini-batch is missing. m = {m} is not a multiple of mini_batch_size "
-    "= {size}, so after the {full} full mini-batches the remaining m - {full} * {size} = {rest} examples form "
-    "one more, smaller mini-batch: shuffled_X[:, {full} * mini_batch_size : m]."
-)
-EMPTY_LAST_BATCH = (
-    "Likely mistake: an empty last mini-batch. m = {m} is a multiple of mini_batch_size = {size}, so there is "
-    "no partial mini-batch: add it only when m % mini_batch_size != 0."
-)
-PAIRS_BROKEN = (
-    "Likely mistake: X and Y were shuffled with different permutations (or only one of them was shuffled), "
-    "so the examples lost their labels. Draw ONE permutation and index both with it: "
-    "permutation = list(np.random.permutation(m)); X[:, permutation], Y[:, permutation]."
-)
-Y_NOT_SHUFFLED = (
-    "Likely mistake: Y was not shuffled (its labels are still in the original order) while X was, so the "
-    "examples lost their labels. Index Y with the same permutation as X."
-)
-NOT_SHUFFLED_BATCHES = (
-    "Likely mistake: the examples were not shuffled: the mini-batches hold them in their original order. "
-    "Shuffle first with a permutation drawn after seeding: np.random.seed(seed); "
-    "permutation = list(np.random.permutation(m))."
-)
-NOT_SHUFFLED_SPLIT = (
-    "Likely mistake: the split does not shuffle: your test set is the {where} {n} examples in their "
-    "original order. Data files are often sorted (by class, by date); shuffle the column indices with a "
-    "permutation drawn from `seed` (e.g. np.random.RandomState(seed).permutation(m)) and split the "
-    "shuffled indices."
-)
-NOT_STRATIFIED = (
-    "Likely mistake: with stratify=True every class must keep its proportion: a class with m_c examples "
-    "puts floor(test_size * m_c) or ceil(test_size * m_c) of them into the test set. Split each class's "
-    "(shuffled) indices separately and join the parts."
-)
-SPLIT_COUNT = (
-    "The test set holds n_test = ceil(test_size * m) examples (rounded UP, as scikit-learn does), here "
-    "ceil({test_size} * {m}) = {n_test}: int(math.ceil(test_size * m))."
-)
+# -- Known mistakes (messages.en.toml; the tests look for some of their words) -----------
+
+NO_ONE_MINUS_BETA = mistake("week5.momentum.no_one_minus_beta")
+SWAPPED_BETA = mistake("week5.momentum.swapped_beta")
+OLD_VELOCITY = mistake("week5.momentum.old_velocity")
+RAW_GRADIENT = mistake("week5.momentum.raw_gradient")
+NO_BIAS_CORRECTION = mistake("week5.adam.no_bias_correction")
+FIXED_T = mistake("week5.adam.fixed_t")
+T_PLUS_ONE = mistake("week5.adam.t_plus_one")
+STORED_CORRECTED = mistake("week5.adam.stored_corrected")
+SWAPPED_BETAS = mistake("week5.adam.swapped_betas")
+NO_SQUARE = mistake("week5.optimizers.no_square")
+NO_SQUARE_ADAGRAD = mistake("week5.adagrad.no_square")
+NO_ACCUMULATION = mistake("week5.adagrad.no_accumulation")
+NOT_SHUFFLED_BATCHES = mistake("week5.mini_batches.not_shuffled")
+NOT_STRATIFIED = mistake("week5.train_test_split.not_stratified")
+PAIRS_BROKEN = mistake("week5.columns.pairs_broken")
+Y_NOT_SHUFFLED = mistake("week5.columns.y_not_shuffled")
+
 
 # -- Parameter dictionaries ----------------------------------------------------------
 
@@ -214,14 +128,14 @@ def expect_arrays(got: Any, want: dict[str, np.ndarray], *, name: str,
         for message in mistakes or {}:
             key_mistakes[message] = (lambda message=message, key=key: _entry(resolve(message), key))
         if original is not None and key in original:
-            key_mistakes[NOT_UPDATED.format(name=label)] = original[key]
+            key_mistakes[mistake("week5.optimizers.not_updated", name=label)] = original[key]
         value = got[key]
         if (nonfinite_fix and type(value) is np.ndarray and value.shape == want_value.shape
                 and value.dtype.kind == "f" and not np.all(np.isfinite(value))):
             bad = int(np.sum(~np.isfinite(value)))
-            expected = f"\n  expected: {show(want_value)}" if expected_values_shown() else ""
-            fail(f"{label} contains NaN or inf ({bad} of {value.size} values) although every expected value is "
-                 f"finite.{expected}\n  received: {show(value)}", mistake("Likely mistake: " + nonfinite_fix))
+            expected = say("week5.optimizers.expected", want=show(want_value)) if expected_values_shown() else ""
+            fail(say("week5.optimizers.nonfinite", label=label, bad=bad, size=value.size, expected=expected,
+                     got=show(value)), nonfinite_hint(nonfinite_fix))
         expect_array(value, want_value, name=label, mistakes=key_mistakes, rtol=rtol, atol=atol)
 
 
@@ -304,9 +218,9 @@ def adam_mistakes(args: tuple, position: int, state: str = "s_corrected") -> dic
         STORED_CORRECTED: "stored_corrected",
         SWAPPED_BETAS: "swapped_betas",
         NO_SQUARE: "no_square",
-        EPS_INSIDE.format(state=state): "eps_inside",
-        EPS_AFTER.format(state=state, num="v_corrected"): "eps_after",
-        EPS_IGNORED.format(state=state): "eps_ignored",
+        mistake("week5.optimizers.eps_inside", state=state): "eps_inside",
+        mistake("week5.optimizers.eps_after", state=state, num="v_corrected"): "eps_after",
+        mistake("week5.optimizers.eps_ignored", state=state): "eps_ignored",
     }
     return {message: (lambda kind=kind: adam_variant(*args, kind=kind)[position]) for message, kind in kinds.items()}
 
@@ -334,11 +248,11 @@ def rmsprop_variant(parameters, grads, s, beta=0.999, learning_rate=0.01, epsilo
 def rmsprop_mistakes(args: tuple, position: int) -> dict[str, Callable[[], dict]]:
     kinds = {
         NO_SQUARE: "no_square",
-        NO_SQRT.format(state="s"): "no_sqrt",
-        NO_ONE_MINUS_BETA_S.format(state="s"): "no_one_minus_beta",
-        EPS_INSIDE.format(state="s"): "eps_inside",
-        EPS_AFTER.format(state="s", num="dW"): "eps_after",
-        EPS_IGNORED.format(state="s"): "eps_ignored",
+        mistake("week5.optimizers.no_sqrt", state="s"): "no_sqrt",
+        mistake("week5.optimizers.no_one_minus_beta", state="s"): "no_one_minus_beta",
+        mistake("week5.optimizers.eps_inside", state="s"): "eps_inside",
+        mistake("week5.optimizers.eps_after", state="s", num="dW"): "eps_after",
+        mistake("week5.optimizers.eps_ignored", state="s"): "eps_ignored",
     }
     return {message: (lambda kind=kind: rmsprop_variant(*args, kind=kind)[position]) for message, kind in kinds.items()}
 
@@ -371,10 +285,10 @@ def adagrad_mistakes(args: tuple, position: int) -> dict[str, Callable[[], dict]
     kinds = {
         NO_SQUARE_ADAGRAD: "no_square",
         NO_ACCUMULATION: "no_accumulation",
-        NO_SQRT.format(state="cache"): "no_sqrt",
-        EPS_INSIDE.format(state="cache"): "eps_inside",
-        EPS_AFTER.format(state="cache", num="dW"): "eps_after",
-        EPS_IGNORED.format(state="cache"): "eps_ignored",
+        mistake("week5.optimizers.no_sqrt", state="cache"): "no_sqrt",
+        mistake("week5.optimizers.eps_inside", state="cache"): "eps_inside",
+        mistake("week5.optimizers.eps_after", state="cache", num="dW"): "eps_after",
+        mistake("week5.optimizers.eps_ignored", state="cache"): "eps_ignored",
     }
     return {message: (lambda kind=kind: adagrad_variant(*args, kind=kind)[position]) for message, kind in kinds.items()}
 
@@ -389,8 +303,8 @@ def expect_zero_state(got: Any, parameters: dict[str, np.ndarray], *, name: str)
     """A dict with d-keys of float zeros shaped like the matching parameters."""
     want = {"d" + k: np.zeros(parameters[k].shape) for k in keys_of(parameters)}
     if isinstance(got, dict) and not all(k in got for k in want) and all(k in got for k in keys_of(parameters)):
-        fail(f"{name} is keyed like the parameters ({', '.join(keys_of(parameters))}); it must be keyed like "
-             f"the gradients: {', '.join(want)} (v[\"dW\" + str(l)] = ...).")
+        fail(say("week5.optimizers.keyed_like_parameters", name=name, parameter_keys=", ".join(keys_of(parameters)),
+                 gradient_keys=", ".join(want)))
     expect_keys(got, list(want), name=name)
     for key, zeros in want.items():
         expect_array(got[key], zeros, name=f'{name}["{key}"]', float_dtype=True)
@@ -412,49 +326,45 @@ def column_data(rng: np.random.Generator, n_x: int, m: int, classes: int = 2,
 def column_indices(X: np.ndarray, part: Any, *, name: str) -> np.ndarray:
     """For each column of ``part``, its index in X; fails when a column is not one of X's."""
     if part is None:
-        fail(f"{name} is None: the placeholder `None` is still there.")
+        fail(say("week5.columns.none", name=name))
     if type(part) is not np.ndarray or part.ndim != 2:
-        fail(f"{name} should be a 2-D numpy array of shape (n_x, number of examples); received {show(part)}.")
+        fail(say("week5.columns.not_2d", name=name, got=show(part)))
     if part.shape[0] != X.shape[0]:
-        fail(f"{name} has {part.shape[0]} rows, expected n_x = {X.shape[0]} (one example per COLUMN); "
-             f"received shape {part.shape}. Select columns: X[:, indices].")
+        fail(say("week5.columns.rows", name=name, rows=part.shape[0], n_x=X.shape[0], shape=part.shape))
     where = {X[:, j].tobytes(): j for j in range(X.shape[1])}
     indices = []
     for j in range(part.shape[1]):
         column = np.ascontiguousarray(part[:, j], dtype=X.dtype).tobytes()
         if column not in where:
-            fail(f"column {j} of {name} is not one of the examples of X: received {show(part[:, j])}. The "
-                 "columns of X must be moved whole (X[:, permutation]), not modified, mixed or transposed.")
+            fail(say("week5.columns.not_an_example", j=j, name=name, got=show(part[:, j])))
         indices.append(where[column])
     return np.array(indices, dtype=int)
 
 
-def expect_each_example_once(indices: np.ndarray, m: int, *, what: str,
-                             missing_hint: str = "the parts must cover every column of X.") -> None:
-    """``indices`` (the examples in ``what``, in order) must be a permutation of range(m)."""
+def expect_each_example_once(indices: np.ndarray, m: int, *, what: str, missing_hint: str = "") -> None:
+    """``indices`` (the examples in ``what``, in order) must be a permutation of range(m); ``missing_hint``:
+    how to cover them all (default: the parts must cover every column of X)."""
     counts = np.bincount(indices, minlength=m)
     if len(indices) == m and np.all(counts == 1):
         return
     repeated, missing = np.flatnonzero(counts > 1), np.flatnonzero(counts == 0)
-    parts = [f"{what} must hold each of the m = {m} examples exactly once; received {len(indices)} columns."]
+    parts = [say("week5.columns.once", what=what, m=m, count=len(indices))]
     if len(repeated):
-        parts.append(f"  examples appearing more than once: {len(repeated)} (e.g. example {int(repeated[0])}, "
-                     f"{int(counts[repeated[0]])} times)")
+        parts.append(say("week5.columns.repeated", count=len(repeated), example=int(repeated[0]),
+                         times=int(counts[repeated[0]])))
     if len(missing):
-        parts.append(f"  examples missing: {len(missing)} (e.g. example {int(missing[0])})")
+        parts.append(say("week5.columns.missing", count=len(missing), example=int(missing[0])))
     if len(repeated):
-        parts.append(mistake("Likely mistake: sampling with replacement (np.random.choice without replace=False) "
-                             "or overlapping slices. Shuffle with one permutation and cut it into consecutive, "
-                             "non-overlapping slices."))
+        parts.append(mistake("week5.columns.with_replacement"))
     else:
-        parts.append(mistake(f"Likely mistake: some examples were left out: {missing_hint}"))
+        parts.append(mistake("week5.columns.left_out", how=missing_hint or say("week5.columns.cover_all")))
     fail(*parts)
 
 
 def expect_pairs_kept(indices: np.ndarray, Y: np.ndarray, got_Y: np.ndarray, *, what: str) -> None:
     """The labels returned next to the examples ``indices`` must be those examples' labels."""
     want = Y[:, indices]
-    expect_shape(got_Y, want.shape, name=f"the labels of {what}")
+    expect_shape(got_Y, want.shape, name=say("week5.columns.labels_of", what=what))
     if np.array_equal(got_Y, want):
         return
     wrong = int(np.sum(np.any(got_Y != want, axis=0)))
@@ -462,8 +372,8 @@ def expect_pairs_kept(indices: np.ndarray, Y: np.ndarray, got_Y: np.ndarray, *, 
     m = Y.shape[1]
     if got_Y.shape[1] == m and np.array_equal(got_Y, Y):
         hint = Y_NOT_SHUFFLED
-    fail(f"the columns of X and Y are no longer paired in {what}: {wrong} of {want.shape[1]} examples carry "
-         f"another example's label.\n  expected labels: {show(want)}\n  received labels: {show(got_Y)}", mistake(hint))
+    fail(say("week5.columns.not_paired", what=what, wrong=wrong, count=want.shape[1], want=show(want), got=show(got_Y)),
+         mistake(hint))
 
 
 # -- Mini-batches --------------------------------------------------------------------
@@ -472,19 +382,19 @@ def expect_pairs_kept(indices: np.ndarray, Y: np.ndarray, got_Y: np.ndarray, *, 
 def batches_of(result: Any) -> list[tuple[np.ndarray, np.ndarray]]:
     """The learner's mini-batches as a list of (X, Y) pairs of 2-D arrays."""
     if result is None:
-        fail("random_mini_batches returned None: build the list mini_batches and return it.")
+        fail(say("week5.mini_batches.none"))
     if not isinstance(result, (list, tuple)):
-        fail(f"random_mini_batches should return a list of (mini_batch_X, mini_batch_Y) tuples; received {show(result)}.")
+        fail(say("week5.mini_batches.not_list", got=show(result)))
     batches = []
     for k, batch in enumerate(result):
         if not isinstance(batch, (list, tuple)) or len(batch) != 2:
-            fail(f"mini_batches[{k}] should be a tuple (mini_batch_X, mini_batch_Y); received {show(batch)}.")
+            fail(say("week5.mini_batches.not_pair", k=k, got=show(batch)))
         bx, by = batch
         for label, value in ((f"mini_batches[{k}][0] (mini_batch_X)", bx), (f"mini_batches[{k}][1] (mini_batch_Y)", by)):
             if value is None:
-                fail(f"{label} is None: the placeholder `None` is still there.")
+                fail(say("week5.columns.none", name=label))
             if not isinstance(value, np.ndarray) or value.ndim != 2:
-                fail(f"{label} should be a 2-D numpy array (features x examples); received {show(value)}.")
+                fail(say("week5.mini_batches.not_2d", name=label, got=show(value)))
         batches.append((bx, by))
     return batches
 
@@ -500,23 +410,21 @@ def expect_batch_sizes(batches: list[tuple[np.ndarray, np.ndarray]], n_x: int, n
         return
     hint = ""
     if rest and got == want[:-1]:
-        hint = DROPPED_LAST_BATCH.format(m=m, size=size, full=full, rest=rest)
+        hint = mistake("week5.mini_batches.dropped_last", m=m, size=size, full=full, rest=rest)
     elif not rest and got == want + [0]:
-        hint = EMPTY_LAST_BATCH.format(m=m, size=size)
+        hint = mistake("week5.mini_batches.empty_last", m=m, size=size)
     elif got and all(g == 64 for g in got[:-1]) and size != 64:
-        hint = f"Likely mistake: a hard-coded mini-batch size of 64; use the argument mini_batch_size (= {size} here)."
+        hint = mistake("week5.mini_batches.hard_coded_64", size=size)
     elif len(got) == len(want) and got[:-1] == want[:-1]:
-        hint = (f"Likely mistake: the last mini-batch has the wrong size. It holds the m % mini_batch_size = {rest} "
-                f"examples left after the {full} full ones: shuffled_X[:, {full} * mini_batch_size : m].")
-    fail(f"with m = {m} examples and mini_batch_size = {size}, expected {len(want)} mini-batches of sizes "
-         f"{_sizes_text(want)}; received {len(got)} mini-batches of sizes {_sizes_text(got)}.",
-         mistake(hint) if hint else "")
+        hint = mistake("week5.mini_batches.last_size", rest=rest, full=full)
+    fail(say("week5.mini_batches.sizes", m=m, size=size, count=len(want), want=_sizes_text(want), got_count=len(got),
+             got=_sizes_text(got)), hint)
 
 
 def _sizes_text(sizes: list[int]) -> str:
     if len(sizes) > 8:
         return ", ".join(map(str, sizes[:3])) + ", ..., " + ", ".join(map(str, sizes[-2:]))
-    return ", ".join(map(str, sizes)) or "(none)"
+    return ", ".join(map(str, sizes)) or say("week5.mini_batches.no_sizes")
 
 
 # More columns than this many times m in the mini-batches together are not looked at one by one.
@@ -528,24 +436,21 @@ def mini_batch_order(batches: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray
     m = X.shape[1]
     columns = sum(bx.shape[1] for bx, _ in batches)
     if columns > MAX_COLUMNS_FACTOR * m:
-        fail(f"the mini-batches together hold {columns} columns; X has only m = {m} examples, and each must be in "
-             "exactly one mini-batch.")
+        fail(say("week5.mini_batches.too_many_columns", columns=columns, m=m))
     for k, (bx, by) in enumerate(batches):
         expect_shape(by, (Y.shape[0], bx.shape[1]), name=f"mini_batches[{k}][1] (mini_batch_Y)")
     indices = np.concatenate([column_indices(X, bx, name=f"mini_batches[{k}][0]")
                               for k, (bx, _) in enumerate(batches)] or [np.zeros(0, int)])
-    expect_each_example_once(indices, X.shape[1], what="the mini-batches together", missing_hint=(
-        "the slices must cover every column, including the last, partial mini-batch of the "
-        "m % mini_batch_size examples left after the full ones."))
+    expect_each_example_once(indices, X.shape[1], what=say("week5.mini_batches.together"),
+                             missing_hint=say("week5.mini_batches.cover_all"))
     got_Y = np.concatenate([by for _, by in batches], axis=1)
-    expect_pairs_kept(indices, Y, got_Y, what="the mini-batches")
+    expect_pairs_kept(indices, Y, got_Y, what=say("week5.mini_batches.all"))
     return indices
 
 
 def expect_shuffled_batches(order: np.ndarray) -> None:
     if np.array_equal(order, np.arange(len(order))):
-        fail("the mini-batches hold the examples in their original order (columns 0, 1, 2, ...): nothing "
-             "was shuffled.", mistake(NOT_SHUFFLED_BATCHES))
+        fail(say("week5.mini_batches.in_order"), NOT_SHUFFLED_BATCHES)
 
 
 # -- Train / test split ----------------------------------------------------------------
@@ -567,9 +472,9 @@ def split_parts(result: Any, X: np.ndarray, Y: np.ndarray, test_size: float,
     names = ["X_train", "X_test", "Y_train", "Y_test"]
     for value, name in zip(parts, names):
         if value is None:
-            fail(f"{name} is None: the placeholder `None` is still there.")
+            fail(say("week5.columns.none", name=name))
         if type(value) is not np.ndarray or value.ndim != 2:
-            fail(f"{name} should be a 2-D numpy array (one example per column); received {show(value)}.")
+            fail(say("week5.train_test_split.not_2d", name=name, got=show(value)))
     n_x, m = X.shape
     n_test = n_test_of(m, test_size)
     allowed = {n_test}
@@ -583,7 +488,7 @@ def split_parts(result: Any, X: np.ndarray, Y: np.ndarray, test_size: float,
     shapes = [(n_x, m - n_test), (n_x, n_test), (Y.shape[0], m - n_test), (Y.shape[0], n_test)]
     for value, name, shape in zip(parts, names, shapes):
         if value.shape != shape and value.shape[0] == shape[0] and not stratify:
-            fail(f"{name} has the wrong shape.\n  expected: shape {shape}\n  received: shape {value.shape}",
+            fail(say("shape.mismatch", name=name, want_shape=shape, got_shape=value.shape),
                  _count_hint(got_test, m, test_size))
         expect_shape(value, shape, name=name)
     return tuple(parts)
@@ -591,20 +496,18 @@ def split_parts(result: Any, X: np.ndarray, Y: np.ndarray, test_size: float,
 
 def _count_hint(got_test: int, m: int, test_size: float) -> str:
     n_test = n_test_of(m, test_size)
-    rule = SPLIT_COUNT.format(test_size=test_size, m=m, n_test=n_test)
+    rule = say("week5.train_test_split.count_rule", test_size=test_size, m=m, n_test=n_test)
     if got_test == n_test:
-        return "X_train and Y_train must hold the other m - n_test examples, X_test and Y_test the n_test ones."
+        return say("week5.train_test_split.other_examples")
     floor, nearest = math.floor(test_size * m), round(test_size * m)
     if got_test == floor == nearest:
-        return mistake(f"Likely mistake: int(test_size * m) or round(test_size * m) (both {got_test} here) round "
-                       f"down. {rule}")
+        return mistake("week5.train_test_split.int_or_round", got_test=got_test, rule=rule)
     if got_test == floor:
-        return mistake(f"Likely mistake: int(test_size * m) rounds down. {rule}")
+        return mistake("week5.train_test_split.int_rounds_down", rule=rule)
     if got_test == nearest:
-        return mistake(f"Likely mistake: round(test_size * m) rounds to the nearest integer. {rule}")
+        return mistake("week5.train_test_split.round_nearest", rule=rule)
     if got_test == m - n_test:
-        return mistake("Likely mistake: the training and test sets are swapped (the test set is the test_size "
-                       "part). " + rule)
+        return mistake("week5.train_test_split.swapped", rule=rule)
     return rule
 
 
@@ -613,18 +516,19 @@ def split_indices(parts: tuple[np.ndarray, ...], X: np.ndarray, Y: np.ndarray) -
     X_train, X_test, Y_train, Y_test = parts
     train = column_indices(X, X_train, name="X_train")
     test = column_indices(X, X_test, name="X_test")
-    expect_each_example_once(np.concatenate([train, test]), X.shape[1], what="X_train and X_test together")
-    expect_pairs_kept(train, Y, Y_train, what="the training set")
-    expect_pairs_kept(test, Y, Y_test, what="the test set")
+    expect_each_example_once(np.concatenate([train, test]), X.shape[1], what=say("week5.train_test_split.together"))
+    expect_pairs_kept(train, Y, Y_train, what=say("week5.train_test_split.training_set"))
+    expect_pairs_kept(test, Y, Y_test, what=say("week5.train_test_split.test_set"))
     return train, test
 
 
 def expect_shuffled_split(train: np.ndarray, test: np.ndarray, m: int) -> None:
     n = len(test)
-    for where, block in (("first", np.arange(n)), ("last", np.arange(m - n, m))):
+    for where, block in ((say("week5.train_test_split.first"), np.arange(n)),
+                         (say("week5.train_test_split.last"), np.arange(m - n, m))):
         if np.array_equal(np.sort(test), block):
-            fail(f"the test set is exactly the {where} {n} examples of X (columns {block[0]} to {block[-1]}); "
-                 "a random split picks them from everywhere.", mistake(NOT_SHUFFLED_SPLIT.format(where=where, n=n)))
+            fail(say("week5.train_test_split.block", where=where, n=n, first=block[0], last=block[-1]),
+                 mistake("week5.train_test_split.not_shuffled", where=where, n=n))
 
 
 def class_counts(labels: np.ndarray, classes: np.ndarray) -> list[int]:
@@ -641,10 +545,10 @@ def expect_stratified(Y: np.ndarray, test: np.ndarray, test_size: float) -> None
     if all(lo <= g <= hi for g, lo, hi in zip(got, low, high)):
         return
     rows = "\n".join(
-        f"  class {c:g}: {n} examples, expected {lo if lo == hi else f'{lo} or {hi}'} in the test set, received {g}"
+        say("week5.train_test_split.class_row", label=c, n=n, got=g,
+            expected=lo if lo == hi else say("week5.train_test_split.either", low=lo, high=hi))
         for c, n, lo, hi, g in zip(classes, total, low, high, got))
-    fail(f"with stratify=True and test_size = {test_size}, the test set does not keep the class proportions:\n"
-         f"{rows}", mistake(NOT_STRATIFIED))
+    fail(say("week5.train_test_split.not_proportional", test_size=test_size, rows=rows), NOT_STRATIFIED)
 
 
 # -- A tiny training run: the learner's update rule inside a trusted training loop ------
@@ -699,13 +603,13 @@ def train(step: Callable[[dict, dict, Any, int], tuple[dict, Any]], state: Any, 
     exactly the keys and shapes of the first ones (``expect_like``).
     """
     t, template = 0, {k: np.zeros(v.shape) for k, v in parameters.items()}
-    with computing_with("the parameters your update returned"):
+    with computing_with(say("week5.training.update_returned")):
         for epoch in range(epochs):
             for mini_X, mini_Y in batches(epoch):
                 _, grads = cost_and_grads(parameters, mini_X, mini_Y)
                 t += 1
                 parameters, state = step(parameters, grads, state, t)
-                parameters = expect_like(parameters, template, name=f"parameters (after training step {t})")
+                parameters = expect_like(parameters, template, name=say("week5.training.after_step", t=t))
         cost, _ = cost_and_grads(parameters, X, Y)
     return cost
 
@@ -714,14 +618,8 @@ def expect_trains_like(cost: float, want: float, start: float, *, optimizer: str
     """The learner's training must achieve at least 95% of the reference's cost decrease."""
     if math.isfinite(cost) and cost <= want + 0.05 * max(start - want, 0.0) + 1e-6:
         return
-    hint = ""
-    if not math.isfinite(cost):
-        hint = ("Your parameters became NaN or inf during training: a division by zero (epsilon belongs in the "
-                "denominator, next to the square root) or the square root of a negative number (square the "
-                "gradients).")
-    fail(f"after the same few epochs of {optimizer} on the same mini-batches, your update rule reached a "
-         f"cost of {cost:.5f}; the reference reaches {want:.5f} (starting from {start:.5f}). The update rule "
-         "is wrong somewhere: see the other checks of this function for the exact values.", hint)
+    hint = say("week5.training.nonfinite") if not math.isfinite(cost) else ""
+    fail(say("week5.training.worse", optimizer=optimizer, cost=cost, want=want, start=start), hint)
 
 
 # -- Whole checks shared by the public and the hidden files ----------------------------
@@ -731,8 +629,7 @@ def check_gd(learner, reference, parameters, grads, learning_rate) -> None:
     got = learner.update_parameters_with_gd(parameters, grads, learning_rate)
     want = reference.update_parameters_with_gd(parameters, grads, learning_rate)
     expect_arrays(got, want, name="parameters", original=parameters, mistakes={
-        "Likely mistake: the learning rate is missing: W = W - learning_rate * dW.":
-            lambda: reference.update_parameters_with_gd(parameters, grads, 1.0),
+        mistake("week5.gd.no_learning_rate"): lambda: reference.update_parameters_with_gd(parameters, grads, 1.0),
     })
 
 
@@ -746,12 +643,8 @@ def check_momentum(learner, reference, parameters, grads, v, beta, learning_rate
                   mistakes=momentum_mistakes(args, 0))
 
 
-ADAM_RETURNS = ("update_parameters_with_adam should return (parameters, v, s) or, as in the newer notebook, "
-                "(parameters, v, s, v_corrected, s_corrected); received {got}.")
-NEGATIVE_S = ("s must stay non-negative: it averages SQUARED gradients, so np.sqrt never sees a negative number "
-              "(use dW**2 or np.square(dW)).")
-NEGATIVE_CACHE = ("cache must stay non-negative: it sums SQUARED gradients, so np.sqrt never sees a negative "
-                  "number (use dW**2 or np.square(dW)).")
+NEGATIVE_S = mistake("week5.adam.negative_s")
+NEGATIVE_CACHE = mistake("week5.adagrad.negative_cache")
 
 
 def adam_outputs(result: Any) -> tuple[Any, Any, Any, Any, Any]:
@@ -760,8 +653,8 @@ def adam_outputs(result: Any) -> tuple[Any, Any, Any, Any, Any]:
         return tuple(result)  # type: ignore[return-value]
     if isinstance(result, (tuple, list)) and len(result) == 3:
         return (*result, None, None)  # type: ignore[return-value]
-    got = f"{len(result)} values" if isinstance(result, (tuple, list)) else show(result)
-    fail(ADAM_RETURNS.format(got=got))
+    got = say("week5.adam.values", count=len(result)) if isinstance(result, (tuple, list)) else show(result)
+    fail(say("week5.adam.returns", got=got))
     raise AssertionError  # unreachable
 
 
