@@ -32,6 +32,10 @@ def submit(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every check, passed ones included.")] = False,
     only: Annotated[Optional[str], typer.Option(
         "--only", help="Grade only these graded functions (NAME[,NAME...]); such a partial grade is not recorded.")] = None,
+    server: Annotated[Optional[str], typer.Option(
+        "--server", help="Submit to this course server instead of grading here (e.g. https://grader.example.edu).")] = None,
+    token: Annotated[Optional[str], typer.Option(
+        "--token", help="Your course token for --server (default: $DL_GRADER_TOKEN, or what `grade login` saved).")] = None,
 ) -> None:
     """Grade a submission and show the feedback.
 
@@ -43,6 +47,16 @@ def submit(
 
       grade submit exercises/week2 --json report.json --html report.html --seed 42
     """
+    if server is not None:
+        from grader.cli.remote import submit_to_server
+
+        submit_to_server(exercise, file, server=server, token=token, json_out=json_out, html_out=html_out, quiet=quiet,
+                         verbose=verbose, local_options={"--seed": seed is not None, "--gradebook": gradebook,
+                                                         "--learner": learner, "--only": only,
+                                                         "--gradescope": gradescope})
+        return
+    if token is not None:
+        raise UsageError("--token is for --server")
     from grader.grading import check_seed, grade_submission
     from grader.classroom.gradebook import Gradebook, default_gradebook_path
     from grader.messages import say

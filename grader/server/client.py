@@ -92,7 +92,7 @@ def token_for(url: str, given: str | None) -> str:
 
 
 def submit_remote(url: str, token: str, exercise: str, files: list[Path], *,
-                  wait_seconds: float = WAIT_SECONDS, on_status=None) -> dict:  # type: ignore[no-untyped-def]
+                  wait_seconds: float = WAIT_SECONDS, on_accepted=None) -> dict:  # type: ignore[no-untyped-def]
     """Upload ``files`` as a submission of ``exercise`` and wait for its grade; returns the
     server's view of the submission (``report`` is the GradeReport JSON)."""
     parts = []
@@ -104,12 +104,11 @@ def submit_remote(url: str, token: str, exercise: str, files: list[Path], *,
     with _client(url, token) as client:
         accepted = _call(client, "POST", f"/api/v1/exercises/{exercise}/submissions", files=parts)
         public = accepted["id"]
+        if on_accepted is not None:
+            on_accepted(public)
         deadline = time.monotonic() + wait_seconds
-        status = accepted.get("status")
         while True:
             view = _call(client, "GET", f"/api/v1/submissions/{public}")
-            if view["status"] != status and on_status is not None:
-                on_status(view["status"])
             status = view["status"]
             if status == "done":
                 return view

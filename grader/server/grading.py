@@ -104,6 +104,7 @@ def grade_files(exercise_root: str, learner: str, files: list[tuple[str, bytes]]
     """In a grading process: the learner's files in a private folder, graded; the report dict, or
     the one-line reason there is no grade."""
     from grader.classroom import batch
+    from grader.classroom.learners import Learner
 
     if batch._launcher is None:
         batch._launcher = _launcher
@@ -120,7 +121,7 @@ def grade_files(exercise_root: str, learner: str, files: list[tuple[str, bytes]]
             paths.append(path)
         os.chdir(folder)  # reports name the files as the learner did, not by this folder
         try:
-            _, result = batch.grade_learner(exercise_root, batch.Learner(learner, tuple(paths), True, seed_secret))
+            _, result = batch.grade_learner(exercise_root, Learner(learner, tuple(paths), True, seed_secret))
         finally:
             os.chdir(before)
     return result

@@ -129,3 +129,42 @@ def test_login_keeps_the_token_for_the_server(course, tmp_path):
         server.stop()
     assert "cannot reach" in one_line_error(grade("login", server.url, "--token", "dlg_x", env=env))
     assert "not a server address" in one_line_error(grade("login", "ftp://x", "--token", "dlg_x", env=env))
+
+
+@pytest.mark.slow
+def test_submit_to_a_server_shows_the_same_feedback(course, tmp_path):
+    server = start_server(course.folder, tmp_path / "server.log", "--workers", "1")
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "DL_GRADER_GRADEBOOK": str(tmp_path / "gb.sqlite")}
+    env.pop("DL_GRADER_TOKEN", None)
+    solution = ["--file", str(ROOT / "solutions" / "week2")]
+    try:
+        def run(*args: str, **extra: str) -> subprocess.CompletedProcess:
+            return subprocess.run(["grade", "submit", "exercises/week2", *args], cwd=ROOT, capture_output=True,
+                                  text=True, env={**env, **extra}, timeout=300)
+
+        quiet = run(*solution, "--server", server.url, "--token", course.tokens["alice"], "-q")
+        assert quiet.returncode == 0, quiet.stderr
+        assert quiet.stdout.strip() == "week2: 37 / 37"
+        full = run(*solution, "--server", server.url, "--json", str(tmp_path / "r.json"), "--html",
+                   str(tmp_path / "r.html"), DL_GRADER_TOKEN=course.tokens["bob"])
+        assert full.returncode == 0, full.stderr
+        assert "37" in full.stdout and "Recorded by the course server" in full.stdout
+        import json
+
+        assert json.loads((tmp_path / "r.json").read_text())["learner"] == "bob"
+        assert (tmp_path / "r.html").stat().st_size > 1000
+        assert not (tmp_path / "gb.sqlite").exists()  # the server records it, not the local gradebook
+        listed = httpx.get(server.url + "/api/v1/me/submissions", headers=course.auth("bob")).json()
+        assert [s["status"] for s in listed] == ["done"]
+
+        for args, problem in [((), "no token for"), (("--token", "dlg_wrong"), "refused (401)"),
+                              (("--token", course.tokens["alice"], "--seed", "3"), "cannot be used with --server")]:
+            bad = run(*solution, "--server", server.url, *args)
+            assert bad.returncode == 2 and problem in bad.stderr, bad.stderr
+            assert "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+        closed = subprocess.run(["grade", "submit", "exercises/week3", "--server", server.url, "--token",
+                                 course.tokens["alice"], "--file", str(ROOT / "solutions" / "week3")], cwd=ROOT,
+                                capture_output=True, text=True, env=env, timeout=300)
+        assert closed.returncode == 2 and "closed" in closed.stderr
+    finally:
+        server.stop()
