@@ -60,13 +60,25 @@ HIDDEN_TEXT = "A hidden check: its feedback is shown after the due date."
 HIDDEN_SCORE_ONLY = "A hidden check: only its score is shown."
 
 
+QUIZ_RIGHT = "Right."
+QUIZ_WRONG = "Not right: the key and the explanation are shown after the due date."
+QUIZ_WRONG_NEVER = "Not right."
+
+
 def for_learner(report: dict, entry: CourseExercise, now: float, extension_days: float = 0.0) -> dict:
     """The report as its learner may see it: hidden checks keep their points and status, and lose
-    their messages, descriptions and diagnoses unless the course shows them now."""
+    their messages, descriptions and diagnoses unless the course shows them now. A quiz's keys and
+    explanations are shown by the same rule (its questions are all the learner's own)."""
     if hidden_shown(entry, now, extension_days):
         return report
     note = HIDDEN_SCORE_ONLY if entry.policy.hidden_feedback == "score-only" else HIDDEN_TEXT
     shown = copy.deepcopy(report)
+    if shown.get("kind") == "quiz":
+        wrong = QUIZ_WRONG_NEVER if entry.policy.hidden_feedback == "score-only" else QUIZ_WRONG
+        for check in shown.get("checks", []):
+            check.update(key="", explanation="", diagnoses=[],
+                         message=QUIZ_RIGHT if check.get("status") == "passed" else wrong)
+        return shown
     for check in shown.get("checks", []):
         if check.get("hidden"):
             blank = {"message": note if check.get("status") != "passed" else "", "description": "hidden check",

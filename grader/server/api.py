@@ -161,9 +161,12 @@ def submission_view(state: ServerState, account: Account, row: Any) -> dict[str,
     view["report"] = None
     if row.status == "done" and row.report_json:
         report = json.loads(row.report_json)
-        entry = state.course.exercise(row.exercise)
-        if entry is not None and not account.staff:
-            extension = accounts.extension_days(state.engine, row.account_id, row.exercise)
+        name = row.exercise.removesuffix("/quiz")  # a quiz's submissions follow its exercise's rules
+        entry = state.course.exercise(name)
+        if not account.staff:
+            if entry is None:  # no longer in the course: nothing of hidden checks or keys is shown
+                raise HTTPException(404, "no such submission")
+            extension = accounts.extension_days(state.engine, row.account_id, name)
             report = for_learner(report, entry, time.time(), extension)
         view["report"] = report
         view["late_penalty"] = penalty(entry, row.late_days) if entry else 0.0
@@ -193,23 +196,26 @@ def list_mine(request: Request) -> list[dict[str, Any]]:
     return [summary(row) for row in my_submissions(state, account.id)]
 
 
+def _best_and_latest(rows: list) -> dict[str, Any]:
+    graded = [r for r in rows if r.status == "done" and r.points is not None]
+    best = max(graded, key=lambda r: (r.points, r.seq), default=None)
+    return {"best": best and {"points": best.points, "max_points": best.max_points, "id": best.id},
+            "latest": summary(rows[0]) if rows else None, "submissions": len(rows)}
+
+
 def exercises_view(state: ServerState, account: Account) -> list[dict[str, Any]]:
     rows = my_submissions(state, account.id, limit=10_000)
     found = []
     for entry in state.course.exercises:
-        mine = [r for r in rows if r.exercise == entry.name]
-        graded = [r for r in mine if r.status == "done" and r.points is not None]
-        best = max(graded, key=lambda r: (r.points, r.seq), default=None)
         extension = accounts.extension_days(state.engine, account.id, entry.name)
         closes = entry.closes(extension)
         found.append({
             "name": entry.name, "opens": entry.opens and entry.opens.isoformat(timespec="minutes"),
             "due": entry.due and entry.due.isoformat(timespec="minutes"),
             "closes": closes and closes.isoformat(timespec="minutes"), "extension_days": extension,
-            "open": decide(entry, time.time(), extension).accepted,
-            "best": best and {"points": best.points, "max_points": best.max_points, "id": best.id},
-            "latest": summary(mine[0]) if mine else None,
-            "submissions": len(mine),
+            "open": decide(entry, time.time(), extension).accepted, "code": entry.code,
+            **_best_and_latest([r for r in rows if r.exercise == entry.name]),
+            "quiz": _best_and_latest([r for r in rows if r.exercise == f"{entry.name}/quiz"]) if entry.quiz else None,
         })
     return found
 
@@ -301,3 +307,33 @@ def export_csv(request: Request) -> Response:
 
     return Response(best_scores_csv(state), media_type="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="grades.csv"'})
+
+
+# -- quizzes ----------------------------------------------------------------------------------------
+
+
+@router.get("/api/v1/exercises/{exercise}/quiz")
+def get_quiz(exercise: str, request: Request) -> dict[str, Any]:
+    """The caller's variant of the quiz: questions and choices, never keys."""
+    from grader.server.quiz import questions, quiz_run
+
+    state = server(request)
+    _entry, run = quiz_run(state, require(request), exercise)
+    return {"exercise": exercise, "title": run.quiz.title, "questions": questions(run)}
+
+
+@router.post("/api/v1/exercises/{exercise}/quiz", status_code=201)
+async def answer_quiz(exercise: str, request: Request) -> dict[str, Any]:
+    """JSON {"answers": {question id: text}}: graded at once (201 with the submission)."""
+    from grader.server.quiz import grade_answers
+
+    state = server(request)
+    account = await run_in_threadpool(require, request, changes=True)
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("answers"), dict) or len(body["answers"]) > 500:
+        raise HTTPException(422, 'send JSON {"answers": {"question id": "your answer", ...}}')
+    public = await run_in_threadpool(grade_answers, state, account, exercise, body["answers"])
+    return submission_view(state, account, find_submission(state, account, public))

@@ -36,20 +36,23 @@ def class_page(state, exercise: str) -> str | None:  # type: ignore[no-untyped-d
     from grader.model.exercise import load_exercise
 
     entry = state.course.exercise(exercise)
-    reports = latest_reports(state, exercise)
-    if entry is None or not reports:
+    if entry is None:
+        return None
+    reports, quizzes = latest_reports(state, exercise), latest_reports(state, f"{exercise}/quiz")
+    if not reports and not quizzes:
         return None
     ex = load_exercise(entry.root)
     functions = [f.name for f in ex.functions]
     for report in reports:
         functions += [f.name for f in report.functions if f.name not in functions]
-    results = ClassResults(ex.name, ex.title, tuple(functions), tuple(reports), ())
+    results = ClassResults(ex.name, ex.title, tuple(functions), tuple(reports), tuple(quizzes))
     return render_class_html(build_class_report(results))
 
 
 def best_scores_csv(state) -> str:  # type: ignore[no-untyped-def]
     """One row per learner, one column per exercise: the best score (after late penalties)."""
-    names = [entry.name for entry in state.course.exercises]
+    names = [name for entry in state.course.exercises
+             for name in ([entry.name] if entry.code else []) + ([f"{entry.name}/quiz"] if entry.quiz else [])]
     query = (select(accounts.c.login, submissions.c.exercise, submissions.c.points)
              .join(submissions, accounts.c.id == submissions.c.account_id, isouter=True)
              .where(accounts.c.role == "learner"))

@@ -150,9 +150,10 @@ def dashboard(request: Request) -> HTMLResponse:
     learners = sorted({a.login for a in accounts.all_accounts(state.engine) if a.role == "learner"})
     per_exercise = {e.name: {"submissions": 0, "learners": set()} for e in state.course.exercises}
     for row in rows:
-        if row["exercise"] in per_exercise:
-            per_exercise[row["exercise"]]["submissions"] += 1
-            per_exercise[row["exercise"]]["learners"].add(row["learner"])
+        name = row["exercise"].removesuffix("/quiz")  # a quiz's answers count with its exercise
+        if name in per_exercise:
+            per_exercise[name]["submissions"] += 1
+            per_exercise[name]["learners"].add(row["learner"])
     return page(request, "dashboard.html.j2", queue=api.queue_state(request), per_exercise=per_exercise,
                 learners=learners, recent=rows[:30])
 
@@ -222,3 +223,35 @@ async def extension_form(request: Request) -> Response:
         raise HTTPException(422, str(exc)) from None
     return _redirect(f"/class/learners/{quote(learner, safe='')}")
 
+
+
+# -- quizzes ----------------------------------------------------------------------------------------
+
+
+@router.get("/quizzes/{name}", response_class=HTMLResponse)
+def quiz_page(name: str, request: Request) -> HTMLResponse:
+    from grader.server.quiz import questions, quiz_run
+
+    state = server(request)
+    account = _signed_in(request)
+    _entry, run = quiz_run(state, account, name)
+    return page(request, "quiz.html.j2", exercise=name, title=run.quiz.title, questions=questions(run), error=None)
+
+
+@router.post("/quizzes/{name}")
+async def quiz_answers(name: str, request: Request) -> Response:
+    from grader.server.quiz import grade_answers
+
+    state = server(request)
+    account = await run_in_threadpool(_signed_in, request)
+    form = await request.form(max_files=0, max_fields=300)
+    if not csrf_ok(request, form.get("csrf")):  # type: ignore[arg-type]
+        raise HTTPException(403, "the form is out of date (missing or wrong CSRF token): reload the page")
+    given: dict[str, str] = {}
+    for field, value in form.multi_items():
+        if field.startswith("q_") and isinstance(value, str):
+            question = field[2:]
+            # Several boxes of a multiple-choice question arrive as several values: their letters together.
+            given[question] = given.get(question, "") + value if question in given else value
+    public = await run_in_threadpool(grade_answers, state, account, name, given)
+    return _redirect(f"/submissions/{public}")

@@ -1,0 +1,79 @@
+"""Quizzes on the course server: each learner answers their own variant in the browser (or
+through the API); the keys are computed and compared here and never sent before the course
+shows them (see grader.course.policy.for_learner)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi import HTTPException
+
+from grader.course import accounts, queue
+from grader.course.accounts import Account
+from grader.course.policy import decide, scored
+from grader.server.state import ServerState
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def quiz_run(state: ServerState, account: Account, exercise: str):  # type: ignore[no-untyped-def]
+    """The caller's variant of the exercise's quiz; 404 when the course has no such quiz."""
+    from grader.quiz import prepare_quiz
+
+    entry = state.course.exercise(exercise)
+    if entry is None or not entry.quiz:
+        raise HTTPException(404, "the course has no such quiz")
+    return entry, prepare_quiz(entry.root, account.login)
+
+
+def questions(run) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """What the learner is asked: texts, lettered choices, how to answer; no key, no explanation."""
+    from grader.quiz.answers import hint
+
+    return [{"id": v.id, "number": n, "kind": v.question.kind, "points": v.question.points, "text": v.text,
+             "choices": [{"letter": LETTERS[i], "text": c} for i, c in enumerate(v.choices)], "hint": hint(v)}
+            for n, v in enumerate(run.variants, 1)]
+
+
+def grade_answers(state: ServerState, account: Account, exercise: str, given: dict[str, Any]) -> str:
+    """Grade the caller's answers ({question id: text}; a missing one is skipped) and record them;
+    returns the submission's id. 422 names the first answer that cannot be read."""
+    from grader.quiz.answers import SKIP, AnswerFormatError, parse_answer
+    from grader.quiz.grading import grade_quiz
+
+    entry, run = quiz_run(state, account, exercise)
+    now = time.time()
+    extension = accounts.extension_days(state.engine, account.id, exercise)
+    decision = decide(entry, now, extension)
+    if not decision.accepted and not account.staff:
+        raise HTTPException(403, decision.reason)
+    key = f"{exercise}/quiz"
+    if not state.rates.allow(f"submit:{account.id}", state.limits.submissions_per_minute):
+        raise HTTPException(429, "too many submissions in a minute: wait a little and submit again",
+                            headers={"Retry-After": "60"})
+    if entry.policy.attempts_per_day and not account.staff:
+        if queue.attempts_since(state.engine, account.id, key, now - 86400) >= entry.policy.attempts_per_day:
+            raise HTTPException(429, f"{exercise}: {entry.policy.attempts_per_day} quiz submissions in the last "
+                                     "24 hours is the course's limit: try again later", headers={"Retry-After": "3600"})
+    known = {v.id for v in run.variants}
+    unknown = [name for name in given if name not in known]
+    if unknown:
+        raise HTTPException(422, f"the quiz has no question {str(unknown[0])[:40]!r}")
+    answers = {}
+    for variant in run.variants:
+        text = given.get(variant.id)
+        if text is None or (isinstance(text, str) and not text.strip()):
+            text = SKIP
+        if not isinstance(text, str):
+            raise HTTPException(422, f"{variant.id}: an answer is text")
+        try:
+            answers[variant.id] = parse_answer(variant, text)
+        except AnswerFormatError as exc:
+            raise HTTPException(422, f"{variant.id}: {exc}") from None
+    report = grade_quiz(run.variants, answers, exercise=run.exercise, title=run.quiz.title, learner=account.login,
+                        seed=run.seed)
+    with state.engine.begin() as connection:  # type: ignore[attr-defined]
+        return queue.record_graded(connection, account_id=account.id, exercise=key, sha256=report.submission_sha256,
+                                   report=report.to_dict(), points=scored(entry, report.points, decision.late_days),
+                                   max_points=report.max_points, late_days=decision.late_days, now=now)
