@@ -172,6 +172,7 @@ _DIGITS = re.compile(r"\d+(\.\d+)?(e[-+]?\d+)?")
 def _normal_text(text: str, digits: bool = True) -> list[str]:
     for pattern, replacement in _TEXT_NOISE:
         text = pattern.sub(replacement, text)
+    text = re.sub(r" +│", " │", text)  # a timing of another width pads its table cell differently
     if not digits:  # numbers of other widths move the words of a table's cells, too
         text = re.sub(r" +", " ", _DIGITS.sub("#", text))
     return [line.rstrip() for line in text.splitlines()]

@@ -55,17 +55,35 @@ def declared_checks(path: Path, error_type: str, hidden: bool) -> list[DeclaredC
         return None
     declared = []
     for node in tree.body:
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.name.startswith("test_"):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
+        doc = (ast.get_docstring(node) or "").strip().splitlines()
         for decorator in node.decorator_list:
-            mark = _check_mark(decorator)
-            if mark is not None:
-                doc = (ast.get_docstring(node) or "").strip().splitlines()
-                declared.append(DeclaredCheck(function=mark[0], name=node.name.removeprefix("test_"), points=mark[1],
-                                          description=doc[0] if doc else "", hidden=hidden,
-                                          check=f"{path.name}::{node.name}", error_type=error_type))
+            marks = [(node.name, *mark) for mark in [_check_mark(decorator)] if mark is not None]
+            marks = marks if node.name.startswith("test_") else _each_marks(decorator)
+            for test, function, points in marks:
+                declared.append(DeclaredCheck(function=function, name=test.removeprefix("test_"), points=points,
+                                              description=doc[0] if doc else "", hidden=hidden,
+                                              check=f"{path.name}::{test}", error_type=error_type))
+            if marks:
                 break
     return declared
+
+
+def _each_marks(decorator: ast.expr) -> list[tuple[str, str, float]]:
+    """(test name, function, points) of each check a ``@check.each({...}, points=...)`` decorator written
+    with constants defines."""
+    if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr == "each" and decorator.args and isinstance(decorator.args[0], ast.Dict)):
+        return []
+    points: Any = decorator.args[1] if len(decorator.args) > 1 else next(
+        (k.value for k in decorator.keywords if k.arg == "points"), ast.Constant(1.0))
+    if not isinstance(points, ast.Constant) or not isinstance(points.value, (int, float)):
+        return []
+    pairs = list(zip(decorator.args[0].keys, decorator.args[0].values))
+    if not all(isinstance(k, ast.Constant) and isinstance(v, ast.Constant) for k, v in pairs):
+        return []
+    return [(f"test_{k.value}", v.value, float(points.value)) for k, v in pairs]  # type: ignore[union-attr]
 
 
 def _check_mark(decorator: ast.expr) -> tuple[str, float] | None:

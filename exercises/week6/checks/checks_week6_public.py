@@ -18,26 +18,14 @@ from problems_week6 import (
     small_example,
 )
 
-from grader.checks import check, expect_scalar
-
-CAT_NAME = "loss of the cat image (lecture 3: scores cat 3.2, car 5.1, frog -1.7)"
+from grader.checks import check, expect_scalar, mistake, say
 
 
 def _svm_cat_image(learner, reference, function):
     W, X, y = lecture_example(images=1)
     loss, _ = loss_and_dW(getattr(learner, function), W, X, y, 0.0)
     want = float(reference.svm_loss_vectorized(W, X, y, 0.0)[0])  # 2.9 = max(0, 5.1 - 3.2 + 1) + max(0, -1.7 - 3.2 + 1)
-    expect_scalar(loss, want, name=CAT_NAME, mistakes={CORRECT_CLASS_COUNTED: want + 1.0})
-
-
-def _svm_three_images(learner, reference, function):
-    W, X, y = lecture_example(images=3)
-    reg = 0.05
-    loss, dW = loss_and_dW(getattr(learner, function), W, X, y, reg)
-    expect_loss(loss, "svm", reference.svm_loss_vectorized, W, X, y, reg,
-                name="loss of the lecture's cat, car and frog images (reg = 0.05)")
-    expect_dW(dW, "svm", reference.svm_loss_vectorized, W, X, y, reg,
-              name="dW of the lecture's cat, car and frog images (reg = 0.05)")
+    expect_scalar(loss, want, name=say("week6.names.cat"), mistakes={CORRECT_CLASS_COUNTED: want + 1.0})
 
 
 @check("svm_loss_naive")
@@ -46,22 +34,21 @@ def test_svm_naive_lecture_cat(learner, reference):
     _svm_cat_image(learner, reference, "svm_loss_naive")
 
 
-@check("svm_loss_naive", points=2)
-def test_svm_naive_lecture_three_images(learner, reference):
-    """The lecture's cat, car and frog images with reg = 0.05: loss (5.27 + regularization) and dW."""
-    _svm_three_images(learner, reference, "svm_loss_naive")
-
-
 @check("svm_loss_vectorized")
 def test_svm_vectorized_lecture_cat(learner, reference):
     """The lecture's cat image: scores cat 3.2, car 5.1, frog -1.7 give a hinge loss of 2.9."""
     _svm_cat_image(learner, reference, "svm_loss_vectorized")
 
 
-@check("svm_loss_vectorized", points=2)
-def test_svm_vectorized_lecture_three_images(learner, reference):
+@check.each({"svm_naive_lecture_three_images": "svm_loss_naive",
+             "svm_vectorized_lecture_three_images": "svm_loss_vectorized"}, points=2)
+def svm_lecture_three_images(learner, reference, function):
     """The lecture's cat, car and frog images with reg = 0.05: loss (5.27 + regularization) and dW."""
-    _svm_three_images(learner, reference, "svm_loss_vectorized")
+    W, X, y = lecture_example(images=3)
+    reg = 0.05
+    loss, dW = loss_and_dW(getattr(learner, function), W, X, y, reg)
+    expect_loss(loss, "svm", reference.svm_loss_vectorized, W, X, y, reg, name=say("week6.names.three_images_loss"))
+    expect_dW(dW, "svm", reference.svm_loss_vectorized, W, X, y, reg, name=say("week6.names.three_images_dW"))
 
 
 # -- softmax ---------------------------------------------------------------------
@@ -71,29 +58,7 @@ def _softmax_cat_image(learner, reference, function):
     W, X, y = lecture_example(images=1)
     loss, _ = loss_and_dW(getattr(learner, function), W, X, y, 0.0)
     want = float(reference.softmax_loss_vectorized(W, X, y, 0.0)[0])  # -ln(0.13) = 2.04
-    expect_scalar(loss, want, name="cross-entropy loss of the cat image (lecture 3: scores 3.2, 5.1, -1.7)",
-                  mistakes={SOFTMAX_LOG10: want / np.log(10.0)})
-
-
-def _softmax_zero_weights(learner, function):
-    W = np.zeros((6, 4))
-    X = np.random.default_rng(6).normal(size=(9, 6))
-    y = np.arange(9) % 4
-    loss, _ = loss_and_dW(getattr(learner, function), W, X, y, 0.0)
-    expect_scalar(loss, np.log(4.0), name="loss with W = 0 and C = 4 classes", mistakes={
-        SOFTMAX_LOG10: np.log10(4.0),
-        "Likely mistake: with W = 0 every class has probability 1/C, so the loss must be -log(1/C) = log(C); "
-        "yours is log(C) times N: average over the examples (divide by num_train).": 9 * np.log(4.0),
-    })
-
-
-def _softmax_small(learner, reference, function):
-    W, X, y, reg = small_example()
-    loss, dW = loss_and_dW(getattr(learner, function), W, X, y, reg)
-    expect_loss(loss, "softmax", reference.softmax_loss_vectorized, W, X, y, reg,
-                name="loss of the small fixed example (reg = 0.1)")
-    expect_dW(dW, "softmax", reference.softmax_loss_vectorized, W, X, y, reg,
-              name="dW of the small fixed example (reg = 0.1)")
+    expect_scalar(loss, want, name=say("week6.names.cat_cross_entropy"), mistakes={SOFTMAX_LOG10: want / np.log(10.0)})
 
 
 @check("softmax_loss_naive")
@@ -102,31 +67,31 @@ def test_softmax_naive_lecture_cat(learner, reference):
     _softmax_cat_image(learner, reference, "softmax_loss_naive")
 
 
-@check("softmax_loss_naive")
-def test_softmax_naive_zero_weights(learner):
-    """With W = 0 all C classes are equally likely: the loss is log(C)."""
-    _softmax_zero_weights(learner, "softmax_loss_naive")
-
-
-@check("softmax_loss_naive", points=2)
-def test_softmax_naive_small_example(learner, reference):
-    """A fixed problem of 5 examples, 4 features, 3 classes and reg = 0.1: loss and dW."""
-    _softmax_small(learner, reference, "softmax_loss_naive")
-
-
 @check("softmax_loss_vectorized")
 def test_softmax_vectorized_lecture_cat(learner, reference):
     """The lecture's cat image: softmax of the scores 3.2, 5.1, -1.7 gives a loss of -ln(0.13) = 2.04."""
     _softmax_cat_image(learner, reference, "softmax_loss_vectorized")
 
 
-@check("softmax_loss_vectorized")
-def test_softmax_vectorized_zero_weights(learner):
+@check.each({"softmax_naive_zero_weights": "softmax_loss_naive",
+             "softmax_vectorized_zero_weights": "softmax_loss_vectorized"})
+def softmax_zero_weights(learner, function):
     """With W = 0 all C classes are equally likely: the loss is log(C)."""
-    _softmax_zero_weights(learner, "softmax_loss_vectorized")
+    W = np.zeros((6, 4))
+    X = np.random.default_rng(6).normal(size=(9, 6))
+    y = np.arange(9) % 4
+    loss, _ = loss_and_dW(getattr(learner, function), W, X, y, 0.0)
+    expect_scalar(loss, np.log(4.0), name=say("week6.names.zero_weights"), mistakes={
+        SOFTMAX_LOG10: np.log10(4.0),
+        mistake("week6.softmax.zero_weights_not_averaged"): 9 * np.log(4.0),
+    })
 
 
-@check("softmax_loss_vectorized", points=2)
-def test_softmax_vectorized_small_example(learner, reference):
+@check.each({"softmax_naive_small_example": "softmax_loss_naive",
+             "softmax_vectorized_small_example": "softmax_loss_vectorized"}, points=2)
+def softmax_small_example(learner, reference, function):
     """A fixed problem of 5 examples, 4 features, 3 classes and reg = 0.1: loss and dW."""
-    _softmax_small(learner, reference, "softmax_loss_vectorized")
+    W, X, y, reg = small_example()
+    loss, dW = loss_and_dW(getattr(learner, function), W, X, y, reg)
+    expect_loss(loss, "softmax", reference.softmax_loss_vectorized, W, X, y, reg, name=say("week6.names.small_loss"))
+    expect_dW(dW, "softmax", reference.softmax_loss_vectorized, W, X, y, reg, name=say("week6.names.small_dW"))

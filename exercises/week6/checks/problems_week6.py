@@ -7,6 +7,7 @@ regularization is reg * np.sum(W * W) with gradient 2 * reg * W.
 Random problems are never square (N, D and C all differ) and never of width 1.
 The known-mistake builders return, for one input, the value each classic mistake
 produces; checks pass them to ``expect_scalar`` / ``expect_array`` as ``mistakes=``.
+Their sentences are in messages.en.toml, by id.
 """
 
 from __future__ import annotations
@@ -25,15 +26,14 @@ from grader.checks import (
     fail,
     mistake,
     numeric_gradient,
+    use_catalog,
 )
+
+use_catalog(__file__)  # this exercise's sentences: messages.en.toml, next to this file
 
 LossFn = Callable[[np.ndarray, np.ndarray, np.ndarray, float], tuple[Any, Any]]
 
-STABLE_SOFTMAX = (
-    "numerical overflow (np.exp of a large score is inf, and inf / inf is nan). Subtract each example's largest score before np.exp (scores - np.max(scores, axis=1, keepdims=True), "
-    "or scores - np.max(scores) for one example): the probabilities and the loss do not change, "
-    "and np.exp never overflows."
-)
+STABLE_SOFTMAX = mistake("week6.softmax.overflow")
 
 # -- Fixed examples -------------------------------------------------------------
 
@@ -147,74 +147,19 @@ def expect_dW_gradient(dW: Any, numeric: np.ndarray, *, threshold: float, mistak
 
 # -- Known mistakes -------------------------------------------------------------------
 
-OTHER_CONVENTION_LOSS = (
-    "Likely mistake: the other regularization convention. Your loss equals the data loss + "
-    "0.5 * reg * np.sum(W * W), the convention of older CS231n versions; this exercise uses "
-    "reg * np.sum(W * W) (without the 0.5), and its gradient 2 * reg * W. Your data loss is right."
-)
-OTHER_CONVENTION_DW = (
-    "Likely mistake: the other regularization convention. Your dW equals the data gradient + reg * W, "
-    "the gradient of 0.5 * reg * np.sum(W * W) (older CS231n versions); this exercise's regularization "
-    "is reg * np.sum(W * W), whose gradient is 2 * reg * W. Your data gradient is right."
-)
-NOT_AVERAGED_LOSS = (
-    "Likely mistake: the loss is not averaged over the N = {N} examples: it is the SUM of the per-example "
-    "losses (N times too large) plus the regularization. Divide the sum by num_train = X.shape[0] before "
-    "adding reg * np.sum(W * W)."
-)
-NOT_AVERAGED_DW = (
-    "Likely mistake: dW is not averaged over the N = {N} examples: its data part is the SUM over the "
-    "examples (N times too large). Divide it by num_train = X.shape[0] before adding 2 * reg * W."
-)
-REG_AVERAGED_LOSS = (
-    "Likely mistake: the regularization was divided by N too. Average the data loss only, then add "
-    "reg * np.sum(W * W) unscaled."
-)
-REG_AVERAGED_DW = (
-    "Likely mistake: the regularization gradient was divided by N too. Average the data gradient only, "
-    "then add 2 * reg * W unscaled."
-)
-REG_MISSING_LOSS = (
-    "Likely mistake: the regularization is missing from the loss: add reg * np.sum(W * W) to the averaged "
-    "data loss."
-)
-REG_MISSING_DW = (
-    "Likely mistake: the regularization is missing from dW. The loss includes reg * np.sum(W * W), so its "
-    "gradient must include 2 * reg * W: dW += 2 * reg * W."
-)
-CORRECT_CLASS_COUNTED = (
-    "Likely mistake: the correct class is counted in the SVM sum. For j = y[i] the margin "
-    "s_y - s_y + 1 is always 1, so each example's loss is 1 too large (the average is off by exactly 1). "
-    "Skip j == y[i] in the loop (`if j == y[i]: continue`), or set margins[np.arange(N), y] = 0 in the "
-    "vectorized version."
-)
-SVM_MISSING_CORRECT_TERM = (
-    "Likely mistake: dW is missing the correct-class term. Each positive margin (j != y[i]) adds X[i] to "
-    "column j AND subtracts X[i] from the correct column y[i]; so column y[i] gets -X[i] times the number "
-    "of positive margins of example i."
-)
-SVM_CORRECT_TERM_ONCE = (
-    "Likely mistake: the correct column y[i] received -X[i] only once per example. It must receive -X[i] "
-    "once for EACH positive margin of example i (the count of j != y[i] with margin > 0)."
-)
-SVM_CORRECT_COUNTED_DW = (
-    "Likely mistake: the correct class is counted among the positive margins in dW: column y[i] received "
-    "-X[i] one time too many. Its margin s_y - s_y + 1 = 1 is always positive; exclude j == y[i] "
-    "(zero margins[np.arange(N), y] before counting the positive margins)."
-)
-SVM_ONLY_CORRECT_TERM = (
-    "Likely mistake: dW has only the correct-class term. Each positive margin also adds X[i] to its own "
-    "column j (dW[:, j] += X[i])."
-)
-SOFTMAX_MISSING_CORRECT_TERM = (
-    "Likely mistake: dW is missing the correct-class term. The gradient of the loss with respect to the "
-    "scores is p - 1 at the correct class (p elsewhere): subtract 1 from the probability of y[i] "
-    "(dscores[np.arange(N), y] -= 1) before multiplying by X."
-)
-SOFTMAX_LOG10 = (
-    "Likely mistake: np.log10. The cross-entropy uses the natural logarithm, np.log (the lecture slide's "
-    "0.89 for the cat image is a base-10 value; with np.log it is 2.04)."
-)
+OTHER_CONVENTION_LOSS = mistake("week6.regularization.other_convention_loss")
+OTHER_CONVENTION_DW = mistake("week6.regularization.other_convention_dW")
+REG_AVERAGED_LOSS = mistake("week6.regularization.averaged_loss")
+REG_AVERAGED_DW = mistake("week6.regularization.averaged_dW")
+REG_MISSING_LOSS = mistake("week6.regularization.missing_loss")
+REG_MISSING_DW = mistake("week6.regularization.missing_dW")
+CORRECT_CLASS_COUNTED = mistake("week6.svm.correct_class_counted")
+SVM_MISSING_CORRECT_TERM = mistake("week6.svm.missing_correct_term")
+SVM_CORRECT_TERM_ONCE = mistake("week6.svm.correct_term_once")
+SVM_CORRECT_COUNTED_DW = mistake("week6.svm.correct_counted_dW")
+SVM_ONLY_CORRECT_TERM = mistake("week6.svm.only_correct_term")
+SOFTMAX_MISSING_CORRECT_TERM = mistake("week6.softmax.missing_correct_term")
+SOFTMAX_LOG10 = mistake("week6.softmax.log10")
 
 
 def _reg_term(W: np.ndarray, reg: float) -> float:
@@ -223,7 +168,7 @@ def _reg_term(W: np.ndarray, reg: float) -> float:
 
 def loss_mistakes(kind: str, loss_fn: LossFn, W: np.ndarray, X: np.ndarray, y: np.ndarray,
                   reg: float) -> dict[str, Callable[[], float]]:
-    """message -> the loss a classic mistake gives (computed only if the learner's loss is wrong).
+    """diagnosis -> the loss a classic mistake gives (computed only if the learner's loss is wrong).
 
     kind is "svm" or "softmax"; loss_fn is the reference loss of that kind.
     """
@@ -236,7 +181,7 @@ def loss_mistakes(kind: str, loss_fn: LossFn, W: np.ndarray, X: np.ndarray, y: n
         mistakes[OTHER_CONVENTION_LOSS] = lambda: data() + 0.5 * _reg_term(W, reg)
         mistakes[REG_MISSING_LOSS] = data
         mistakes[REG_AVERAGED_LOSS] = lambda: data() + _reg_term(W, reg) / N
-    mistakes[NOT_AVERAGED_LOSS.format(N=N)] = lambda: N * data() + _reg_term(W, reg)
+    mistakes[mistake("week6.averaging.loss", N=N)] = lambda: N * data() + _reg_term(W, reg)
     if kind == "softmax":
         mistakes[SOFTMAX_LOG10] = lambda: data() / np.log(10.0) + _reg_term(W, reg)
     return mistakes
@@ -256,7 +201,7 @@ def softmax_probs(W: np.ndarray, X: np.ndarray) -> np.ndarray:
 
 def dW_mistakes(kind: str, loss_fn: LossFn, W: np.ndarray, X: np.ndarray, y: np.ndarray,
                 reg: float) -> dict[str, Callable[[], np.ndarray]]:
-    """message -> the dW a classic mistake gives (computed only if the learner's dW is wrong)."""
+    """diagnosis -> the dW a classic mistake gives (computed only if the learner's dW is wrong)."""
     N = X.shape[0]
     rows = np.arange(N)
     data = lambda: loss_fn(W, X, y, 0.0)[1]  # noqa: E731
@@ -265,7 +210,7 @@ def dW_mistakes(kind: str, loss_fn: LossFn, W: np.ndarray, X: np.ndarray, y: np.
         mistakes[OTHER_CONVENTION_DW] = lambda: data() + reg * W
         mistakes[REG_MISSING_DW] = data
         mistakes[REG_AVERAGED_DW] = lambda: data() + 2 * reg * W / N
-    mistakes[NOT_AVERAGED_DW.format(N=N)] = lambda: N * data() + 2 * reg * W
+    mistakes[mistake("week6.averaging.dW", N=N)] = lambda: N * data() + 2 * reg * W
     onehot = np.zeros((N, W.shape[1]))
     onehot[rows, y] = 1.0
     if kind == "svm":
