@@ -12,6 +12,8 @@ from grader.cli.app import app, reports_usage_errors
 from grader.errors import UsageError
 
 GRADEBOOK_HELP = "SQLite gradebook (default: $DL_GRADER_GRADEBOOK or ~/.local/share/dl-grader/gradebook.sqlite)."
+COURSE_HELP = "Read a course server's database instead (the course folder of `grade serve`)."
+DB_HELP = "With --course: its database URL, if not the folder's course.sqlite (e.g. postgresql://...)."
 
 export_app = typer.Typer(
     name="export",
@@ -43,6 +45,8 @@ def _write(text: str, out: Path | None) -> None:
 def export_csv(
     exercise: Annotated[str, typer.Argument(help="Exercise folder (exercises/week2) or name (week2).")],
     gradebook: Annotated[Optional[Path], typer.Option(help=GRADEBOOK_HELP)] = None,
+    course: Annotated[Optional[Path], typer.Option(help=COURSE_HELP)] = None,
+    db: Annotated[Optional[str], typer.Option(help=DB_HELP)] = None,
     out: Annotated[Optional[Path], typer.Option(help="Write the CSV here (default: standard output).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but the CSV (as without it: it is "
                                                                "all this command prints).")] = False,
@@ -62,7 +66,8 @@ def export_csv(
     from grader.classroom.exports import class_csv
     from grader.classroom.gradebook import default_gradebook_path
 
-    results = load_class_results(exercise, gradebook or default_gradebook_path())
+    results = _results(exercise, gradebook, course, db) if course else \
+        load_class_results(exercise, gradebook or default_gradebook_path())
     _write(class_csv(results, terminal=out is None and sys.stdout.isatty()), out)
 
 
@@ -72,6 +77,8 @@ def report(
     exercise: Annotated[str, typer.Argument(help="Exercise folder (exercises/week2) or name (week2).")],
     html_out: Annotated[Path, typer.Option("--html", help="Write the self-contained HTML class report here.")],
     gradebook: Annotated[Optional[Path], typer.Option(help=GRADEBOOK_HELP)] = None,
+    course: Annotated[Optional[Path], typer.Option(help=COURSE_HELP)] = None,
+    db: Annotated[Optional[str], typer.Option(help=DB_HELP)] = None,
     feedback: Annotated[Optional[Path], typer.Option(
         help="Folder of the learners' feedback pages (grade batch --out): each learner's name links to theirs.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing (the page is the result).")] = False,
@@ -89,7 +96,28 @@ def report(
 
     if feedback is not None and not feedback.is_dir():
         raise UsageError(f"{feedback}: not a folder of feedback pages")
-    class_report = build_class_report(load_class_results(exercise, gradebook or default_gradebook_path()))
+    results = _results(exercise, gradebook, course, db) if course else \
+        load_class_results(exercise, gradebook or default_gradebook_path())
+    class_report = build_class_report(results)
     _write(render_class_html(class_report, feedback_dir=feedback, page=html_out), html_out)
     if not quiet:
         typer.echo(f"{html_out}: {len(class_report.learners)} learners")
+
+
+def _results(exercise: str, gradebook: Path | None, course: Path, db: str | None):  # type: ignore[no-untyped-def]
+    """The class results of ``exercise`` from a course server's database."""
+    if gradebook is not None:
+        raise UsageError("give --gradebook or --course, not both")
+    try:
+        from grader.course.config import load_course
+        from grader.course.store import open_store
+        from grader.server.classview import class_results
+    except ImportError:
+        raise UsageError("--course needs the server extra: pip install -e \".[server]\"") from None
+    config = load_course(course)
+    name = Path(exercise).name
+    results = class_results(open_store(db or config.database_url), config, name)
+    if results is None:
+        raise UsageError(f"{course}: no graded submission of {name} in the course"
+                         if config.exercise(name) else f"{course}: the course has no exercise {name!r}")
+    return results

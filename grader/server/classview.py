@@ -13,7 +13,7 @@ from grader.course.store import accounts, submissions
 from grader.model.report import GradeReport
 
 
-def latest_reports(state, exercise: str) -> list[GradeReport]:  # type: ignore[no-untyped-def]
+def latest_reports(engine, exercise: str) -> list[GradeReport]:  # type: ignore[no-untyped-def]
     """Each learner's latest graded report of ``exercise`` (their id as the report's learner)."""
     query = (select(submissions.c.report_json, submissions.c.seq, accounts.c.login)
              .join(accounts, accounts.c.id == submissions.c.account_id)
@@ -21,7 +21,7 @@ def latest_reports(state, exercise: str) -> list[GradeReport]:  # type: ignore[n
                     accounts.c.role == "learner")
              .order_by(submissions.c.seq))
     latest: dict[str, GradeReport] = {}
-    with state.engine.connect() as connection:
+    with engine.connect() as connection:
         for report_json, _seq, login in connection.execute(query):
             report = GradeReport.from_dict(json.loads(report_json))
             report.learner = login
@@ -29,24 +29,32 @@ def latest_reports(state, exercise: str) -> list[GradeReport]:  # type: ignore[n
     return [latest[login] for login in sorted(latest)]
 
 
-def class_page(state, exercise: str) -> str | None:  # type: ignore[no-untyped-def]
-    """The class report page of ``exercise``, or None when nobody has a graded submission yet."""
-    from grader.classroom.class_html import render_class_html
-    from grader.classroom.class_report import ClassResults, build_class_report
+def class_results(engine, course, exercise: str):  # type: ignore[no-untyped-def]
+    """Every learner's latest code and quiz report of ``exercise`` (the ClassResults of
+    ``grade report``), or None when nobody has a graded submission of it yet."""
+    from grader.classroom.class_report import ClassResults
     from grader.model.exercise import load_exercise
 
-    entry = state.course.exercise(exercise)
+    entry = course.exercise(exercise)
     if entry is None:
         return None
-    reports, quizzes = latest_reports(state, exercise), latest_reports(state, f"{exercise}/quiz")
+    reports, quizzes = latest_reports(engine, exercise), latest_reports(engine, f"{exercise}/quiz")
     if not reports and not quizzes:
         return None
     ex = load_exercise(entry.root)
     functions = [f.name for f in ex.functions]
     for report in reports:
         functions += [f.name for f in report.functions if f.name not in functions]
-    results = ClassResults(ex.name, ex.title, tuple(functions), tuple(reports), tuple(quizzes))
-    return render_class_html(build_class_report(results))
+    return ClassResults(ex.name, ex.title, tuple(functions), tuple(reports), tuple(quizzes))
+
+
+def class_page(state, exercise: str) -> str | None:  # type: ignore[no-untyped-def]
+    """The class report page of ``exercise``, or None when nobody has a graded submission yet."""
+    from grader.classroom.class_html import render_class_html
+    from grader.classroom.class_report import build_class_report
+
+    results = class_results(state.engine, state.course, exercise)
+    return None if results is None else render_class_html(build_class_report(results))
 
 
 def best_scores_csv(state) -> str:  # type: ignore[no-untyped-def]

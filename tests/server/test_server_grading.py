@@ -79,3 +79,26 @@ def test_unusable_files_fail_with_a_reason(graded):
     view = wait_for(client, course.auth("alice"), public)
     assert view["status"] == "failed", view
     assert "python_basics.ipynb" in view["failure"] and "JSON" in view["failure"]
+
+
+def test_grade_report_and_export_read_the_course_database(graded, tmp_path):
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+
+    course, client, public = graded
+    wait_for(client, course.auth("alice"), public)
+    runner = CliRunner()
+    csv = runner.invoke(app, ["export", "csv", "week2", "--course", str(course.folder)])
+    assert csv.exit_code == 0, csv.output
+    import csv as csv_module
+
+    rows = list(csv_module.DictReader(csv.output.splitlines()))
+    alice = next(r for r in rows if r["learner"] == "alice")
+    assert float(alice["total"]) == 37 and float(alice["max"]) == 37
+    page = tmp_path / "class.html"
+    done = runner.invoke(app, ["report", "week2", "--course", str(course.folder), "--html", str(page)])
+    assert done.exit_code == 0, done.output
+    assert "alice" in page.read_text()
+    nothing = runner.invoke(app, ["report", "week4", "--course", str(course.folder), "--html", str(page)])
+    assert nothing.exit_code == 2 and "no graded submission of week4" in nothing.output
