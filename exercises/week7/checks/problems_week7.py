@@ -5,8 +5,9 @@ C channels, F filters), spatial sizes with H != W where possible, and values
 chosen so that numeric gradients are exact enough: no input of ReLU near its kink
 at 0, and max-pooling inputs whose entries are all distinct (no ties).
 
-One helper here is generic and could move into ``grader.checks``: ``expect_array_hinted``
-(known wrong *shapes* -> a diagnosis), which ``expect_gradient_diagnosed`` also uses.
+Known wrong *shapes* -> a diagnosis (``shape_hints``) and the gradient check that names a mistake are
+the grader's (grader.checks.patterns: ``known_shape``, ``expect_gradient_diagnosed``). The sentences are in
+messages.en.toml, by id; a shape hint is (id, fields), filled with got_shape and want_shape too.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import numpy as np
 from grader.checks import (
     CheckFailure,
     expect_array,
-    expect_gradient,
     expect_raises,
     expect_scalar,
     expect_tuple,
@@ -31,98 +31,46 @@ from grader.checks import (
     mistake,
     numeric_gradient,
     record_diagnoses,
+    say,
+    use_catalog,
 )
+from grader.checks import patterns
 from grader.checks.learner import LearnerFault, LearnerFunction
-from grader.messages import say
+
+use_catalog(__file__)  # this exercise's sentences: messages.en.toml, next to this file
 
 # Relative-error threshold of the gradient checks (the lecture's "fine" level): a
 # correct gradient of these piecewise-linear layers scores ~1e-8.
 GRADIENT_THRESHOLD = 1e-5
 
-SIZE_RULE = (
-    "The rule: along one axis the output has (W - F + 2P) / S + 1 positions, where W is the input size, "
-    "F the filter size, P the zero padding added on EACH side (so 2P in all) and S the stride. The filter "
-    "fits only when W - F + 2P >= 0 and W - F + 2P is a multiple of S; otherwise raise "
-    "ValueError(\"...\") with a message saying which sizes do not fit."
-)
-
-# -- Messages of known mistakes -------------------------------------------------
-
-RESHAPE_X_HINT = (
-    "Likely mistake: x was not flattened, so its shape does not line up with w. Here x has shape {shape}: each "
-    "of the N = {N} examples is a {dims} block of D = {D} numbers, and w has shape (D, M), so reshape x to (N, D) "
-    "first: x.reshape(x.shape[0], -1).dot(w) + b."
-)
-FORGOT_2P = ("Likely mistake: the padding is missing from the output size. You computed (W - F) / S + 1; "
-             "the padded input has W + 2P positions, so the size is (W - F + 2P) / S + 1.")
-USED_P = ("Likely mistake: the padding counted once. You computed (W - F + P) / S + 1; P zeros are added on "
-          "EACH side, so the size is (W - F + 2P) / S + 1.")
-IGNORED_STRIDE_SIZE = ("Likely mistake: the stride is ignored in the output size. You computed W - F + 2P + 1 "
-                       "(the size for S = 1); divide by the stride: (W - F + 2P) / S + 1.")
-STRIDE_WINDOWS = ("Likely mistake: the stride is ignored when moving the window. Your output is the first "
-                  "positions of a stride-1 result: output position i starts at row i * stride, so slice "
-                  "[i * stride : i * stride + HH] (and the same for columns with j * stride).")
-PAD_HINT = ("Likely mistake: the padding. Your function is right with pad = 0 but not with pad = {pad}: pad "
-            "only the two spatial axes, np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)), mode='constant'), "
-            "then slide the filters over the padded array.")
-PAD_AXES_HINT = ("Likely mistake: padding applied to the wrong axes. `{call}` pads {what}; only H and W, the "
-                 "last two axes of (N, C, H, W), get zeros: np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)), "
-                 "mode='constant').")
-PAD_RIGHT_AT_0 = " (Your function is right with pad = 0, where padding changes nothing.)"
-CONV_NO_BIAS = "Likely mistake: the bias b is missing: add b[f] to every output position of filter f."
-CONV_FLIPPED = ("Likely mistake: you flipped the filter (the convolution of signal processing). The CS231n "
-                "conv layer is a cross-correlation: out = sum(window * w[f]) + b[f], with w as given.")
-DX_NOT_CROPPED = ("Likely mistake: dx still has the padding. You accumulated the gradient into the padded array "
-                  "(shape (N, C, H + 2P, W + 2P)); crop it back to x's shape: "
-                  "dx = dx_pad[:, :, pad:pad + H, pad:pad + W].")
-DX_EMPTY_CROP = ("Likely mistake: dx_pad[:, :, pad:-pad, pad:-pad] with pad = 0 is the EMPTY slice 0:0 (-0 is "
-                 "0). Crop with dx_pad[:, :, pad:pad + H, pad:pad + W], which also works when pad = 0.")
-DB_AXES = ("Likely mistake: db is not summed over the right axes. Your db has shape {got_shape}: you summed "
-           "dout over {summed}. The bias of filter f touches every example and every output position, so "
-           "db = np.sum(dout, axis=(0, 2, 3)), of shape (F,) = {want_shape}.")
-DB_AFFINE = ("Likely mistake: db is not summed over the examples. Your db has shape {got_shape}; b is shared "
-             "by the N examples, so db = np.sum(dout, axis=0), of shape (M,) = {want_shape}.")
-DX_AFFINE_SHAPE = ("Likely mistake: dx has the flattened shape (N, D) = {got_shape}. Give it the shape of the "
-                   "input x: dout.dot(w.T).reshape(x.shape) = {want_shape}.")
-DW_AFFINE_SHAPE = ("Likely mistake: dw was computed from x without flattening it. Reshape x to (N, D) first: "
-                   "dw = x.reshape(x.shape[0], -1).T.dot(dout), of shape (D, M) = {want_shape}.")
-DB_MEAN = ("Likely mistake: db averages over the examples (np.mean); the gradient of the sum is the sum: "
-           "np.sum(dout, axis=0).")
-RELU_TIMES_OUT = ("Likely mistake: you multiplied dout by the ReLU's output max(0, x). The local gradient of "
-                  "ReLU is the 0/1 mask of where x > 0, not its output: dx = dout * (x > 0).")
-RELU_OF_DOUT = ("Likely mistake: you applied ReLU to dout (np.maximum(0, dout)). Where the gradient flows "
-                "depends on the sign of the INPUT x, not of dout: dx = dout * (x > 0).")
-RELU_NO_MASK = "Likely mistake: dx is dout unchanged; zero it where x <= 0: dx = dout * (x > 0)."
-RELU_AT_ZERO = ("Likely mistake: the derivative at x = 0. ReLU has a kink at 0 and this exercise (like the "
-                "CS231n layers) uses 0 there: test x > 0, not x >= 0.")
-LEAKY_AT_ZERO = ("Likely mistake: the derivative at x = 0. This exercise uses alpha there (the x > 0 test "
-                 "is false at 0, as for ReLU): np.where(x > 0, 1.0, alpha), not x >= 0.")
-RELU_NP_MAX = ("Likely mistake: np.max(x, 0) is the largest value along axis 0 (a reduction); the "
-               "element-wise maximum with 0 is np.maximum(0, x).")
-TANH_OF_OUTPUT = ("Likely mistake: 1 - x**2 is the tanh derivative written with the OUTPUT a = tanh(x) (as in "
-                  "backpropagation, dZ1 = ... * (1 - A1**2)). This function receives the input x: "
-                  "return 1 - np.tanh(x)**2.")
-TANH_NO_SQUARE = "Likely mistake: the square is missing: 1 - np.tanh(x)**2, not 1 - np.tanh(x)."
-SIGMOID_ITSELF = "Likely mistake: you returned sigmoid(x) itself; the derivative is s * (1 - s) with s = sigmoid(x)."
-SIGMOID_OF_OUTPUT = ("Likely mistake: x * (1 - x) is the derivative written with the OUTPUT s = sigmoid(x). This "
-                     "function receives the input x: s = sigmoid(x), then s * (1 - s).")
-LEAKY_ZERO_NEGATIVE = ("Likely mistake: your derivative is 0 for negative x, which is the ReLU derivative. Leaky "
-                       "ReLU has slope alpha there: np.where(x > 0, 1.0, alpha).")
-LEAKY_ALPHA_X = ("Likely mistake: for x < 0 you returned alpha * x, the function's value. The derivative there is "
-                 "the constant slope alpha: np.where(x > 0, 1.0, alpha).")
-LEAKY_IGNORES_ALPHA = ("Likely mistake: the alpha argument is ignored (0.01 is hard-coded); use the alpha the "
-                       "caller passes.")
-RELU_RETURNED = "Likely mistake: you returned the function itself, not its derivative (1 where x > 0, else 0)."
-POOL_TO_ALL = ("Likely mistake: the gradient goes to every element of the window. Only the maximum of each "
-               "window influenced the output, so only it receives dout[n, c, i, j]; the others get 0. Find it "
-               "with np.argmax (or a mask window == window.max()).")
-POOL_NOT_ACCUMULATED = ("Likely mistake: with overlapping windows (stride < pool size) one element can be the "
-                        "maximum of several windows: accumulate with dx[...] += ..., do not overwrite with =.")
-POOL_AVERAGE = "Likely mistake: you averaged each window (average pooling); max pooling takes np.max of it."
-POOL_SWAPPED = ("Likely mistake: pool_height and pool_width are swapped: H' = (H - pool_height) / stride + 1 "
-                "and W' = (W - pool_width) / stride + 1.")
-HW_SWAPPED = ("Likely mistake: height and width are swapped. H' comes from H and the filter height HH, W' from W "
-              "and the filter width WW.")
+# Known mistakes (diagnoses of messages.en.toml)
+FORGOT_2P = mistake("week7.conv_output_size.forgot_2p")
+USED_P = mistake("week7.conv_output_size.used_p")
+IGNORED_STRIDE_SIZE = mistake("week7.conv_output_size.ignored_stride")
+STRIDE_WINDOWS = mistake("week7.conv_forward.stride_windows")
+CONV_NO_BIAS = mistake("week7.conv_forward.no_bias")
+CONV_FLIPPED = mistake("week7.conv_forward.flipped")
+DB_MEAN = mistake("week7.affine.db_mean")
+RELU_TIMES_OUT = mistake("week7.relu.times_out")
+RELU_OF_DOUT = mistake("week7.relu.of_dout")
+RELU_NO_MASK = mistake("week7.relu.no_mask")
+RELU_AT_ZERO = mistake("week7.relu.at_zero")
+LEAKY_AT_ZERO = mistake("week7.leaky_relu.at_zero")
+TANH_OF_OUTPUT = mistake("week7.tanh_derivative.of_output")
+TANH_NO_SQUARE = mistake("week7.tanh_derivative.no_square")
+SIGMOID_ITSELF = mistake("week7.sigmoid_derivative.itself")
+SIGMOID_OF_OUTPUT = mistake("week7.sigmoid_derivative.of_output")
+LEAKY_ZERO_NEGATIVE = mistake("week7.leaky_relu.zero_negative")
+LEAKY_ALPHA_X = mistake("week7.leaky_relu.alpha_x")
+LEAKY_IGNORES_ALPHA = mistake("week7.leaky_relu.ignores_alpha")
+RELU_RETURNED = mistake("week7.relu.returned")
+POOL_TO_ALL = mistake("week7.max_pool.to_all")
+POOL_NOT_ACCUMULATED = mistake("week7.max_pool.not_accumulated")
+POOL_AVERAGE = mistake("week7.max_pool.average")
+# Known wrong shapes: (id, fields) of the diagnosis, filled with got_shape and want_shape as well
+POOL_SWAPPED = ("week7.shapes.pool_swapped", {})
+HW_SWAPPED = ("week7.shapes.hw_swapped", {})
+IGNORED_STRIDE_SHAPE = ("week7.conv_output_size.ignored_stride", {})
 
 
 # -- Problems -------------------------------------------------------------------
@@ -189,21 +137,11 @@ def _matches(got: Any, wrong: Any) -> bool:
             and np.allclose(got, wrong, rtol=1e-5, atol=1e-7))
 
 
-def _shape_hint(got: Any, want_shape: tuple[int, ...], name: str, shape_hints: dict | None) -> None:
-    """Fail with a specific diagnosis when ``got`` has one of the known wrong shapes (a scalar has shape ())."""
-    if not shape_hints or not isinstance(got, (np.ndarray, np.generic, int, float)) or isinstance(got, bool):
-        return
-    shape = tuple(np.shape(got))
-    hint = shape_hints.get(shape) if shape != tuple(want_shape) else None
-    if hint:
-        fail(say("shape.mismatch", name=name, want_shape=tuple(want_shape), got_shape=shape),
-             mistake(hint.format(got_shape=shape, want_shape=tuple(want_shape))))
-
-
 def expect_array_hinted(got: Any, want: np.ndarray, *, name: str, shape_hints: dict | None = None,
                         **kwargs: Any) -> None:
-    """``expect_array`` plus ``shape_hints``: {wrong shape: diagnosis} for mistakes that change the shape."""
-    _shape_hint(got, np.shape(want), name, shape_hints)
+    """``expect_array`` plus ``shape_hints``: {wrong shape: (id, fields) of the diagnosis} for mistakes that
+    change the shape."""
+    patterns.known_shape(got, np.shape(want), name=name, shape_hints=shape_hints)
     expect_array(got, want, name=name, **kwargs)
 
 
@@ -211,8 +149,8 @@ def expect_gradient_diagnosed(got: Any, numeric: np.ndarray, *, name: str, shape
                               mistakes: dict[str, Any] | None = None,
                               threshold: float = GRADIENT_THRESHOLD) -> float:
     """``expect_gradient`` (which names a known mistake by value), after a diagnosis by shape."""
-    _shape_hint(got, numeric.shape, name, shape_hints)
-    return expect_gradient(got, numeric, name=name, threshold=threshold, mistakes=mistakes)
+    return patterns.expect_gradient_diagnosed(got, numeric, name=name, shape_hints=shape_hints, mistakes=mistakes,
+                                              threshold=threshold)
 
 
 def reraise_with(fault: LearnerFault, hints: list[str], replace: str = "") -> None:
@@ -226,7 +164,7 @@ def reraise_with(fault: LearnerFault, hints: list[str], replace: str = "") -> No
     if replace and replace in text:
         text = text.replace(replace, "\n".join(hints))
     else:
-        head, sep, tail = text.partition("\nWhere it happened")
+        head, sep, tail = text.partition("\n" + say("error.traceback", traceback=""))
         text = head + "\n" + "\n".join(hints) + sep + tail
     raise type(fault)(text) from None
 
@@ -267,16 +205,11 @@ def not_fitting_returned(W: int, F: int, P: int, S: int) -> Callable[[Any], str]
         except (TypeError, ValueError, OverflowError):  # not a number, or an integer beyond any float
             return ""
         if span < 0:
-            return mistake(f"Likely mistake: no check that the filter fits. W - F + 2P = {span} is negative: the filter "
-                    "is wider than the padded input and there is no position at all for it. Raise ValueError "
-                    "when W - F + 2P < 0.")
+            return mistake("week7.conv_output_size.no_fit_check", span=span)
         if number == span // S + 1:
-            return mistake(f"Likely mistake: you rounded down ({span} // {S} + 1 = {span // S + 1}); the last "
-                    f"{span % S} column(s) would be silently ignored. Check `(W - F + 2 * P) % S == 0` and "
-                    "raise ValueError when it is not.")
+            return mistake("week7.conv_output_size.rounded_down", span=span, S=S, size=span // S + 1, left=span % S)
         if np.isclose(number, span / S + 1):
-            return mistake("Likely mistake: you returned the non-integer value of the formula; a number of positions "
-                    "must be a whole number, so raise ValueError when the division is not exact.")
+            return mistake("week7.conv_output_size.not_integer")
         return ""
 
     return hint
@@ -292,18 +225,18 @@ def conv_out_shape(x_shape: tuple[int, ...], w_shape: tuple[int, ...], stride: i
 
 
 def conv_shape_hints(x_shape: tuple[int, ...], w_shape: tuple[int, ...], stride: int,
-                     pad: int) -> dict[tuple[int, ...], str]:
+                     pad: int) -> patterns.ShapeHints:
     """Output shapes that known size mistakes produce -> diagnosis (the right shape is never a key)."""
     N, C, H, W = x_shape
     F, _, HH, WW = w_shape
     right = conv_out_shape(x_shape, w_shape, stride, pad)
     candidates = [
-        ((N, F, (H - HH) // stride + 1, (W - WW) // stride + 1), FORGOT_2P),
-        ((N, F, (H - HH + pad) // stride + 1, (W - WW + pad) // stride + 1), USED_P),
-        ((N, F, H - HH + 2 * pad + 1, W - WW + 2 * pad + 1), IGNORED_STRIDE_SIZE),
+        ((N, F, (H - HH) // stride + 1, (W - WW) // stride + 1), ("week7.conv_output_size.forgot_2p", {})),
+        ((N, F, (H - HH + pad) // stride + 1, (W - WW + pad) // stride + 1), ("week7.conv_output_size.used_p", {})),
+        ((N, F, H - HH + 2 * pad + 1, W - WW + 2 * pad + 1), IGNORED_STRIDE_SHAPE),
         ((N, F, right[3], right[2]), HW_SWAPPED),
     ]
-    hints: dict[tuple[int, ...], str] = {}
+    hints: patterns.ShapeHints = {}
     for shape, message in candidates:
         if shape != right and shape not in hints:
             hints[shape] = message
@@ -322,11 +255,10 @@ def conv_value_mistakes(reference: Any, x: np.ndarray, w: np.ndarray, b: np.ndar
     }
 
 
-EVERY_AXIS = "all four axes, the examples N and the channels C included (a single pad width applies to every axis)"
-
-
-def pad_call_hint(source: str | None) -> str:
-    """PAD_AXES_HINT when the source calls np.pad with a pad width that pads N or C, else ''."""
+def pad_call_hint(source: str | None, right_at_0: bool = False) -> str:
+    """The "padding applied to the wrong axes" diagnosis when the source calls np.pad with a pad width that
+    pads N or C (``right_at_0``: saying the function is right with pad = 0), else ''."""
+    tail = say("week7.conv_forward.right_at_0") if right_at_0 else ""
     try:
         tree = ast.parse(source or "")
     except SyntaxError:
@@ -340,11 +272,14 @@ def pad_call_hint(source: str | None) -> str:
         pairs = width.elts if isinstance(width, (ast.Tuple, ast.List)) else None
         if isinstance(width, (ast.Constant, ast.Subscript, ast.BinOp)) or (
                 isinstance(width, ast.Name) and width.id.lower() in ("pad", "p", "padding")):
-            return PAD_AXES_HINT.format(call=call, what=EVERY_AXIS)
+            return mistake("week7.conv_forward.pad_axes", call=call, what=say("week7.conv_forward.every_axis"),
+                           right_at_0=tail)
         if pairs is not None and len(pairs) == 2 and not any(isinstance(e, (ast.Tuple, ast.List)) for e in pairs):
-            return PAD_AXES_HINT.format(call=call, what=EVERY_AXIS)
+            return mistake("week7.conv_forward.pad_axes", call=call, what=say("week7.conv_forward.every_axis"),
+                           right_at_0=tail)
         if pairs is not None and len(pairs) == 4 and not all(_is_zero_pair(e) for e in pairs[:2]):
-            return PAD_AXES_HINT.format(call=call, what="the first two axes (N and C)")
+            return mistake("week7.conv_forward.pad_axes", call=call, what=say("week7.conv_forward.first_two_axes"),
+                           right_at_0=tail)
     return ""
 
 
@@ -371,18 +306,18 @@ def padding_hints(learner: Any, reference: Any, x: np.ndarray, w: np.ndarray, b:
     except Exception:
         pass
     if axes_hint:
-        return [axes_hint + (PAD_RIGHT_AT_0 if right_at_0 else "")]
-    return [PAD_HINT.format(pad=pad)] if right_at_0 else []
+        return [pad_call_hint(learner.conv_forward_naive.source, right_at_0)]
+    return [mistake("week7.conv_forward.pad", pad=pad)] if right_at_0 else []
 
 
-def db_shape_hints(dout_shape: tuple[int, ...]) -> dict[tuple[int, ...], str]:
+def db_shape_hints(dout_shape: tuple[int, ...]) -> patterns.ShapeHints:
     """Every shape a sum of dout (N, F, H', W') over the wrong axes can have -> diagnosis."""
     names = ["N", "F", "H'", "W'"]
     want = (dout_shape[1],)
     # The likely mistakes first: when two sums give the same shape (N == H', say), the likely one names it.
     likely = [(2, 3), (0,), (0, 1, 2, 3), (), (0, 2), (0, 3), (1, 2, 3)]
     others = [a for n in range(5) for a in itertools.combinations(range(4), n) if a not in likely]
-    hints: dict[tuple[int, ...], str] = {}
+    hints: patterns.ShapeHints = {}
     for axes in likely + others:
         if axes == (0, 2, 3):
             continue
@@ -391,9 +326,9 @@ def db_shape_hints(dout_shape: tuple[int, ...]) -> dict[tuple[int, ...], str]:
                           if keepdims or i not in axes)
             if shape == want or shape in hints:
                 continue
-            summed = ", ".join(names[i] for i in axes) if axes else "no axis (dout itself)"
-            extra = " (keepdims=True kept the summed axes as size 1)" if keepdims and axes else ""
-            hints[shape] = DB_AXES.replace("{summed}", summed + extra)
+            summed = ", ".join(names[i] for i in axes) if axes else say("week7.conv_backward.no_axis")
+            extra = say("week7.conv_backward.keepdims_kept") if keepdims and axes else ""
+            hints[shape] = ("week7.conv_backward.db_axes", {"summed": summed + extra})
     return hints
 
 
@@ -403,13 +338,13 @@ def pool_out_shape(x_shape: tuple[int, ...], pool_param: dict) -> tuple[int, ...
     return N, C, (H - PH) // S + 1, (W - PW) // S + 1
 
 
-def pool_shape_hints(x_shape: tuple[int, ...], pool_param: dict) -> dict[tuple[int, ...], str]:
+def pool_shape_hints(x_shape: tuple[int, ...], pool_param: dict) -> patterns.ShapeHints:
     N, C, H, W = x_shape
     PH, PW, S = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
     right = pool_out_shape(x_shape, pool_param)
     candidates = [
         ((N, C, (H - PW) // S + 1, (W - PH) // S + 1), POOL_SWAPPED),
-        ((N, C, H - PH + 1, W - PW + 1), IGNORED_STRIDE_SIZE),
+        ((N, C, H - PH + 1, W - PW + 1), IGNORED_STRIDE_SHAPE),
         ((N, C, right[3], right[2]), HW_SWAPPED),
     ]
     return {shape: message for shape, message in reversed(candidates) if shape != right}
@@ -453,8 +388,7 @@ def pool_backward_mistakes(x: np.ndarray, pool_param: dict, dout: np.ndarray) ->
 
     return {
         POOL_TO_ALL: lambda: routed(True, True),
-        "Likely mistake: the gradient goes to every element of the window (and windows overwrite each "
-        "other). Only each window's maximum receives dout[n, c, i, j]; the others get 0.": lambda: routed(True, False),
+        mistake("week7.max_pool.to_all_overwrite"): lambda: routed(True, False),
         POOL_NOT_ACCUMULATED: lambda: routed(False, False),
     }
 
@@ -469,8 +403,7 @@ def relu_backward_mistakes(x: np.ndarray, dout: np.ndarray) -> dict[str, Any]:
 
 
 def tanh_mistakes(x: np.ndarray) -> dict[str, Any]:
-    return {TANH_OF_OUTPUT: 1 - x**2, TANH_NO_SQUARE: 1 - np.tanh(x),
-            "Likely mistake: you returned tanh(x) itself; the derivative is 1 - np.tanh(x)**2.": np.tanh(x)}
+    return {TANH_OF_OUTPUT: 1 - x**2, TANH_NO_SQUARE: 1 - np.tanh(x), mistake("week7.tanh_derivative.itself"): np.tanh(x)}
 
 
 def sigmoid_derivative_mistakes(x: np.ndarray) -> dict[str, Any]:
@@ -492,16 +425,16 @@ def leaky_derivative_mistakes(x: np.ndarray, alpha: float) -> dict[str, Any]:
     }
 
 
-def relu_shape_hints(x: np.ndarray) -> dict[tuple[int, ...], str]:
-    return {x.shape[1:]: RELU_NP_MAX}
+def relu_shape_hints(x: np.ndarray) -> patterns.ShapeHints:
+    return {x.shape[1:]: ("week7.relu.np_max", {})}
 
 
 def affine_backward_shape_hints(x: np.ndarray, M: int) -> tuple[dict, dict, dict]:
     """Shape hints for dx, dw and db of affine_backward."""
     N, D = x.shape[0], int(np.prod(x.shape[1:]))
-    dx = {(N, D): DX_AFFINE_SHAPE}
-    dw = {(*x.shape[1:][::-1], M): DW_AFFINE_SHAPE}
-    db = {(N, M): DB_AFFINE, (1, M): DB_AFFINE + " (keepdims=True keeps a (1, M) row: drop it.)"}
+    dx = {(N, D): ("week7.affine.dx_shape", {})}
+    dw = {(*x.shape[1:][::-1], M): ("week7.affine.dw_shape", {})}
+    db = {(N, M): ("week7.affine.db", {}), (1, M): ("week7.affine.db_keepdims", {})}
     return dx, dw, db
 
 
@@ -511,7 +444,7 @@ def affine_fault_hints(fault: LearnerFault, x: np.ndarray) -> None:
     shape_error = any(s in text for s in ("not aligned", "matmul", "core dimension", "could not be broadcast"))
     if x.ndim > 2 and shape_error:
         N, dims = x.shape[0], x.shape[1:]
-        hint = RESHAPE_X_HINT.format(shape=x.shape, N=N, dims=" x ".join(map(str, dims)), D=int(np.prod(dims)))
+        hint = mistake("week7.affine.reshape_x", shape=x.shape, N=N, dims=" x ".join(map(str, dims)), D=int(np.prod(dims)))
         try:
             generic = say("hint.dot_shapes")  # the week-2 wording (X of shape (n_x, m)) would mislead here
         except KeyError:
@@ -531,9 +464,8 @@ def affine_forward_check(learner: Any, reference: Any, x: np.ndarray, w: np.ndar
     out, _ = expect_tuple(result, ["out", "cache"], function="affine_forward")
     N, D = x.shape[0], int(np.prod(x.shape[1:]))
     expect_array(out, reference.affine_forward(x, w, b)[0], name="out", mistakes={
-        "Likely mistake: x was flattened in the wrong order. Each row of the (N, D) matrix must hold one "
-        "example: x.reshape(N, -1), not x.reshape(D, N).T.": lambda: x.reshape(D, N).T.dot(w) + b,
-        "Likely mistake: the bias b is missing: out = x_rows.dot(w) + b.": lambda: x.reshape(N, D).dot(w),
+        mistake("week7.affine.flatten_order"): lambda: x.reshape(D, N).T.dot(w) + b,
+        mistake("week7.affine.no_bias"): lambda: x.reshape(N, D).dot(w),
     })
 
 
@@ -597,7 +529,8 @@ def conv_backward_check(learner: Any, reference: Any, x: np.ndarray, w: np.ndarr
     numeric = conv_numeric(reference, x, w, b, conv_param, dout)
     N, C, H, W = x.shape
     pad = conv_param["pad"]
-    dx_hints = {(N, C, H + 2 * pad, W + 2 * pad): DX_NOT_CROPPED} if pad else {(N, C, 0, 0): DX_EMPTY_CROP}
+    dx_hints = ({(N, C, H + 2 * pad, W + 2 * pad): ("week7.conv_backward.dx_not_cropped", {})} if pad
+                else {(N, C, 0, 0): ("week7.conv_backward.dx_empty_crop", {})})
 
     def verify(result: Any) -> None:
         dx, dw, db = expect_tuple(result, ["dx", "dw", "db"], function="conv_backward_naive")
@@ -637,29 +570,26 @@ def conv_output_size_check(learner: Any, reference: Any, cases: list[tuple[int, 
             reraise_with(fault, [fits_but_raised(W, F, P, S)])
         expect_scalar(got, reference.conv_output_size(W, F, P, S), name=name, mistakes=size_mistakes(W, F, P, S))
         if require_int and (not isinstance(got, (int, np.integer)) or isinstance(got, bool)):
-            fail(f"{name} returned {got!r} of type {type(got).__name__}; a number of positions must be an int "
-                 "(it is used in np.zeros((N, F, H_out, W_out))). Check that the division is exact, then "
-                 "return an int: (W - F + 2 * P) // S + 1 or int(...).")
+            fail(say("week7.conv_output_size.not_an_int", name=name, got=got, got_type=type(got).__name__))
 
 
 def fits_but_raised(W: int, F: int, P: int, S: int) -> str:
     """Diagnosis of an exception for sizes that fit: which wrong formula would not have fitted."""
     span = W - F + 2 * P
-    fits = (f"These sizes fit: W - F + 2P = {W} - {F} + 2*{P} = {span} is a multiple of S = {S}, so the output "
-            f"size is {span // S + 1}.")
+    sizes = dict(W=W, F=F, P=P, S=S, span=span, size=span // S + 1)
     if (W - F) % S or W - F < 0:
-        return fits + " " + FORGOT_2P
+        return mistake("week7.conv_output_size.fits_forgot_2p", fits=say("week7.conv_output_size.fits", **sizes))
     if (W - F + P) % S:
-        return fits + " " + USED_P
-    return fits
+        return mistake("week7.conv_output_size.fits_used_p", fits=say("week7.conv_output_size.fits", **sizes))
+    return mistake("week7.conv_output_size.fits", **sizes)
 
 
 def conv_output_size_raises(learner: Any, W: int, F: int, P: int, S: int) -> str:
     span = W - F + 2 * P
     if span < 0:
-        why = f"The filter (F = {F}) is larger than the padded input (W + 2P = {W + 2 * P})."
+        why = say("week7.conv_output_size.too_large", F=F, padded=W + 2 * P)
     else:
-        why = f"({W} - {F} + 2*{P}) / {S} + 1 = {span / S + 1:.4g} is not a whole number of positions."
+        why = say("week7.conv_output_size.not_whole", W=W, F=F, P=P, S=S, size=span / S + 1)
     return expect_raises(learner.conv_output_size, (W, F, P, S), "ValueError",
-                         call_text=f"conv_output_size(W={W}, F={F}, P={P}, S={S})", why=f"{why} {SIZE_RULE}",
-                         returned_hints=not_fitting_returned(W, F, P, S))
+                         call_text=f"conv_output_size(W={W}, F={F}, P={P}, S={S})",
+                         why=f"{why} {say('week7.conv_output_size.rule')}", returned_hints=not_fitting_returned(W, F, P, S))
