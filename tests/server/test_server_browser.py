@@ -107,6 +107,10 @@ def test_a_learner_uploads_a_notebook_and_an_instructor_reads_the_dashboard(cour
         wait.until(until.presence_of_element_located((By.ID, "queue")))
         assert "1 done" in driver.find_element(By.ID, "queue").text
         _shot(driver, "server-dashboard.png")
+        # Regrade everything: the submission goes back to the queue and the queue line follows it live.
+        driver.find_element(By.CSS_SELECTOR, "#queue button[type=submit]").click()
+        wait.until(until.presence_of_element_located((By.ID, "queue-counts")))
+        wait.until(until.text_to_be_present_in_element((By.ID, "queue-counts"), "0 queued, 0 grading, 1 done"))
         driver.find_element(By.ID, "learners").find_element(By.LINK_TEXT, "alice").click()
         wait.until(until.presence_of_element_located((By.ID, "learner-history")))
         rows = driver.find_element(By.ID, "learner-history").text

@@ -72,4 +72,21 @@ function setupSubmission() {
   setTimeout(poll, 200);
 }
 
-document.addEventListener("DOMContentLoaded", () => { setupUpload(); setupSubmission(); });
+function setupQueue() {
+  // The dashboard's queue line follows the queue (a regrade's progress, submissions arriving).
+  const line = document.getElementById("queue-counts");
+  if (!line) return;
+  const poll = async () => {
+    try {
+      const response = await fetch(line.dataset.live, {credentials: "same-origin"});
+      if (response.ok) {
+        const c = (await response.json()).counts;
+        line.textContent = `Queue: ${c.queued} queued, ${c.grading} grading, ${c.done} done, ${c.failed} failed.`;
+      }
+    } catch (e) { /* the server restarts: keep asking */ }
+    setTimeout(poll, 2000);
+  };
+  setTimeout(poll, 2000);
+}
+
+document.addEventListener("DOMContentLoaded", () => { setupUpload(); setupSubmission(); setupQueue(); });
