@@ -69,7 +69,7 @@ def _bounded_repr(value: Any, depth: int) -> str:
         return repr(value[:SHOWN_CHARS]) + ("..." if len(value) > SHOWN_CHARS else "")
     if kind is int and value.bit_length() > 256:
         digits = len(str(abs(value)))  # plain data caps integers at a few thousand digits
-        return f"{str(value)[:12]}... (an integer of {digits} digits)"
+        return say("value.long_integer", start=str(value)[:12], digits=digits)
     if kind in (list, tuple, dict):
         if depth == 0:
             return "[...]" if kind is list else "(...)" if kind is tuple else "{...}"
@@ -83,7 +83,8 @@ def _bounded_repr(value: Any, depth: int) -> str:
         open_, close = {list: "[]", tuple: "()", dict: "{}"}[kind]
         return open_ + ", ".join(shown) + ("," if kind is tuple and len(value) == 1 else "") + close
     if isinstance(value, np.ndarray):  # inside a list, tuple or dict: small ones in full
-        return show(value) if value.size <= _SHOWN_ITEMS else f"<array of shape {value.shape}, dtype {value.dtype}>"
+        return show(value) if value.size <= _SHOWN_ITEMS else say("value.array_summary", shape=value.shape,
+                                                                  dtype=value.dtype)
     text = repr(value)
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "..."
 
@@ -107,7 +108,7 @@ def expect_shape(got: Any, shape: tuple[int, ...], *, name: str, _want: np.ndarr
     if got.shape != want.shape:
         fail(say("shape.mismatch", name=name, want_shape=want.shape, got_shape=got.shape), *diagnose_shape(got, want))
     if got.dtype.kind not in "biuf":
-        fail(say("value.not_array", name=name, want_shape=want.shape, got_type=f"an array of dtype {got.dtype}"))
+        fail(say("value.not_array", name=name, want_shape=want.shape, got_type=say("value.array_of_dtype", dtype=got.dtype)))
 
 
 def expect_array(got: Any, want: np.ndarray, *, name: str, rtol: float = 1e-5, atol: float = 1e-7,

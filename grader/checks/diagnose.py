@@ -108,8 +108,8 @@ def _constant_factor(got: np.ndarray, want: np.ndarray) -> float | None:
 
 def nonfinite_text(got: np.ndarray) -> tuple[str, int]:
     nan, inf = int(np.isnan(got).sum()), int(np.isinf(got).sum())
-    parts = ["NaN" if nan else "", "inf" if inf else ""]
-    return " and ".join(p for p in parts if p), nan + inf
+    what = say("values.nan_and_inf") if nan and inf else "NaN" if nan else "inf" if inf else ""
+    return what, nan + inf
 
 
 _ONLY_SCALARS = re.compile(r"only (length-1|size-1|0-dimensional|integer scalar) arrays? can be converted")

@@ -23,7 +23,8 @@ from typing import Any
 from urllib.parse import quote
 
 from grader.classroom.class_report import ClassReport, HistogramBin
-from grader.views.html import _environment, score_band
+from grader.messages import say
+from grader.views.html import _environment, html_say, score_band
 from grader.views.terminal import fmt_total
 
 TEMPLATE_NAME = "class_report.html.j2"
@@ -32,6 +33,11 @@ TEMPLATE_NAME = "class_report.html.j2"
 SVG_WIDTH, SVG_HEIGHT = 640, 250
 PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 44, 12, 18, 40
 BAR_GAP = 6
+
+
+# (the last band, one learner) -> the sentence of a band's bar
+_BAR_TITLES = {(False, False): "class.bar_title", (False, True): "class.bar_title_one",
+               (True, False): "class.bar_title_last", (True, True): "class.bar_title_last_one"}
 
 
 def percent(share: float) -> str:
@@ -71,8 +77,7 @@ def histogram_view(bins: tuple[HistogramBin, ...]) -> dict[str, Any]:
             "low": f"{b.low:g}",
             "high": f"{b.high:g}",
             "label": f"{b.low:g}–{b.high:g}",
-            "title": f"{b.count} learner{'s' if b.count != 1 else ''} scored {b.low:g}% to "
-                     f"{'' if last else 'under '}{b.high:g}%",
+            "title": say(_BAR_TITLES[last, b.count == 1], count=b.count, low=f"{b.low:g}", high=f"{b.high:g}"),
             "band": score_band(b.low, 100.0),
         })
     return {
@@ -194,6 +199,7 @@ def class_report_context(report: ClassReport, links: dict[str, str]) -> dict[str
         } for q in report.quiz_items],
         "learner_rows": learners,
         "linked": len(links),
+        "t": html_say,
     }
 
 

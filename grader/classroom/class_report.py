@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.checks.context import likely_mistake  # noqa: F401 - the short name of a diagnosis sentence
-from grader.errors import UsageError
+from grader.errors import usage_error
 from grader.model.report import CheckResult, GradeReport
 
 HISTOGRAM_BINS = 10
@@ -178,12 +178,12 @@ def load_class_results(exercise: str | Path, gradebook: Path) -> ClassResults:
 
     ex = load_exercise(exercise)
     if not Path(gradebook).is_file():
-        raise UsageError(f"{gradebook}: no such gradebook (grade submissions first: grade batch, grade submit)")
+        raise usage_error("usage.no_gradebook", gradebook=gradebook)
     with Gradebook(gradebook) as book:
         code = book.latest_reports(ex.name, kind="code")
         quiz = book.latest_reports(f"{ex.name}/quiz", kind="quiz")
     if not code and not quiz:
-        raise UsageError(f"{gradebook}: no submissions of {ex.name} (neither code nor quiz)")
+        raise usage_error("usage.no_submissions", gradebook=gradebook, exercise=ex.name)
     functions = [f.name for f in ex.functions]
     for report in code:  # a function graded once but since renamed still gets its column
         functions += [f.name for f in report.functions if f.name not in functions]

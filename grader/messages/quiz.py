@@ -55,6 +55,10 @@ MESSAGES: dict[str, str] = {
     "quiz.file.empty": "no answer for {id!r}: write one after the = ({skip})",
     "quiz.file.missing": "no answer for {ids}: add a line `id = answer` for each ({skip})",
     "quiz.file.bad_answer": "question {id!r}: {problem}",
+    "quiz.file.answers_file": "answers file",
+    "quiz.file.quiz_file": "quiz file",
+    "quiz.file.not_utf8": "not UTF-8 text",
+    "quiz.file.other_learner": "the form names the learner {learner!r}: grade it with --learner ID",
     "quiz.file.seed": (
         "this form was made for another variant of the quiz (seed {form_seed}) than the one of learner {learner} "
         "(seed {seed}): every learner answers their own variant, picked from the exercise and the learner id. "
@@ -64,6 +68,7 @@ MESSAGES: dict[str, str] = {
     "quiz.feedback.skipped": "(skipped)",
     "quiz.feedback.key": "Key: {key}",
     "quiz.feedback.tolerance": "{key} (answers within {tolerance} count)",
+    "quiz.feedback.or": " or ",
     "quiz.feedback.shape_error": "error (numpy raises an error)",
     "quiz.feedback.partial": (
         "Partial credit: you picked {right} of the {correct} right choices and {wrong} wrong: "

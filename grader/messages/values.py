@@ -20,6 +20,9 @@ MESSAGES: dict[str, str] = {
         "{name} is a {got_type}, expected a plain numpy ndarray. Return np.asarray(...) of your result."
     ),
     "value.not_scalar": "{name} should be a single number (a scalar); received {got}.",
+    "value.array_of_dtype": "an array of dtype {dtype}",
+    "value.long_integer": "{start}... (an integer of {digits} digits)",
+    "value.array_summary": "<array of shape {shape}, dtype {dtype}>",
     "value.not_reduced": (
         "Likely mistake: the values were not added up into one number. Sum them with np.sum(...) "
         "(or np.dot for a sum of products)."
@@ -100,6 +103,7 @@ MESSAGES: dict[str, str] = {
         "{name} contains {what} ({count} of {size} values) although every expected value is finite."
     ),
     "values.nonfinite_hint": "Likely mistake: {fix}",
+    "values.nan_and_inf": "NaN and inf",
     "values.transposed_square": (
         "Your values match the expected ones transposed: rows and columns are swapped (wrong axis?)."
     ),

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from grader.errors import UsageError
+from grader.errors import usage_error
 from grader.messages import say
 from grader.quiz.answers import Answer, blank_form, form_learner, read_answers
 from grader.quiz.grading import grade_quiz
 from grader.quiz.load import load_quiz
-from grader.quiz.model import DEFAULT_SUBMIT_TO, Quiz, QuizInputError
+from grader.quiz.model import Quiz, QuizInputError
 from grader.quiz.session import ask_questions
 from grader.quiz.validate import quiz_stats, validate_quiz
 from grader.quiz.variants import Variant, build_variants, quiz_seed
@@ -69,7 +69,7 @@ class QuizRun:
     @property
     def submit_to(self) -> str:
         """Where learners submit their answers when this copy of the quiz has no keys."""
-        return self.quiz.submit_to or DEFAULT_SUBMIT_TO
+        return self.quiz.submit_to or say("copy.submit_to")
 
     def grade_file(self, path: str | Path) -> GradeReport:
         """Grade a filled answers file; raises QuizInputError naming the file and line of a problem,
@@ -92,8 +92,8 @@ class QuizRun:
 
     def _refuse_without_keys(self) -> None:
         if self.quiz.keys_withheld:
-            raise UsageError(say("quiz.no_keys", exercise=self.exercise, submit_to=self.submit_to,
-                                 command=f"grade quiz {shlex.quote(self.spec)} --blank > answers.txt"))
+            raise usage_error("quiz.no_keys", exercise=self.exercise, submit_to=self.submit_to,
+                              command=f"grade quiz {shlex.quote(self.spec)} --blank > answers.txt")
 
     def _grade(self, answers: dict[str, Answer], files: list[SubmittedFile]) -> GradeReport:
         notes = [SourceNote(file=QUIZ_FILE, location="", kind=PRACTICE_NOTE, message=say("quiz.practice"))
@@ -109,7 +109,7 @@ def quiz_file(exercise: str | Path) -> tuple[str, Path]:
     loaded = load_exercise(exercise)
     path = loaded.root / QUIZ_FILE
     if not path.is_file():
-        raise UsageError(say("quiz.no_quiz", folder=loaded.root))
+        raise usage_error("quiz.no_quiz", folder=loaded.root)
     return loaded.name, path
 
 

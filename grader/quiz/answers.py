@@ -179,7 +179,7 @@ def key_as_answer(variant: Variant) -> str:
 def read_answers_text(path: Path) -> str:
     """The text of an answers file; raises UsageError when it cannot be read or is larger than
     ``MAX_ANSWERS_BYTES`` (then only that much of it is read), QuizInputError when it is not UTF-8."""
-    return read_text(path, "answers file", limit=MAX_ANSWERS_BYTES)
+    return read_text(path, say("quiz.file.answers_file"), limit=MAX_ANSWERS_BYTES)
 
 
 def form_learner(path: str | Path) -> str | None:
@@ -195,8 +195,7 @@ def form_learner(path: str | Path) -> str | None:
     if form is None:
         return None
     if len(form.learner) > QUOTED_CHARS or _CONTROL.search(form.learner):
-        raise QuizInputError(path, 1, f"the form names the learner {shortened(form.learner)!r}: "
-                                      "grade it with --learner ID")
+        raise QuizInputError(path, 1, say("quiz.file.other_learner", learner=shortened(form.learner)))
     return form.learner
 
 

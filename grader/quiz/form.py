@@ -29,7 +29,7 @@ import re
 import tomllib
 from typing import Any
 
-from grader.errors import UsageError
+from grader.errors import UsageError, usage_error
 from grader.messages import say
 from grader.quiz.model import CHOICE_KINDS, DEFAULT_SUBMIT_TO, ParamSpec, Question, Quiz
 from grader.quiz.variants import PLACEHOLDER, build_variant
@@ -68,8 +68,7 @@ def practice_quiz_text(text: str) -> str:
     except tomllib.TOMLDecodeError:
         meta = {}
     if meta.get("released") != "practice":
-        raise UsageError("quiz.toml: could not mark it as a practice quiz: write its [quiz] table "
-                         "with one key per line (or leave released out of it)")
+        raise usage_error("usage.release.practice")
     return marked
 
 
@@ -82,10 +81,9 @@ def check_form(quiz: Quiz, form: Quiz, seeds: int = FORM_SEEDS) -> None:
             try:
                 got = build_variant(form, copied, seed)
             except UsageError as exc:
-                raise _cannot_release(quiz, question, f"the learners' copy fails on seed {seed}: {exc}") from None
+                raise _cannot_release(quiz, question, say("usage.release.fails", seed=seed, error=exc)) from None
             if (got.text, got.choices) != (want.text, want.choices):
-                raise _cannot_release(quiz, question, f"the learners' copy shows another text or other choices "
-                                                      f"than the quiz on seed {seed}")
+                raise _cannot_release(quiz, question, say("usage.release.differs", seed=seed))
 
 
 def _question_lines(quiz: Quiz, question: Question) -> list[str]:
@@ -119,8 +117,7 @@ def _listed_choices(quiz: Quiz, question: Question) -> tuple[str, ...]:
     else:  # computed by the code: the same for every learner, or the copy cannot list them
         built = {build_variant(quiz, question, seed).choices for seed in range(FORM_SEEDS)}
         if len({tuple(sorted(c)) for c in built}) > 1:
-            raise _cannot_release(quiz, question, "its code computes other choices for other learners; a "
-                                                  "learners' copy lists them without the code: make them fixed")
+            raise _cannot_release(quiz, question, say("usage.release.computed_choices"))
         choices = tuple(c.replace("{", "{{").replace("}", "}}") for c in built.pop())
     return tuple(sorted(choices)) if question.shuffle else choices
 
@@ -137,9 +134,8 @@ def visible_code(quiz: Quiz, question: Question) -> str:
         if not stored & wanted:
             continue
         if stored & set(_SECRET_NAMES):
-            raise _cannot_release(quiz, question, f"what its text shows ({', '.join(sorted(shown))}) depends on "
-                                                  f"line {question.code_line + statement.lineno - 1}, which sets the "
-                                                  "key: compute what the text shows in statements of their own")
+            raise _cannot_release(quiz, question, say("usage.release.shown_depends", shown=", ".join(sorted(shown)),
+                                                      line=question.code_line + statement.lineno - 1))
         kept.append(statement)
         wanted |= loaded
     return "\n".join(ast.unparse(statement) for statement in reversed(kept))
@@ -194,8 +190,8 @@ def toml_value(value: Any) -> str:
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
-    raise UsageError(f"cannot write {value!r} into a learners' copy of a quiz")
+    raise usage_error("usage.release.value", value=value)
 
 
 def _cannot_release(quiz: Quiz, question: Question, problem: str) -> UsageError:
-    return UsageError(f"{quiz.path}:{question.line}: question {question.id!r}: {problem}")
+    return usage_error("usage.quiz_question", path=quiz.path, line=question.line, id=question.id, problem=problem)

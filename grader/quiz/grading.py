@@ -82,7 +82,7 @@ def describe_key(variant: Variant) -> str:
         if question.tolerance or question.rel_tolerance:
             parts = [f"± {question.tolerance:g}"] if question.tolerance else []
             parts += [f"± {question.rel_tolerance:.0%}"] if question.rel_tolerance else []
-            shown = say("quiz.feedback.tolerance", key=shown, tolerance=" or ".join(parts))
+            shown = say("quiz.feedback.tolerance", key=shown, tolerance=say("quiz.feedback.or").join(parts))
         return shown
     if question.kind == "shape":
         return say("quiz.feedback.shape_error") if key == SHAPE_ERROR else str(tuple(key))  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
+from grader.messages import say
 from grader.quiz.model import (
     CHOICE_KINDS, KINDS, RELEASED, SHAPE_ERROR, Key, ParamSpec, Question, Quiz, QuizInputError, read_text,
 )
@@ -41,7 +42,7 @@ _TOML_WHERE = re.compile(r"\s*\(at line (\d+), column \d+\)$")
 def load_quiz(path: str | Path) -> Quiz:
     """The quiz in ``path``; raises QuizInputError (``path:line: problem``) for any malformed part."""
     path = Path(path)
-    text = read_text(path, "quiz file")
+    text = read_text(path, say("quiz.file.quiz_file"))
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -13,7 +13,8 @@ from pathlib import Path
 from types import CodeType
 from typing import Literal, Union
 
-from grader.errors import UsageError
+from grader.errors import UsageError, usage_error
+from grader.messages import say
 
 Kind = Literal["single", "multiple", "numeric", "text", "shape"]
 KINDS: tuple[str, ...] = ("single", "multiple", "numeric", "text", "shape")
@@ -26,7 +27,7 @@ Key = Union[str, tuple[str, ...], float, tuple[int, ...]]
 SHAPE_ERROR = "error"
 Released = Literal["", "form", "practice"]
 RELEASED: tuple[str, ...] = ("form", "practice")
-DEFAULT_SUBMIT_TO = "your instructor"
+DEFAULT_SUBMIT_TO = say("copy.submit_to")  # where learners submit a quiz whose copy has no keys (English)
 
 
 class QuizInputError(UsageError):
@@ -47,13 +48,13 @@ def read_text(path: Path, what: str, limit: int | None = None) -> str:
         with path.open("rb") as file:
             raw = file.read() if limit is None else file.read(limit + 1)
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read the {what} ({exc.strerror})") from None
+        raise usage_error("usage.cannot_read", path=path, what=what, reason=exc.strerror) from None
     if limit is not None and len(raw) > limit:
-        raise UsageError(f"{path}: the {what} is larger than {limit // 1024} KB: not read")
+        raise usage_error("usage.too_large", path=path, what=what, kb=limit // 1024)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise QuizInputError(path, raw[: exc.start].count(b"\n") + 1, "not UTF-8 text") from None
+        raise QuizInputError(path, raw[: exc.start].count(b"\n") + 1, say("quiz.file.not_utf8")) from None
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from grader.messages import say
+from grader.messages import say, template
 from grader.views.terminal import fmt_points, fmt_total, notices, skipped_notes
 from grader.model.report import SCHEMA_ID, SCHEMA_VERSION, CheckResult, FunctionSummary, GradeReport
 from grader.views.report_view import NotSubmitted, functions_and_files
@@ -40,6 +40,16 @@ TEMPLATE_NAME = "report.html.j2"
 
 # The terminal's ⏱ is an emoji that many Linux browsers lack a font for; ◷ is in DejaVu.
 STATUS_SYMBOLS = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "◷"}
+
+
+def html_say(message_id: str, **fields: Any) -> Any:
+    """The catalog's sentence ``message_id`` as HTML for a template (``t`` in its context): the sentence's
+    &, < and > escaped (its quotes kept as they are: no attribute's text has one), its fields escaped in
+    full, except those already HTML (markupsafe.Markup, such as a jinja ``{% set %}`` block)."""
+    from markupsafe import Markup
+
+    text = template(message_id).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Markup(text).format(**fields) if fields else Markup(text)
 
 
 @lru_cache(maxsize=1)
@@ -82,10 +92,10 @@ def _seconds(value: float) -> str:
 
 def _check_view(check: CheckResult) -> dict[str, Any]:
     if check.advice:
-        label = "ok" if check.status == "passed" else "advice"
+        label = say("html.label.ok") if check.status == "passed" else say("html.label.advice")
         points = "—"
     else:
-        label = check.status
+        label = say(f"html.label.{check.status}") if check.status in STATUS_SYMBOLS else check.status
         points = f"{fmt_points(check.points)}/{fmt_points(check.max_points)}"
     classes = ["check", f"status-{check.status}"]
     if check.advice:
@@ -117,15 +127,15 @@ def _check_view(check: CheckResult) -> dict[str, Any]:
 def _function_status(summary: FunctionSummary, checks: list[CheckResult]) -> tuple[str, str]:
     """(css class, label) for the summary table."""
     if not summary.found:
-        return "missing", "not found"
+        return "missing", say("html.function.not_found")
     graded = [c for c in checks if not c.advice]
     if not graded:
-        return "none", "no graded checks"
+        return "none", say("html.function.no_graded_checks")
     if all(c.status == "passed" and c.points >= c.max_points for c in graded):
-        return "complete", "complete"
+        return "complete", say("html.function.complete")
     if summary.points > 0:
-        return "partial", "partial"
-    return "failing", "no points yet"
+        return "partial", say("html.function.partial")
+    return "failing", say("html.function.no_points_yet")
 
 
 def _not_submitted_view(group: NotSubmitted) -> dict[str, Any]:
@@ -140,7 +150,7 @@ def _not_submitted_view(group: NotSubmitted) -> dict[str, Any]:
         "sentence": group.sentence(fmt_total(group.points), fmt_total(group.max_points)),
         "count": say("view.functions_of", count=len(group.functions), file=group.home_file),
         # (a file submitted without them: "not found", as for one function)
-        "label": "not found" if group.submitted_as else say("view.not_submitted_label"),
+        "label": say("html.function.not_found") if group.submitted_as else say("view.not_submitted_label"),
     }
 
 
@@ -155,12 +165,12 @@ def _functions_view(report: GradeReport) -> list[dict[str, Any]]:
         checks = report.checks_for(summary.name)
         status, status_label = _function_status(summary, checks)
         parts = [
-            f"{n} {status}"
+            say(f"html.count.{status}", count=n)
             for status in STATUS_SYMBOLS
             if (n := sum(1 for c in checks if c.status == status and not c.advice))
         ]
         if advice := sum(1 for c in checks if c.advice):
-            parts.append(f"{advice} advice")
+            parts.append(say("html.count.advice", count=advice))
         out.append(
             {
                 "kind": "function",
@@ -174,7 +184,7 @@ def _functions_view(report: GradeReport) -> list[dict[str, Any]]:
                 "status": status,
                 "status_label": status_label,
                 "checks": [_check_view(c) for c in checks],
-                "counts": ", ".join(parts) or "none",
+                "counts": ", ".join(parts) or say("html.count.none"),
             }
         )
     return out
@@ -213,6 +223,7 @@ def report_context(report: GradeReport) -> dict[str, Any]:
         "timings": [(name, f"{seconds:.3f}") for name, seconds in report.timings.items()],
         "schema_id": SCHEMA_ID,
         "schema_version": SCHEMA_VERSION,
+        "t": html_say,
     }
 
 

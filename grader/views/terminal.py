@@ -27,19 +27,19 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-# status -> (symbol + word, style)
+# status -> (the id of its symbol and word, style)
 STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "passed": ("✓ passed", "bold green"),
-    "failed": ("✗ failed", "bold red"),
-    "error": ("! error", "bold magenta"),
-    "timeout": ("⏱ timeout", "bold yellow"),
+    "passed": ("view.status.passed", "bold green"),
+    "failed": ("view.status.failed", "bold red"),
+    "error": ("view.status.error", "bold magenta"),
+    "timeout": ("view.status.timeout", "bold yellow"),
 }
 ADVICE_LABELS: dict[bool, tuple[str, str]] = {
-    True: ("ok", "green"),
-    False: ("advice", "bold yellow"),
+    True: ("view.advice.ok", "green"),
+    False: ("view.advice.advice", "bold yellow"),
 }
 
-NOTES_TITLE = "What the grader skipped in your files"
+NOTES_TITLE = "view.notes_title"  # the id of the notes panel's title
 WIDE_COLUMNS = 100  # from this width on, a failing function's checks are a table; below it, a list
 FEEDBACK_INDENT = 6  # the list's feedback, under its check's line
 MAX_HANGING = 16  # a feedback line's own indentation that its wrapped lines keep (learner output may have more)
@@ -84,8 +84,8 @@ def status_cell(check: CheckResult) -> Text:
     if check.advice:
         label, style = ADVICE_LABELS[check.status == "passed"]
     else:
-        label, style = STATUS_LABELS.get(check.status, (f"? {check.status}", "bold"))
-    return Text(label, style=style)
+        label, style = STATUS_LABELS.get(check.status, ("view.status.unknown", "bold"))
+    return Text(say(label, status=check.status), style=style)
 
 
 def points_cell(check: CheckResult) -> Text:
@@ -102,7 +102,7 @@ def name_cell(check: CheckResult) -> Text:
 
     text = Text(check.name)
     if check.hidden:
-        text.append(" (hidden)", style="italic cyan")
+        text.append(say("view.hidden_tag"), style="italic cyan")
     return text
 
 
@@ -127,7 +127,7 @@ def function_title(summary: FunctionSummary) -> Text:
         style = "dim"
     title.append(f"  {fmt_points(summary.points)}/{fmt_points(summary.max_points)}", style=style)
     if not summary.found:
-        title.append("  not found", style="bold red")
+        title.append("  " + say("view.not_found"), style="bold red")
     return title
 
 
@@ -140,7 +140,7 @@ def function_table(summary: FunctionSummary, checks: list[CheckResult], width: i
 
     caption = None
     if summary.found and summary.defined_in:
-        caption = Text(f"defined in {printable(summary.defined_in)}", style="dim")
+        caption = Text(say("view.defined_in", where=printable(summary.defined_in)), style="dim")
     table = Table(
         title=function_title(summary),
         title_justify="left",
@@ -151,16 +151,16 @@ def function_table(summary: FunctionSummary, checks: list[CheckResult], width: i
         expand=True,
         border_style="red" if not summary.found else "bright_black",
     )
-    table.add_column("Status", no_wrap=True, min_width=9)
-    table.add_column("Points", justify="right", no_wrap=True)
+    table.add_column(say("view.column.status"), no_wrap=True, min_width=9)
+    table.add_column(say("view.column.points"), justify="right", no_wrap=True)
     # Check names are often long identifiers (sigmoid_derivative_example): the column takes
     # their width, up to about a quarter of the console, so they stay whole; the feedback
     # column gets the rest.
     names = max(16, width // 4 + 2)
-    table.add_column("Check", max_width=names, overflow="fold")
-    table.add_column("Feedback", ratio=1, overflow="fold")
+    table.add_column(say("view.column.check"), max_width=names, overflow="fold")
+    table.add_column(say("view.column.feedback"), ratio=1, overflow="fold")
     if not checks:
-        table.add_row("", "", Text("no checks", style="dim"), "")
+        table.add_row("", "", Text(say("view.no_checks"), style="dim"), "")
     longest = max((len(name_cell(c)) for c in checks), default=0)
     feedback_width = max(20, width - TABLE_OVERHEAD - min(longest, names))
     for check in checks:
@@ -180,9 +180,10 @@ def function_list(summary: FunctionSummary, checks: list[CheckResult], width: in
 
     lines: list = [function_title(summary)]
     if summary.found and summary.defined_in:
-        lines.append(Padding(Text(f"defined in {printable(summary.defined_in)}", style="dim"), (0, 0, 0, 2), expand=False))
+        lines.append(Padding(Text(say("view.defined_in", where=printable(summary.defined_in)), style="dim"), (0, 0, 0, 2),
+                             expand=False))
     if not checks:
-        lines.append(Padding(Text("no checks", style="dim"), (0, 0, 0, 2), expand=False))
+        lines.append(Padding(Text(say("view.no_checks"), style="dim"), (0, 0, 0, 2), expand=False))
     for check in checks:
         head = status_cell(check)
         head.pad_right(max(0, 9 - len(head)))
@@ -258,21 +259,21 @@ def notes_panel(report: GradeReport):
         if note.kind:
             body.append(f" [{note.kind}]", style="yellow")
         body.append(f": {printable(note.message)}")
-    return Panel(body, title=NOTES_TITLE, title_align="left", border_style="yellow")
+    return Panel(body, title=say(NOTES_TITLE), title_align="left", border_style="yellow")
 
 
 def total_line(report: GradeReport) -> Text:
     from rich.text import Text
 
-    line = Text("Total: ", style="bold")
+    line = Text(say("view.total"), style="bold")
     if report.max_points:
         line.append(
-            f"{fmt_total(report.points)} / {fmt_total(report.max_points)} "
-            f"({report.percent:.1f}%)",
+            say("view.total_points", points=fmt_total(report.points), max_points=fmt_total(report.max_points),
+                percent=report.percent),
             style=score_style(report.percent),
         )
     else:
-        line.append("no graded checks", style="yellow")
+        line.append(say("view.no_graded_checks"), style="yellow")
     return line
 
 
@@ -290,7 +291,7 @@ def protections_line(report: GradeReport) -> Text | None:
     for name in inactive:
         reason = report.protections[name].removeprefix("INACTIVE").lstrip(": ").strip()
         parts.append(f"{name} ({reason})" if reason else name)
-    line = Text("Inactive protections: ", style="bold yellow")
+    line = Text(say("view.inactive_line"), style="bold yellow")
     line.append("; ".join(parts), style="yellow")
     return line
 
@@ -301,7 +302,7 @@ def passed_line(summary: FunctionSummary, checks: list[CheckResult]) -> Text:
 
     line = Text("✓ ", style="bold green")
     line.append(function_title(summary))
-    line.append(f"  all {len(checks)} checks passed", style="dim")
+    line.append("  " + say("view.all_passed", count=len(checks)), style="dim")
     return line
 
 
@@ -356,8 +357,8 @@ def render_terminal(report: GradeReport, console: Console, *, verbose: bool = Fa
     console.print(total_line(report))
     for message in notices(report):
         console.print(Text(printable(message), style="bold cyan"))
-    seed = Text(f"Seed {report.seed}", style="dim")
-    seed.append(f" (reproduce with --seed {report.seed})", style="dim")
+    seed = Text(say("view.seed", seed=report.seed), style="dim")
+    seed.append(say("view.reproduce", seed=report.seed), style="dim")
     console.print(seed)
     line = protections_line(report)
     if line is not None:
