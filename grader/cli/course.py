@@ -205,3 +205,49 @@ def login(url: Annotated[str, typer.Argument(help="The course server, e.g. https
     secret = token_value or typer.prompt("Token", hide_input=True)
     who = save_login(url, secret.strip())
     typer.echo(f"Signed in to {url} as {who}.")
+
+
+lti_app = typer.Typer(help="Connect the course to an LMS with LTI 1.3 (docs/lms.md).", no_args_is_help=True)
+course_app.add_typer(lti_app, name="lti")
+
+
+@lti_app.command("add-platform")
+@reports_usage_errors
+def add_platform(folder: Folder,
+                 issuer: Annotated[str, typer.Option(help="The platform's issuer, e.g. https://canvas.instructure.com.")],
+                 client_id: Annotated[str, typer.Option(help="The client id the LMS gave this tool.")],
+                 auth_login_url: Annotated[str, typer.Option(help="The platform's OIDC authorization endpoint.")],
+                 token_url: Annotated[str, typer.Option(help="The platform's OAuth 2 token endpoint (for scores).")],
+                 deployment: Annotated[list[str], typer.Option(help="A deployment id (repeatable).")],
+                 jwks_url: Annotated[Optional[str], typer.Option(help="The platform's public key set URL.")] = None,
+                 jwks_file: Annotated[Optional[Path], typer.Option(help="Its key set as a JWKS file instead.")] = None,
+                 allow_http: Annotated[bool, typer.Option(help="Accept http:// URLs (a test platform only).")] = False,
+                 db: Db = None) -> None:
+    """Register an LMS (an LTI 1.3 platform); prints the URLs to give it."""
+    from grader.course.lti import add_platform as register
+
+    _course, engine = _store(folder, db)
+    jwks_json = None
+    if jwks_file is not None:
+        try:
+            jwks_json = jwks_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{jwks_file}: cannot be read ({exc})") from None
+    register(engine, issuer=issuer, client_id=client_id, auth_login_url=auth_login_url, token_url=token_url,
+             jwks_url=jwks_url, jwks_json=jwks_json, deployments=deployment, allow_http=allow_http)
+    typer.echo(f"Registered {issuer} (client id {client_id}). In the LMS, give this tool (SERVER is where "
+               "`grade serve` answers):")
+    for what, path in (("login initiation URL", "/lti/login"), ("redirect / launch URL", "/lti/launch"),
+                       ("public key set (JWKS) URL", "/lti/jwks"), ("deep linking URL", "/lti/launch")):
+        typer.echo(f"  {what:<26} SERVER{path}")
+
+
+@lti_app.command("list")
+@reports_usage_errors
+def list_platforms(folder: Folder, db: Db = None) -> None:
+    """List the registered LMS platforms."""
+    from grader.course.lti import platforms
+
+    _course, engine = _store(folder, db)
+    for found in platforms(engine):
+        typer.echo(f"{found.issuer}\tclient {found.client_id}\tdeployments {', '.join(found.deployments)}")

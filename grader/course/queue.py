@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from grader.course.lti import queue_score
 from grader.course.store import submission_files, submissions
 
 MAX_TRIES = 2
@@ -105,6 +106,8 @@ def finish(engine: Engine, claim_: Claim, report: dict, points: float, max_point
             .values(status="done", report_json=json.dumps(report), points=points, max_points=max_points,
                     finished=now or time.time(), lease_until=None)
         ).rowcount
+        if done == 1:  # the LMS hears of it (if the learner came from one), in the same transaction
+            queue_score(connection, claim_.account_id, claim_.exercise)
     return done == 1
 
 
@@ -178,4 +181,5 @@ def record_graded(connection: Connection, *, account_id: int, exercise: str, sha
     connection.execute(submissions.insert().values(
         id=public, account_id=account_id, exercise=exercise, status="done", created=now, late_days=late_days,
         sha256=sha256, tries=0, finished=now, points=points, max_points=max_points, report_json=json.dumps(report)))
+    queue_score(connection, account_id, exercise, now)
     return public

@@ -12,8 +12,8 @@ import secrets
 from pathlib import Path
 
 from sqlalchemy import (
-    Column, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text, create_engine, event,
-    select,
+    Column, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text, UniqueConstraint,
+    create_engine, event, select,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -75,6 +75,59 @@ submission_files = Table(
     Column("submission_seq", Integer, ForeignKey("submissions.seq", ondelete="CASCADE"), nullable=False, index=True),
     Column("name", String(255), nullable=False),
     Column("data", LargeBinary, nullable=False),
+)
+
+# -- LTI 1.3 (docs/lms.md) --------------------------------------------------------------------------
+
+lti_platforms = Table(
+    "lti_platforms", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("issuer", String(255), nullable=False),
+    Column("client_id", String(255), nullable=False),
+    Column("auth_login_url", String(1024), nullable=False),
+    Column("token_url", String(1024), nullable=False),
+    Column("jwks_url", String(1024)),
+    Column("jwks_json", Text),  # a key set given at registration instead of a URL
+    Column("deployments", Text, nullable=False),  # JSON list of deployment ids
+    UniqueConstraint("issuer", "client_id", name="uq_lti_platforms_issuer_client"),
+)
+
+lti_users = Table(
+    "lti_users", metadata,
+    Column("platform_id", Integer, ForeignKey("lti_platforms.id", ondelete="CASCADE"), primary_key=True),
+    Column("sub", String(255), primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+)
+
+lti_links = Table(  # where a learner's score of an exercise goes: the line item of their last launch
+    "lti_links", metadata,
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("exercise", String(80), primary_key=True),
+    Column("platform_id", Integer, ForeignKey("lti_platforms.id", ondelete="CASCADE"), nullable=False),
+    Column("sub", String(255), nullable=False),
+    Column("lineitem", String(1024), nullable=False),
+)
+
+lti_nonces = Table(  # a login's state and nonce: used once, by the launch that follows within minutes
+    "lti_nonces", metadata,
+    Column("state", String(64), primary_key=True),
+    Column("nonce", String(64), nullable=False, unique=True),
+    Column("platform_id", Integer, ForeignKey("lti_platforms.id", ondelete="CASCADE"), nullable=False),
+    Column("created", Float, nullable=False),
+    Column("used", Integer, nullable=False, default=0),
+)
+
+lti_outbox = Table(  # scores to send to the platform, kept until it accepts them
+    "lti_outbox", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("exercise", String(80), nullable=False),
+    Column("created", Float, nullable=False),
+    Column("next_try", Float, nullable=False),
+    Column("tries", Integer, nullable=False, default=0),
+    Column("sent", Float),
+    Column("last_error", Text),
+    Index("ix_lti_outbox_pending", "sent", "next_try"),
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from grader.course.config import load_course
 from grader.course.store import open_store, setting
-from grader.server.state import Limits, RateLimiter, ServerState
+from grader.server.state import SECURITY_HEADERS, Limits, RateLimiter, ServerState
 
 HERE = Path(__file__).parent
 
@@ -66,20 +66,11 @@ async def _too_large(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                                "img-src 'self' data:; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; "
-                                "object-src 'none'"),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "SAMEORIGIN",
-    "Cache-Control": "no-store",
-}
 
 
 def create_app(course_dir: str | Path, *, db_url: str | None = None, workers: int = 2, dask: str | None = None,
                lease_seconds: float = 60.0, grading: bool = True, limits: Limits | None = None,
-               secure_cookies: bool = False) -> FastAPI:
+               secure_cookies: bool = False, lti_retry_seconds: float = 5.0) -> FastAPI:
     """The server of the course in ``course_dir`` (its database migrated to the newest schema)."""
     course = load_course(course_dir)
     engine = open_store(db_url or course.database_url)
@@ -94,9 +85,14 @@ def create_app(course_dir: str | Path, *, db_url: str | None = None, workers: in
             state.dispatcher = Dispatcher(engine, course, state.seed_secret, workers=workers,
                                           lease_seconds=lease_seconds, dask=dask)
             state.dispatcher.start()
+        from grader.server.passback import Passback
+
+        passback = Passback(engine, poll_seconds=min(1.0, lti_retry_seconds), retry_seconds=lti_retry_seconds)
+        passback.start()
         try:
             yield
         finally:
+            passback.stop()
             if state.dispatcher is not None:
                 state.dispatcher.stop()
 
@@ -104,7 +100,7 @@ def create_app(course_dir: str | Path, *, db_url: str | None = None, workers: in
                   openapi_url="/api/v1/openapi.json")
     app.state.server = state
     app.add_middleware(SessionMiddleware, secret_key=setting(engine, "session_secret").hex(),
-                       session_cookie="dlg_session", same_site="strict", https_only=secure_cookies,
+                       session_cookie="dlg_session", same_site="lax", https_only=secure_cookies,
                        max_age=14 * 24 * 3600)
     app.add_middleware(BodyLimit, limit=limits.max_request_bytes)
 
@@ -129,10 +125,11 @@ def create_app(course_dir: str | Path, *, db_url: str | None = None, workers: in
         where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
         return JSONResponse({"error": f"{where}: {first.get('msg', 'bad input')}".strip(": ")}, status_code=422)
 
-    from grader.server import api, pages
+    from grader.server import api, lti, pages
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(lti.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
 

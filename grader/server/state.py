@@ -20,6 +20,17 @@ from grader.course.accounts import Account
 from grader.course.config import CourseConfig
 
 
+SECURITY_HEADERS = {
+    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                                "img-src 'self' data:; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; "
+                                "object-src 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Cache-Control": "no-store",
+}
+
+
 @dataclass(frozen=True)
 class Limits:
     max_files: int = 10
