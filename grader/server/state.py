@@ -1,7 +1,7 @@
 """Who is asking, and the server's shared state: tokens, signed sessions, CSRF, rate limits.
 
 Requests are authenticated by a bearer token (the CLI, scripts) or by a signed session cookie
-made at sign-in (the browser pages; HttpOnly, SameSite=Strict). A form or script that changes
+made at sign-in (the browser pages; HttpOnly, SameSite=Lax). A form or script that changes
 anything with a cookie must also carry the session's CSRF token.
 """
 
