@@ -117,3 +117,26 @@ def test_a_report_of_version_1_is_still_read_and_counts_for_no_diagnosis(class_b
     assert [(d.id, d.learners) for d in report.diagnoses if d.function == "image2vector"] == [
         ("shape.transpose", ("bob",))]
     assert not [d for d in report.diagnoses if "full marks" in d.mistake]
+
+
+AXIS_0 = '''
+import numpy as np
+
+
+def normalize_rows(x):
+    return x / np.linalg.norm(x, axis=0, keepdims=True)
+'''
+
+
+def test_an_exercise_mistake_is_counted_under_its_catalog_id(tmp_path: Path) -> None:
+    """An exercise's known mistake (exercises/week2/checks/messages.en.toml) has the catalog's id, namespaced
+    by the exercise, and the class report shows the catalog's short name for it."""
+    book = tmp_path / "class.sqlite"
+    with Gradebook(book) as gradebook:
+        for learner in ("ada", "bob"):
+            path = tmp_path / f"{learner}.py"
+            path.write_text(AXIS_0, encoding="utf-8")
+            gradebook.record(grade_submission(WEEK2, [path], seed=1, learner=learner))
+    report = build_class_report(load_class_results("week2", book))
+    found = [(d.function, d.id, d.mistake, d.learners) for d in report.diagnoses if d.function == "normalize_rows"]
+    assert ("normalize_rows", "week2.normalize_rows.column_norms", "wrong axis", ("ada", "bob")) in found

@@ -114,7 +114,7 @@ def expect_random_init(W: Any, *, name: str, fan_in: int, scale: float | str = 0
     """
     target, factor = _init_scale(scale, fan_in)
     words = dict(formula=f"np.random.randn(n_l, n_{{l-1}}) * {factor}", draw=f"randn * {factor}",
-                 short=f"np.random.randn(...) * {factor}", asks=f"* {factor}", factor=factor)
+                 short=f"np.random.randn(...) * {factor}", asks=f"* {factor}", factor=factor, fan_in="n_{l-1}")
     values = np.asarray(W, dtype=float).ravel()
     N = values.size
     if not np.any(values):

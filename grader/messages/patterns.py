@@ -50,10 +50,10 @@ MESSAGES: dict[str, str] = {
         "sigmoid output into its flat region, where learning is slow."
     ),
     "init.xavier": (
-        "Likely mistake: you divided by np.sqrt(n_{{l-1}}) (the scaling of the course's later application "
+        "Likely mistake: you divided by np.sqrt({fan_in}) (the scaling of the course's later application "
         "notebook); this exercise asks for {asks}."
     ),
-    "init.he": "Likely mistake: you used He initialization (np.sqrt(2 / n_{{l-1}})); this exercise asks for {asks}.",
+    "init.he": "Likely mistake: you used He initialization (np.sqrt(2 / {fan_in})); this exercise asks for {asks}.",
     "init.tenth": "Likely mistake: the scale is 0.1; this exercise asks for {asks}.",
     "init.hundredth": "Likely mistake: the scale is 0.01 (the course's first networks); this exercise asks for {asks}.",
     "init.use": "Use W = {formula}.",
@@ -62,8 +62,8 @@ MESSAGES: dict[str, str] = {
     "diagnosis.init.nonnegative_hint": "np.random.rand draws uniformly from [0, 1)",
     "diagnosis.init.shifted_hint": "the weights are shifted",
     "diagnosis.init.no_factor": "the factor {factor} is missing",
-    "diagnosis.init.xavier": "you divided by np.sqrt(n_{{l-1}}) (the scaling of the course's later application notebook)",
-    "diagnosis.init.he": "you used He initialization (np.sqrt(2 / n_{{l-1}}))",
+    "diagnosis.init.xavier": "you divided by np.sqrt({fan_in}) (the scaling of the course's later application notebook)",
+    "diagnosis.init.he": "you used He initialization (np.sqrt(2 / {fan_in}))",
     "diagnosis.init.tenth": "the scale is 0.1",
     "diagnosis.init.hundredth": "the scale is 0.01 (the course's first networks)",
     # -- the caller's dictionary of arrays, unchanged -------------------------------------------
