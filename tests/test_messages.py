@@ -32,7 +32,7 @@ EXERCISE_CATALOGS = sorted(ROOT.glob("exercises/*/checks/messages.en.toml"))
 SAYING = {"say", "mistake", "diagnosis", "known", "usage_error", "html_say", "t", "template", "fields_of"}
 # Calls whose fields are all named (no **): they must pass exactly the template's.
 EXACT = {"say", "mistake", "diagnosis", "known", "usage_error", "html_say", "t"}
-ID = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+")
+ID = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+")  # looser than an id: a wrong one is found, not skipped
 
 
 def all_catalogs() -> dict[str, str]:
@@ -131,6 +131,16 @@ def test_ids_are_unique_across_catalogs():
         for message_id in read_catalog(path):
             assert message_id not in seen, f"{message_id} in {path.relative_to(ROOT)} and {seen[message_id]}"
             seen[message_id] = str(path.relative_to(ROOT))
+
+
+def test_diagnosis_ids_are_what_a_report_allows():
+    """A sentence's id is the id of the diagnosis it makes: the report's schema must accept every one."""
+    import json
+
+    schema = json.loads((ROOT / "grader" / "schema" / "grade-report.v2.json").read_text(encoding="utf-8"))
+    pattern = re.compile(schema["$defs"]["diagnosis"]["properties"]["id"]["pattern"])
+    refused = [i for i in CATALOG if not i.startswith("diagnosis.") and not pattern.match(i)]
+    assert refused == []
 
 
 def test_exercise_ids_start_with_the_exercise():
@@ -312,13 +322,13 @@ def test_a_translation_is_said_for_exercise_sentences(monkeypatch):
     from grader.checks import mistake, use_catalog
 
     use_catalog(ROOT / "exercises" / "week2" / "checks")
-    monkeypatch.setitem(messages._ADDED, "ko", {"week2.L1.averaged": "흔한 실수: 평균을 냈습니다 (np.mean).",
-                                                "diagnosis.week2.L1.averaged": "평균을 냄"})
+    monkeypatch.setitem(messages._ADDED, "ko", {"week2.l1.averaged": "흔한 실수: 평균을 냈습니다 (np.mean).",
+                                                "diagnosis.week2.l1.averaged": "평균을 냄"})
     monkeypatch.setattr(messages, "_language", "ko")
-    hint = mistake("week2.L1.averaged")
+    hint = mistake("week2.l1.averaged")
     assert (str(hint), hint.title, hint.diagnosis) == ("흔한 실수: 평균을 냈습니다 (np.mean).", "평균을 냄",
-                                                       "week2.L1.averaged")
-    assert mistake("week2.L2.averaged").startswith("Likely mistake: you averaged")
+                                                       "week2.l1.averaged")
+    assert mistake("week2.l2.averaged").startswith("Likely mistake: you averaged")
 
 
 # -- @check.each ------------------------------------------------------------------------------------------

@@ -61,8 +61,9 @@ _CATALOGS: dict[str, dict[str, str]] = {"en": EN}
 _ADDED: dict[str, dict[str, str]] = {}
 _language = "en"
 
-# An id: dotted words (letters, digits, "_", "-"); the first word is the area or the exercise.
-ID = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+")
+# An id: dotted words of lowercase letters, digits and "_" (as the report's diagnosis ids,
+# grader/schema/grade-report.v2.json); the first word is the area or the exercise.
+ID = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)+")
 
 
 def set_language(code: str) -> None:
@@ -216,5 +217,5 @@ def read_catalog(path: Path) -> dict[str, str]:
     walk(data, "")
     for message_id in entries:
         if not ID.fullmatch(message_id.removeprefix("diagnosis.")):
-            raise ValueError(f"{path}: {message_id!r} is not an id (dotted words)")
+            raise ValueError(f"{path}: {message_id!r} is not an id (dotted words of a-z, 0-9 and _)")
     return entries

@@ -82,11 +82,11 @@ def softmax_mistakes(x: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def l1_mistakes(yhat: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    return {mistake("week2.L1.averaged"): float(np.mean(np.abs(y - yhat)))}
+    return {mistake("week2.l1.averaged"): float(np.mean(np.abs(y - yhat)))}
 
 
 def l2_mistakes(yhat: np.ndarray, y: np.ndarray) -> dict[str, float]:
     return {
-        mistake("week2.L2.square_root"): float(np.sqrt(np.sum((y - yhat) ** 2))),
-        mistake("week2.L2.averaged"): float(np.mean((y - yhat) ** 2)),
+        mistake("week2.l2.square_root"): float(np.sqrt(np.sum((y - yhat) ** 2))),
+        mistake("week2.l2.averaged"): float(np.mean((y - yhat) ** 2)),
     }

@@ -160,7 +160,7 @@ def backward_mistakes(parameters: dict, cache: dict, X: np.ndarray, Y: np.ndarra
 
     return {
         TANH_DERIVATIVE: lambda: grads_with(A1 * (1 - A1)),
-        mistake("week3.backward_propagation.tanh_derivative_of_Z"): lambda: grads_with(1 - Z1 ** 2),
+        mistake("week3.backward_propagation.tanh_derivative_of_z"): lambda: grads_with(1 - Z1 ** 2),
         mistake("week3.backward_propagation.tanh_derivative_no_square"): lambda: grads_with(1 - A1),
         mistake("week3.backward_propagation.no_activation_derivative"): lambda: grads_with(np.ones_like(A1)),
     }

@@ -209,10 +209,10 @@ def forward_variant(reference, X, parameters, hidden: str, output: str) -> np.nd
 
 def forward_mistakes(reference, X, parameters) -> dict[str, Callable[[], np.ndarray]]:
     return {
-        mistake("week4.L_model_forward.sigmoid_hidden"):
+        mistake("week4.l_model_forward.sigmoid_hidden"):
             lambda: forward_variant(reference, X, parameters, "sigmoid", "sigmoid"),
-        mistake("week4.L_model_forward.relu_output"): lambda: forward_variant(reference, X, parameters, "relu", "relu"),
-        mistake("week4.L_model_forward.swapped"): lambda: forward_variant(reference, X, parameters, "sigmoid", "relu"),
+        mistake("week4.l_model_forward.relu_output"): lambda: forward_variant(reference, X, parameters, "relu", "relu"),
+        mistake("week4.l_model_forward.swapped"): lambda: forward_variant(reference, X, parameters, "sigmoid", "relu"),
     }
 
 
@@ -231,13 +231,13 @@ def backward_variant(reference, AL, Y, caches, hidden: str, output: str) -> dict
 
 def backward_mistakes(reference, AL, Y, caches, key: str) -> dict[str, Callable[[], np.ndarray]]:
     return {
-        mistake("week4.L_model_backward.swapped"):
+        mistake("week4.l_model_backward.swapped"):
             lambda: backward_variant(reference, AL, Y, caches, "sigmoid", "relu")[key],
-        mistake("week4.L_model_backward.sigmoid_hidden"):
+        mistake("week4.l_model_backward.sigmoid_hidden"):
             lambda: backward_variant(reference, AL, Y, caches, "sigmoid", "sigmoid")[key],
-        mistake("week4.L_model_backward.relu_output"):
+        mistake("week4.l_model_backward.relu_output"):
             lambda: backward_variant(reference, AL, Y, caches, "relu", "relu")[key],
-        mistake("week4.L_model_backward.dAL_sign"): lambda: _negated_dAL(reference, AL, Y, caches)[key],
+        mistake("week4.l_model_backward.dal_sign"): lambda: _negated_dAL(reference, AL, Y, caches)[key],
     }
 
 
@@ -261,10 +261,10 @@ def activation_backward_mistakes(reference, dA, cache, activation: str, index: i
         mistake("week4.linear_activation_backward.no_derivative"): through(dA),
     }
     if activation == "relu":
-        mistakes[mistake("week4.linear_activation_backward.relu_times_Z")] = through(dA * Z)
+        mistakes[mistake("week4.linear_activation_backward.relu_times_z")] = through(dA * Z)
         mistakes[mistake("week4.linear_activation_backward.relu_times_relu")] = through(dA * np.maximum(Z, 0.0))
     else:
-        mistakes[mistake("week4.linear_activation_backward.sigmoid_of_Z")] = through(dA * Z * (1 - Z))
+        mistakes[mistake("week4.linear_activation_backward.sigmoid_of_z")] = through(dA * Z * (1 - Z))
         mistakes[mistake("week4.linear_activation_backward.sigmoid_no_one_minus")] = through(dA * s)
     return mistakes
 
@@ -278,8 +278,8 @@ def linear_backward_mistakes(dZ, cache, index: int) -> dict[str, Callable]:
     A_prev, W, _ = cache
     m = A_prev.shape[1]
     values = {
-        0: {mistake("week4.linear_backward.dA_prev_over_m"): lambda: np.dot(W.T, dZ) / m},
-        1: {mistake("week4.linear_backward.dW_transpose"): lambda: np.dot(A_prev, dZ.T).T / m},
+        0: {mistake("week4.linear_backward.da_prev_over_m"): lambda: np.dot(W.T, dZ) / m},
+        1: {mistake("week4.linear_backward.dw_transpose"): lambda: np.dot(A_prev, dZ.T).T / m},
         2: {mistake("week4.linear_backward.db_wrong_axis"): lambda: np.mean(dZ, axis=0, keepdims=True)},
     }
     return values[index]
@@ -339,7 +339,7 @@ def expect_activation_cache(cache: Any, A_prev: np.ndarray, W: np.ndarray, b: np
         fail(say("week4.activation_cache.reversed", name=name, first_shape=first.shape),
              mistake("week4.activation_cache.misordered"))
     if not _same(second, Z) and _same(second, A):
-        fail(say("week4.activation_cache.holds_A", name=name), mistake("week4.activation_cache.A_not_Z"))
+        fail(say("week4.activation_cache.holds_a", name=name), mistake("week4.activation_cache.a_not_z"))
     expect_linear_cache(first, A_prev, W, b, name=f"{name}[0] (linear_cache)")
     expect_array(second, Z, name=f"{name}[1] (activation_cache, Z)")
 
@@ -431,7 +431,7 @@ def expect_caches(caches: Any, L: int) -> None:
 
 
 def off_by_one_text(L: int) -> str:
-    return mistake("week4.dA_keys.off_by_one", last=L - 1, L=L)
+    return mistake("week4.da_keys.off_by_one", last=L - 1, L=L)
 
 
 def expect_dA_keys(grads: Any, L: int, right: dict[str, np.ndarray] | None = None) -> None:
@@ -444,9 +444,9 @@ def expect_dA_keys(grads: Any, L: int, right: dict[str, np.ndarray] | None = Non
     old = [f"dA{l}" for l in range(1, L + 1)]
     if all(k in grads for k in old):
         have = sorted((k for k in grads if isinstance(k, str) and k.startswith("dA")), key=lambda k: (len(k), k))
-        parts = [say("week4.dA_keys.missing", missing=missing, have=show(have), want=want), off_by_one_text(L)]
+        parts = [say("week4.da_keys.missing", missing=missing, have=show(have), want=want), off_by_one_text(L)]
         if right is not None and all(_close(grads[f"dA{l + 1}"], right[f"dA{l}"]) for l in range(L)):
-            parts.append(say("week4.dA_keys.values_right"))
+            parts.append(say("week4.da_keys.values_right"))
         fail(*parts)
     expect_keys(grads, want, name="grads")
 

@@ -48,7 +48,7 @@ def svm_lecture_three_images(learner, reference, function):
     reg = 0.05
     loss, dW = loss_and_dW(getattr(learner, function), W, X, y, reg)
     expect_loss(loss, "svm", reference.svm_loss_vectorized, W, X, y, reg, name=say("week6.names.three_images_loss"))
-    expect_dW(dW, "svm", reference.svm_loss_vectorized, W, X, y, reg, name=say("week6.names.three_images_dW"))
+    expect_dW(dW, "svm", reference.svm_loss_vectorized, W, X, y, reg, name=say("week6.names.three_images_dw"))
 
 
 # -- softmax ---------------------------------------------------------------------
@@ -94,4 +94,4 @@ def softmax_small_example(learner, reference, function):
     W, X, y, reg = small_example()
     loss, dW = loss_and_dW(getattr(learner, function), W, X, y, reg)
     expect_loss(loss, "softmax", reference.softmax_loss_vectorized, W, X, y, reg, name=say("week6.names.small_loss"))
-    expect_dW(dW, "softmax", reference.softmax_loss_vectorized, W, X, y, reg, name=say("week6.names.small_dW"))
+    expect_dW(dW, "softmax", reference.softmax_loss_vectorized, W, X, y, reg, name=say("week6.names.small_dw"))

@@ -148,15 +148,15 @@ def expect_dW_gradient(dW: Any, numeric: np.ndarray, *, threshold: float, mistak
 # -- Known mistakes -------------------------------------------------------------------
 
 OTHER_CONVENTION_LOSS = mistake("week6.regularization.other_convention_loss")
-OTHER_CONVENTION_DW = mistake("week6.regularization.other_convention_dW")
+OTHER_CONVENTION_DW = mistake("week6.regularization.other_convention_dw")
 REG_AVERAGED_LOSS = mistake("week6.regularization.averaged_loss")
-REG_AVERAGED_DW = mistake("week6.regularization.averaged_dW")
+REG_AVERAGED_DW = mistake("week6.regularization.averaged_dw")
 REG_MISSING_LOSS = mistake("week6.regularization.missing_loss")
-REG_MISSING_DW = mistake("week6.regularization.missing_dW")
+REG_MISSING_DW = mistake("week6.regularization.missing_dw")
 CORRECT_CLASS_COUNTED = mistake("week6.svm.correct_class_counted")
 SVM_MISSING_CORRECT_TERM = mistake("week6.svm.missing_correct_term")
 SVM_CORRECT_TERM_ONCE = mistake("week6.svm.correct_term_once")
-SVM_CORRECT_COUNTED_DW = mistake("week6.svm.correct_counted_dW")
+SVM_CORRECT_COUNTED_DW = mistake("week6.svm.correct_counted_dw")
 SVM_ONLY_CORRECT_TERM = mistake("week6.svm.only_correct_term")
 SOFTMAX_MISSING_CORRECT_TERM = mistake("week6.softmax.missing_correct_term")
 SOFTMAX_LOG10 = mistake("week6.softmax.log10")
@@ -210,7 +210,7 @@ def dW_mistakes(kind: str, loss_fn: LossFn, W: np.ndarray, X: np.ndarray, y: np.
         mistakes[OTHER_CONVENTION_DW] = lambda: data() + reg * W
         mistakes[REG_MISSING_DW] = data
         mistakes[REG_AVERAGED_DW] = lambda: data() + 2 * reg * W / N
-    mistakes[mistake("week6.averaging.dW", N=N)] = lambda: N * data() + 2 * reg * W
+    mistakes[mistake("week6.averaging.dw", N=N)] = lambda: N * data() + 2 * reg * W
     onehot = np.zeros((N, W.shape[1]))
     onehot[rows, y] = 1.0
     if kind == "svm":
