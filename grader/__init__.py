@@ -13,6 +13,13 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "grade_submission"]
 
 
+def load_ipython_extension(ipython) -> None:  # type: ignore[no-untyped-def]
+    """``%load_ext grader``: adds the ``%grade`` magic (grader/jupyter); nothing is imported before."""
+    from grader.jupyter import load_ipython_extension as load
+
+    load(ipython)
+
+
 def __getattr__(name: str):
     # Lazy: `import grader` must stay cheap for the sandbox worker and the CLI.
     if name == "grade_submission":

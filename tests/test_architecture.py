@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "grader"
 
 # Lowest first. A module may import its own stage and the stages before it.
 STAGES = ["core", "sandbox", "model", "ingest", "checks", "pipeline", "views", "classroom", "quiz", "authoring",
-          "course", "server", "cli"]
+          "course", "server", "jupyter", "cli"]
 CORE = {"errors", "messages", "interrupts", "schema"}
 
 
