@@ -213,3 +213,129 @@ def test_plain_cells_are_left_as_they_are():
 
     assert [spreadsheet_text(text) for text in ("alice", "_x", "José", "2024-05-01T10:00:00+00:00", "")] == [
         "alice", "_x", "José", "2024-05-01T10:00:00+00:00", ""]
+
+
+# -- LMS gradebooks: Canvas and Moodle ------------------------------------------------------------------
+
+
+def canvas_importer_reads(header: list[str]) -> list[tuple[str, str]]:
+    """(title, assignment id or "") of each assignment column, as Canvas's gradebook importer reads the
+    header row (canvas-lms lib/gradebook_importer.rb: row_has_student_headers?, update_column_count,
+    Assignment.title_and_id); fails where Canvas would say "Invalid header row"."""
+    import re
+
+    assert len(header) > 3 and "Student" in header[0] and "ID" in header[1], header
+    assert re.search(r"SIS\s+User\s+ID", header[2]) and re.search(r"SIS\s+Login\s+ID", header[3]), header
+    student_columns = 3 + 2  # name, ID, then the SIS user and login ids
+    assert "Section" in header[student_columns - 1], header
+    found = []
+    for column in header[student_columns:]:
+        match = re.fullmatch(r"(.*)\s\((\d+)\)", column)
+        found.append((match.group(1), match.group(2)) if match else (column, ""))
+    return found
+
+
+def parse(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_canvas_csv_is_what_canvas_imports(class_gradebook, tmp_path):
+    """Student, ID, SIS User ID, SIS Login ID, Section, one column per assignment "title (id)", Points Possible."""
+    out = tmp_path / "canvas.csv"
+    result = invoke("export", "canvas", "week2", "--gradebook", class_gradebook, "--assignment-id", "4711",
+                    "--quiz-assignment-id", "4712", "--out", out)
+    assert result.exit_code == 0 and result.output == "", result.output
+    header, points, *rows = parse(out.read_text())
+    assert header == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "week2 (4711)", "week2 quiz (4712)"]
+    assert canvas_importer_reads(header) == [("week2", "4711"), ("week2 quiz", "4712")]
+    assert points == ["Points Possible", "", "", "", "", "37", "24"]
+    table = {row["learner"]: row for row in csv.DictReader(io.StringIO(
+        invoke("export", "csv", "week2", "--gradebook", class_gradebook).output))}
+    assert [row[0] for row in rows] == ["alice", "bob", "carol", "dave", "erin"]
+    for student, canvas_id, sis_user, sis_login, section, code, quiz in rows:
+        assert (canvas_id, sis_user, sis_login, section) == ("", "", student, "")
+        assert (code, quiz) == (table[student]["total"], table[student]["quiz"])
+    assert rows[-1][5:] == ["", "1"]  # erin took only the quiz
+
+
+def test_canvas_csv_can_name_the_sis_user_id_and_match_assignments_by_title(class_gradebook):
+    result = invoke("export", "canvas", "week2", "--gradebook", class_gradebook, "--id-column", "sis-user-id")
+    assert result.exit_code == 0, result.output
+    header, _, first, *_ = parse(result.output)
+    assert canvas_importer_reads(header) == [("week2", ""), ("week2 quiz", "")]
+    assert first[:5] == ["alice", "", "alice", "", ""]
+
+
+def test_moodle_csv_has_a_username_and_a_column_per_grade_item(class_gradebook):
+    result = invoke("export", "moodle", "week2", "--gradebook", class_gradebook)
+    assert result.exit_code == 0, result.output
+    assert parse(result.output) == [["Username", "week2", "week2 quiz"], ["alice", "17", "5"], ["bob", "4", ""],
+                                    ["carol", "37", "2"], ["dave", "0", ""], ["erin", "", "1"]]
+
+
+def _class(*learners: str, quiz: bool = False):  # type: ignore[no-untyped-def]
+    from grader.classroom.class_report import ClassResults
+
+    code = tuple(make_report(learner=learner, exercise="week2") for learner in learners)
+    return ClassResults("week2", "Week 2", ("sigmoid",), code, code if quiz else ())
+
+
+def test_moodle_emails_come_from_the_course_or_the_learner_ids():
+    """A learner with no email is left out (Moodle would refuse the file, or give their grade to the row before)."""
+    from grader.classroom.exports import moodle_csv
+
+    results = _class("ann@uni.example", "bob", "carol")
+    text, left_out = moodle_csv(results, identifier="email", emails={"carol": "carol@uni.example", "bob": None})
+    rows = parse(text)
+    assert rows[0][0] == "Email address" and [row[0] for row in rows[1:]] == ["ann@uni.example", "carol@uni.example"]
+    assert left_out == ["bob"]
+    assert moodle_csv(results, identifier="username")[1] == []
+
+
+@pytest.mark.parametrize("learner", ['=HYPERLINK("http:evil","x")', "+1", "@SUM(1)", "\t=1"])
+def test_lms_exports_neutralise_cells_a_spreadsheet_could_evaluate(learner):
+    from grader.classroom.exports import canvas_csv, moodle_csv
+
+    results = _class(learner)
+    student = parse(canvas_csv(results))[2]
+    assert student[0] == student[3] == "'" + learner
+    assert parse(moodle_csv(results)[0])[1][0] == "'" + learner
+
+
+def test_lms_export_usage_errors_are_one_line(class_gradebook):
+    gradebook = ("--gradebook", class_gradebook)
+    assert "a Canvas assignment id is a number" in one_error_line(
+        invoke("export", "canvas", "week2", *gradebook, "--assignment-id", "week2"))
+    assert "--id-column must be one of sis-login-id, sis-user-id" in one_error_line(
+        invoke("export", "canvas", "week2", *gradebook, "--id-column", "email"))
+    assert "--identifier must be one of username, email" in one_error_line(
+        invoke("export", "moodle", "week2", *gradebook, "--identifier", "idnumber"))
+    assert one_error_line(invoke("export", "moodle", "week2", *gradebook, "--identifier", "email")) == (
+        "no learner of week2 has an email address to find them by in Moodle: use --identifier username, or "
+        "--course DIR (the course's emails)")
+    assert one_error_line(invoke("export", "canvas", "week2", *gradebook, "--db", "sqlite:///x.sqlite")) == (
+        "--db is for --course")
+    assert "week99" in one_error_line(invoke("export", "moodle", "week99", *gradebook))
+
+
+def test_moodle_emails_of_a_course_server(class_gradebook, tmp_path):
+    """`grade export moodle --course DIR --identifier email`: the accounts' emails; a learner without one is said."""
+    from grader.course.accounts import account, add_account
+    from grader.course.queue import record_graded
+    from grader.course.store import open_store
+
+    folder = tmp_path / "course"
+    assert invoke("course", "init", folder).exit_code == 0
+    engine = open_store(f"sqlite:///{folder / 'course.sqlite'}")
+    with Gradebook(class_gradebook) as book:
+        for login, email in (("alice", "alice@uni.example"), ("bob", None)):
+            add_account(engine, login, email=email)
+            report = book.latest("week2", login)
+            with engine.begin() as connection:
+                record_graded(connection, account_id=account(engine, login=login).id, exercise="week2",
+                              sha256=report.submission_sha256, report=report.to_dict(), points=report.points,
+                              max_points=report.max_points)
+    result = invoke("export", "moodle", "week2", "--course", folder, "--identifier", "email")
+    assert result.exit_code == 0, result.output
+    assert parse(result.stdout) == [["Email address", "week2"], ["alice@uni.example", "17"]]
+    assert result.stderr.strip() == "grade: left out 1 learner without an email address (Moodle would refuse the file): bob"

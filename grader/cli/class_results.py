@@ -71,6 +71,91 @@ def export_csv(
     _write(class_csv(results, terminal=out is None and sys.stdout.isatty()), out)
 
 
+@export_app.command("canvas")
+@reports_usage_errors
+def export_canvas(
+    exercise: Annotated[str, typer.Argument(help="Exercise folder (exercises/week2) or name (week2).")],
+    gradebook: Annotated[Optional[Path], typer.Option(help=GRADEBOOK_HELP)] = None,
+    course: Annotated[Optional[Path], typer.Option(help=COURSE_HELP)] = None,
+    db: Annotated[Optional[str], typer.Option(help=DB_HELP)] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Write the CSV here (default: standard output).")] = None,
+    assignment_id: Annotated[str, typer.Option(
+        help="The Canvas assignment that gets the code score: the number in its address "
+             "(.../assignments/NNN). Default: matched by the title EXERCISE, or created.")] = "",
+    quiz_assignment_id: Annotated[str, typer.Option(
+        help="The same for the quiz score (its column is titled 'EXERCISE quiz').")] = "",
+    id_column: Annotated[str, typer.Option(
+        help="The Canvas column that holds the learner id: sis-login-id or sis-user-id.")] = "sis-login-id",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but the CSV (as without it: it is "
+                                                               "all this command prints).")] = False,
+) -> None:
+    """A CSV for Canvas's gradebook import (Grades > Import): Student, ID, SIS User ID, SIS Login ID,
+    Section, one column per assignment (the code score, the quiz score) and a Points Possible row.
+    Each learner id goes into the SIS column Canvas finds students by (--id-column).
+
+    Examples:
+
+      grade batch week2 tests/fixtures/class_week2 --gradebook class.sqlite && grade export canvas week2 --gradebook class.sqlite --assignment-id 4711 --out canvas.csv
+    """
+    from grader.classroom.exports import canvas_csv
+
+    results = _class(exercise, gradebook, course, db)
+    _write(canvas_csv(results, assignment_id=assignment_id.strip(), quiz_assignment_id=quiz_assignment_id.strip(),
+                      id_column=id_column, terminal=out is None and sys.stdout.isatty()), out)
+
+
+@export_app.command("moodle")
+@reports_usage_errors
+def export_moodle(
+    exercise: Annotated[str, typer.Argument(help="Exercise folder (exercises/week2) or name (week2).")],
+    gradebook: Annotated[Optional[Path], typer.Option(help=GRADEBOOK_HELP)] = None,
+    course: Annotated[Optional[Path], typer.Option(help=COURSE_HELP)] = None,
+    db: Annotated[Optional[str], typer.Option(help=DB_HELP)] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Write the CSV here (default: standard output).")] = None,
+    identifier: Annotated[str, typer.Option(
+        help="How Moodle finds each learner: username (the learner id) or email (the course account's email "
+             "with --course; else a learner id that is an email address).")] = "username",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but the CSV (learners left out "
+                                                               "are still said, on standard error).")] = False,
+) -> None:
+    """A CSV for Moodle's grade import (Grades > Import > CSV file): a Username (or Email address)
+    column, then one column per grade item (the code score, the quiz score). Learners without an email
+    are left out of an --identifier email file, and said on standard error.
+
+    Examples:
+
+      grade batch week2 tests/fixtures/class_week2 --gradebook class.sqlite && grade export moodle week2 --gradebook class.sqlite --out moodle.csv
+    """
+    from grader.classroom.class_report import learner_rows
+    from grader.classroom.exports import moodle_csv
+
+    results = _class(exercise, gradebook, course, db)
+    emails = _course_emails(course, db) if course is not None and identifier == "email" else None
+    text, left_out = moodle_csv(results, identifier=identifier, emails=emails,
+                                terminal=out is None and sys.stdout.isatty())
+    if left_out and len(left_out) == len(learner_rows(results)):
+        raise UsageError(f"no learner of {results.exercise} has an email address to find them by in Moodle: "
+                         "use --identifier username" + ("" if course else ", or --course DIR (the course's emails)"))
+    _write(text, out)
+    if left_out:
+        from grader.views.learner_ids import shown
+
+        typer.echo(f"grade: left out {len(left_out)} learner{'s' if len(left_out) > 1 else ''} without an email "
+                   f"address (Moodle would refuse the file): {', '.join(map(shown, left_out))}", err=True)
+
+
+def _class(exercise: str, gradebook: Path | None, course: Path | None, db: str | None):  # type: ignore[no-untyped-def]
+    """The class results of ``exercise``: from the course's database with ``course``, else the gradebook."""
+    if course:
+        return _results(exercise, gradebook, course, db)
+    from grader.classroom.class_report import load_class_results
+    from grader.classroom.gradebook import default_gradebook_path
+
+    if db is not None:
+        raise UsageError("--db is for --course")
+    return load_class_results(exercise, gradebook or default_gradebook_path())
+
+
 @app.command()
 @reports_usage_errors
 def report(
@@ -109,15 +194,31 @@ def _results(exercise: str, gradebook: Path | None, course: Path, db: str | None
     if gradebook is not None:
         raise UsageError("give --gradebook or --course, not both")
     try:
-        from grader.course.config import load_course
-        from grader.course.store import open_store
         from grader.server.classview import class_results
     except ImportError:
         raise UsageError("--course needs the server extra: pip install -e \".[server]\"") from None
-    config = load_course(course)
+    config, engine = _course_store(course, db)
     name = Path(exercise).name
-    results = class_results(open_store(db or config.database_url), config, name)
+    results = class_results(engine, config, name)
     if results is None:
         raise UsageError(f"{course}: no graded submission of {name} in the course"
                          if config.exercise(name) else f"{course}: the course has no exercise {name!r}")
     return results
+
+
+def _course_store(course: Path, db: str | None):  # type: ignore[no-untyped-def]
+    """(the course's configuration, its database engine)."""
+    try:
+        from grader.course.config import load_course
+        from grader.course.store import open_store
+    except ImportError:
+        raise UsageError("--course needs the server extra: pip install -e \".[server]\"") from None
+    config = load_course(course)
+    return config, open_store(db or config.database_url)
+
+
+def _course_emails(course: Path, db: str | None) -> dict[str, str | None]:
+    """Each account's email in the course's database, by learner id."""
+    from grader.course.accounts import all_accounts
+
+    return {account.login: account.email for account in all_accounts(_course_store(course, db)[1])}
