@@ -34,17 +34,25 @@ log = logging.getLogger("grader.server")
 _launcher = None  # a grading process's zygote launcher
 
 
-def _start_grading_process(scratch: str, server_pid: int) -> None:
-    """Pool initializer: end with the server, however it ends; keep a warm zygote.
+def _start_grading_process(scratch: str, server_pid: int, counter=None) -> None:  # type: ignore[no-untyped-def]
+    """Pool initializer: end with the server, however it ends; keep a warm zygote; keep to one CPU
+    and freeze what is loaded after the first submission, as grade batch's processes do.
 
     The process's parent is the forkserver, which outlives a killed server for as long as its
     children hold the descriptor it watches: so each grading process watches the server itself.
     """
     global _launcher
+    from grader.classroom import batch
     from grader.sandbox.launch import ZygoteLauncher, die_with_parent
 
     die_with_parent(os.getppid())
     _end_with(server_pid)
+    if counter is not None:
+        with counter.get_lock():
+            index = counter.value
+            counter.value += 1
+        batch._pin(index)
+        batch._settled = False
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _leave)
     tempfile.tempdir = scratch
@@ -168,8 +176,8 @@ class Dispatcher:
 
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["grader.classroom.batch", "grader.server.grading"])
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
-                                   initializer=_start_grading_process, initargs=(self.scratch, os.getpid()))
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_start_grading_process,
+                                   initargs=(self.scratch, os.getpid(), context.Value("i", 0)))
 
     def stop(self) -> None:
         self.stopping.set()
