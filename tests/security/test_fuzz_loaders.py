@@ -316,5 +316,5 @@ def test_inputs_that_used_to_crash_the_loader(tmp_path: Path, name: str) -> None
     if name == "deep_constant.py":
         assert outcome is not None and [u.names for m in outcome.modules for u in m.units][-1] == ("f",)
     if name == "deep_body.py":  # parses, but too deep to compile: left for the worker to report
-        assert outcome is not None and [(u.names, u.code is None) for u in outcome.modules[0].units] == [
+        assert outcome is not None and [(u.names, u.compiled is None) for u in outcome.modules[0].units] == [
             (("sigmoid",), True), (("f",), False)]
