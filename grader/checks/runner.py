@@ -33,7 +33,7 @@ from grader.checks.shared import Shared
 from grader.checks.stand_in import ReferenceLearner
 from grader.checks.state import watched
 from grader.checks.unrunnable import DeclaredCheck, declared_checks, grader_error, runs_on_right_answers
-from grader.messages import say
+from grader.messages import knows, say
 from grader.model.report import CheckDiagnosis, CheckResult
 
 # Our own process decides what runs: no third-party plugins, no conftest.py from
@@ -296,7 +296,7 @@ class CheckPlugin:
             points=about.max_points if status == "passed" else 0.0,
             max_points=about.max_points,
             message=message,
-            description=about.description,
+            description=_described(item, about.description),
             hidden=about.hidden,
             seconds=round(seconds, 4),
             diagnoses=diagnoses,
@@ -304,6 +304,15 @@ class CheckPlugin:
 
 
 _OWN_FIXTURES = ("learner", "reference", "seed", "rng", "shared")
+
+
+def _described(item: pytest.Item, docstring: str) -> str:
+    """A check's description in the active language: its exercise's catalog entry
+    ``<exercise>.check.<name>`` (the English one is the docstring's first line), else the docstring's."""
+    folder = Path(str(item.path)).resolve().parent
+    exercise = folder.parent.name if folder.name == "checks" else folder.name
+    message_id = f"{exercise}.check.{item.name.removeprefix('test_')}".lower()
+    return say(message_id) if knows(message_id) else docstring
 
 
 @dataclass(frozen=True)

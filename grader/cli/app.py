@@ -15,7 +15,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar, Optional
 
 import typer
 
@@ -66,8 +66,26 @@ def reports_usage_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+LangOption = Annotated[Optional[str], typer.Option(
+    "--lang", help="Language of the feedback: en or ko (default: $DL_GRADER_LANG, then the locale, then en).")]
+
+
+def speak(lang: str | None) -> None:
+    """Switch to the language asked for (--lang, $DL_GRADER_LANG, the locale); a language asked for
+    that the grader does not speak is English, with a one-line note on standard error."""
+    from grader.messages.choose import use_language
+
+    note = use_language(lang)
+    if note:
+        typer.echo(note, err=True)
+
+
 @app.callback()
 def main_callback(ctx: typer.Context) -> None:
+    from grader.messages.choose import choose_language
+    from grader.messages import set_language
+
+    set_language(choose_language()[0])  # $DL_GRADER_LANG or the locale; a command's --lang may change it
     if ctx.invoked_subcommand is None:
         typer.echo(NEXT_STEPS)
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from grader.cli.app import app, interrupted_by, make_console, reports_usage_errors, stopped
+from grader.cli.app import LangOption, app, interrupted_by, make_console, reports_usage_errors, speak, stopped
 
 
 @app.command()
@@ -24,6 +24,7 @@ def batch(
              "(needs pip install 'dl-grader[dask]').")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar: print only the summary and "
                                                                "the learners that got no grade.")] = False,
+    lang: LangOption = None,
 ) -> None:
     """Grade a whole class in parallel. Learner ids come from the file or folder names;
     entries that share one (alice.py and alice/) are refused, not graded over one another.
@@ -36,6 +37,7 @@ def batch(
 
       grade batch week2 tests/fixtures/class_week2 --jobs 2 --gradebook class.sqlite
     """
+    speak(lang)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from grader.classroom.batch import BatchInterrupted, run_batch

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from grader.cli.app import app, reports_usage_errors
+from grader.cli.app import LangOption, app, reports_usage_errors, speak
 from grader.errors import UsageError
 
 GRADEBOOK_HELP = "SQLite gradebook (default: $DL_GRADER_GRADEBOOK or ~/.local/share/dl-grader/gradebook.sqlite)."
@@ -167,6 +167,7 @@ def report(
     feedback: Annotated[Optional[Path], typer.Option(
         help="Folder of the learners' feedback pages (grade batch --out): each learner's name links to theirs.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing (the page is the result).")] = False,
+    lang: LangOption = None,
 ) -> None:
     """A class report: score histogram, pass rate per graded function and per check, the most
     common mistakes, quiz item difficulty and discrimination, and every learner's score.
@@ -175,6 +176,7 @@ def report(
 
       grade batch week2 tests/fixtures/class_week2 --gradebook class.sqlite --out feedback && grade report week2 --gradebook class.sqlite --feedback feedback --html class.html
     """
+    speak(lang)
     from grader.classroom.class_report import build_class_report, load_class_results
     from grader.classroom.gradebook import default_gradebook_path
     from grader.classroom.class_html import render_class_html

@@ -8,7 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from grader.cli.app import app, interrupted_by, reports_usage_errors, stopped, text_width, user_name, write_outputs
+from grader.cli.app import (
+    LangOption, app, interrupted_by, reports_usage_errors, speak, stopped, text_width, user_name, write_outputs,
+)
 from grader.errors import UsageError
 
 
@@ -34,6 +36,7 @@ def quiz(
                                                             "answers an interrupted one kept.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="After grading, print only the score; with "
                                                                "--validate, only the problems.")] = False,
+    lang: LangOption = None,
 ) -> None:
     """Take the quiz of an exercise in the terminal, or grade a filled answers file.
 
@@ -51,6 +54,8 @@ def quiz(
       grade quiz week2 --validate
     """
     from grader.messages import say
+
+    speak(lang)
 
     if sum([answers is not None, blank, validate]) > 1:
         raise UsageError(say("quiz.modes"))

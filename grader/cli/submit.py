@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from grader.cli.app import (
-    app, interrupted_by, make_console, preload, reports_usage_errors, stopped, user_name, write_outputs,
+    LangOption, app, speak, interrupted_by, make_console, preload, reports_usage_errors, stopped, user_name, write_outputs,
 )
 from grader.errors import UsageError
 
@@ -36,6 +36,7 @@ def submit(
         "--server", help="Submit to this course server instead of grading here (e.g. https://grader.example.edu).")] = None,
     token: Annotated[Optional[str], typer.Option(
         "--token", help="Your course token for --server (default: $DL_GRADER_TOKEN, or what `grade login` saved).")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Grade a submission and show the feedback.
 
@@ -47,6 +48,7 @@ def submit(
 
       grade submit exercises/week2 --json report.json --html report.html --seed 42
     """
+    speak(lang)
     if server is not None:
         from grader.cli.remote import submit_to_server
 

@@ -66,9 +66,33 @@ _language = "en"
 ID = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)+")
 
 
+TRANSLATIONS = Path(__file__).parent  # <language>/*.toml: the grader's own sentences in that language
+
+
+def available_languages() -> list[str]:
+    """The languages the grader speaks: English and every translation shipped with it."""
+    return ["en", *sorted(p.name for p in TRANSLATIONS.iterdir() if p.is_dir() and list(p.glob("*.toml")))]
+
+
+def _load_translation(code: str) -> None:
+    """Read ``grader/messages/<code>/*.toml`` into that language's catalog (once)."""
+    if code in _CATALOGS:
+        return
+    folder = TRANSLATIONS / code
+    files = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+    if not files:
+        return
+    merged: dict[str, str] = {}
+    for path in files:
+        merged.update(read_catalog(path))
+    _CATALOGS[code] = merged
+
+
 def set_language(code: str) -> None:
-    """Switch the catalog; raises KeyError for a language without a catalog."""
+    """Switch the catalog (loading a shipped translation the first time); raises KeyError for a
+    language without a catalog. Sentences without a translation are said in English."""
     global _language
+    _load_translation(code)
     if code not in _CATALOGS and code not in _ADDED:
         raise KeyError(code)
     _language = code

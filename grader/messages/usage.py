@@ -6,6 +6,7 @@ from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
     # -- grading only some functions (--only) ---------------------------------------------------
+    "usage.unknown_language": "note: no {language!r} translation ({known} are available): showing English.",
     "usage.only_not_recorded": "Graded only {functions} (--only): a partial grade, not recorded in the gradebook.",
     "usage.only_unknown": (
         "--only: {names} is not a graded function of {exercise} (its functions: {functions})"
