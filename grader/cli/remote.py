@@ -15,7 +15,8 @@ LOCAL_ONLY = ("--seed", "--gradebook", "--learner", "--only", "--gradescope")
 
 
 def submit_to_server(exercise: str, files: list[Path] | None, *, server: str, token: str | None, json_out: Path | None,
-                     html_out: Path | None, quiet: bool, verbose: bool, local_options: dict[str, object]) -> None:
+                     html_out: Path | None, quiet: bool, verbose: bool, local_options: dict[str, object],
+                     lang: str | None = None) -> None:
     """Upload the learner's files, wait for the grade, show it; raises UsageError on any failure."""
     from grader.grading import resolve_files
     from grader.model.exercise import load_exercise
@@ -35,7 +36,7 @@ def submit_to_server(exercise: str, files: list[Path] | None, *, server: str, to
         if not quiet:
             typer.echo(f"Submitted {', '.join(p.name for p in paths)} to {server}: waiting for the grade...", err=True)
 
-    view = submit_remote(server, secret, ex.name, paths, on_accepted=accepted)
+    view = submit_remote(server, secret, ex.name, paths, on_accepted=accepted, lang=lang)
     report = GradeReport.from_dict(view["report"])
     write_outputs(report, None if to_stdout else json_out, html_out)
     if to_stdout:

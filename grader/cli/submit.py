@@ -55,7 +55,8 @@ def submit(
         submit_to_server(exercise, file, server=server, token=token, json_out=json_out, html_out=html_out, quiet=quiet,
                          verbose=verbose, local_options={"--seed": seed is not None, "--gradebook": gradebook,
                                                          "--learner": learner, "--only": only,
-                                                         "--gradescope": gradescope})
+                                                         "--gradescope": gradescope},
+                         lang=lang)
         return
     if token is not None:
         raise UsageError("--token is for --server")

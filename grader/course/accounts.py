@@ -186,3 +186,9 @@ def current_digest(engine: Engine, account_id: int) -> str:
     """The digest of the account's current token ("" if none): sessions remember its first 16 characters."""
     with engine.connect() as connection:
         return connection.execute(select(accounts.c.token_sha256).where(accounts.c.id == account_id)).scalar() or ""
+
+
+def set_language(engine: Engine, account_id: int, lang: str | None) -> None:
+    """The language an account's feedback and pages are in (None: English)."""
+    with engine.begin() as connection:
+        connection.execute(update(accounts).where(accounts.c.id == account_id).values(lang=lang))

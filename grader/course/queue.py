@@ -41,15 +41,17 @@ class Claim:
     tries: int
     server: str
     files: tuple[tuple[str, bytes], ...] = ()
+    lang: str = "en"
 
 
 def enqueue(connection: Connection, *, account_id: int, exercise: str, files: list[tuple[str, bytes]],
-            sha256: str, late_days: float = 0.0, now: float | None = None) -> str:
+            sha256: str, late_days: float = 0.0, now: float | None = None, lang: str | None = None) -> str:
     """Store a submission (in the caller's transaction); returns its public id."""
     public = secrets.token_hex(16)
     seq = connection.execute(
         submissions.insert().values(id=public, account_id=account_id, exercise=exercise, status="queued",
-                                    created=now or time.time(), late_days=late_days, sha256=sha256, tries=0)
+                                    created=now or time.time(), late_days=late_days, sha256=sha256, tries=0,
+                                    lang=lang)
     ).inserted_primary_key[0]
     connection.execute(submission_files.insert(), [{"submission_seq": seq, "name": name, "data": data}
                                                     for name, data in files])
@@ -73,7 +75,7 @@ def claim(engine: Engine, server: str, lease_seconds: float, *, now: float | Non
                 .values(status="grading", claimed_by=server, lease_until=now + lease_seconds,
                         tries=submissions.c.tries + 1)
                 .returning(submissions.c.seq, submissions.c.id, submissions.c.exercise, submissions.c.account_id,
-                           submissions.c.tries)
+                           submissions.c.tries, submissions.c.lang)
             ).first()
             if row is None:
                 return None
@@ -85,7 +87,7 @@ def claim(engine: Engine, server: str, lease_seconds: float, *, now: float | Non
                                        .order_by(submission_files.c.id)).all()
         break
     return Claim(row.seq, row.id, row.exercise, row.account_id, row.tries, server,
-                 tuple((name, bytes(data)) for name, data in files))
+                 tuple((name, bytes(data)) for name, data in files), row.lang or "en")
 
 
 def _held(claim_: Claim | int, server: str | None = None, tries: int | None = None) -> Any:

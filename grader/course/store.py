@@ -65,6 +65,7 @@ submissions = Table(
     Column("max_points", Float),
     Column("report_json", Text),
     Column("failure", Text),  # why a failed submission has no grade, in words for the learner
+    Column("lang", String(16)),  # the language its feedback is written in (None: English)
     Index("ix_submissions_status_seq", "status", "seq"),
     Index("ix_submissions_account_exercise", "account_id", "exercise"),
 )

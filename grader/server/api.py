@@ -86,8 +86,20 @@ async def read_upload(request: Request, state: ServerState) -> list[tuple[str, b
     return files
 
 
+def feedback_language(account: Account, asked: str | None) -> str:
+    """The language a submission's feedback is written in: the one asked for with it, else the
+    account's, else English; 422 for one the grader does not speak."""
+    from grader.messages import available_languages
+
+    if asked is not None:
+        if asked not in available_languages():
+            raise HTTPException(422, f"lang: one of {', '.join(available_languages())}")
+        return asked
+    return account.lang if account.lang in available_languages() else "en"
+
+
 def accept(state: ServerState, account: Account, exercise: str, files: list[tuple[str, bytes]],
-           address: str = "") -> str:
+           address: str = "", lang: str | None = None) -> str:
     """Store a submission in the queue (durably, before anyone is told); returns its id."""
     entry = state.course.exercise(exercise)
     if entry is None:
@@ -113,18 +125,21 @@ def accept(state: ServerState, account: Account, exercise: str, files: list[tupl
         digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
     with state.engine.begin() as connection:  # type: ignore[attr-defined]
         public = queue.enqueue(connection, account_id=account.id, exercise=exercise, files=files,
-                               sha256=digest.hexdigest(), late_days=decision.late_days, now=now)
+                               sha256=digest.hexdigest(), late_days=decision.late_days, now=now,
+                               lang=feedback_language(account, lang))
     if state.dispatcher is not None:
         state.dispatcher.wake.set()  # type: ignore[attr-defined]
     return public
 
 
 @router.post("/api/v1/exercises/{exercise}/submissions", status_code=202)
-async def submit(exercise: str, request: Request) -> JSONResponse:
+async def submit(exercise: str, request: Request, lang: str | None = None) -> JSONResponse:
+    """``?lang=ko`` writes this submission's feedback in Korean (default: the account's language)."""
     state = server(request)
     account = await run_in_threadpool(require, request, changes=True)
+    feedback_language(account, lang)  # an unknown language is refused before the upload is read
     files = await read_upload(request, state)
-    public = await run_in_threadpool(accept, state, account, exercise, files, client_address(request))
+    public = await run_in_threadpool(accept, state, account, exercise, files, client_address(request), lang)
     return JSONResponse({"id": public, "status": "queued"}, status_code=202,
                         headers={"Location": f"/api/v1/submissions/{public}"})
 
@@ -229,7 +244,23 @@ def list_exercises(request: Request) -> list[dict[str, Any]]:
 @router.get("/api/v1/me")
 def me(request: Request) -> dict[str, Any]:
     account = require(request)
-    return {"id": account.login, "role": account.role}
+    return {"id": account.login, "role": account.role, "lang": account.lang or "en"}
+
+
+@router.post("/api/v1/me")
+async def set_me(request: Request) -> dict[str, Any]:
+    """JSON {"lang": "ko"}: the language of the account's feedback and pages."""
+    state = server(request)
+    account = await run_in_threadpool(require, request, changes=True)
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("lang"), str):
+        raise HTTPException(422, 'send JSON {"lang": "en" or "ko"}')
+    lang = feedback_language(account, body["lang"])
+    await run_in_threadpool(accounts.set_language, state.engine, account.id, lang)
+    return {"id": account.login, "role": account.role, "lang": lang}
 
 
 # -- instructors ------------------------------------------------------------------------------------

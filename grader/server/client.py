@@ -91,7 +91,7 @@ def token_for(url: str, given: str | None) -> str:
     return str(token)
 
 
-def submit_remote(url: str, token: str, exercise: str, files: list[Path], *,
+def submit_remote(url: str, token: str, exercise: str, files: list[Path], *, lang: str | None = None,
                   wait_seconds: float = WAIT_SECONDS, on_accepted=None) -> dict:  # type: ignore[no-untyped-def]
     """Upload ``files`` as a submission of ``exercise`` and wait for its grade; returns the
     server's view of the submission (``report`` is the GradeReport JSON)."""
@@ -102,7 +102,8 @@ def submit_remote(url: str, token: str, exercise: str, files: list[Path], *,
         except OSError as exc:
             raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     with _client(url, token) as client:
-        accepted = _call(client, "POST", f"/api/v1/exercises/{exercise}/submissions", files=parts)
+        accepted = _call(client, "POST", f"/api/v1/exercises/{exercise}/submissions", files=parts,
+                         params={"lang": lang} if lang else None)
         public = accepted["id"]
         if on_accepted is not None:
             on_accepted(public)

@@ -34,7 +34,7 @@ log = logging.getLogger("grader.server")
 _launcher = None  # a grading process's zygote launcher
 
 
-def _start_grading_process(scratch: str, server_pid: int, counter=None) -> None:  # type: ignore[no-untyped-def]
+def _start_grading_process(scratch: str, server_pid: int, counter=None, lang: str = "en") -> None:  # type: ignore[no-untyped-def]
     """Pool initializer: end with the server, however it ends; keep a warm zygote; keep to one CPU
     and freeze what is loaded after the first submission, as grade batch's processes do.
 
@@ -47,6 +47,9 @@ def _start_grading_process(scratch: str, server_pid: int, counter=None) -> None:
 
     die_with_parent(os.getppid())
     _end_with(server_pid)
+    from grader.messages import set_language
+
+    set_language(lang)  # before any check loads: their sentences are said in it
     if counter is not None:
         with counter.get_lock():
             index = counter.value
@@ -108,10 +111,17 @@ def safe_name(name: str) -> str | None:
     return last
 
 
-def grade_files(exercise_root: str, learner: str, files: list[tuple[str, bytes]], seed_secret: bytes) -> dict | str:
+def grade_files(exercise_root: str, learner: str, files: list[tuple[str, bytes]], seed_secret: bytes,
+                lang: str | None = None) -> dict | str:
     """In a grading process: the learner's files in a private folder, graded; the report dict, or
-    the one-line reason there is no grade."""
+    the one-line reason there is no grade. ``lang`` (a Dask worker, which grades in every language)
+    switches the message layer first; a local grading process speaks its pool's language."""
     from grader.classroom import batch
+
+    if lang is not None:
+        from grader.messages import set_language
+
+        set_language(lang)
     from grader.classroom.learners import Learner
 
     if batch._launcher is None:
@@ -155,7 +165,7 @@ class Dispatcher:
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self.scratch = tempfile.mkdtemp(prefix="dl-grader-server-")
-        self.pool: ProcessPoolExecutor | None = None
+        self.pools: dict[str, ProcessPoolExecutor] = {}  # one per language the feedback is written in
         self.dask = None
         self.thread = threading.Thread(target=self._loop, name="dl-grader-dispatcher", daemon=True)
         self.graded = 0
@@ -168,16 +178,25 @@ class Dispatcher:
 
             self.dask = Client(self.dask_address, timeout=10)
         else:
-            self.pool = self._new_pool()
+            self.pool_for("en")  # English is warm from the start; another language's pool starts when needed
         self.thread.start()
 
-    def _new_pool(self) -> ProcessPoolExecutor:
+    @property
+    def pool(self) -> ProcessPoolExecutor | None:
+        return self.pools.get("en")
+
+    def pool_for(self, lang: str) -> ProcessPoolExecutor:
+        if lang not in self.pools:
+            self.pools[lang] = self._new_pool(lang)
+        return self.pools[lang]
+
+    def _new_pool(self, lang: str = "en") -> ProcessPoolExecutor:
         import multiprocessing
 
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["grader.classroom.batch", "grader.server.grading"])
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_start_grading_process,
-                                   initargs=(self.scratch, os.getpid(), context.Value("i", 0)))
+                                   initargs=(self.scratch, os.getpid(), context.Value("i", 0), lang))
 
     def stop(self) -> None:
         self.stopping.set()
@@ -186,10 +205,10 @@ class Dispatcher:
             self.thread.join(timeout=15)
         for running in list(self.running.values()):  # unfinished: back to the queue for the next server
             queue.release(self.engine, running.claim)
-        if self.pool is not None:
-            for process in list((self.pool._processes or {}).values()):
+        for pool in self.pools.values():
+            for process in list((pool._processes or {}).values()):
                 process.terminate()
-            self.pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=False, cancel_futures=True)
         if self.dask is not None:
             self.dask.close()
         import shutil
@@ -235,14 +254,13 @@ class Dispatcher:
         learner = owner.login if owner else f"account-{claim.account_id}"
         args = (str(entry.root), learner, files, self.seed_secret)
         if self.dask is not None:
-            future = self.dask.submit(grade_files, *args, pure=False)
+            future = self.dask.submit(grade_files, *args, claim.lang, pure=False)
         else:
-            assert self.pool is not None
             try:
-                future = self.pool.submit(grade_files, *args)
+                future = self.pool_for(claim.lang).submit(grade_files, *args)
             except BrokenProcessPool:
-                self.pool = self._new_pool()
-                future = self.pool.submit(grade_files, *args)
+                self.pools[claim.lang] = self._new_pool(claim.lang)
+                future = self.pools[claim.lang].submit(grade_files, *args)
         future.add_done_callback(lambda _done: self.wake.set())  # collect it now, not at the next poll
         self.running[claim.seq] = Running(claim, future)
 
@@ -272,9 +290,11 @@ class Dispatcher:
             if queue.finish(self.engine, claim, result, scored(entry, points, late) if entry else points,
                             result.get("total", {}).get("max_points", 0.0)):
                 self.graded += 1
-        if broken and self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = self._new_pool()
+        if broken:  # a pool whose process died is broken for good: start that language's again
+            for lang, pool in list(self.pools.items()):
+                if getattr(pool, "_broken", False):
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    self.pools[lang] = self._new_pool(lang)
 
     def _retry_or_fail(self, claim: queue.Claim, reason: str) -> None:
         if claim.tries >= queue.MAX_TRIES:

@@ -81,6 +81,11 @@ async def sign_in(request: Request) -> Response:
                                                           "instructor's message.")
     request.session.clear()  # a fresh session: nothing of before survives signing in
     request.session.update(account=account.id, token=accounts.token_digest(token)[:16])
+    if account.lang is None:  # first sign-in: the browser's language, until they choose
+        from grader.messages.choose import accept_language
+
+        await run_in_threadpool(accounts.set_language, state.engine, account.id,
+                                accept_language(request.headers.get("accept-language")))
     return _redirect("/")
 
 

@@ -109,7 +109,7 @@ def test_serve_demo_prints_tokens_that_work(tmp_path):
         tokens = dict(re.findall(r"^\s+\w+\s+(\w+)\s+(dlg_\S+)$", log.read_text(), re.M))
         assert set(tokens) == {"instructor", "ada", "grace"}, log.read_text()
         me = httpx.get(url + "/api/v1/me", headers={"Authorization": f"Bearer {tokens['ada']}"}).json()
-        assert me == {"id": "ada", "role": "learner"}
+        assert me == {"id": "ada", "role": "learner", "lang": "en"}
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(60)

@@ -215,3 +215,15 @@ def test_pages_escape_what_learners_send(client, course):
 def test_security_headers_and_json_errors(client):
     response = client.get("/api/v1/submissions/" + "z" * 32)
     assert response.status_code == 401 and response.headers["content-type"].startswith("application/json")
+
+
+def test_languages_of_feedback(client, course):
+    refused = client.post("/api/v1/exercises/week2/submissions?lang=xx", files=week2_files(),
+                          headers=course.auth("alice"))
+    assert refused.status_code == 422 and "lang" in refused.json()["error"]
+    assert client.post("/api/v1/me", json={"lang": "xx"}, headers=course.auth("alice")).status_code == 422
+    assert client.post("/api/v1/me", json={"lang": "en"}, headers=course.auth("alice")).json()["lang"] == "en"
+    public = submit(client, course.auth("alice")).json()["id"]
+    with course.engine.connect() as connection:
+        row = connection.execute(select(submissions.c.lang).where(submissions.c.id == public)).one()
+    assert row.lang == "en"

@@ -65,7 +65,7 @@ def test_a_learner_launches_submits_and_the_score_reaches_the_lms(lms):
     platform.fail_scores = 2  # the LMS refuses twice: the tool tries again until it accepts
     launched = full_launch(platform, client, "hint-ada")
     assert launched.status_code == 303 and launched.headers["location"] == "/exercises/week2"
-    assert client.get("/api/v1/me").json() == {"id": "ada", "role": "learner"}
+    assert client.get("/api/v1/me").json() == {"id": "ada", "role": "learner", "lang": "en"}
     csrf = client.get("/exercises/week2").text.split('data-csrf="')[1].split('"')[0]
     public = client.post("/api/v1/exercises/week2/submissions", files=week2_files(),
                          headers={"X-CSRF-Token": csrf}).json()["id"]
@@ -85,7 +85,7 @@ def test_a_learner_launches_submits_and_the_score_reaches_the_lms(lms):
 def test_an_instructor_launch_and_deep_linking(lms):
     platform, client, course = lms
     assert full_launch(platform, client, "hint-prof").status_code == 303
-    assert client.get("/api/v1/me").json() == {"id": "prof-2", "role": "instructor"}  # "prof" is taken
+    assert client.get("/api/v1/me").json() == {"id": "prof-2", "role": "instructor", "lang": "en"}  # "prof" is taken
     platform.message_type = "LtiDeepLinkingRequest"
     launched = full_launch(platform, client, "hint-prof")
     assert launched.headers["location"] == "/lti/deeplink"
