@@ -1,0 +1,177 @@
+"""Self-contained HTML view of a SimilarityReport (inline CSS, no scripts, no external assets).
+
+Rendered from ``grader/classroom/templates/similar.html.j2`` by a jinja2 environment with autoescaping
+on: learner ids, file names and code are text learners chose, so nothing of theirs is ever inserted
+unescaped. Their invisible characters (bidi overrides, zero-width characters, controls) are shown as
+escapes (``\\u202e``) in a marked span, so a page never reorders or hides code.
+
+The page lists the pairs, highest score first, then shows each of the first ``limit`` pairs side by
+side: per matching function, both learners' code with the matching fragments highlighted (one colour
+per fragment, the same on both sides), the functions involved and the evidence in words.
+
+Stable hooks for browser tests: ``#pairs`` (``tr.pair-row[data-a][data-b][data-score]``),
+``section.pair[data-a][data-b]`` (id ``pair-N``), in it ``.evidence li``, ``tr.function-row[data-function]``,
+``div.match`` (one per pair of matching units) with ``pre.code`` on each side and ``span.line.hl-K``
+for highlighted lines (``data-fragment=K``), ``span.esc`` for an escaped invisible character.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from grader.classroom.similar import Pair, SimilarityReport, UnitSource
+from grader.views.learner_ids import INVISIBLE, shown
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "similar.html.j2"
+PAIRS_SHOWN = 50  # pairs shown side by side (the table lists every pair of the report)
+HIGHLIGHTS = 8  # fragment colours, reused in turn
+MAX_LINES_SHOWN = 400  # lines of a unit shown (a longer one is cut, saying so)
+MAX_LINE_CHARS = 400  # characters of a line shown
+
+# Sentences of the page (kept here: grader/messages has no area for `grade similar` yet).
+TEXT = {
+    "title": "Similar submissions: {title}",
+    "lead": ("{learners} learners compared, {pairs} pairs with a score of at least {min_score:g}. A score says how "
+             "much rare code two learners share, once the starter is left out and names, comments, order and "
+             "layout are set aside: it is evidence to read, not a verdict."),
+    "none": "No two learners share enough of their own code to be listed.",
+    "pairs": "Pairs",
+    "score": "Score",
+    "learners": "Learners",
+    "functions": "Functions",
+    "evidence": "Evidence",
+    "function": "Function",
+    "fingerprints": "Fragments",
+    "structure": "Structure",
+    "identical": "identical",
+    "unusual": "identical, unusual",
+    "whole": "Whole submission: fragments {fingerprints:.0%}, structure {structure:.0%}.",
+    "matches": "Matching code",
+    "no_matches": "No fragment to show.",
+    "fragment": "fragment {number}: {learners} learners hold its rarest part (rarity {rarity:.2f})",
+    "cut": "… {count} more lines",
+    "refused": "Not compared (several entries for one learner id)",
+    "unreadable": "Not compared (files that cannot be read)",
+    "empty": "Nothing of their own (the starter only)",
+    "notes": "Left out of the comparison",
+    "more": "{count} more pairs are listed above but not shown side by side.",
+    "wrong": "shared wrong answer",
+}
+
+
+@lru_cache(maxsize=1)
+def _environment():  # type: ignore[no-untyped-def]
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _segments(text: str) -> list[tuple[str, bool]]:
+    """``text`` as (text, escaped) runs: invisible characters (except tabs) become their escape, marked."""
+    runs: list[tuple[str, bool]] = []
+    plain: list[str] = []
+    for c in text:
+        if c != "\t" and unicodedata.category(c) in INVISIBLE:
+            if plain:
+                runs.append(("".join(plain), False))
+                plain = []
+            code = ord(c)
+            runs.append((f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}",
+                         True))
+        else:
+            plain.append(c)
+    if plain:
+        runs.append(("".join(plain), False))
+    return runs
+
+
+def _code(unit: UnitSource, highlights: dict[int, int], titles: dict[int, str]) -> dict[str, Any]:
+    """A unit's lines for the page: number, text runs, the fragment highlighting it (if any)."""
+    lines = unit.text.split("\n")
+    shown_lines = []
+    for number, line in enumerate(lines[:MAX_LINES_SHOWN], start=1):
+        cut = line if len(line) <= MAX_LINE_CHARS else line[:MAX_LINE_CHARS] + "…"
+        fragment = highlights.get(number)
+        shown_lines.append({"number": number, "segments": _segments(cut),
+                            "fragment": fragment, "title": titles.get(number, "")})
+    return {"name": shown(unit.name), "location": shown(unit.location), "lines": shown_lines,
+            "cut": max(0, len(lines) - MAX_LINES_SHOWN)}
+
+
+def _pair_view(number: int, pair: Pair, report: SimilarityReport) -> dict[str, Any]:
+    sources_a = report.sources.get(pair.a, [])
+    sources_b = report.sources.get(pair.b, [])
+    groups: dict[tuple[int, int], list[tuple[int, Any]]] = defaultdict(list)
+    for k, fragment in enumerate(pair.matches):
+        groups[fragment.a.index, fragment.b.index].append((k, fragment))
+    matches = []
+    for (ia, ib), fragments in groups.items():
+        if ia >= len(sources_a) or ib >= len(sources_b):
+            continue
+        marks_a: dict[int, int] = {}
+        marks_b: dict[int, int] = {}
+        titles_a: dict[int, str] = {}
+        titles_b: dict[int, str] = {}
+        for k, fragment in fragments:
+            title = TEXT["fragment"].format(number=k + 1, learners=fragment.learners, rarity=fragment.rarity)
+            for line in fragment.a.lines:
+                marks_a.setdefault(line, k % HIGHLIGHTS)
+                titles_a.setdefault(line, title)
+            for line in fragment.b.lines:
+                marks_b.setdefault(line, k % HIGHLIGHTS)
+                titles_b.setdefault(line, title)
+        weight = sum(f.weight for _, f in fragments)
+        matches.append((weight, {"a": _code(sources_a[ia], marks_a, titles_a),
+                                 "b": _code(sources_b[ib], marks_b, titles_b),
+                                 "fragments": len(fragments), "weight": round(weight, 2)}))
+    matches.sort(key=lambda item: -item[0])
+    return {
+        "number": number, "a": pair.a, "b": pair.b, "a_shown": shown(pair.a), "b_shown": shown(pair.b),
+        "score": pair.score, "percent": round(100 * pair.score), "band": _band(pair.score),
+        "whole": TEXT["whole"].format(fingerprints=pair.fingerprints, structure=pair.structure),
+        "evidence": list(pair.evidence), "wrong": bool(pair.shared_wrong_answers),
+        "functions": [{"name": f.name, "score": f.score, "percent": round(100 * f.score),
+                       "fingerprints": round(100 * f.fingerprints), "structure": round(100 * f.structure),
+                       "identical": f.identical, "unusual": f.unusual, "band": _band(f.score)}
+                      for f in pair.functions if f.score > 0 or f.identical],
+        "matches": [view for _, view in matches],
+    }
+
+
+def _band(score: float) -> str:
+    return "high" if score >= 0.7 else "medium" if score >= 0.4 else "low"
+
+
+def render_similar_html(report: SimilarityReport, limit: int = PAIRS_SHOWN) -> str:
+    """The page of ``report``: every pair in a table, the first ``limit`` side by side."""
+    rows = [{"number": n, "a": p.a, "b": p.b, "a_shown": shown(p.a), "b_shown": shown(p.b), "score": p.score,
+             "percent": round(100 * p.score), "band": _band(p.score), "wrong": bool(p.shared_wrong_answers),
+             "functions": ", ".join(f.name for f in p.functions if f.score >= 0.3)[:200],
+             "evidence": p.evidence[0] if p.evidence else "", "detailed": n <= limit}
+            for n, p in enumerate(report.pairs, start=1)]
+    pairs = [_pair_view(n, p, report) for n, p in enumerate(report.pairs[:limit], start=1)]
+    context = {
+        "text": TEXT,
+        "title": TEXT["title"].format(title=report.title),
+        "lead": TEXT["lead"].format(learners=report.learners, pairs=len(report.pairs),
+                                    min_score=report.parameters.get("min_score", 0)),
+        "rows": rows, "pairs": pairs, "more": max(0, len(report.pairs) - limit),
+        "refused": [(shown(k), shown(v)) for k, v in report.refused.items()],
+        "unreadable": [(shown(k), shown(v)) for k, v in report.unreadable.items()],
+        "empty": [shown(k) for k in report.empty],
+        "notes": [(shown(k), [shown(n) for n in v]) for k, v in report.notes.items()],
+        "highlights": range(HIGHLIGHTS),
+    }
+    return _environment().get_template(TEMPLATE_NAME).render(**context)
