@@ -24,12 +24,15 @@ This package is of the lowest stage: it imports nothing else from grader.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
 import string
+from collections.abc import Iterator
 import tomllib
 from pathlib import Path
 
-from grader.messages import checks, files, patterns, quiz, usage, values, views
+from grader.messages import checks, files, patterns, quiz, server, usage, values, views
 
 # The English catalogs of the grader, by area (module name -> its sentences).
 AREAS: dict[str, dict[str, str]] = {
@@ -40,6 +43,7 @@ AREAS: dict[str, dict[str, str]] = {
     "views": views.MESSAGES,
     "quiz": quiz.MESSAGES,
     "usage": usage.MESSAGES,
+    "server": server.MESSAGES,
 }
 
 
@@ -59,7 +63,9 @@ EN: dict[str, str] = _merged(AREAS)
 _CATALOGS: dict[str, dict[str, str]] = {"en": EN}
 # Sentences added at run time (an exercise's catalog), by language; ids never clash with the grader's.
 _ADDED: dict[str, dict[str, str]] = {}
-_language = "en"
+_language = "en"  # the process's language (set_language)
+# A language for the current context only (a web request: `speaking`), over the process's.
+_here: contextvars.ContextVar[str | None] = contextvars.ContextVar("dl_grader_language", default=None)
 
 # An id: dotted words of lowercase letters, digits and "_" (as the report's diagnosis ids,
 # grader/schema/grade-report.v2.json); the first word is the area or the exercise.
@@ -88,6 +94,21 @@ def _load_translation(code: str) -> None:
     _CATALOGS[code] = merged
 
 
+@contextlib.contextmanager
+def speaking(code: str | None) -> Iterator[str]:
+    """Say everything in ``code`` inside the block, in this context only (a server's request: other
+    requests, threads and the process keep theirs); a language without a catalog is English.
+    Yields the language used."""
+    if code:
+        _load_translation(code)
+    used = code if code and (code in _CATALOGS or code in _ADDED) else "en"
+    token = _here.set(used)
+    try:
+        yield used
+    finally:
+        _here.reset(token)
+
+
 def set_language(code: str) -> None:
     """Switch the catalog (loading a shipped translation the first time); raises KeyError for a
     language without a catalog. Sentences without a translation are said in English."""
@@ -100,12 +121,12 @@ def set_language(code: str) -> None:
 
 def language() -> str:
     """The active language's code ("en")."""
-    return _language
+    return _here.get() or _language
 
 
 def template(message_id: str) -> str:
     """The template of ``message_id`` in the active language, else in English; KeyError for an unknown id."""
-    for lang in dict.fromkeys((_language, "en")):
+    for lang in dict.fromkeys((_here.get() or _language, "en")):
         for catalog in (_CATALOGS.get(lang, {}), _ADDED.get(lang, {})):
             found = catalog.get(message_id)
             if found:

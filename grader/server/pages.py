@@ -40,10 +40,26 @@ def _when(iso: str | None) -> str:
     return iso[:16].replace("T", " ") + " UTC" if iso else ""
 
 
+LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
+
+
+def page_language(request: Request, account=None) -> str:  # type: ignore[no-untyped-def]
+    """The language of a page: the account's, else the browser's (Accept-Language), else English."""
+    from grader.messages.choose import accept_language
+
+    if account is not None and account.lang:
+        return account.lang
+    return accept_language(request.headers.get("accept-language"))
+
+
 def page(request: Request, name: str, status: int = 200, **context: object) -> HTMLResponse:
+    from grader.messages import available_languages, say, speaking
+
     account, _ = caller(request)
-    text = _environment().get_template(name).render(
-        course=server(request).course, account=account, csrf=csrf_token(request), **context)
+    with speaking(page_language(request, account)) as lang:
+        text = _environment().get_template(name).render(
+            course=server(request).course, account=account, csrf=csrf_token(request), t=say, lang=lang,
+            languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in available_languages()], **context)
     return HTMLResponse(text, status_code=status)
 
 
@@ -87,6 +103,24 @@ async def sign_in(request: Request) -> Response:
         await run_in_threadpool(accounts.set_language, state.engine, account.id,
                                 accept_language(request.headers.get("accept-language")))
     return _redirect("/")
+
+
+@router.post("/settings/language")
+async def choose_language(request: Request) -> Response:
+    """The language of the account's pages and of the feedback of its next submissions."""
+    from grader.messages import available_languages
+
+    state = server(request)
+    account = await run_in_threadpool(_signed_in, request)
+    form = await request.form(max_files=0, max_fields=5)
+    if not csrf_ok(request, form.get("csrf")):  # type: ignore[arg-type]
+        raise HTTPException(403, "the form is out of date (missing or wrong CSRF token): reload the page")
+    lang = str(form.get("lang") or "")
+    if lang not in available_languages():
+        raise HTTPException(422, f"lang: one of {', '.join(available_languages())}")
+    await run_in_threadpool(accounts.set_language, state.engine, account.id, lang)
+    return _redirect(request.headers.get("referer", "/") if request.headers.get("referer", "").startswith(
+        str(request.base_url)) else "/")
 
 
 @router.post("/signout")
@@ -137,10 +171,12 @@ def feedback_page(public: str, request: Request) -> HTMLResponse:
     view = api.submission_view(state, account, api.find_submission(state, account, public))
     if view["report"] is None:
         raise HTTPException(404, "this submission has no feedback yet")
+    from grader.messages import speaking
     from grader.model.report import GradeReport
     from grader.views.html import render_html
 
-    return HTMLResponse(render_html(GradeReport.from_dict(view["report"])))
+    with speaking(page_language(request, account)):  # the page's labels; its feedback is in the submission's
+        return HTMLResponse(render_html(GradeReport.from_dict(view["report"])))
 
 
 # -- instructors ------------------------------------------------------------------------------------

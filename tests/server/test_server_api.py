@@ -227,3 +227,19 @@ def test_languages_of_feedback(client, course):
     with course.engine.connect() as connection:
         row = connection.execute(select(submissions.c.lang).where(submissions.c.id == public)).one()
     assert row.lang == "en"
+
+
+def test_pages_speak_the_accounts_language(client, course):
+    csrf = client.get("/", headers={"Accept-Language": "ko-KR,ko;q=0.9,en;q=0.5"}).text
+    assert '<html lang="ko">' in csrf and "로그인" in csrf  # signed out: the browser's language
+    token = csrf.split('name="csrf" value="')[1].split('"')[0]
+    client.post("/signin", data={"token": course.tokens["bob"], "csrf": token},
+                headers={"Accept-Language": "ko-KR,ko;q=0.9"})
+    assert client.get("/api/v1/me").json()["lang"] == "ko"  # first sign-in keeps the browser's language
+    home = client.get("/", headers={"Accept-Language": "en"}).text  # the account's language wins
+    assert "실습 과제" in home and '<html lang="ko">' in home
+    csrf = home.split('data-csrf="')[1].split('"')[0]
+    client.post("/settings/language", data={"csrf": csrf, "lang": "en"})
+    assert "<h1>Exercises</h1>" in client.get("/").text
+    assert client.post("/settings/language", data={"csrf": csrf, "lang": "xx"}).status_code == 422
+    assert client.post("/settings/language", data={"csrf": "wrong", "lang": "ko"}).status_code == 403

@@ -48,7 +48,7 @@ function setupSubmission() {
         const body = await response.json();
         status = body.status;
         const badge = document.getElementById("status");
-        badge.textContent = status;
+        badge.textContent = badge.dataset[status] || status;
         badge.className = "status " + status;
         if (status === "done") {
           document.getElementById("waiting").hidden = true;
@@ -81,7 +81,7 @@ function setupQueue() {
       const response = await fetch(line.dataset.live, {credentials: "same-origin"});
       if (response.ok) {
         const c = (await response.json()).counts;
-        line.textContent = `Queue: ${c.queued} queued, ${c.grading} grading, ${c.done} done, ${c.failed} failed.`;
+        line.textContent = line.dataset.template.replace(/\{(\w+)\}/g, (_, name) => String(c[name]));
       }
     } catch (e) { /* the server restarts: keep asking */ }
     setTimeout(poll, 2000);
