@@ -134,6 +134,12 @@ def template(message_id: str) -> str:
     raise KeyError(message_id)
 
 
+def own_template(message_id: str) -> str:
+    """The template of one of the grader's own sentences in the active language (else English), or ""
+    for an id that is not the grader's (an exercise's sentence, or none)."""
+    return _CATALOGS.get(language(), {}).get(message_id) or EN.get(message_id, "")
+
+
 def say(message_id: str, **fields: object) -> str:
     """The message ``message_id`` in the active language, filled with ``fields``."""
     return template(message_id).format(**fields)

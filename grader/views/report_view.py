@@ -15,10 +15,9 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from grader.messages import EN, say
+from grader.messages import own_template, say
 from grader.model.report import CheckDiagnosis, CheckResult, FunctionSummary, GradeReport
 
-LIKELY_MISTAKE = "Likely mistake:"
 NAMES_LISTED = 8  # functions named in a not-submitted line before "and N more"
 
 
@@ -161,11 +160,12 @@ def _paragraph_line(lines: list[str], diagnosis: CheckDiagnosis) -> int | None:
     """The index of the line that states ``diagnosis``, or None: a line that starts as the grader's
     own paragraph for its id does (its words up to the first value), or for an exercise's own mistake,
     "Likely mistake: <its short name>". Never a line the grader did not write that way."""
-    template = EN.get(diagnosis.id, "")
+    likely = say("views.likely_mistake")  # "Likely mistake:" in the language the report is shown in
+    template = own_template(diagnosis.id)
     start = template.split("{", 1)[0]
-    if not template or template.startswith(f"{LIKELY_MISTAKE} {{"):  # its words start with a value: its name
-        start = f"{LIKELY_MISTAKE} {diagnosis.text}"
-    if not start.startswith(LIKELY_MISTAKE) or len(start) <= len(LIKELY_MISTAKE) + 1:
+    if not template or template.startswith(f"{likely} {{"):  # its words start with a value: its name
+        start = f"{likely} {diagnosis.text}"
+    if not start.startswith(likely) or len(start) <= len(likely) + 1:
         return None
     return next((i for i, line in enumerate(lines) if line.startswith(start)), None)
 
