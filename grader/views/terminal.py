@@ -186,7 +186,7 @@ def function_list(summary: FunctionSummary, checks: list[CheckResult], width: in
         lines.append(Padding(Text(say("view.no_checks"), style="dim"), (0, 0, 0, 2), expand=False))
     for check in checks:
         head = status_cell(check)
-        head.pad_right(max(0, 9 - len(head)))
+        head.pad_right(max(0, 9 - head.cell_len))  # cells, not characters: Hangul is two wide
         head.append("  ")
         points = points_cell(check)
         points.pad_left(max(0, 7 - len(points)))
