@@ -15,7 +15,7 @@ from grader.checks.python2 import python2_hint, python2_syntax_hint
 from grader.messages import say
 
 if TYPE_CHECKING:
-    from grader.ingest.extract import Submission
+    from grader.ingest.submission import Submission
     from grader.sandbox.client import CallOutcome, SandboxWorker
 
 

@@ -28,7 +28,7 @@ from grader.sandbox.plain import PlainDataError, decode
 from grader.sandbox.protocol import ChannelClosed, FrameReader, FrameTimeout, write_frame
 
 if TYPE_CHECKING:
-    from grader.ingest.extract import SiblingModule
+    from grader.ingest.reading import SiblingModule
 
 GRADER_PACKAGE = Path(GRADER_PARENT) / "grader"
 PIPE_BYTES = 1024 * 1024

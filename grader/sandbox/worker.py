@@ -114,7 +114,7 @@ def confine(setup: dict[str, Any], keep_fds: tuple[int, ...]) -> list[isolation.
 
 def _code(unit: dict[str, Any]) -> types.CodeType:
     """The unit's code: compiled by the grader from the same text when it could (see
-    extract.compile_units), else compiled here (a SyntaxError then reports the unit)."""
+    compiling.compile_units), else compiled here (a SyntaxError then reports the unit)."""
     code = unit.get("code")
     if isinstance(code, bytes):
         try:
