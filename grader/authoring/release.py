@@ -9,7 +9,8 @@ when every step passed:
    notebooks of instructor sources generated afresh (grader/authoring/sources.py);
    ``exercise.toml`` says ``reference = "recorded"`` instead of naming solutions, and
    how many hidden checks and points the copy does not run;
-3. ``release_quiz``: the quiz without its keys (grader/quiz/form.py): learners write
+3. ``release_quiz``: the quiz without its keys (grader/quiz/form.py), and each of its
+   translations (``quiz.ko.toml``) without explanations or accepted answers: learners write
    their forms in the copy and submit them; with ``practice_quizzes``, the whole quiz;
 4. ``record_reference``: the public checks run against the reference, and every
    reference call is recorded into ``checks/expected.json`` (grader/model/recorded.py);
@@ -34,9 +35,9 @@ from grader.checks.diagnose import compute_every_mistake
 from grader.errors import UsageError
 from grader.model.exercise import RECORDED_REFERENCE, Exercise, load_exercise
 from grader.grading import grade_submission
-from grader.quiz import QUIZ_FILE, load_quiz
-from grader.quiz.form import check_form, form_quiz_text, practice_quiz_text, toml_value
-from grader.quiz.model import DEFAULT_SUBMIT_TO
+from grader.quiz import QUIZ_FILE, load_quiz, translation_path
+from grader.quiz.form import check_form, form_quiz_text, form_translation_text, practice_quiz_text, toml_value
+from grader.quiz.model import DEFAULT_SUBMIT_TO, SOURCE_LANGUAGE
 from grader.model.recorded import RecordingReference
 from grader.model.report import GradeReport
 from grader.authoring.sources import build_from_sources, instructor_sources, notebook_text, split_source, stale_files
@@ -190,13 +191,16 @@ def release_quiz(ex: Exercise, staging: Path, *, practice: bool, submit_to: str)
     path = ex.root / QUIZ_FILE
     if not path.is_file():
         return ""
-    quiz = load_quiz(path)
+    quiz = load_quiz(path, SOURCE_LANGUAGE)
     copied = staging / QUIZ_FILE
-    if practice:
+    if practice:  # the translations were copied whole with the folder
         copied.write_text(practice_quiz_text(path.read_text(encoding="utf-8")), encoding="utf-8")
         return "practice"
     copied.write_text(form_quiz_text(quiz, submit_to), encoding="utf-8")
-    check_form(quiz, load_quiz(copied))
+    for translation in quiz.translations:  # in place of the copied translation, which states the keys
+        translation_path(copied, translation.language).write_text(
+            form_translation_text(quiz, translation.language), encoding="utf-8")
+    check_form(quiz, load_quiz(copied, SOURCE_LANGUAGE))
     return "form"
 
 

@@ -1,6 +1,12 @@
 """Quizzes: authored in ``exercises/<name>/quiz.toml``, one variant per learner, graded
 into the same GradeReport as code checks (kind "quiz", one check per question).
 
+A quiz can be read in several languages: ``quiz.<language>.toml`` beside ``quiz.toml``
+translates what learners read, question by question (``load_translation``); ids, kinds,
+parameters, code and keys are quiz.toml's alone, so a variant has the same numbers, choice
+order and key in every language, and an answer is graded the same whichever language it was
+given in.
+
 The pipeline, one module per step::
 
     load (quiz file -> Quiz) -> variants (seed -> questions and keys)
@@ -28,7 +34,7 @@ from grader.errors import usage_error
 from grader.messages import say
 from grader.quiz.answers import Answer, blank_form, form_learner, read_answers
 from grader.quiz.grading import grade_quiz
-from grader.quiz.load import load_quiz
+from grader.quiz.load import load_quiz, load_translation, translation_path
 from grader.quiz.model import Quiz, QuizInputError
 from grader.quiz.session import ask_questions
 from grader.quiz.validate import quiz_stats, validate_quiz
@@ -39,7 +45,7 @@ QUIZ_FILE = "quiz.toml"
 
 __all__ = [
     "PRACTICE_NOTE", "QUIZ_FILE", "QuizInputError", "QuizRun", "form_learner", "load_quiz", "prepare_quiz",
-    "quiz_file", "quiz_seed", "quiz_stats", "validate_quiz",
+    "load_translation", "quiz_file", "quiz_seed", "quiz_stats", "translation_path", "validate_quiz",
 ]
 PRACTICE_NOTE = "practice"  # the kind of the note a report of a practice quiz carries
 
@@ -113,11 +119,14 @@ def quiz_file(exercise: str | Path) -> tuple[str, Path]:
     return loaded.name, path
 
 
-def prepare_quiz(exercise: str | Path, learner: str, seed: int | None = None) -> QuizRun:
+def prepare_quiz(exercise: str | Path, learner: str, seed: int | None = None, language: str | None = None) -> QuizRun:
     """The quiz of ``exercise`` for ``learner``: the seed is ``seed`` or a stable hash of
-    (exercise, learner). Raises UsageError (QuizInputError for a malformed quiz file)."""
+    (exercise, learner). It is shown in ``language`` (default: the active language) when the quiz has
+    a translation to it (``quiz.<language>.toml``), else in English; the seed, the keys and the grading
+    are the same in every language. Raises UsageError (QuizInputError for a malformed quiz file or
+    translation)."""
     name, path = quiz_file(exercise)
-    quiz = load_quiz(path)
+    quiz = load_quiz(path, language)
     chosen = quiz_seed(name, learner) if seed is None else seed
     return QuizRun(
         exercise=name,

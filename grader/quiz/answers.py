@@ -121,7 +121,9 @@ def _single(variant: Variant, text: str) -> int | None:
     letter = text.lower().strip("().")
     if len(letter) == 1 and letter in LETTERS[: len(variant.choices)]:
         return LETTERS.index(letter)
-    same = [i for i, choice in enumerate(variant.choices) if same_text(choice) == same_text(text)]
+    typed = same_text(text)
+    names = zip(variant.choices, variant.aliases or ((),) * len(variant.choices))
+    same = [i for i, (choice, aliases) in enumerate(names) if typed in {same_text(c) for c in (choice, *aliases)}]
     return same[0] if same else None
 
 

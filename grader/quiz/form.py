@@ -14,7 +14,12 @@ the same for every learner.
 by names (a statement that uses ``rng`` counts as changing it, so the draws stay in
 step). A question whose text depends on a statement that also sets ``answer`` cannot be
 released. ``check_form`` then builds both quizzes for many seeds: the copy must show
-every learner the same text and choices as the instructor's quiz.
+every learner the same text and choices as the instructor's quiz, in every language.
+
+A translation (``quiz.<language>.toml``) goes to the copy the same way
+(``form_translation_text``): its questions' texts and choices, listed in the copy's order,
+and the translations of the values they show; no explanation (it states the key as the
+English one does) nor accepted answer.
 
 With ``--practice-quizzes`` the copy gets the whole quiz instead, marked ``released =
 "practice"``: it grades answers locally, and its reports say "practice".
@@ -32,7 +37,8 @@ from typing import Any
 from grader.errors import UsageError, usage_error
 from grader.messages import say
 from grader.quiz.model import CHOICE_KINDS, DEFAULT_SUBMIT_TO, ParamSpec, Question, Quiz
-from grader.quiz.variants import PLACEHOLDER, build_variant
+from grader.quiz.model import PLACEHOLDER
+from grader.quiz.variants import build_variant
 
 FORM_SEEDS = 100  # seeds on which the copy must show what the instructor's quiz shows
 _STATEFUL = "rng"  # drawing from the generator changes it
@@ -47,12 +53,36 @@ def form_quiz_text(quiz: Quiz, submit_to: str = DEFAULT_SUBMIT_TO) -> str:
         *("# " + line for line in say("quiz.copy.instructions", submit_to=submit_to).splitlines()),
         "",
         "[quiz]",
-        f"title = {toml_value(quiz.title)}",
+        f"title = {toml_value(quiz.source_title or quiz.title)}",
         'released = "form"',
         f"submit_to = {toml_value(submit_to)}",
     ]
     for question in quiz.questions:
         lines += ["", *_question_lines(quiz, question)]
+    return "\n".join(lines) + "\n"
+
+
+def form_translation_text(quiz: Quiz, language: str) -> str:
+    """The ``language`` translation of ``quiz`` for its learners' copy without keys (beside the quiz of
+    ``form_quiz_text``): per question its text, its choices in the order the copy lists them, and the
+    translations of the values its text and choices show; no explanation nor accepted answer."""
+    translation = quiz.translation(language)
+    assert translation is not None
+    lines = [f"# The questions of {quiz.path.name} in {language}, without their keys (grade release).", "", "[quiz]"]
+    if translation.title:
+        lines.append(f"title = {toml_value(translation.title)}")
+    for question in quiz.questions:
+        texts = translation.questions.get(question.id)
+        if texts is None:
+            continue
+        lines += ["", "[[questions]]", f"id = {toml_value(question.id)}", f"text = {toml_value(texts.text)}"]
+        if texts.choices:
+            listed = [texts.choices[i] for i in _listed_order(question)]
+            lines.append(f"choices = {toml_value(listed)}")
+        shown = {m.group(1) for part in (texts.text, *texts.choices) for m in PLACEHOLDER.finditer(part) if m.group(1)}
+        for name, values in texts.translate.items():
+            if name in shown:
+                lines += [f"[questions.translate.{name}]", *(f"{toml_value(k)} = {toml_value(v)}" for k, v in values.items())]
     return "\n".join(lines) + "\n"
 
 
@@ -74,16 +104,18 @@ def practice_quiz_text(text: str) -> str:
 
 def check_form(quiz: Quiz, form: Quiz, seeds: int = FORM_SEEDS) -> None:
     """Raise UsageError unless ``form`` shows, for every seed in ``range(seeds)``, each question's
-    text and choices exactly as ``quiz`` does."""
+    text and choices exactly as ``quiz`` does, in English and in each language ``quiz`` is translated to."""
+    languages = quiz.languages  # a language the copy lacks shows English there: it differs
     for question, copied in zip(quiz.questions, form.questions, strict=True):
         for seed in range(seeds):
-            want = build_variant(quiz, question, seed)
-            try:
-                got = build_variant(form, copied, seed)
-            except UsageError as exc:
-                raise _cannot_release(quiz, question, say("usage.release.fails", seed=seed, error=exc)) from None
-            if (got.text, got.choices) != (want.text, want.choices):
-                raise _cannot_release(quiz, question, say("usage.release.differs", seed=seed))
+            for language in languages:
+                want = build_variant(quiz, question, seed, language)
+                try:
+                    got = build_variant(form, copied, seed, language)
+                except UsageError as exc:
+                    raise _cannot_release(quiz, question, say("usage.release.fails", seed=seed, error=exc)) from None
+                if (got.text, got.choices, got.aliases) != (want.text, want.choices, want.aliases):
+                    raise _cannot_release(quiz, question, say("usage.release.differs", seed=seed))
 
 
 def _question_lines(quiz: Quiz, question: Question) -> list[str]:
@@ -113,13 +145,21 @@ def _question_lines(quiz: Quiz, question: Question) -> list[str]:
 def _listed_choices(quiz: Quiz, question: Question) -> tuple[str, ...]:
     """The choices as the copy lists them: sorted when shuffled; computed ones computed here."""
     if question.choices:
-        choices = question.choices
+        return tuple(question.choices[i] for i in _listed_order(question))
     else:  # computed by the code: the same for every learner, or the copy cannot list them
         built = {build_variant(quiz, question, seed).choices for seed in range(FORM_SEEDS)}
         if len({tuple(sorted(c)) for c in built}) > 1:
             raise _cannot_release(quiz, question, say("usage.release.computed_choices"))
         choices = tuple(c.replace("{", "{{").replace("}", "}}") for c in built.pop())
     return tuple(sorted(choices)) if question.shuffle else choices
+
+
+def _listed_order(question: Question) -> list[int]:
+    """The positions of the written choices in the order the copy lists them (sorted when shuffled):
+    a translation's choices are listed in this order too, so that the n-th choice of each file is the
+    same choice."""
+    positions = list(range(len(question.choices)))
+    return sorted(positions, key=lambda i: question.choices[i]) if question.shuffle else positions
 
 
 def visible_code(quiz: Quiz, question: Question) -> str:

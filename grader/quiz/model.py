@@ -8,6 +8,7 @@ of the kind.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import CodeType
@@ -28,6 +29,14 @@ SHAPE_ERROR = "error"
 Released = Literal["", "form", "practice"]
 RELEASED: tuple[str, ...] = ("form", "practice")
 DEFAULT_SUBMIT_TO = say("copy.submit_to")  # where learners submit a quiz whose copy has no keys (English)
+SOURCE_LANGUAGE = "en"  # the language of quiz.toml; translations are quiz.<language>.toml beside it
+# A placeholder of a quiz text: ``{name}``, ``{name:.4f}``, ``{name!r}``; ``{{`` and ``}}`` are literal braces.
+PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_]\w*)(![rs])?(?::([^{}]*))?\}")
+
+
+def placeholders(template: str) -> set[str]:
+    """The placeholders of a quiz text as written (``{answer:.4f}``), braces included."""
+    return {m.group(0) for m in PLACEHOLDER.finditer(template) if m.group(1)}
 
 
 class QuizInputError(UsageError):
@@ -116,6 +125,35 @@ class Question:
 
 
 @dataclass(frozen=True)
+class QuestionTexts:
+    """What learners read of one question in another language than quiz.toml's (a translation file).
+
+    An empty ``text``, ``explanation`` or ``choices`` is the English one (``choices`` is always empty
+    for choices the question's code computes: they are shown as computed). ``accept`` adds answers a
+    text question accepts, in every language. ``translate`` gives, per variable, the translation of
+    each text value the code computes or the params draw (``{formula}`` -> ``"|y - yhat|의 합"``)."""
+
+    id: str
+    line: int
+    text: str = ""
+    explanation: str = ""
+    choices: tuple[str, ...] = ()
+    accept: tuple[str, ...] = ()
+    translate: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A quiz's texts in one more language, from ``quiz.<language>.toml``: the title and, by question
+    id, the texts learners read. Ids, kinds, keys and parameters are quiz.toml's."""
+
+    language: str
+    path: Path
+    title: str = ""
+    questions: dict[str, QuestionTexts] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
 class Quiz:
     """A quiz file: its title and questions, in file order.
 
@@ -128,6 +166,20 @@ class Quiz:
     questions: tuple[Question, ...]
     released: Released = ""
     submit_to: str = ""
+    # Texts in more languages (quiz.<language>.toml), and the language the quiz is shown in: one of
+    # theirs, else "en". ``title`` is the title in that language, ``source_title`` quiz.toml's.
+    translations: tuple[Translation, ...] = ()
+    language: str = SOURCE_LANGUAGE
+    source_title: str = ""
+
+    def translation(self, language: str) -> Translation | None:
+        """The quiz's texts in ``language`` (None for English, or a language it has no file for)."""
+        return next((t for t in self.translations if t.language == language), None)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the quiz can be shown in: English first."""
+        return (SOURCE_LANGUAGE, *(t.language for t in self.translations))
 
     @property
     def keys_withheld(self) -> bool:

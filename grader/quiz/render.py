@@ -4,14 +4,16 @@ answer, the key and the explanation, then the score and the seed.
 Plain text (no colours, no boxes), so it reads the same in any terminal, piped, or
 in a log. Given a width (a terminal's), long lines wrap to it between words, each
 wrapped line indented under the text of its first (a choice's text, not its letter).
+Widths are terminal cells: a Hangul syllable (or another wide character) takes two.
 The quiz in the terminal (``wrapping_writer``) and the answers form (``wrapped_form``)
 wrap the same way."""
 
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Callable
+
+from rich.cells import cell_len
 
 from grader.messages import say
 from grader.quiz.answers import FORM_HEADER
@@ -55,14 +57,30 @@ _HANGING = re.compile(r"\s*(?:\d+\. |[a-z]\) )?")
 
 
 def wrap(line: str, width: int) -> list[str]:
-    """``line`` as lines of at most ``width`` characters, broken between words only (a longer word,
-    a path or a number, stays whole on a line of its own)."""
-    if len(line) <= width:
+    """``line`` as lines of at most ``width`` terminal cells (a Hangul syllable or another wide
+    character takes two), broken between words only (a longer word, a path or a number, stays whole
+    on a line of its own). Runs of spaces inside a line are kept (code lines line up)."""
+    if cell_len(line) <= width:
         return [line]
     hang = " " * min(_HANGING.match(line).end(), width // 2)
     indent = line[: len(line) - len(line.lstrip())]
-    return textwrap.wrap(line.lstrip(), width, initial_indent=indent, subsequent_indent=hang,
-                         break_long_words=False, break_on_hyphens=False) or [line]
+    lines: list[str] = []
+    current, pending, started = indent, "", False
+    for chunk in _CHUNKS.findall(line.lstrip().expandtabs()):
+        if chunk.isspace():
+            pending += " " * len(chunk) if started else ""
+            continue
+        if started and cell_len(current + pending + chunk) > width:
+            lines.append(current)
+            current = hang + chunk
+        else:
+            current += pending + chunk
+        pending, started = "", True
+    lines.append(current)
+    return lines
+
+
+_CHUNKS = re.compile(r"\S+|\s+")
 
 
 def wrapping_writer(write: Callable[[str], None], width: int | None) -> Callable[[str], None]:
@@ -83,15 +101,15 @@ def wrapping_writer(write: Callable[[str], None], width: int | None) -> Callable
                 out.append("\n")
                 column = 0
             body = piece.rstrip()
-            if column and column + len(body) > width:
+            if column and column + cell_len(body) > width:
                 out.append("\n")
                 column = 0
             lines = wrap(body, width) if body else [""]
             start = column if len(lines) == 1 else 0
-            if start + len(lines[-1]) + len(piece) - len(body) <= width:
+            if start + cell_len(lines[-1]) + len(piece) - len(body) <= width:
                 lines[-1] += piece[len(body):]
             out.append("\n".join(lines))
-            column = start + len(lines[-1])
+            column = start + cell_len(lines[-1])
         write("".join(out))
 
     return wrapped
@@ -107,7 +125,7 @@ def wrapped_form(form: str, width: int | None) -> str:
         return form
     lines = []
     for line in form.split("\n"):
-        if line.startswith("# ") and not line.startswith(_FORM_PREFIX) and len(line) > width:
+        if line.startswith("# ") and not line.startswith(_FORM_PREFIX) and cell_len(line) > width:
             lines += [f"# {part}" for part in wrap(line[2:], max(width - 2, 1))]
         else:
             lines.append(line)

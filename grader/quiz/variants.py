@@ -13,6 +13,14 @@ the question's stream) and the drawn variables; it must set ``answer`` and may s
 A learners' copy without keys (``quiz.keys_withheld``) builds the same texts and
 choices from the variables alone, running only its ``show`` code: its variants
 have no key and no explanation.
+
+A variant is shown in one language (``quiz.language``, or the ``language`` asked for):
+the texts of its translation, English where it has none. Everything else comes from
+quiz.toml alone: the variables, the key, which choices are right and the choices' order
+(positions drawn from the sorted English texts, so every language lists the same choice
+at the same letter). A variant also knows each choice's texts in the other languages
+(``aliases``) and the accepted answers of every language, so that an answer is graded
+the same whichever language it was given in.
 """
 
 from __future__ import annotations
@@ -25,21 +33,29 @@ import re
 import traceback
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from types import CodeType, ModuleType
 from typing import Any
 
 import numpy as np
 
 from grader.quiz.load import typed_key
-from grader.quiz.model import CHOICE_KINDS, Key, ParamSpec, Question, Quiz, QuizInputError
+from grader.quiz.model import (
+    CHOICE_KINDS, PLACEHOLDER, SOURCE_LANGUAGE, Key, ParamSpec, Question, QuestionTexts, Quiz, QuizInputError,
+    Translation,
+)
 
 MAX_DRAWS = 1000  # attempts to satisfy a question's `where` before giving up
-PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_]\w*)(![rs])?(?::([^{}]*))?\}")
 
 
 @dataclass(frozen=True)
 class Variant:
-    """A question as one learner sees it: filled texts, final choices and the key."""
+    """A question as one learner sees it, in one language: filled texts, final choices and the key.
+
+    The key of a choice question is the text of its right choice(s) in this language; which choices
+    are right (``key_positions``), the order of the choices, the numbers and every other key are the
+    same in every language. ``aliases`` are, per choice, its texts in the quiz's other languages (an
+    answer may name a choice in any of them); ``accept`` holds the accepted answers of every language."""
 
     question: Question
     text: str
@@ -47,10 +63,20 @@ class Variant:
     key: Key | None  # None in a learners' copy without keys
     explanation: str
     accept: tuple[str, ...] = ()
+    aliases: tuple[tuple[str, ...], ...] = ()
+    language: str = SOURCE_LANGUAGE
 
     @property
     def id(self) -> str:
         return self.question.id
+
+    @property
+    def key_positions(self) -> tuple[int, ...]:
+        """The positions of the right choices in ``choices`` (() for a question without choices or key)."""
+        if self.key is None or self.question.kind not in CHOICE_KINDS:
+            return ()
+        keys = (self.key,) if self.question.kind == "single" else self.key
+        return tuple(self.choices.index(k) for k in keys)  # type: ignore[union-attr]
 
 
 def quiz_seed(exercise: str, learner: str) -> int:
@@ -63,62 +89,139 @@ def question_seed(seed: int, question_id: str) -> int:
     return int(hashlib.sha256(f"{seed}:{question_id}".encode()).hexdigest()[:16], 16)
 
 
-def build_variants(quiz: Quiz, seed: int) -> tuple[Variant, ...]:
-    """Every question of ``quiz`` for ``seed``; raises QuizInputError naming the quiz line at fault."""
-    return tuple(build_variant(quiz, question, seed) for question in quiz.questions)
+def build_variants(quiz: Quiz, seed: int, language: str | None = None) -> tuple[Variant, ...]:
+    """Every question of ``quiz`` for ``seed``, in ``language`` (default: the quiz's); raises
+    QuizInputError naming the quiz line at fault."""
+    return tuple(build_variant(quiz, question, seed, language) for question in quiz.questions)
 
 
-def build_variant(quiz: Quiz, question: Question, seed: int) -> Variant:
-    """``question`` for ``seed``: variables drawn, code run, texts filled, key checked against choices."""
+@dataclass(frozen=True)
+class _Texts:
+    """A question's filled texts in one language; choices in the order of the quiz file."""
+
+    text: str
+    explanation: str
+    choices: tuple[str, ...]
+    accept: tuple[str, ...]
+
+
+def build_variant(quiz: Quiz, question: Question, seed: int, language: str | None = None) -> Variant:
+    """``question`` for ``seed``: variables drawn, code run, texts filled, key checked against choices.
+
+    Everything but the texts comes from quiz.toml alone, whatever the language: the variables, the
+    key, the choices' order (drawn from the sorted English choices) and which choices are right. The
+    texts are the translation's for ``language`` (default: ``quiz.language``), English where it has
+    none."""
     stream = question_seed(seed, question.id)
     values = draw_params(quiz, question, random.Random(stream))
+    key: Any = None
+    computed_choices: Any = None
     if quiz.keys_withheld:
         if question.show is not None:
             namespace = _run_code(quiz, question, values, stream, "show")
             values = {k: v for k, v in namespace.items() if _shown(k, v)}
-        return _keyless_variant(quiz, question, values, stream)
-    key: Any = question.answer
-    computed_choices: Any = None
-    if question.code is not None:
-        namespace = _run_code(quiz, question, values, stream, "code")
-        if "answer" not in namespace:
-            raise _fail(quiz, question, question.code_line, "its code must set `answer` (the key)")
-        key, computed_choices = namespace["answer"], namespace.get("choices")
-        values = {k: v for k, v in namespace.items() if _shown(k, v)}
-    try:
-        key = typed_key(question.kind, key)
-    except ValueError as exc:
-        raise _fail(quiz, question, question.code_line or question.line, str(exc)) from None
-    fill = _Filler(quiz, question, values)
+    else:
+        key = question.answer
+        if question.code is not None:
+            namespace = _run_code(quiz, question, values, stream, "code")
+            if "answer" not in namespace:
+                raise _fail(quiz, question, question.code_line, "its code must set `answer` (the key)")
+            key, computed_choices = namespace["answer"], namespace.get("choices")
+            values = {k: v for k, v in namespace.items() if _shown(k, v)}
+        try:
+            key = typed_key(question.kind, key)
+        except ValueError as exc:
+            raise _fail(quiz, question, question.code_line or question.line, str(exc)) from None
+    fill = _Filler(quiz.path, question, values)
     if computed_choices is None:
         choices = tuple(fill(c) for c in question.choices)
     elif question.kind in CHOICE_KINDS:
         choices = _check_choices(quiz, question, computed_choices)
     else:
         raise _fail(quiz, question, question.code_line, f"a {question.kind} question has no choices")
-    variant = Variant(
+    _distinct_choices(quiz.path, question, question.code_line or question.line, choices)
+    right = _right_choices(quiz, question, choices, key)
+    order = _order(question, choices, stream)
+    source = _Texts(fill(question.text), fill(question.explanation), choices, tuple(fill(a) for a in question.accept))
+    texts = {SOURCE_LANGUAGE: source}
+    for translation in quiz.translations:
+        translated = translation.questions.get(question.id)
+        if translated is not None:
+            texts[translation.language] = _translated(translation, translated, question, values, source)
+    _unambiguous(quiz, question, texts)
+    chosen = quiz.language if language is None else language
+    shown = texts.get(chosen, source)
+    shown_choices = tuple(shown.choices[i] for i in order)
+    if key is not None and question.kind == "single":
+        key = shown.choices[right[0]]
+    elif key is not None and question.kind == "multiple":  # the right choices, in the order shown
+        key = tuple(c for i, c in zip(order, shown_choices) if i in right)
+    aliases = tuple(tuple(dict.fromkeys(t.choices[i] for t in texts.values() if t.choices[i] != shown.choices[i]))
+                    for i in order) if any(t is not shown for t in texts.values()) else ()
+    return Variant(
         question=question,
-        text=fill(question.text),
-        choices=_shuffled(question, choices, stream),
+        text=shown.text,
+        choices=shown_choices,
         key=key,
-        explanation=fill(question.explanation),
-        accept=tuple(fill(a) for a in question.accept),
+        explanation=shown.explanation,
+        accept=tuple(dict.fromkeys(a for t in texts.values() for a in t.accept)),
+        aliases=aliases if question.kind in CHOICE_KINDS else (),
+        language=chosen if chosen in texts else SOURCE_LANGUAGE,
     )
-    return _keyed_choices(quiz, variant)
 
 
-def _keyless_variant(quiz: Quiz, question: Question, values: dict[str, Any], stream: int) -> Variant:
-    fill = _Filler(quiz, question, values)
-    choices = _shuffled(question, tuple(fill(c) for c in question.choices), stream)
-    _distinct_choices(quiz, question, choices)
-    return Variant(question=question, text=fill(question.text), choices=choices, key=None, explanation="")
+def _translated(translation: Translation, translated: QuestionTexts, question: Question, values: dict[str, Any],
+                source: _Texts) -> _Texts:
+    """The question's texts in the translation's language; English for what it does not translate."""
+    fill = _Filler(translation.path, question, values, translated)
+    return _Texts(
+        text=fill(translated.text),
+        explanation=fill(translated.explanation) if translated.explanation and question.explanation else
+        source.explanation,
+        choices=tuple(fill(c) for c in translated.choices) or source.choices,
+        accept=source.accept + tuple(fill(a) for a in translated.accept),
+    )
 
 
-def _shuffled(question: Question, choices: tuple[str, ...], stream: int) -> tuple[str, ...]:
-    """The learner's order of the choices: drawn from their sorted order (see the module's docstring)."""
+def _right_choices(quiz: Quiz, question: Question, choices: tuple[str, ...], key: Any) -> tuple[int, ...]:
+    """The positions of the key's choices in ``choices`` (file order); () without choices or key."""
+    if key is None or question.kind not in CHOICE_KINDS:
+        return ()
+    keys = (key,) if question.kind == "single" else tuple(key)
+    for one in keys:
+        if one not in choices:
+            raise _fail(quiz, question, question.code_line or question.line, f"the key {one!r} is not among the choices")
+    return tuple(i for i, choice in enumerate(choices) if choice in keys)
+
+
+def _order(question: Question, choices: tuple[str, ...], stream: int) -> tuple[int, ...]:
+    """The learner's order of the choices, as positions in ``choices``: drawn from their sorted order
+    (see the module's docstring). Only the English texts count, so every language has this order."""
+    positions = tuple(range(len(choices)))
     if not (question.shuffle and choices):
-        return choices
-    return tuple(random.Random(f"{stream}:choices").sample(sorted(choices), len(choices)))
+        return positions
+    ranked = sorted(positions, key=lambda i: choices[i])
+    return tuple(random.Random(f"{stream}:choices").sample(ranked, len(ranked)))
+
+
+def _unambiguous(quiz: Quiz, question: Question, texts: dict[str, _Texts]) -> None:
+    """Each language's choices are distinct, and no text names one choice in a language and another
+    in a second one (an answer may name a choice in any language)."""
+    if len(texts) < 2 or question.kind not in CHOICE_KINDS:
+        return
+    named: dict[str, int] = {}
+    for language, found in texts.items():  # English first
+        translation = quiz.translation(language)
+        path, line = (translation.path, translation.questions[question.id].line) if translation else (
+            quiz.path, question.code_line or question.line)
+        if translation is not None:
+            _distinct_choices(path, question, line, found.choices)
+        for index, choice in enumerate(found.choices):
+            first = named.setdefault(same_text(choice), index)
+            if first != index:
+                raise QuizInputError(path, line, f"question {question.id!r}: choice {choice!r} is choice {index + 1} "
+                                                 f"here and choice {first + 1} in another language: an answer that "
+                                                 "names it could mean either")
 
 
 def draw_params(quiz: Quiz, question: Question, rng: random.Random) -> dict[str, Any]:
@@ -187,28 +290,11 @@ def _check_choices(quiz: Quiz, question: Question, choices: Any) -> tuple[str, .
     return tuple(choices)
 
 
-def _keyed_choices(quiz: Quiz, variant: Variant) -> Variant:
-    """Choices must be distinct and contain the key; a multiple key is put in choice order."""
-    question = variant.question
-    if question.kind not in CHOICE_KINDS:
-        return variant
-    line = question.code_line or question.line
-    _distinct_choices(quiz, question, variant.choices)
-    keys = (variant.key,) if question.kind == "single" else tuple(variant.key)  # type: ignore[arg-type]
-    for key in keys:
-        if key not in variant.choices:
-            raise _fail(quiz, question, line, f"the key {key!r} is not among the choices")
-    if question.kind == "single":
-        return variant
-    ordered = tuple(c for c in variant.choices if c in keys)
-    return Variant(question, variant.text, variant.choices, ordered, variant.explanation, variant.accept)
-
-
-def _distinct_choices(quiz: Quiz, question: Question, choices: tuple[str, ...]) -> None:
+def _distinct_choices(path: Path, question: Question, line: int, choices: tuple[str, ...]) -> None:
     seen = [same_text(c) for c in choices]
     if len(set(seen)) < len(seen):
         duplicate = next(c for c in choices if seen.count(same_text(c)) > 1)
-        raise _fail(quiz, question, question.code_line or question.line, f"choice {duplicate!r} is given twice")
+        raise QuizInputError(path, line, f"question {question.id!r}: choice {duplicate!r} is given twice")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -226,13 +312,19 @@ def same_text(text: str) -> str:
 
 
 class _Filler:
-    """Fills ``{name}`` / ``{name:.3f}`` placeholders; ``{{`` and ``}}`` are literal braces."""
+    """Fills ``{name}`` / ``{name:.3f}`` placeholders; ``{{`` and ``}}`` are literal braces. For a
+    translation (``texts``), a variable it translates shows its translated value."""
 
-    def __init__(self, quiz: Quiz, question: Question, values: dict[str, Any]) -> None:
-        self.quiz, self.question, self.values = quiz, question, values
+    def __init__(self, path: Path, question: Question, values: dict[str, Any],
+                 texts: QuestionTexts | None = None) -> None:
+        self.path, self.question, self.values, self.texts = path, question, values, texts
+        self.line = texts.line if texts is not None else question.line
 
     def __call__(self, template: str) -> str:
         return PLACEHOLDER.sub(self._replace, template)
+
+    def fail(self, problem: str) -> QuizInputError:
+        return QuizInputError(self.path, self.line, f"question {self.question.id!r}: {problem}")
 
     def _replace(self, match: re.Match[str]) -> str:
         whole, name, conversion, spec = match.group(0), match.group(1), match.group(2), match.group(3)
@@ -240,12 +332,17 @@ class _Filler:
             return whole[0]
         if name not in self.values:
             known = ", ".join(sorted(self.values)) or "none"
-            raise _fail(self.quiz, self.question, self.question.line,
-                        f"the text uses {{{name}}}, which is not one of its variables ({known}); write {{{{ for a brace")
+            raise self.fail(f"the text uses {{{name}}}, which is not one of its variables ({known}); "
+                            "write {{ for a brace")
         value = self.values[name]
+        if self.texts is not None and name in self.texts.translate:
+            table = self.texts.translate[name]
+            if not isinstance(value, str) or value not in table:
+                raise self.fail(f"translate.{name} has no translation of the value {value!r}")
+            value = table[value]
         if conversion == "!r":
             value = repr(value)
         try:
             return format(value, spec or "")
         except (TypeError, ValueError) as exc:
-            raise _fail(self.quiz, self.question, self.question.line, f"{whole}: {exc}") from None
+            raise self.fail(f"{whole}: {exc}") from None
