@@ -18,13 +18,16 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def quiz_run(state: ServerState, account: Account, exercise: str):  # type: ignore[no-untyped-def]
-    """The caller's variant of the exercise's quiz; 404 when the course has no such quiz."""
+    """The caller's variant of the exercise's quiz, in the account's language; 404 when the course
+    has no such quiz. (The variant, its keys and its grading are the same in every language.)"""
+    from grader.messages import available_languages
     from grader.quiz import prepare_quiz
 
     entry = state.course.exercise(exercise)
     if entry is None or not entry.quiz:
         raise HTTPException(404, "the course has no such quiz")
-    return entry, prepare_quiz(entry.root, account.login)
+    lang = account.lang if account.lang in available_languages() else "en"
+    return entry, prepare_quiz(entry.root, account.login, language=lang)
 
 
 def questions(run) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
@@ -71,8 +74,11 @@ def grade_answers(state: ServerState, account: Account, exercise: str, given: di
             answers[variant.id] = parse_answer(variant, text)
         except AnswerFormatError as exc:
             raise HTTPException(422, f"{variant.id}: {exc}") from None
-    report = grade_quiz(run.variants, answers, exercise=run.exercise, title=run.quiz.title, learner=account.login,
-                        seed=run.seed)
+    from grader.messages import speaking
+
+    with speaking(account.lang):  # the feedback's sentences in the account's language
+        report = grade_quiz(run.variants, answers, exercise=run.exercise, title=run.quiz.title,
+                            learner=account.login, seed=run.seed)
     with state.engine.begin() as connection:  # type: ignore[attr-defined]
         return queue.record_graded(connection, account_id=account.id, exercise=key, sha256=report.submission_sha256,
                                    report=report.to_dict(), points=scored(entry, report.points, decision.late_days),

@@ -86,3 +86,12 @@ def test_the_browser_form_posts_answers(client, course):
     assert done.status_code == 303 and done.headers["location"].startswith("/submissions/")
     view = client.get("/api/v1" + done.headers["location"]).json()
     assert view["points"] == view["max_points"]
+
+
+def test_a_korean_account_answers_the_korean_quiz_with_the_same_keys(client, course):
+    assert client.post("/api/v1/me", json={"lang": "ko"}, headers=course.auth("alice")).status_code == 200
+    korean = client.get("/api/v1/exercises/week2/quiz", headers=course.auth("alice")).json()
+    assert any("\uac00" <= ch <= "\ud7a3" for q in korean["questions"] for ch in q["text"])  # Hangul
+    graded = client.post("/api/v1/exercises/week2/quiz", json={"answers": right_answers("alice")},
+                         headers=course.auth("alice")).json()
+    assert graded["points"] == graded["max_points"] > 0  # the English keys earn full marks in Korean
