@@ -102,3 +102,21 @@ def test_grade_report_and_export_read_the_course_database(graded, tmp_path):
     assert "alice" in page.read_text()
     nothing = runner.invoke(app, ["report", "week4", "--course", str(course.folder), "--html", str(page)])
     assert nothing.exit_code == 2 and "no graded submission of week4" in nothing.output
+
+
+def test_feedback_is_written_in_the_submissions_language(graded):
+    course, client, _ = graded
+    mistake = ROOT / "tests" / "fixtures" / "week2" / "mistakes" / "cost_1x1.py"
+    files = [("files", (mistake.name, mistake.read_bytes()))]
+    english = client.post("/api/v1/exercises/week2/submissions", headers=course.auth("tess"), files=files).json()["id"]
+    korean = client.post("/api/v1/exercises/week2/submissions?lang=ko", headers=course.auth("tess"),
+                         files=files).json()["id"]
+    en, ko = wait_for(client, course.auth("tess"), english), wait_for(client, course.auth("tess"), korean)
+    assert en["points"] == ko["points"] < en["max_points"]
+
+    def hangul(view: dict) -> bool:
+        return any("\uac00" <= ch <= "\ud7a3" for check in view["report"]["checks"] for ch in check["message"])
+
+    assert hangul(ko) and not hangul(en)
+    ids = [[d["id"] for d in c["diagnoses"]] for c in en["report"]["checks"]]
+    assert ids == [[d["id"] for d in c["diagnoses"]] for c in ko["report"]["checks"]]
