@@ -111,12 +111,14 @@ def hidden_check_secrets(week: str) -> dict[str, str]:
 
 
 def public_text(week: str) -> bytes:
-    """What learners see anyway: the exercise folder but its quiz, their own blank forms, and the values
+    """What learners see anyway: the exercise folder but its quiz (in every language), their own blank forms, and the values
     the questions' variables are drawn from (a copy draws each learner's variables to write their form;
     a key may be one of them, as the relative error of n = a (1 + d) is about d)."""
     folder = ROOT / "exercises" / week
-    parts = [p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != QUIZ_FILE]
-    parts += [prepare_quiz(week, learner).blank_form().encode() for learner in LEARNERS]
+    parts = [p.read_bytes() for p in sorted(folder.rglob("*"))
+             if p.is_file() and p.name != QUIZ_FILE and not (p.name.startswith("quiz.") and p.suffix == ".toml")]
+    parts += [prepare_quiz(week, learner, language=language).blank_form().encode()
+              for learner in LEARNERS for language in ("en", "ko")]
     for question in load_quiz(folder / QUIZ_FILE).questions:
         parts += [repr(value).encode() for spec in question.params for value in (*spec.values, spec.low, spec.high)]
     return b"\n".join(parts)
