@@ -34,7 +34,8 @@ from grader.errors import usage_error
 from grader.messages import say
 from grader.quiz.answers import Answer, blank_form, form_learner, read_answers
 from grader.quiz.grading import grade_quiz
-from grader.quiz.load import load_quiz, load_translation, translation_path
+from grader.quiz.load import load_quiz
+from grader.quiz.translation import load_translation, translation_path
 from grader.quiz.model import Quiz, QuizInputError
 from grader.quiz.session import ask_questions
 from grader.quiz.validate import quiz_stats, validate_quiz
