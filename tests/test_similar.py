@@ -161,6 +161,15 @@ def test_planted_copies_rank_above_every_pair_of_independent_learners(week, week
             assert score >= 0.9, (pair, score)
 
 
+def test_reading_in_several_processes_gives_the_same_pairs(week2_class, week2, monkeypatch):
+    from grader.classroom import similar
+
+    monkeypatch.setattr(similar, "PARALLEL_FROM", 2)
+    parallel = similar_pairs("week2", week2_class, min_score=0.0, jobs=2)
+    assert [(p.a, p.b, p.score, p.matches) for p in parallel.pairs] == [
+        (p.a, p.b, p.score, p.matches) for p in week2.pairs]
+
+
 def test_pairs_are_sorted_and_explained(week2):
     scores = [p.score for p in week2.pairs]
     assert scores == sorted(scores, reverse=True)
@@ -358,7 +367,8 @@ def test_older_names_of_graded_functions_are_compared_as_the_function(tmp_path):
 '''
     (folder / "old.py").write_text("import numpy as np\n\ndef normalizeRows(x):" + body)
     (folder / "new.py").write_text("import numpy as np\n\ndef normalize_rows(rows):" + re.sub(r"\bx\b", "rows", body))
-    (folder / "other.py").write_text("import numpy as np\n\ndef normalize_rows(x):\n    return x / np.linalg.norm(x, axis=1, keepdims=True)\n")
+    (folder / "other.py").write_text("import numpy as np\n\ndef normalize_rows(x):\n"
+                                     "    return x / np.linalg.norm(x, axis=1, keepdims=True)\n")
     report = similar_pairs("week2", folder, min_score=0.0)
     pair = report.pair("old", "new")
     assert [f.name for f in pair.functions] == ["normalize_rows"]

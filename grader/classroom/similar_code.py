@@ -188,7 +188,8 @@ class _Reader:
             file_notes: list[str] = []
             statements, left = self._parse_chunks(chunks, display, deadline, file_notes, budget)
             if file_notes and path.suffix == ".py" and len(chunks) > 1:
-                # A "# %%" cell that does not parse alone (a string across a cell line): the whole file, as grading does.
+                # A "# %%" cell that does not parse alone (a string across a cell line): the whole file,
+                # as grading reads it.
                 file_notes = []
                 statements, left = self._parse_chunks([_Chunk(text, "", 0)], display, deadline, file_notes, budget)
             found += statements

@@ -321,12 +321,12 @@ class Normaliser:
                 part = part.args[0]
             self.emit(part)
 
-    def _call_like(self, name: str, args: list[ast.expr], keywords: list[ast.keyword] = ()) -> None:  # type: ignore[assignment]
+    def _call_like(self, name: str, args: list[ast.expr], keywords: list[ast.keyword] | None = None) -> None:
         self._add("Call")
         self._add(name)
         for arg in args:
             self.emit(arg)
-        for keyword in sorted(keywords, key=lambda k: k.arg or ""):
+        for keyword in sorted(keywords or (), key=lambda k: k.arg or ""):
             self._add(f"kw:{keyword.arg}")
             self.emit(keyword.value)
 

@@ -102,9 +102,8 @@ def similar(
         console.print(MORE.format(count=len(report.pairs) - top), markup=False)
     high = sum(1 for p in report.pairs if p.score >= HIGH_SCORE)
     console.print(SUMMARY.format(learners=report.learners, s="" if report.learners == 1 else "s",
-                                 pairs=len(report.pairs), ps="" if len(report.pairs) == 1 else "s",
-                                 min_score=min_score, high=HIGH.format(count=high, threshold=HIGH_SCORE) if high else ""),
-                  markup=False)
+                                 pairs=len(report.pairs), ps="" if len(report.pairs) == 1 else "s", min_score=min_score,
+                                 high=HIGH.format(count=high, threshold=HIGH_SCORE) if high else ""), markup=False)
     for why, ids in (("one id for several entries", report.refused), ("files that cannot be read", report.unreadable)):
         if ids:
             console.print(Text(LEFT_OUT.format(count=len(ids), s="" if len(ids) == 1 else "s", why=why) + ": "
