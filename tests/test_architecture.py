@@ -150,3 +150,12 @@ def test_the_checker_catches_a_cycle(tmp_path):
     (fake / "views" / "a.py").write_text("from grader.views import b\n")
     (fake / "views" / "b.py").write_text("def f():\n    from . import a\n")
     assert cycles(fake) == ["grader.views.a -> grader.views.b -> grader.views.a"]
+
+
+MAX_LINES = 450  # "about 400": a module past this does more than one thing; split it by what it does
+
+
+def test_no_module_is_too_long():
+    long = {module_name(path): n for path in PACKAGE.rglob("*.py")
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert long == {}, f"modules over {MAX_LINES} lines: {long}"
