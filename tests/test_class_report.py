@@ -259,3 +259,10 @@ def test_class_report_in_a_real_browser(week2_class, tmp_path):
     shot = tmp_path / "class-report.png"
     assert screenshot(page, shot, tmp_path) == (1200, 1600)
     assert shot.stat().st_size > 30_000  # a blank page compresses to a few kB
+
+
+def test_the_header_links_to_similar_submissions_when_asked():
+    report = build_class_report(results([], [quiz_report("ada", {"q": 1.0})]))
+    assert 'id="similar"' not in render_class_html(report)
+    page = render_class_html(report, similar='similar.html?a="b"')
+    assert 'id="similar" href="similar.html?a=&#34;b&#34;"' in page

@@ -203,9 +203,11 @@ def class_report_context(report: ClassReport, links: dict[str, str]) -> dict[str
     }
 
 
-def render_class_html(report: ClassReport, *, feedback_dir: Path | None = None, page: Path | None = None) -> str:
+def render_class_html(report: ClassReport, *, feedback_dir: Path | None = None, page: Path | None = None,
+                      similar: str | None = None) -> str:
     """The class report as one self-contained HTML5 page; ``page`` is where it will be written (for the
-    relative links to feedback pages in ``feedback_dir``)."""
+    relative links to feedback pages in ``feedback_dir``); ``similar``: the URL of the class's similar
+    submissions page (grade similar --html), linked from the header."""
     links = feedback_links([row.learner for row in report.learners], feedback_dir, page)
     template = _environment().get_template(TEMPLATE_NAME)
-    return template.render(**class_report_context(report, links))
+    return template.render(**class_report_context(report, links), similar=similar)

@@ -167,6 +167,8 @@ def report(
     feedback: Annotated[Optional[Path], typer.Option(
         help="Folder of the learners' feedback pages (grade batch --out): each learner's name links to theirs.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing (the page is the result).")] = False,
+    similar: Annotated[Optional[str], typer.Option(
+        help="Link the header to the class's similar submissions page (the path or URL of grade similar --html).")] = None,
     lang: LangOption = None,
 ) -> None:
     """A class report: score histogram, pass rate per graded function and per check, the most
@@ -186,7 +188,7 @@ def report(
     results = _results(exercise, gradebook, course, db) if course else \
         load_class_results(exercise, gradebook or default_gradebook_path())
     class_report = build_class_report(results)
-    _write(render_class_html(class_report, feedback_dir=feedback, page=html_out), html_out)
+    _write(render_class_html(class_report, feedback_dir=feedback, page=html_out, similar=similar), html_out)
     if not quiet:
         typer.echo(f"{html_out}: {len(class_report.learners)} learners")
 

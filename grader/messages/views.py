@@ -5,7 +5,8 @@ exports and a learners' copy (grader/views/, grader/classroom/, grader/model/rec
 from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
-    "views.likely_mistake": "Likely mistake:",  # how a diagnosis paragraph starts (said once for several checks)
+    "views.likely_mistake": "Likely mistake:",
+    "class.similar_link": "similar submissions",  # how a diagnosis paragraph starts (said once for several checks)
     # -- the learner's views (terminal and HTML) -----------------------------------------------
     "view.not_submitted": (
         "not submitted: {count} functions of {file} ({names}): {points}/{max_points} points. To grade them, "

@@ -48,13 +48,14 @@ def class_results(engine, course, exercise: str):  # type: ignore[no-untyped-def
     return ClassResults(ex.name, ex.title, tuple(functions), tuple(reports), tuple(quizzes))
 
 
-def class_page(state, exercise: str) -> str | None:  # type: ignore[no-untyped-def]
-    """The class report page of ``exercise``, or None when nobody has a graded submission yet."""
+def class_page(state, exercise: str, similar: str | None = None) -> str | None:  # type: ignore[no-untyped-def]
+    """The class report page of ``exercise`` (its header linking to ``similar``), or None when nobody
+    has a graded submission yet."""
     from grader.classroom.class_html import render_class_html
     from grader.classroom.class_report import build_class_report
 
     results = class_results(state.engine, state.course, exercise)
-    return None if results is None else render_class_html(build_class_report(results))
+    return None if results is None else render_class_html(build_class_report(results), similar=similar)
 
 
 def best_scores_csv(state) -> str:  # type: ignore[no-untyped-def]
@@ -81,3 +82,36 @@ def best_scores_csv(state) -> str:  # type: ignore[no-untyped-def]
 def _cell(text: str) -> str:
     """A spreadsheet does not run a cell that starts like a formula."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def similar_page(state, exercise: str) -> str | None:  # type: ignore[no-untyped-def]
+    """The similar-submissions page (grade similar) of ``exercise`` over each learner's latest graded
+    files, or None when fewer than two learners have one."""
+    import tempfile
+    from pathlib import Path
+
+    from grader.classroom.similar import similar_pairs
+    from grader.classroom.similar_html import render_similar_html
+    from grader.course.store import submission_files
+    from grader.server.grading import safe_name
+
+    entry = state.course.exercise(exercise)
+    if entry is None:
+        return None
+    query = (select(submissions.c.seq, accounts.c.login)
+             .join(accounts, accounts.c.id == submissions.c.account_id)
+             .where(submissions.c.exercise == exercise, submissions.c.status == "done", accounts.c.role == "learner")
+             .order_by(submissions.c.seq))
+    with state.engine.connect() as connection:
+        latest = {login: seq for seq, login in connection.execute(query)}
+        if len(latest) < 2:
+            return None
+        with tempfile.TemporaryDirectory(prefix="dl-grader-similar-") as folder:
+            for login, seq in latest.items():
+                own = Path(folder, login)  # logins are [A-Za-z0-9._@-]: a plain folder name
+                own.mkdir()
+                for name, data in connection.execute(select(submission_files.c.name, submission_files.c.data)
+                                                     .where(submission_files.c.submission_seq == seq)):
+                    if safe_name(name) == name:
+                        (own / name).write_bytes(bytes(data))
+            return render_similar_html(similar_pairs(entry.root, Path(folder)))

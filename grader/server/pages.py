@@ -206,9 +206,23 @@ def class_report(name: str, request: Request) -> HTMLResponse:
     require(request, staff=True)
     from grader.server.classview import class_page
 
-    text = class_page(state, name)
+    text = class_page(state, name, similar=f"/class/exercises/{quote(name, safe='')}/similar")
     if text is None:
         raise HTTPException(404, "no graded submission of this exercise yet")
+    return HTMLResponse(text)
+
+
+@router.get("/class/exercises/{name}/similar", response_class=HTMLResponse)
+async def similar_report(name: str, request: Request) -> HTMLResponse:
+    """Learners whose own code is alike (grade similar), over each one's latest graded submission."""
+    state = server(request)
+    await run_in_threadpool(_signed_in, request)
+    await run_in_threadpool(require, request, staff=True)
+    from grader.server.classview import similar_page
+
+    text = await run_in_threadpool(similar_page, state, name)
+    if text is None:
+        raise HTTPException(404, "fewer than two learners have a graded submission of this exercise")
     return HTMLResponse(text)
 
 

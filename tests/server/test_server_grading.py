@@ -120,3 +120,17 @@ def test_feedback_is_written_in_the_submissions_language(graded):
     assert hangul(ko) and not hangul(en)
     ids = [[d["id"] for d in c["diagnoses"]] for c in en["report"]["checks"]]
     assert ids == [[d["id"] for d in c["diagnoses"]] for c in ko["report"]["checks"]]
+
+
+def test_the_class_report_links_to_similar_submissions(graded):
+    course, client, public = graded
+    wait_for(client, course.auth("alice"), public)
+    # A second learner hands in the same files: the pair tops the similarity page.
+    copy = client.post("/api/v1/exercises/week2/submissions", files=week2_files(), headers=course.auth("bob")).json()
+    wait_for(client, course.auth("bob"), copy["id"])
+    report = client.get("/class/exercises/week2", headers=course.auth("prof")).text
+    assert 'id="similar" href="/class/exercises/week2/similar"' in report
+    page = client.get("/class/exercises/week2/similar", headers=course.auth("prof"))
+    assert page.status_code == 200 and "alice" in page.text and "bob" in page.text
+    assert client.get("/class/exercises/week2/similar", headers=course.auth("alice")).status_code == 403
+    assert client.get("/class/exercises/week4/similar", headers=course.auth("prof")).status_code == 404
