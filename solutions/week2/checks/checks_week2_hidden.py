@@ -35,6 +35,8 @@ from grader.checks import (
     expect_tuple,
     expect_unchanged,
     expect_vectorized,
+    mistake,
+    say,
 )
 
 
@@ -69,8 +71,8 @@ def test_sigmoid_derivative_random(learner, reference, rng):
     want = reference.sigmoid_derivative(x)
     s = reference.sigmoid(x)
     expect_array(learner.sigmoid_derivative(x), want, name="ds", mistakes={
-        "Likely mistake: you returned sigmoid(x) itself; the derivative is s * (1 - s).": s,
-        "Likely mistake: s * (1 - s) must use s = sigmoid(x), not x itself.": x * (1 - x),
+        mistake("week2.sigmoid_derivative.returned_sigmoid"): s,
+        mistake("week2.sigmoid_derivative.of_x"): x * (1 - x),
     })
 
 
@@ -80,8 +82,7 @@ def test_image2vector_random(learner, reference, rng):
     h, w = _dims(rng, 2, 6)
     image = rng.random((h, w, 3))
     expect_array(learner.image2vector(image), reference.image2vector(image), name="image2vector(image)", mistakes={
-        "Likely mistake: the pixels are in the wrong order. Use image.reshape(h * w * c, 1) "
-        "(row-major), not a transpose or order='F'.": image.reshape(-1, 1, order="F"),
+        mistake("week2.image2vector.pixel_order"): image.reshape(-1, 1, order="F"),
     })
 
 
@@ -217,12 +218,12 @@ def test_optimize_parameters(learner, reference, shared):
     (w, b, X, Y, lr), (params, grads, _), (want, want_grads, _), _ = _descent(learner, reference, shared)
     expect_keys(params, ["w", "b"], name="params")
     expect_array(params["w"], want["w"], name='params["w"]', mistakes={
-        "Likely mistake: the update has the wrong sign; gradient descent goes DOWN the gradient: "
-        "w = w - learning_rate * dw.": lambda: reference.optimize(w, b, X, Y, num_iterations=101, learning_rate=-lr)[0]["w"],
+        mistake("week2.optimize.wrong_sign"):
+            lambda: reference.optimize(w, b, X, Y, num_iterations=101, learning_rate=-lr)[0]["w"],
     })
     expect_scalar(params["b"], want["b"], name='params["b"]')
     expect_keys(grads, ["dw", "db"], name="grads")
-    expect_array(grads["dw"], want_grads["dw"], name='grads["dw"] (of the last iteration)')
+    expect_array(grads["dw"], want_grads["dw"], name=say("week2.names.last_dw"))
 
 
 @check("optimize")
@@ -232,7 +233,7 @@ def test_optimize_records_costs(learner, reference, shared):
     (w, b, X, Y, _), (_, _, costs), (_, _, want), after = _descent(learner, reference, shared)
     expect_len(costs, 2, name="costs", hint=COSTS_HINT)
     for i, (got, cost) in enumerate(zip(costs, want)):
-        expect_scalar(got, cost, name=f"costs[{i}] (iteration {100 * i})")
+        expect_scalar(got, cost, name=say("week2.names.cost_at", i=i, iteration=100 * i))
     expect_unchanged([w, b, X, Y], after, ["w", "b", "X", "Y"], function="optimize")
 
 
@@ -251,8 +252,7 @@ def test_predict_threshold(learner, reference, rng):
     X[:, ::2] = 0.0  # z = w.T x + b is exactly 0 in these columns, so A is exactly 0.5
     A = reference.sigmoid(np.dot(w.T, X))
     expect_array(learner.predict(w, 0.0, X), reference.predict(w, 0.0, X), name="Y_prediction", mistakes={
-        "Likely mistake: the threshold. A = 0.5 exactly must predict 0: use A > 0.5, not A >= 0.5.":
-            (A >= 0.5).astype(float),
+        mistake("week2.predict.threshold"): (A >= 0.5).astype(float),
     })
 
 
@@ -280,18 +280,15 @@ def test_model_learns(learner, reference, shared):
     expect_keys(d, ["w", "b"], name="d")
     w = expect_like(d["w"], np.zeros((X_test.shape[0], 1)), name='d["w"]')
     b = expect_like(d["b"], 0.0, name='d["b"]')
-    with computing_with('d["w"] and d["b"]'):
+    with computing_with(say("week2.names.model_w_b")):
         predictions = reference.predict(w, b, X_test)
     expect_array(d["Y_prediction_test"], predictions, name='d["Y_prediction_test"]',
-                 mistakes={"Likely mistake: Y_prediction_test must be predict(w, b, X_test), the model's own "
-                           "predictions on the test set.": Y_test})
+                 mistakes={mistake("week2.model.test_predictions"): Y_test})
     want = _model_reference(reference, shared, data, rate)
     train, test = accuracy(d["Y_prediction_train"], Y_train), accuracy(d["Y_prediction_test"], Y_test)
     want_train, want_test = accuracy(want["Y_prediction_train"], Y_train), accuracy(want["Y_prediction_test"], Y_test)
-    assert train >= want_train - 5 and test >= want_test - 5, (
-        f"model reached {train:.0f}% train and {test:.0f}% test accuracy; a correct model reaches {want_train:.0f}% "
-        f"and {want_test:.0f}% on the same data. Check that model uses the w and b returned by optimize "
-        "(params[\"w\"]), passes num_iterations and learning_rate on, and predicts X_test for Y_prediction_test.")
+    assert train >= want_train - 5 and test >= want_test - 5, say(
+        "week2.model.accuracy_low", train=train, test=test, want_train=want_train, want_test=want_test)
 
 
 @check("model")
@@ -305,9 +302,8 @@ def test_model_costs_decrease(learner, reference, rng):
     expect_len(d["costs"], 2, name='d["costs"]', hint=COSTS_HINT)
     want = reference.model(*data, num_iterations=101, learning_rate=rate)["costs"]
     # The likely mistake once costs[0] (before any step) is right: optimize called without the learning rate.
-    default_rate = {"Likely mistake: model does not pass learning_rate on to optimize (these are the costs at "
-                    "optimize's default learning rate).":
+    default_rate = {mistake("week2.model.learning_rate_not_passed"):
                     lambda: reference.model(*data, num_iterations=101, learning_rate=0.009)["costs"][1]}
     for i, (got, cost) in enumerate(zip(d["costs"], want)):
-        expect_scalar(got, cost, name=f'd["costs"][{i}] (iteration {100 * i})', rtol=1e-4,
+        expect_scalar(got, cost, name=say("week2.names.model_cost_at", i=i, iteration=100 * i), rtol=1e-4,
                       mistakes=default_rate if i else None)

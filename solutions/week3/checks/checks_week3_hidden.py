@@ -47,9 +47,11 @@ from grader.checks import (
     expect_with_either_cache,
     fail,
     mistake,
+    say,
 )
 
-KEEP_INPUTS = "Compute new arrays (dZ1 = ...) instead of modifying the ones you receive."
+KEEP_INPUTS = "week3.backward_propagation.keep_inputs"  # the diagnosis of an in-place change, by id
+READ_ONLY = "week3.parameters.read_only"
 
 # -- layer_sizes --------------------------------------------------------------------
 
@@ -109,7 +111,7 @@ def test_forward_propagation_A2(learner, reference, rng):
     (X_after, parameters_after), _ = outcome.args_after
     expect_unchanged([X], [X_after], ["X"], function="forward_propagation")
     expect_dict_unchanged(parameters, parameters_after, name="parameters", function="forward_propagation",
-                          advice="Read the parameters without changing them.")
+                          advice=READ_ONLY)
 
 
 @check("forward_propagation")
@@ -146,8 +148,7 @@ def test_compute_cost_random(learner, reference, rng):
     parameters = random_parameters(rng, 2, n_h, 1)
     want = reference.compute_cost(A2, Y)
     expect_scalar(call_compute_cost(learner, A2, Y, parameters), want, name="cost", m=m, mistakes={
-        "Likely mistake: only the Y * log(A2) term; the cross-entropy also has (1 - Y) * log(1 - A2).":
-            float(-np.sum(Y * np.log(A2)) / m),
+        mistake("week3.compute_cost.only_y_term"): float(-np.sum(Y * np.log(A2)) / m),
     })
 
 
@@ -277,10 +278,8 @@ def _update_problem(reference, rng):
 
 def _update_mistakes(parameters, grads, name, lr):
     return {
-        "Likely mistake: the update has the wrong sign; gradient descent goes DOWN the gradient: "
-        f"{name} = {name} - learning_rate * d{name}.": parameters[name] + lr * grads["d" + name],
-        "Likely mistake: the learning_rate argument is ignored (1.2 is used instead): write "
-        f"{name} = {name} - learning_rate * d{name}.": parameters[name] - 1.2 * grads["d" + name],
+        mistake("week3.update_parameters.wrong_sign", name=name): parameters[name] + lr * grads["d" + name],
+        mistake("week3.update_parameters.ignored_learning_rate", name=name): parameters[name] - 1.2 * grads["d" + name],
     }
 
 
@@ -345,16 +344,14 @@ def _trained(learner, X, Y, n_h, num_iterations):
     expect_keys(parameters, list(PARAMETER_NAMES), name="parameters")
     W1 = parameters["W1"]
     if isinstance(W1, np.ndarray) and W1.shape == (4, 2) and n_h != 4:
-        fail(mistake(
-            f'parameters["W1"] has 4 rows, expected {n_h} (n_h = {n_h}). Likely mistake: nn_model took n_h from '
-            "layer_sizes (which always returns 4); use the n_h argument: initialize_parameters(n_x, n_h, n_y)."))
+        fail(mistake("week3.nn_model.n_h_from_layer_sizes", n_h=n_h))
     shapes = {"W1": (n_h, 2), "b1": (n_h, 1), "W2": (1, n_h), "b2": (1, 1)}
     return expect_like(parameters, {name: np.zeros(shape) for name, shape in shapes.items()}, name="parameters")
 
 
 def _accuracy_and_cost(reference, parameters, X, Y):
     """The reference's accuracy and cost with the learner's parameters (checked by ``_trained``)."""
-    with computing_with("the parameters nn_model returned"):
+    with computing_with(say("week3.nn_model.returned_parameters")):
         return accuracy(reference.predict(parameters, X), Y), _cost(reference, parameters, X, Y)
 
 
@@ -369,11 +366,7 @@ def test_nn_model_cost_decreases(learner, reference, rng):
     _, start = _accuracy_and_cost(reference, _trained(learner, X, Y, n_h, 1), X, Y)
     _, end = _accuracy_and_cost(reference, _trained(learner, X, Y, n_h, ITERATIONS), X, Y)
     if end >= start - 0.1:
-        fail(
-            f"the cost after 1 iteration is {start:.4f} and after {ITERATIONS} iterations {end:.4f}; it should go "
-            "down by much more than that (a correct model gets from about 0.69 to below 0.45). Check the sign of "
-            "the update (W1 - learning_rate * dW1) and that each iteration starts from the parameters of the "
-            "previous one.")
+        fail(say("week3.nn_model.cost_not_decreasing", start=start, iterations=ITERATIONS, end=end))
 
 
 @check("nn_model", points=2)
@@ -389,12 +382,7 @@ def test_nn_model_learns_the_flower(learner, reference, rng):
         want = float(np.median([a for a, _ in runs]))
         if got >= want - 10:
             return
-    fail(
-        f"after {ITERATIONS} iterations on {X.shape[1]} flower points with n_h = {n_h}, your parameters classify "
-        f"{got:.0f}% of the points correctly; the reference reaches {want:.0f}% (from other random "
-        "initializations; this was the second try, on new data). Check that each iteration runs "
-        "forward_propagation, compute_cost, backward_propagation and update_parameters, and uses the parameters "
-        "update_parameters returns (parameters = update_parameters(parameters, grads)).")
+    fail(say("week3.nn_model.accuracy_low", iterations=ITERATIONS, points=X.shape[1], n_h=n_h, got=got, want=want))
 
 
 # -- predict --------------------------------------------------------------------------------------------
@@ -410,7 +398,7 @@ def test_predict_random(learner, reference, rng):
     (parameters_after, X_after), _ = outcome.args_after
     expect_unchanged([X], [X_after], ["X"], function="predict")
     expect_dict_unchanged(parameters, parameters_after, name="parameters", function="predict",
-                          advice="Read the parameters without changing them.")
+                          advice=READ_ONLY)
 
 
 @check("predict")
@@ -422,6 +410,5 @@ def test_predict_threshold(learner, reference, rng):
     X[:, ::2] = 0.0  # Z1 = 0, A1 = tanh(0) = 0, Z2 = 0: A2 is exactly 0.5 in these columns
     A2, _ = reference.forward_propagation(X, parameters)
     expect_array(learner.predict(parameters, X), reference.predict(parameters, X), name="predictions", mistakes={
-        "Likely mistake: the threshold. A2 = 0.5 exactly must predict 0: use A2 > 0.5, not A2 >= 0.5.":
-            (A2 >= 0.5).astype(float),
+        mistake("week3.predict.threshold"): (A2 >= 0.5).astype(float),
     })

@@ -55,11 +55,12 @@ from grader.checks import (
     expect_with_either_cache,
     fail,
     mistake,
+    say,
 )
 
-LINEAR_CACHE_MISSING = "Likely mistake: the cache is missing: return Z, cache with cache = (A, W, b)."
-ACTIVATION_CACHE_MISSING = ("Likely mistake: the cache is missing: return A, cache with cache = "
-                            "(linear_cache, activation_cache).")
+# The diagnoses of a missing cache, by id (expect_pair gives them with mistake(...)).
+LINEAR_CACHE_MISSING = "week4.linear_forward.cache_missing"
+ACTIVATION_CACHE_MISSING = "week4.linear_activation_forward.cache_missing"
 VECTORIZED_DIMS = [12, 16, 10, 8, 1]  # one output unit: L_model_forward's template asserts AL.shape == (1, m)
 VECTORIZED_M = 4000
 # A loop over the examples makes the passes 20x (forward) to 60x (backward) slower on these
@@ -118,7 +119,7 @@ def test_linear_forward_random(learner, reference, rng):
     Z, _ = expect_pair(learner.linear_forward(A, W, b), ("Z", "cache"), function="linear_forward",
                        missing_hint=LINEAR_CACHE_MISSING)
     expect_array(Z, reference.linear_forward(A, W, b)[0], name="Z", mistakes={
-        "Likely mistake: b is missing: Z = np.dot(W, A) + b.": np.dot(W, A),
+        mistake("week4.linear_forward.no_bias"): np.dot(W, A),
     })
 
 
@@ -145,9 +146,8 @@ def test_linear_activation_forward_relu(learner, reference, rng):
     """activation="relu" gives A = max(0, W A_prev + b)."""
     _, A, _, want, Z = _activation_forward(learner, reference, rng, "relu")
     expect_array(A, want, name='A (activation="relu")', mistakes={
-        "Likely mistake: the \"relu\" branch applies the sigmoid; check the activation == \"relu\" test and "
-        "call A, activation_cache = relu(Z).": reference.sigmoid(Z)[0],
-        "Likely mistake: the activation is missing: A must be relu(Z), not Z.": Z,
+        mistake("week4.linear_activation_forward.relu_branch_sigmoid"): reference.sigmoid(Z)[0],
+        mistake("week4.linear_activation_forward.no_activation", activation="relu"): Z,
     })
 
 
@@ -156,9 +156,8 @@ def test_linear_activation_forward_sigmoid(learner, reference, rng):
     """activation="sigmoid" gives A = sigmoid(W A_prev + b)."""
     _, A, _, want, Z = _activation_forward(learner, reference, rng, "sigmoid")
     expect_array(A, want, name='A (activation="sigmoid")', mistakes={
-        "Likely mistake: the \"sigmoid\" branch applies the ReLU; check the activation == \"sigmoid\" test "
-        "and call A, activation_cache = sigmoid(Z).": reference.relu(Z)[0],
-        "Likely mistake: the activation is missing: A must be sigmoid(Z), not Z.": Z,
+        mistake("week4.linear_activation_forward.sigmoid_branch_relu"): reference.relu(Z)[0],
+        mistake("week4.linear_activation_forward.no_activation", activation="sigmoid"): Z,
     })
 
 
@@ -179,10 +178,8 @@ def test_L_model_forward_random(learner, reference, rng):
     AL, _ = expect_tuple(result, ["AL", "caches"], function="L_model_forward")
     want, caches = reference.L_model_forward(X, parameters)
     if isinstance(AL, np.ndarray) and AL.shape == caches[-1][0][0].shape != want.shape:
-        fail(f"AL has shape {AL.shape}, the shape of A[L-1]; expected {want.shape}.",
-             mistake(f"Likely mistake: the output layer is missing. The loop covers the L - 1 = {L - 1} ReLU layers; "
-                     f"after it, AL, cache = linear_activation_forward(A, parameters['W{L}'], parameters['b{L}'], "
-                     "\"sigmoid\")."))
+        fail(say("week4.l_model_forward.al_shape", got_shape=AL.shape, want_shape=want.shape),
+             mistake("week4.l_model_forward.output_missing", hidden=L - 1, L=L))
     expect_array(AL, want, name="AL", mistakes=forward_mistakes(reference, X, parameters))
 
 
@@ -197,7 +194,8 @@ def test_L_model_forward_caches(learner, reference, rng):
     expect_caches(caches, L)
     for l, ((A_prev, W, b), Z) in enumerate(want):
         activation = reference.relu if l < L - 1 else reference.sigmoid
-        expect_activation_cache(caches[l], A_prev, W, b, Z, activation(Z)[0], name=f"caches[{l}] (layer {l + 1})")
+        expect_activation_cache(caches[l], A_prev, W, b, Z, activation(Z)[0],
+                                name=say("week4.names.cache_of_layer", index=l, layer=l + 1))
 
 
 @check("L_model_forward")
@@ -220,12 +218,9 @@ def test_compute_cost_random(learner, reference, rng):
     AL, Y = rng.uniform(0.05, 0.95, size=(1, m)), labels(rng, (1, m))
     want = reference.compute_cost(AL, Y)
     expect_scalar(learner.compute_cost(AL, Y), want, name="cost", m=m, mistakes={
-        "Likely mistake: the (1 - Y) log(1 - AL) term is missing: the cross-entropy adds the loss of the "
-        "negative examples too.": float(-np.sum(Y * np.log(AL)) / m),
-        "Likely mistake: log base 10. np.log is the natural logarithm the cost needs; np.log10 is not.":
-            float(-np.sum(Y * np.log10(AL) + (1 - Y) * np.log10(1 - AL)) / m),
-        "Likely mistake: the two terms are mixed up: Y goes with log(AL), (1 - Y) with log(1 - AL).":
-            float(-np.sum(Y * np.log(1 - AL) + (1 - Y) * np.log(AL)) / m),
+        mistake("week4.compute_cost.no_negative_term"): float(-np.sum(Y * np.log(AL)) / m),
+        mistake("week4.compute_cost.log10"): float(-np.sum(Y * np.log10(AL) + (1 - Y) * np.log10(1 - AL)) / m),
+        mistake("week4.compute_cost.terms_swapped"): float(-np.sum(Y * np.log(1 - AL) + (1 - Y) * np.log(AL)) / m),
     })
 
 
@@ -385,12 +380,9 @@ def test_update_parameters_random(learner, reference, rng):
     for key in want:
         step = rate * grads["d" + key]
         expect_array(result[key], want[key], name=f'parameters["{key}"]', mistakes={
-            "Likely mistake: the update has the wrong sign: gradient descent goes DOWN the gradient, "
-            f"{key} = {key} - learning_rate * d{key}.": parameters[key] + step,
-            f"Likely mistake: the learning rate is missing: {key} = {key} - learning_rate * d{key}.":
-                parameters[key] - grads["d" + key],
-            f"Likely mistake: {key} was not updated. The loop must visit all L = {L} layers: "
-            "for l in range(L) with the keys of layer l + 1, or for l in range(1, L + 1).": parameters[key],
+            mistake("week4.update_parameters.wrong_sign", key=key): parameters[key] + step,
+            mistake("week4.update_parameters.no_learning_rate", key=key): parameters[key] - grads["d" + key],
+            mistake("week4.update_parameters.not_updated", key=key, L=L): parameters[key],
         })
 
 
@@ -403,10 +395,8 @@ def test_update_parameters_lowers_cost(learner, reference, rng):
     result = with_hint(lambda: learner.update_parameters(parameters, grads, 0.05), key_error_past(L),
                        LAYER_COUNT_HINT)
     result = expect_like(result, parameters, name="parameters")  # exactly W1 .. bL: L is counted from the keys
-    with computing_with("the parameters update_parameters returned"):
+    with computing_with(say("week4.update_parameters.returned_parameters")):
         after = reference.compute_cost(reference.L_model_forward(X, result)[0], Y)
     if not after < before - 1e-6:
-        fail(f"one step of update_parameters at learning rate 0.05 took the cost from {before:.6f} to "
-             f"{after:.6f}; a step down the gradient lowers it.",
-             mistake("Likely mistake: the sign of the update (W = W - learning_rate * dW, not +), or some layers "
-                     "left out of the loop."))
+        fail(say("week4.update_parameters.cost_not_lower", before=before, after=after),
+             mistake("week4.update_parameters.sign_or_layers"))

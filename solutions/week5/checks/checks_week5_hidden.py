@@ -42,7 +42,7 @@ from problems_week5 import (
     train,
 )
 
-from grader.checks import check, expect_tuple, fail
+from grader.checks import check, expect_tuple, fail, say
 
 # -- Training runs: the learner's update inside the reference's loop -----------------
 
@@ -86,7 +86,7 @@ def test_update_parameters_with_gd_trains(learner, reference, rng):
         rng, reference,
         lambda p, g, state, t: (learner.update_parameters_with_gd(p, g, lr), state),
         lambda p, g, state, t: (reference.update_parameters_with_gd(p, g, lr), state),
-        lambda p: None, "mini-batch gradient descent")
+        lambda p: None, say("week5.optimizer.gd"))
 
 
 # -- random_mini_batches ---------------------------------------------------------------
@@ -137,11 +137,9 @@ def test_random_mini_batches_seed(learner, rng):
         expect_batch_sizes(batches, X.shape[0], 1, X.shape[1], size)
         orders.append(mini_batch_order(batches, X, Y))
     if not np.array_equal(orders[0], orders[1]):
-        fail(f"two calls with seed = {seed} gave different mini-batches. The shuffle must depend only on seed: "
-             "call np.random.seed(seed) inside the function, before np.random.permutation(m).")
+        fail(say("week5.mini_batches.seed_differs", seed=seed))
     if np.array_equal(orders[0], orders[2]):
-        fail(f"seed = {seed} and seed = {seed + 1} gave exactly the same mini-batches: the argument seed is "
-             "ignored (a hard-coded seed?). Use np.random.seed(seed).")
+        fail(say("week5.mini_batches.seed_ignored", seed=seed, other=seed + 1))
 
 
 # -- initialize_velocity / initialize_adam ----------------------------------------------
@@ -187,7 +185,7 @@ def test_update_parameters_with_momentum_trains(learner, reference, rng):
 
     _training(rng, reference, learner_step,
               lambda p, g, v, t: reference.update_parameters_with_momentum(p, g, v, beta, lr),
-              reference.initialize_velocity, "momentum")
+              reference.initialize_velocity, say("week5.optimizer.momentum"))
 
 
 # -- update_parameters_with_adam -------------------------------------------------------
@@ -228,7 +226,7 @@ def test_update_parameters_with_adam_trains(learner, reference, rng):
         new_p, v, s, _, _ = reference.update_parameters_with_adam(p, g, *state, t, lr)
         return new_p, (v, s)
 
-    _training(rng, reference, learner_step, reference_step, reference.initialize_adam, "Adam")
+    _training(rng, reference, learner_step, reference_step, reference.initialize_adam, say("week5.optimizer.adam"))
 
 
 # -- update_parameters_with_rmsprop ----------------------------------------------------
@@ -263,7 +261,7 @@ def test_update_parameters_with_rmsprop_trains(learner, reference, rng):
 
     _training(rng, reference, learner_step,
               lambda p, g, s, t: reference.update_parameters_with_rmsprop(p, g, s, beta, lr),
-              reference.initialize_velocity, "RMSprop")
+              reference.initialize_velocity, say("week5.optimizer.rmsprop"))
 
 
 # -- update_parameters_with_adagrad ----------------------------------------------------
@@ -297,7 +295,7 @@ def test_update_parameters_with_adagrad_trains(learner, reference, rng):
 
     _training(rng, reference, learner_step,
               lambda p, g, cache, t: reference.update_parameters_with_adagrad(p, g, cache, lr),
-              reference.initialize_velocity, "Adagrad")
+              reference.initialize_velocity, say("week5.optimizer.adagrad"))
 
 
 # -- train_test_split ------------------------------------------------------------------
@@ -349,13 +347,10 @@ def test_train_test_split_seed(learner, rng):
         for s in (seed, seed, seed + 1):
             parts = split_parts(learner.train_test_split(X, Y, test_size, s, stratify), X, Y, test_size, stratify)
             tests.append(split_indices(parts, X, Y)[1])
-        what = f"with stratify={stratify}"
         if not np.array_equal(tests[0], tests[1]):
-            fail(f"two calls with seed = {seed} ({what}) gave different splits. The split must depend only on "
-                 "seed: draw the permutation from np.random.RandomState(seed) (or call np.random.seed(seed) first).")
+            fail(say("week5.train_test_split.seed_differs", seed=seed, stratify=stratify))
         if set(tests[0].tolist()) == set(tests[2].tolist()):
-            fail(f"seed = {seed} and seed = {seed + 1} ({what}) put exactly the same examples in the test set: "
-                 "the argument seed is ignored, or the split is not random. Shuffle with a generator seeded by seed.")
+            fail(say("week5.train_test_split.seed_ignored", seed=seed, other=seed + 1, stratify=stratify))
 
 
 @check("train_test_split", points=2)

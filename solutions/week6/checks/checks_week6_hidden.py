@@ -22,7 +22,7 @@ from problems_week6 import (
     svm_problem,
 )
 
-from grader.checks import check, expect_tuple, expect_unchanged, expect_vectorized
+from grader.checks import check, expect_tuple, expect_unchanged, expect_vectorized, say
 from grader.checks.gradients import DEFAULT_THRESHOLD, KINKED_THRESHOLD
 
 # The naive and vectorized versions of one loss share the reference's vectorized loss.
@@ -61,7 +61,7 @@ def _data_loss(learner, reference, rng, function):
     W, X, y = _problem(rng, function)
     loss, _ = loss_and_dW(getattr(learner, function), W, X, y, 0.0)
     expect_loss(loss, KIND[function], _reference(reference, function), W, X, y, 0.0,
-                name="loss with reg = 0 (the data loss alone)")
+                name=say("week6.names.data_loss"))
 
 
 def _dW_values(learner, reference, rng, function):
@@ -93,8 +93,8 @@ def _large_scores(learner, reference, rng, function):
     reg = 0.0  # this check is about overflow only
     loss, dW = loss_and_dW(getattr(learner, function), W, X, y, reg)
     ref = _reference(reference, function)
-    expect_loss(loss, "softmax", ref, W, X, y, reg, name="loss on scores of magnitude ~1000")
-    expect_dW(dW, "softmax", ref, W, X, y, reg, name="dW on scores of magnitude ~1000")
+    expect_loss(loss, "softmax", ref, W, X, y, reg, name=say("week6.names.large_scores_loss"))
+    expect_dW(dW, "softmax", ref, W, X, y, reg, name=say("week6.names.large_scores_dw"))
 
 
 def _vectorized(learner, reference, rng, function):
@@ -102,8 +102,8 @@ def _vectorized(learner, reference, rng, function):
     ref = _reference(reference, function)
     learner_fn = getattr(learner, function)
     loss, dW = loss_and_dW(learner_fn, W, X, y, 0.0)
-    expect_loss(loss, KIND[function], ref, W, X, y, 0.0, name=f"loss on N = {VECTOR_N} examples (reg = 0)")
-    expect_dW(dW, KIND[function], ref, W, X, y, 0.0, name=f"dW on N = {VECTOR_N} examples (reg = 0)")
+    expect_loss(loss, KIND[function], ref, W, X, y, 0.0, name=say("week6.names.many_loss", N=VECTOR_N))
+    expect_dW(dW, KIND[function], ref, W, X, y, 0.0, name=say("week6.names.many_dw", N=VECTOR_N))
     # Timed against the same computation on one thread (see TIMING_REFERENCE in problems_week6).
     expect_vectorized(learner_fn, TIMING_REFERENCE[KIND[function]], (W, X, y, 0.0), m=VECTOR_N)
 

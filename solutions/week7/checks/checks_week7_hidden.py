@@ -43,6 +43,8 @@ from grader.checks import (
     expect_with_either_cache,
     fail,
     forward_cache,
+    mistake,
+    say,
 )
 
 
@@ -101,9 +103,8 @@ def test_leaky_relu_alpha(learner, reference, rng):
     alpha = float(rng.uniform(0.05, 0.3))
     outcome = learner.leaky_relu.run(x, alpha)
     expect_array(outcome.value, reference.leaky_relu(x, alpha), name=f"leaky_relu(x, alpha={alpha:.3f})", mistakes={
-        "Likely mistake: the alpha argument is ignored (0.01 is hard-coded); use the alpha the caller passes.":
-            reference.leaky_relu(x, 0.01),
-        "Likely mistake: negative inputs give 0 (that is ReLU); leaky ReLU gives alpha * x there.": reference.relu(x),
+        mistake("week7.leaky_relu.ignores_alpha"): reference.leaky_relu(x, 0.01),
+        mistake("week7.leaky_relu.relu_instead"): reference.relu(x),
     })
     expect_unchanged([x], outcome.args_after[0][:1], ["x"], function="leaky_relu")
 
@@ -203,9 +204,7 @@ def test_conv_output_size_error_message(learner, rng):
     """Advice: the ValueError says which sizes do not fit."""
     message = conv_output_size_raises(learner, *_not_fitting(rng))
     if not message.strip():
-        fail("conv_output_size raised ValueError without a message. Say why, so that whoever calls your layer "
-             "with bad sizes knows what to fix, e.g. raise ValueError(f\"(W - F + 2P) = {W - F + 2 * P} is not "
-             "a multiple of the stride S = {S}\").")
+        fail(say("week7.conv_output_size.empty_message"))
 
 
 @check("conv_forward_naive", points=2)
