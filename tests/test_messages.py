@@ -27,7 +27,7 @@ from grader import messages
 from grader.messages import AREAS, EN, read_catalog, template_fields
 
 ROOT = Path(__file__).resolve().parents[1]
-EXERCISE_CATALOGS = sorted(ROOT.glob("exercises/*/checks/messages.en.toml"))
+EXERCISE_CATALOGS = sorted([*ROOT.glob("exercises/*/checks/messages.en.toml"), *ROOT.glob("solutions/*/checks/messages.en.toml")])
 # Functions whose first argument is a message id.
 SAYING = {"say", "mistake", "diagnosis", "known", "usage_error", "html_say", "t", "template", "fields_of"}
 # Calls whose fields are all named (no **): they must pass exactly the template's.
@@ -228,7 +228,7 @@ def translation_problems(english: dict[str, str], translated: dict[str, str]) ->
 
 
 def test_translations_have_the_english_ids_and_placeholders():
-    for path in sorted(ROOT.glob("exercises/*/checks/messages.*.toml")):
+    for path in sorted([*ROOT.glob("exercises/*/checks/messages.*.toml"), *ROOT.glob("solutions/*/checks/messages.*.toml")]):
         if path.name != "messages.en.toml":
             english = read_catalog(path.with_name("messages.en.toml"))
             assert translation_problems(english, read_catalog(path)) == [], path
