@@ -135,7 +135,7 @@ class CheckPlugin:
             about = self._about[item.nodeid] = _About(
                 function=marker.kwargs["function"] if marker else "?",
                 max_points=marker.kwargs["points"] if marker else 0.0,
-                description=doc[0] if doc else "",
+                description=_described(item, doc[0] if doc else ""),  # once per check and process
                 hidden=any(Path(str(item.path)).resolve().is_relative_to(d) for d in self._hidden_dirs),
                 direct=tuple(name for name in _OWN_FIXTURES if pytest_fast.defined_only_by(item, name, self)),
                 wants_request=pytest_fast.uses_fixture(item, "request"),
@@ -296,7 +296,7 @@ class CheckPlugin:
             points=about.max_points if status == "passed" else 0.0,
             max_points=about.max_points,
             message=message,
-            description=_described(item, about.description),
+            description=about.description,
             hidden=about.hidden,
             seconds=round(seconds, 4),
             diagnoses=diagnoses,
