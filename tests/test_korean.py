@@ -487,3 +487,28 @@ def test_the_korean_feedback_page_in_chromium(tmp_path: Path):
     assert screenshot(page, shot, tmp_path) == (1200, 1600)
     assert shot.stat().st_size > 30_000  # a blank page compresses to a few kB
     (ARTIFACTS / "feedback-ko.html").write_text(html, encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_one_process_grades_in_each_language_it_is_asked_for():
+    """Check modules make some sentences when first imported: after a Korean grading, an English one
+    in the same process must not keep them (the runner imports them again in the new language)."""
+    from grader.grading import grade_submission
+    from grader.messages import set_language
+
+    mistake = [ROOT / "tests" / "fixtures" / "week2" / "mistakes" / "costs_every_iteration.py"]
+
+    def hangul(report) -> bool:  # type: ignore[no-untyped-def]
+        return any("\uac00" <= ch <= "\ud7a3" for check in report.checks for ch in check.message)
+
+    try:
+        set_language("ko")
+        korean = grade_submission(ROOT / "exercises" / "week2", mistake)
+        set_language("en")
+        english = grade_submission(ROOT / "exercises" / "week2", mistake)
+        set_language("ko")
+        again = grade_submission(ROOT / "exercises" / "week2", mistake)
+    finally:
+        set_language("en")
+    assert hangul(korean) and not hangul(english) and hangul(again)
+    assert korean.points == english.points == again.points

@@ -33,7 +33,7 @@ from grader.checks.shared import Shared
 from grader.checks.stand_in import ReferenceLearner
 from grader.checks.state import watched
 from grader.checks.unrunnable import DeclaredCheck, declared_checks, grader_error, runs_on_right_answers
-from grader.messages import knows, say
+from grader.messages import knows, language, say
 from grader.model.report import CheckDiagnosis, CheckResult
 
 # Our own process decides what runs: no third-party plugins, no conftest.py from
@@ -358,6 +358,9 @@ def _status_and_message(error: BaseException | None, *, secret: bool = False) ->
     return "error", say("check.internal", error_type=type(error).__name__, message=str(error)[:500])
 
 
+SPOKEN_MARK = "_dl_grader_language"
+
+
 def _use_check_dirs(check_files: list[Path]) -> None:
     """Make this run import its own check and helper modules.
 
@@ -371,12 +374,24 @@ def _use_check_dirs(check_files: list[Path]) -> None:
         if str(folder) in sys.path:
             sys.path.remove(str(folder))
         sys.path.insert(0, str(folder))
+    spoken = language()
     for folder in folders:
         for path in folder.glob("*.py"):
             module = sys.modules.get(path.stem)
             origin = getattr(module, "__file__", None)
-            if module is not None and (origin is None or Path(origin).resolve() != path):
+            # A module imported while another language was spoken keeps the sentences it made then.
+            if module is not None and (origin is None or Path(origin).resolve() != path
+                                       or getattr(module, SPOKEN_MARK, spoken) != spoken):
                 del sys.modules[path.stem]
+
+
+def _mark_spoken(check_files: list[Path]) -> None:
+    """Note on this run's check and helper modules the language they were imported in."""
+    for folder in dict.fromkeys(path.resolve().parent for path in check_files):
+        for path in folder.glob("*.py"):
+            module = sys.modules.get(path.stem)
+            if module is not None and not hasattr(module, SPOKEN_MARK):
+                setattr(module, SPOKEN_MARK, language())
 
 
 def run_pytest(check_files: list[Path], root: Path, plugin: CheckPlugin, *, silent: bool = True) -> None:
@@ -399,6 +414,7 @@ def run_pytest(check_files: list[Path], root: Path, plugin: CheckPlugin, *, sile
                 quiet.enter_context(redirect_stdout(sink))
                 quiet.enter_context(redirect_stderr(sink))
             pytest.main(args, plugins=[plugin])
+        _mark_spoken(check_files)
         if plugin.interrupted:
             raise KeyboardInterrupt
     finally:
