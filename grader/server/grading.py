@@ -31,8 +31,6 @@ from grader.course.policy import scored
 
 log = logging.getLogger("grader.server")
 
-_launcher = None  # a grading process's zygote launcher
-
 
 def _start_grading_process(scratch: str, server_pid: int, counter=None, lang: str = "en") -> None:  # type: ignore[no-untyped-def]
     """Pool initializer: end with the server, however it ends; keep a warm zygote; keep to one CPU
@@ -40,8 +38,9 @@ def _start_grading_process(scratch: str, server_pid: int, counter=None, lang: st
 
     The process's parent is the forkserver, which outlives a killed server for as long as its
     children hold the descriptor it watches: so each grading process watches the server itself.
+    Its zygote is ``batch._launcher``, as in a batch's grading process, and it leaves the same way
+    (``batch._leave``: the zygote, then what is left in its pids cgroup).
     """
-    global _launcher
     from grader.classroom import batch
     from grader.sandbox.launch import ZygoteLauncher, die_with_parent
 
@@ -57,13 +56,15 @@ def _start_grading_process(scratch: str, server_pid: int, counter=None, lang: st
         batch._pin(index)
         batch._settled = False
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _leave)
+    signal.signal(signal.SIGTERM, batch._leave)
     tempfile.tempdir = scratch
-    _launcher = ZygoteLauncher(Path(scratch))
+    batch._launcher = ZygoteLauncher(Path(scratch))
 
 
 def _end_with(pid: int) -> None:
     """Leave (as on SIGTERM) as soon as process ``pid`` has ended: a thread waits on its pidfd."""
+    from grader.classroom.batch import _leave
+
     try:
         handle = os.pidfd_open(pid)
     except ProcessLookupError:
@@ -88,15 +89,6 @@ def _end_with(pid: int) -> None:
         _leave(0, None)
 
     threading.Thread(target=wait, daemon=True, name="dl-grader-server-watch").start()
-
-
-def _leave(_signal: int, _frame: object) -> None:
-    from grader.sandbox.cgroup import release_shared
-
-    if _launcher is not None:
-        _launcher.kill()
-    release_shared()
-    os._exit(0)
 
 
 SAFE_NAME = re.compile(r"[\w()\[\] .+-]{1,120}\.(py|ipynb)")
@@ -124,12 +116,10 @@ def grade_files(exercise_root: str, learner: str, files: list[tuple[str, bytes]]
         set_language(lang)
     from grader.classroom.learners import Learner
 
-    if batch._launcher is None:
-        batch._launcher = _launcher
-        if batch._launcher is None:
-            from grader.sandbox.launch import ZygoteLauncher
+    if batch._launcher is None:  # a Dask worker: its first submission starts its zygote
+        from grader.sandbox.launch import ZygoteLauncher
 
-            batch._launcher = ZygoteLauncher()
+        batch._launcher = ZygoteLauncher()
     before = os.getcwd()
     with tempfile.TemporaryDirectory(prefix="dl-grader-serve-") as folder:
         paths = []
