@@ -22,8 +22,9 @@ from grader.course import accounts, queue
 from grader.course.accounts import Account
 from grader.course.policy import decide, for_learner, penalty
 from grader.course.store import submissions
-from grader.server.state import ServerState, client_address, require, server
+from grader.server.state import ServerState, client_address, json_body, require, server, wake_dispatcher
 from grader.server.grading import safe_name
+from grader.server.rules import admitted
 
 router = APIRouter()
 
@@ -107,19 +108,7 @@ def accept(state: ServerState, account: Account, exercise: str, files: list[tupl
     if not entry.code:
         raise HTTPException(422, f"{exercise} is a quiz only: there is no code to submit")
     now = time.time()
-    extension = accounts.extension_days(state.engine, account.id, exercise)
-    decision = decide(entry, now, extension)
-    if not decision.accepted and not account.staff:
-        raise HTTPException(403, decision.reason)
-    if not state.rates.allow(f"submit:{account.id}", state.limits.submissions_per_minute):
-        raise HTTPException(429, "too many submissions in a minute: wait a little and submit again",
-                            headers={"Retry-After": "60"})
-    if entry.policy.attempts_per_day and not account.staff:
-        used = queue.attempts_since(state.engine, account.id, exercise, now - 86400)
-        if used >= entry.policy.attempts_per_day:
-            raise HTTPException(429, f"{exercise}: {entry.policy.attempts_per_day} graded submissions in the last "
-                                     "24 hours is the course's limit: try again later",
-                                headers={"Retry-After": "3600"})
+    decision = admitted(state, account, entry, exercise, now, "graded submissions")
     digest = hashlib.sha256()
     for name, data in sorted(files):
         digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
@@ -127,8 +116,7 @@ def accept(state: ServerState, account: Account, exercise: str, files: list[tupl
         public = queue.enqueue(connection, account_id=account.id, exercise=exercise, files=files,
                                sha256=digest.hexdigest(), late_days=decision.late_days, now=now,
                                lang=feedback_language(account, lang))
-    if state.dispatcher is not None:
-        state.dispatcher.wake.set()  # type: ignore[attr-defined]
+    wake_dispatcher(state)
     return public
 
 
@@ -252,10 +240,7 @@ async def set_me(request: Request) -> dict[str, Any]:
     """JSON {"lang": "ko"}: the language of the account's feedback and pages."""
     state = server(request)
     account = await run_in_threadpool(require, request, changes=True)
-    try:
-        body = await request.json()
-    except ValueError:
-        body = None
+    body = await json_body(request)
     if not isinstance(body, dict) or not isinstance(body.get("lang"), str):
         raise HTTPException(422, 'send JSON {"lang": "en" or "ko"}')
     lang = feedback_language(account, body["lang"])
@@ -293,40 +278,47 @@ def class_submissions(request: Request, exercise: str | None = None, learner: st
         return [dict(summary(row), learner=row.login) for row in connection.execute(query).all()]
 
 
+def regrade_finished(state: ServerState, exercise: str | None) -> int:
+    """Every finished submission (of ``exercise``, or all) back to the queue; 422 for an exercise the
+    course does not have. Returns how many."""
+    if exercise is not None and (not isinstance(exercise, str) or state.course.exercise(exercise) is None):
+        raise HTTPException(422, "exercise: not an exercise of this course")
+    count = queue.requeue(state.engine, exercise)
+    wake_dispatcher(state)
+    return count
+
+
+def extend(state: ServerState, learner: str, exercise: str, days: float) -> None:
+    """Give ``learner`` ``days`` more for ``exercise``; 422 for an unknown exercise or learner."""
+    if not isinstance(exercise, str) or state.course.exercise(exercise) is None:
+        raise HTTPException(422, "exercise: not an exercise of this course")
+    from grader.errors import UsageError
+
+    try:
+        accounts.set_extension(state.engine, str(learner), exercise, days)
+    except UsageError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
 @router.post("/api/v1/class/regrade")
 async def regrade(request: Request) -> dict[str, Any]:
     state = server(request)
     await run_in_threadpool(require, request, staff=True, changes=True)
-    try:
-        body = await request.json()
-    except ValueError:
-        body = {}
+    body = await json_body(request)
     exercise = body.get("exercise") if isinstance(body, dict) else None
-    if exercise is not None and (not isinstance(exercise, str) or state.course.exercise(exercise) is None):
-        raise HTTPException(422, "exercise: not an exercise of this course")
-    count = await run_in_threadpool(queue.requeue, state.engine, exercise)
-    if state.dispatcher is not None:
-        state.dispatcher.wake.set()  # type: ignore[attr-defined]
-    return {"queued": count}
+    return {"queued": await run_in_threadpool(regrade_finished, state, exercise)}
 
 
 @router.post("/api/v1/class/extensions")
 async def extension(request: Request) -> dict[str, Any]:
     state = server(request)
     await run_in_threadpool(require, request, staff=True, changes=True)
+    body = await json_body(request)
     try:
-        body = await request.json()
-        learner, exercise, days = body["learner"], body["exercise"], float(body["days"])
+        learner, exercise, days = body["learner"], body["exercise"], float(body["days"])  # type: ignore[index]
     except (ValueError, KeyError, TypeError):
         raise HTTPException(422, "send JSON {\"learner\": id, \"exercise\": name, \"days\": number}") from None
-    if not isinstance(exercise, str) or state.course.exercise(exercise) is None:
-        raise HTTPException(422, "exercise: not an exercise of this course")
-    from grader.errors import UsageError
-
-    try:
-        await run_in_threadpool(accounts.set_extension, state.engine, str(learner), exercise, days)
-    except UsageError as exc:
-        raise HTTPException(422, str(exc)) from None
+    await run_in_threadpool(extend, state, learner, exercise, days)
     return {"learner": learner, "exercise": exercise, "days": days}
 
 
@@ -360,10 +352,7 @@ async def answer_quiz(exercise: str, request: Request) -> dict[str, Any]:
 
     state = server(request)
     account = await run_in_threadpool(require, request, changes=True)
-    try:
-        body = await request.json()
-    except ValueError:
-        body = None
+    body = await json_body(request)
     if not isinstance(body, dict) or not isinstance(body.get("answers"), dict) or len(body["answers"]) > 500:
         raise HTTPException(422, 'send JSON {"answers": {"question id": "your answer", ...}}')
     public = await run_in_threadpool(grade_answers, state, account, exercise, body["answers"])

@@ -34,7 +34,7 @@ from sqlalchemy import and_, insert, select, update
 from grader.course import accounts, lti
 from grader.course.store import accounts as accounts_table
 from grader.course.store import lti_nonces
-from grader.server.state import csrf_ok, server
+from grader.server.state import posted_form, server
 
 router = APIRouter(include_in_schema=False)
 
@@ -259,9 +259,7 @@ async def deep_link_answer(request: Request) -> HTMLResponse:
 
     state = server(request)
     await run_in_threadpool(require, request, staff=True)
-    form = await request.form(max_files=0, max_fields=200)
-    if not csrf_ok(request, form.get("csrf")):  # type: ignore[arg-type]
-        raise HTTPException(403, "the form is out of date (missing or wrong CSRF token): reload the page")
+    form = await posted_form(request, max_fields=200)
     waiting = request.session.pop("deep_link", None)
     if not waiting or not isinstance(waiting.get("return_url"), str):
         raise HTTPException(404, "start from the LMS: no deep-linking request is waiting")

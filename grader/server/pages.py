@@ -14,9 +14,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from grader.course import accounts, queue
+from grader.course import accounts
 from grader.server import api
-from grader.server.state import caller, client_address, csrf_ok, csrf_token, require, server
+from grader.server.state import caller, client_address, csrf_ok, csrf_token, posted_form, require, server
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Path(__file__).parent / "templates"
@@ -112,9 +112,7 @@ async def choose_language(request: Request) -> Response:
 
     state = server(request)
     account = await run_in_threadpool(_signed_in, request)
-    form = await request.form(max_files=0, max_fields=5)
-    if not csrf_ok(request, form.get("csrf")):  # type: ignore[arg-type]
-        raise HTTPException(403, "the form is out of date (missing or wrong CSRF token): reload the page")
+    form = await posted_form(request, max_fields=5)
     lang = str(form.get("lang") or "")
     if lang not in available_languages():
         raise HTTPException(422, f"lang: one of {', '.join(available_languages())}")
@@ -147,9 +145,7 @@ async def upload(name: str, request: Request) -> Response:
     """The form's own post (without script): files and the CSRF token in one multipart form."""
     state = server(request)
     account = await run_in_threadpool(_signed_in, request)
-    form = await request.form(max_files=state.limits.max_files + 1, max_fields=5)
-    if not csrf_ok(request, form.get("csrf")):  # type: ignore[arg-type]
-        raise HTTPException(403, "the form is out of date (missing or wrong CSRF token): reload the page")
+    await posted_form(request, max_fields=5, max_files=state.limits.max_files + 1)
     files = await api.read_upload(request, state)
     public = await run_in_threadpool(api.accept, state, account, name, files)
     return _redirect(f"/submissions/{public}")
@@ -243,39 +239,23 @@ def learner_page(login: str, request: Request) -> HTMLResponse:
 @router.post("/class/regrade")
 async def regrade_form(request: Request) -> Response:
     state = server(request)
-    form = await request.form(max_files=0, max_fields=5)
     await run_in_threadpool(require, request, staff=True)
-    if not csrf_ok(request, form.get("csrf")):  # type: ignore[arg-type]
-        raise HTTPException(403, "the form is out of date (missing or wrong CSRF token): reload the page")
-    exercise = str(form.get("exercise") or "") or None
-    if exercise is not None and state.course.exercise(exercise) is None:
-        raise HTTPException(422, "exercise: not an exercise of this course")
-    await run_in_threadpool(queue.requeue, state.engine, exercise)
-    if state.dispatcher is not None:
-        state.dispatcher.wake.set()  # type: ignore[attr-defined]
+    form = await posted_form(request, max_fields=5)
+    await run_in_threadpool(api.regrade_finished, state, str(form.get("exercise") or "") or None)
     return _redirect("/class")
 
 
 @router.post("/class/extensions")
 async def extension_form(request: Request) -> Response:
     state = server(request)
-    form = await request.form(max_files=0, max_fields=6)
     await run_in_threadpool(require, request, staff=True)
-    if not csrf_ok(request, form.get("csrf")):  # type: ignore[arg-type]
-        raise HTTPException(403, "the form is out of date (missing or wrong CSRF token): reload the page")
+    form = await posted_form(request, max_fields=6)
     learner, exercise = str(form.get("learner") or ""), str(form.get("exercise") or "")
     try:
         days = float(str(form.get("days") or "0"))
     except ValueError:
         raise HTTPException(422, "days: a number") from None
-    if state.course.exercise(exercise) is None:
-        raise HTTPException(422, "exercise: not an exercise of this course")
-    from grader.errors import UsageError
-
-    try:
-        await run_in_threadpool(accounts.set_extension, state.engine, learner, exercise, days)
-    except UsageError as exc:
-        raise HTTPException(422, str(exc)) from None
+    await run_in_threadpool(api.extend, state, learner, exercise, days)
     return _redirect(f"/class/learners/{quote(learner, safe='')}")
 
 
@@ -299,9 +279,7 @@ async def quiz_answers(name: str, request: Request) -> Response:
 
     state = server(request)
     account = await run_in_threadpool(_signed_in, request)
-    form = await request.form(max_files=0, max_fields=300)
-    if not csrf_ok(request, form.get("csrf")):  # type: ignore[arg-type]
-        raise HTTPException(403, "the form is out of date (missing or wrong CSRF token): reload the page")
+    form = await posted_form(request, max_fields=300)
     given: dict[str, str] = {}
     for field, value in form.multi_items():
         if field.startswith("q_") and isinstance(value, str):

@@ -9,9 +9,10 @@ from typing import Any
 
 from fastapi import HTTPException
 
-from grader.course import accounts, queue
+from grader.course import queue
 from grader.course.accounts import Account
-from grader.course.policy import decide, scored
+from grader.course.policy import scored
+from grader.server.rules import admitted
 from grader.server.state import ServerState
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -47,18 +48,8 @@ def grade_answers(state: ServerState, account: Account, exercise: str, given: di
 
     entry, run = quiz_run(state, account, exercise)
     now = time.time()
-    extension = accounts.extension_days(state.engine, account.id, exercise)
-    decision = decide(entry, now, extension)
-    if not decision.accepted and not account.staff:
-        raise HTTPException(403, decision.reason)
     key = f"{exercise}/quiz"
-    if not state.rates.allow(f"submit:{account.id}", state.limits.submissions_per_minute):
-        raise HTTPException(429, "too many submissions in a minute: wait a little and submit again",
-                            headers={"Retry-After": "60"})
-    if entry.policy.attempts_per_day and not account.staff:
-        if queue.attempts_since(state.engine, account.id, key, now - 86400) >= entry.policy.attempts_per_day:
-            raise HTTPException(429, f"{exercise}: {entry.policy.attempts_per_day} quiz submissions in the last "
-                                     "24 hours is the course's limit: try again later", headers={"Retry-After": "3600"})
+    decision = admitted(state, account, entry, key, now, "quiz submissions")
     known = {v.id for v in run.variants}
     unknown = [name for name in given if name not in known]
     if unknown:

@@ -12,6 +12,7 @@ import secrets
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import HTTPException, Request
 
@@ -101,10 +102,35 @@ def require(request: Request, *, staff: bool = False, changes: bool = False) -> 
         raise HTTPException(401, "sign in first: a valid token is needed (Authorization: Bearer TOKEN)",
                             headers={"WWW-Authenticate": "Bearer"})
     if changes and by_cookie and not csrf_ok(request, request.headers.get("x-csrf-token")):
-        raise HTTPException(403, "the form is out of date (missing or wrong CSRF token): reload the page")
+        raise HTTPException(403, STALE_FORM)
     if staff and not account.staff:
         raise HTTPException(403, "this needs a TA or instructor account")
     return account
+
+
+STALE_FORM = "the form is out of date (missing or wrong CSRF token): reload the page"
+
+
+async def posted_form(request: Request, *, max_fields: int, max_files: int = 0):  # type: ignore[no-untyped-def]
+    """The form of a page's post, refused (403) without the session's CSRF token."""
+    form = await request.form(max_files=max_files, max_fields=max_fields)
+    if not csrf_ok(request, form.get("csrf")):  # type: ignore[arg-type]
+        raise HTTPException(403, STALE_FORM)
+    return form
+
+
+async def json_body(request: Request) -> Any:
+    """The request's JSON body, or None when it is not JSON."""
+    try:
+        return await request.json()
+    except ValueError:
+        return None
+
+
+def wake_dispatcher(state: ServerState) -> None:
+    """Something was queued: the dispatcher claims it now, not at its next poll."""
+    if state.dispatcher is not None:
+        state.dispatcher.wake.set()  # type: ignore[attr-defined]
 
 
 def csrf_token(request: Request) -> str:
