@@ -141,20 +141,34 @@ def authenticate(engine: Engine, token: str | None) -> Account | None:
         row = connection.execute(select(accounts).where(accounts.c.token_sha256 == digest)).first()
     if row is None or not hmac.compare_digest(row.token_sha256, digest):
         return None
+    return _account(row)
+
+
+def _account(row) -> Account:  # type: ignore[no-untyped-def]
     return Account(row.id, row.login, row.role, row.email, row.lang)
+
+
+def session_account(engine: Engine, account_id: int, digest_start: str) -> Account | None:
+    """The account of a signed session, if its token is still the one the session was made with
+    (the session keeps the first 16 characters of its digest); one lookup."""
+    with engine.connect() as connection:
+        row = connection.execute(select(accounts).where(accounts.c.id == account_id)).first()
+    if row is None or not hmac.compare_digest(row.token_sha256[:16], digest_start):
+        return None
+    return _account(row)
 
 
 def account(engine: Engine, *, login: str | None = None, id: int | None = None) -> Account | None:
     query = select(accounts).where(accounts.c.login == login if login is not None else accounts.c.id == id)
     with engine.connect() as connection:
         row = connection.execute(query).first()
-    return None if row is None else Account(row.id, row.login, row.role, row.email, row.lang)
+    return None if row is None else _account(row)
 
 
 def all_accounts(engine: Engine) -> list[Account]:
     with engine.connect() as connection:
         rows = connection.execute(select(accounts).order_by(accounts.c.login)).all()
-    return [Account(r.id, r.login, r.role, r.email, r.lang) for r in rows]
+    return [_account(r) for r in rows]
 
 
 def count(engine: Engine) -> int:

@@ -88,10 +88,7 @@ def caller(request: Request) -> tuple[Account | None, bool]:
     account_id, digest = session.get("account"), session.get("token")
     if not isinstance(account_id, int) or not isinstance(digest, str):
         return None, True
-    found = accounts.account(engine, id=account_id)
-    if found is None or not hmac.compare_digest(accounts.current_digest(engine, account_id)[:16], digest):
-        return None, True  # the token was renewed since: every session of it ends
-    return found, True
+    return accounts.session_account(engine, account_id, digest), True  # None once the token was renewed
 
 
 def require(request: Request, *, staff: bool = False, changes: bool = False) -> Account:
