@@ -7,22 +7,27 @@ import csv
 import io
 import json
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 
 from grader.course.store import accounts, submissions
 from grader.model.report import GradeReport
 
 
+def _newest_graded(query, exercise: str):  # type: ignore[no-untyped-def]
+    """``query`` over each learner's latest graded submission of ``exercise`` (learners only)."""
+    graded = and_(submissions.c.exercise == exercise, submissions.c.status == "done")
+    newest = select(func.max(submissions.c.seq)).where(graded).group_by(submissions.c.account_id)
+    return (query.join(accounts, accounts.c.id == submissions.c.account_id)
+            .where(submissions.c.seq.in_(newest), accounts.c.role == "learner"))
+
+
 def latest_reports(engine, exercise: str) -> list[GradeReport]:  # type: ignore[no-untyped-def]
-    """Each learner's latest graded report of ``exercise`` (their id as the report's learner)."""
-    query = (select(submissions.c.report_json, submissions.c.seq, accounts.c.login)
-             .join(accounts, accounts.c.id == submissions.c.account_id)
-             .where(submissions.c.exercise == exercise, submissions.c.status == "done",
-                    accounts.c.role == "learner")
-             .order_by(submissions.c.seq))
+    """Each learner's latest graded report of ``exercise`` (their id as the report's learner); only
+    those reports are read."""
+    query = _newest_graded(select(submissions.c.report_json, accounts.c.login), exercise)
     latest: dict[str, GradeReport] = {}
     with engine.connect() as connection:
-        for report_json, _seq, login in connection.execute(query):
+        for report_json, login in connection.execute(query):
             report = GradeReport.from_dict(json.loads(report_json))
             report.learner = login
             latest[login] = report
@@ -98,10 +103,7 @@ def similar_page(state, exercise: str) -> str | None:  # type: ignore[no-untyped
     entry = state.course.exercise(exercise)
     if entry is None:
         return None
-    query = (select(submissions.c.seq, accounts.c.login)
-             .join(accounts, accounts.c.id == submissions.c.account_id)
-             .where(submissions.c.exercise == exercise, submissions.c.status == "done", accounts.c.role == "learner")
-             .order_by(submissions.c.seq))
+    query = _newest_graded(select(submissions.c.seq, accounts.c.login), exercise)
     with state.engine.connect() as connection:
         latest = {login: seq for seq, login in connection.execute(query)}
         if len(latest) < 2:
