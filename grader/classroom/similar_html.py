@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from grader.classroom.similar import Pair, SimilarityReport, UnitSource
+from grader.views.html import template_environment
 from grader.views.learner_ids import INVISIBLE, shown
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -64,18 +64,6 @@ TEXT = {
 }
 
 
-@lru_cache(maxsize=1)
-def _environment():  # type: ignore[no-untyped-def]
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
 
 
 def _segments(text: str) -> list[tuple[str, bool]]:
@@ -174,4 +162,4 @@ def render_similar_html(report: SimilarityReport, limit: int = PAIRS_SHOWN) -> s
         "notes": [(shown(k), [shown(n) for n in v]) for k, v in report.notes.items()],
         "highlights": range(HIGHLIGHTS),
     }
-    return _environment().get_template(TEMPLATE_NAME).render(**context)
+    return template_environment(TEMPLATE_DIR).get_template(TEMPLATE_NAME).render(**context)

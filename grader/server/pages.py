@@ -20,19 +20,15 @@ from grader.server.state import caller, client_address, csrf_ok, csrf_token, pos
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Path(__file__).parent / "templates"
-_env = None
 
 
 def _environment():  # type: ignore[no-untyped-def]
-    global _env
-    if _env is None:
-        import jinja2
+    from grader.views.html import template_environment
 
-        _env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                                  undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        _env.filters["url"] = lambda text: quote(str(text), safe="")
-        _env.filters["when"] = _when
-    return _env
+    env = template_environment(TEMPLATES)
+    env.filters.setdefault("url", lambda text: quote(str(text), safe=""))
+    env.filters.setdefault("when", _when)
+    return env
 
 
 def _when(iso: str | None) -> str:

@@ -52,18 +52,24 @@ def html_say(message_id: str, **fields: Any) -> Any:
     return Markup(text).format(**fields) if fields else Markup(text)
 
 
-@lru_cache(maxsize=1)
-def _environment():
+@lru_cache(maxsize=None)
+def template_environment(folder: Path):  # type: ignore[no-untyped-def]
+    """The jinja2 environment of the templates in ``folder``, made once: autoescaped (learner text
+    is hostile), strict about undefined names. Every page of the grader is rendered through one."""
     import jinja2
 
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        loader=jinja2.FileSystemLoader(folder),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def _environment():  # type: ignore[no-untyped-def]
+    return template_environment(TEMPLATE_DIR)
 
 
 def score_band(points: float, max_points: float) -> str:
