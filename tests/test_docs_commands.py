@@ -68,15 +68,6 @@ def test_the_parser_catches_a_wrong_option():
             parse_only(wrong)
 
 
-@pytest.fixture
-def project_copy(tmp_path, monkeypatch):
-    for name in ("exercises", "solutions", "tests"):
-        (tmp_path / name).symlink_to(ROOT / name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DL_GRADER_GRADEBOOK", str(tmp_path / "gradebook.sqlite"))
-    return tmp_path
-
-
 def bash_lines() -> list[tuple[str, str, int, str]]:
     """(file, line, expected exit status, standard input) of each `grade` line of docs/*.md's ```bash
     blocks, in file order (a later line may use what an earlier one wrote). A line's comment may
