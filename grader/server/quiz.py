@@ -15,9 +15,6 @@ from grader.course.policy import scored
 from grader.server.rules import admitted
 from grader.server.state import ServerState
 
-LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
 def quiz_run(state: ServerState, account: Account, exercise: str):  # type: ignore[no-untyped-def]
     """The caller's variant of the exercise's quiz, in the account's language; 404 when the course
     has no such quiz. (The variant, its keys and its grading are the same in every language.)"""
@@ -33,7 +30,7 @@ def quiz_run(state: ServerState, account: Account, exercise: str):  # type: igno
 
 def questions(run) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     """What the learner is asked: texts, lettered choices, how to answer; no key, no explanation."""
-    from grader.quiz.answers import hint
+    from grader.quiz.answers import LETTERS, hint
 
     return [{"id": v.id, "number": n, "kind": v.question.kind, "points": v.question.points, "text": v.text,
              "choices": [{"letter": LETTERS[i], "text": c} for i, c in enumerate(v.choices)], "hint": hint(v)}
