@@ -90,11 +90,8 @@ def claim(engine: Engine, server: str, lease_seconds: float, *, now: float | Non
                  tuple((name, bytes(data)) for name, data in files), row.lang or "en")
 
 
-def _held(claim_: Claim | int, server: str | None = None, tries: int | None = None) -> Any:
-    if isinstance(claim_, Claim):
-        server, tries, seq = claim_.server, claim_.tries, claim_.seq
-    else:
-        seq = claim_
+def _held(seq: int, server: str, tries: int) -> Any:
+    """The row is still grading under this claim (this server, this try)."""
     return and_(submissions.c.seq == seq, submissions.c.status == "grading", submissions.c.claimed_by == server,
                 submissions.c.tries == tries)
 
@@ -104,7 +101,7 @@ def finish(engine: Engine, claim_: Claim, report: dict, points: float, max_point
     """Record the graded report if the claim still holds; False if it was lost (the result is dropped)."""
     with engine.begin() as connection:
         done = connection.execute(
-            update(submissions).where(_held(claim_))
+            update(submissions).where(_held(claim_.seq, claim_.server, claim_.tries))
             .values(status="done", report_json=json.dumps(report), points=points, max_points=max_points,
                     finished=now or time.time(), lease_until=None)
         ).rowcount
@@ -128,7 +125,7 @@ def fail(engine: Engine, claim_: Claim, reason: str, *, now: float | None = None
 def release(engine: Engine, claim_: Claim) -> bool:
     """Give the submission back to the queue (its grading process died): it will be tried again."""
     with engine.begin() as connection:
-        return connection.execute(update(submissions).where(_held(claim_))
+        return connection.execute(update(submissions).where(_held(claim_.seq, claim_.server, claim_.tries))
                                   .values(status="queued", claimed_by=None, lease_until=None)).rowcount == 1
 
 
