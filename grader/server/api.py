@@ -22,7 +22,7 @@ from grader.course import accounts, queue
 from grader.course.accounts import Account
 from grader.course.policy import decide, for_learner, penalty
 from grader.course.store import submissions
-from grader.server.state import ServerState, client_address, json_body, require, server, wake_dispatcher
+from grader.server.state import ServerState, json_body, require, server, wake_dispatcher
 from grader.server.grading import safe_name
 from grader.server.rules import admitted
 
@@ -100,7 +100,7 @@ def feedback_language(account: Account, asked: str | None) -> str:
 
 
 def accept(state: ServerState, account: Account, exercise: str, files: list[tuple[str, bytes]],
-           address: str = "", lang: str | None = None) -> str:
+           lang: str | None = None) -> str:
     """Store a submission in the queue (durably, before anyone is told); returns its id."""
     entry = state.course.exercise(exercise)
     if entry is None:
@@ -127,7 +127,7 @@ async def submit(exercise: str, request: Request, lang: str | None = None) -> JS
     account = await run_in_threadpool(require, request, changes=True)
     feedback_language(account, lang)  # an unknown language is refused before the upload is read
     files = await read_upload(request, state)
-    public = await run_in_threadpool(accept, state, account, exercise, files, client_address(request), lang)
+    public = await run_in_threadpool(accept, state, account, exercise, files, lang)
     return JSONResponse({"id": public, "status": "queued"}, status_code=202,
                         headers={"Location": f"/api/v1/submissions/{public}"})
 
