@@ -62,12 +62,9 @@ def export_csv(
 
       grade batch week2 tests/fixtures/class_week2 --gradebook class.sqlite && grade export csv exercises/week2 --gradebook class.sqlite --out week2.csv
     """
-    from grader.classroom.class_report import load_class_results
     from grader.classroom.exports import class_csv
-    from grader.classroom.gradebook import default_gradebook_path
 
-    results = _results(exercise, gradebook, course, db) if course else \
-        load_class_results(exercise, gradebook or default_gradebook_path())
+    results = _class(exercise, gradebook, course, db)
     _write(class_csv(results, terminal=out is None and sys.stdout.isatty()), out)
 
 
@@ -179,14 +176,12 @@ def report(
       grade batch week2 tests/fixtures/class_week2 --gradebook class.sqlite --out feedback && grade report week2 --gradebook class.sqlite --feedback feedback --html class.html
     """
     speak(lang)
-    from grader.classroom.class_report import build_class_report, load_class_results
-    from grader.classroom.gradebook import default_gradebook_path
+    from grader.classroom.class_report import build_class_report
     from grader.classroom.class_html import render_class_html
 
     if feedback is not None and not feedback.is_dir():
         raise UsageError(f"{feedback}: not a folder of feedback pages")
-    results = _results(exercise, gradebook, course, db) if course else \
-        load_class_results(exercise, gradebook or default_gradebook_path())
+    results = _class(exercise, gradebook, course, db)
     class_report = build_class_report(results)
     _write(render_class_html(class_report, feedback_dir=feedback, page=html_out, similar=similar), html_out)
     if not quiet:
