@@ -6,7 +6,8 @@ module is the lookup; the sentences are data, in catalogs:
 - the grader's own English sentences, split by area: ``values.py`` (what the comparison
   helpers say about a value), ``patterns.py`` (the common checks of grader/checks/patterns.py), ``checks.py`` (the check runner: errors, hints, state, notes),
   ``files.py`` (reading submitted files), ``views.py`` (the terminal and HTML views, the class
-  report, exports), ``quiz.py`` (the quiz) and ``usage.py`` (usage errors). Together: ``EN``.
+  report, exports), ``quiz.py`` (the quiz), ``usage.py`` (usage errors), ``server.py`` (the course server's pages) and
+  ``commands.py`` (what the commands print and refuse). Together: ``EN``.
 - an exercise's own sentences (its known mistakes and hints), in ``messages.<language>.toml``
   files next to its checks (``exercises/week4/checks/messages.en.toml``), read with
   ``read_catalog`` and added with ``add_catalog`` when its checks are loaded
@@ -32,7 +33,7 @@ from collections.abc import Iterator
 import tomllib
 from pathlib import Path
 
-from grader.messages import checks, files, patterns, quiz, server, usage, values, views
+from grader.messages import checks, commands, files, patterns, quiz, server, usage, values, views
 
 # The English catalogs of the grader, by area (module name -> its sentences).
 AREAS: dict[str, dict[str, str]] = {
@@ -44,6 +45,7 @@ AREAS: dict[str, dict[str, str]] = {
     "quiz": quiz.MESSAGES,
     "usage": usage.MESSAGES,
     "server": server.MESSAGES,
+    "commands": commands.MESSAGES,
 }
 
 
