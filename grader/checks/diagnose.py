@@ -11,13 +11,17 @@ from __future__ import annotations
 import ast
 import re
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from grader.checks.context import Hint, diagnosis, mistake, record
+from grader.checks.failing_line import explain
 from grader.errors import ReferenceNotRecorded
 from grader.messages import say
+
+if TYPE_CHECKING:
+    from grader.sandbox.sketches import FailingLine
 
 # Set while grader.authoring.release records the reference's results for a learner's copy: every known
 # mistake is then computed even for a right answer, so that the copy can still diagnose wrong
@@ -115,15 +119,24 @@ def nonfinite_text(got: np.ndarray) -> tuple[str, int]:
 _ONLY_SCALARS = re.compile(r"only (length-1|size-1|0-dimensional|integer scalar) arrays? can be converted")
 
 
-def diagnose_exception(error_type: str, message: str, source: str | None, function: str) -> list[str]:
-    """Hints for an exception raised inside learner code, using its source when known.
+# Hints that an explanation from the failing line says better (grader/checks/failing_line.py).
+_SAID_BETTER_BY_THE_LINE = frozenset({"hint.dot_shapes", "hint.broadcast"})
+
+
+def diagnose_exception(error_type: str, message: str, source: str | None, function: str,
+                       where: FailingLine | None = None) -> list[str]:
+    """Hints for an exception raised inside learner code, using its source when known, and first the
+    explanation of the line that raised (``where``, from the worker) when there is one.
 
     The hints are recorded as the running check's diagnoses right away: they become part of a
     ``LearnerFault``'s text, not of a ``fail(...)``.
     """
+    located = explain(error_type, message, where)
     hints = _exception_hints(error_type, message, source or "", function)
-    record(*hints)
-    return hints
+    if located:
+        hints = [h for h in hints if getattr(h, "diagnosis", "") not in _SAID_BETTER_BY_THE_LINE]
+    record(*located, *hints)
+    return [*located, *hints]
 
 
 def _exception_hints(error_type: str, message: str, source: str, function: str) -> list[str]:

@@ -152,7 +152,8 @@ class LearnerFunction:
         if outcome.error_type == "MemoryError":
             parts.append(say("error.memory", limit=self.worker.limits.memory_text()))
         python2 = python2_hint(outcome.error_type, outcome.message, self.source)
-        parts += [python2] if python2 else diagnose_exception(outcome.error_type, outcome.message, self.source, name)
+        parts += [python2] if python2 else diagnose_exception(outcome.error_type, outcome.message, self.source, name,
+                                                                     outcome.where)
         if outcome.traceback:
             parts.append(say("error.traceback", traceback=outcome.traceback))
         printed = outcome.stdout.strip()

@@ -7,7 +7,8 @@ module is the lookup; the sentences are data, in catalogs:
   helpers say about a value), ``patterns.py`` (the common checks of grader/checks/patterns.py), ``checks.py`` (the check runner: errors, hints, state, notes),
   ``files.py`` (reading submitted files), ``views.py`` (the terminal and HTML views, the class
   report, exports), ``quiz.py`` (the quiz), ``usage.py`` (usage errors), ``server.py`` (the course server's pages) and
-  ``commands.py`` (what the commands print and refuse). Together: ``EN``.
+  ``commands.py`` (what the commands print and refuse), ``explain.py`` (explanations from what the
+  grader observed: the line that raised, the first value that goes wrong). Together: ``EN``.
 - an exercise's own sentences (its known mistakes and hints), in ``messages.<language>.toml``
   files next to its checks (``exercises/week4/checks/messages.en.toml``), read with
   ``read_catalog`` and added with ``add_catalog`` when its checks are loaded
@@ -33,7 +34,7 @@ from collections.abc import Iterator
 import tomllib
 from pathlib import Path
 
-from grader.messages import checks, commands, files, patterns, quiz, server, usage, values, views
+from grader.messages import checks, commands, explain, files, patterns, quiz, server, usage, values, views
 
 # The English catalogs of the grader, by area (module name -> its sentences).
 AREAS: dict[str, dict[str, str]] = {
@@ -46,6 +47,7 @@ AREAS: dict[str, dict[str, str]] = {
     "usage": usage.MESSAGES,
     "server": server.MESSAGES,
     "commands": commands.MESSAGES,
+    "explain": explain.MESSAGES,
 }
 
 

@@ -25,6 +25,7 @@ from grader.sandbox.cgroup import PidsCgroup, shared_cgroup
 from grader.sandbox.frames import ProtocolError
 from grader.sandbox.launch import GRADER_PARENT, Launcher, SpawnLauncher, WorkerProcess
 from grader.sandbox.plain import PlainDataError, decode
+from grader.sandbox.sketches import FailingLine
 from grader.sandbox.protocol import ChannelClosed, FrameReader, FrameTimeout, write_frame
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ class CallOutcome:
     traceback: str = ""
     timed_out: bool = False
     converted: tuple[str, ...] = ()  # parts of the value that were a numpy.matrix
+    where: FailingLine | None = None  # for "raised": the learner's line that raised, with its values
 
 
 @dataclass
@@ -379,7 +381,7 @@ class SandboxWorker:
     def _outcome(self, reply: frames.CallReply, elapsed: float) -> CallOutcome:
         if not reply.ok:
             return CallOutcome(ok=False, kind=reply.fault, stdout=reply.stdout, error_type=reply.error_type,
-                               message=reply.message, traceback=reply.traceback)
+                               message=reply.message, traceback=reply.traceback, where=reply.where)
         try:
             value = decode(reply.value)
             args_after = decode(reply.args_after) if reply.args_after is not None else None

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from grader.sandbox.sketches import FailingLine, SketchError, read_failing_line
+
 # What a (possibly forged) frame may put into a report.
 MAX_ERROR_TYPE, MAX_MESSAGE, MAX_TRACEBACK, MAX_STDOUT = 120, 2000, 4000, 8000
 MAX_NOTE = 600
@@ -129,11 +131,12 @@ class CallReply:
     error_type: str = ""
     message: str = ""
     traceback: str = ""
+    where: FailingLine | None = None  # the learner's line that raised (grader/sandbox/sketches.py)
 
 
 _REPLY = frozenset({"nonce", "ok", "value", "args_after", "converted", "stdout", "fault", "error"})
 MAX_CONVERTED, MAX_PATH = 8, 200
-_ERROR = frozenset({"type", "message", "traceback"})
+_ERROR = frozenset({"type", "message", "traceback", "where"})
 
 
 def read_reply(frame: Any, nonce: int) -> CallReply:
@@ -160,4 +163,16 @@ def read_reply(frame: Any, nonce: int) -> CallReply:
         error_type=capped(_text(error, "type", "an error"), MAX_ERROR_TYPE),
         message=capped(_text(error, "message", "an error"), MAX_MESSAGE),
         traceback=capped(_text(error, "traceback", "an error"), MAX_TRACEBACK),
+        where=_where(error.get("where")),
     )
+
+
+def _where(data: Any) -> FailingLine | None:
+    """The failing line a worker describes, or None when it sent none or a malformed one (the error
+    counts the same without its explanation)."""
+    if data is None:
+        return None
+    try:
+        return read_failing_line(data)
+    except SketchError:
+        return None

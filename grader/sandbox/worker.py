@@ -21,6 +21,7 @@ from typing import Any
 import numpy  # (warm import: learner code finds it loaded)
 
 from grader.sandbox import isolation
+from grader.sandbox.failing_line import failing_line
 from grader.sandbox.plain import PlainDataError, encode
 from grader.sandbox.protocol import FrameReader, write_frame
 
@@ -139,7 +140,14 @@ def _format_exception(exc: BaseException, learner_files: set[str]) -> dict[str, 
     message = str(exc)
     if len(message) > 2000:
         message = message[:2000] + "..."
-    return {"type": type(exc).__name__, "message": message, "traceback": "\n".join(lines)}
+    error = {"type": type(exc).__name__, "message": message, "traceback": "\n".join(lines)}
+    try:
+        where = failing_line(exc, learner_files)
+    except Exception:  # noqa: BLE001 - a sketch is a help, never a reason to lose the error itself
+        where = None
+    if where is not None:
+        error["where"] = where
+    return error
 
 
 class Worker:

@@ -1,0 +1,96 @@
+"""English catalog: explanations written from what the grader observed, not from a list of known
+mistakes: the learner's line that raised and the shapes on it (grader/checks/failing_line.py), the
+first line whose value goes wrong (grader/checks/first_wrong.py), and the rule-based near misses of a
+wrong shape or a wrong tuple (grader/checks/near_miss.py), with the short names of their diagnoses.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # -- the line that raised ------------------------------------------------------------------
+    "line.where": "Line {line}, in {function}:  {text}",
+    "line.value_number": "{expr} = {value}",
+    "line.item_sequence": "a {kind} of {size}",
+    "line.item_array": "an array {shape}",
+    "line.dot": (
+        "{operation}: {a} is {a_shape} and {b} is {b_shape}. A matrix product pairs the columns of its "
+        "first factor with the rows of its second: {a_columns} columns against {b_rows} rows do not match."
+    ),
+    "line.dot_fits": "With the same two arrays, these products fit (keep the one your formula writes):",
+    "line.dot_fit": "    {expression} gives shape {shape}",
+    "line.dot_none_fits": (
+        "No order or transpose of these two arrays makes a product: one of them is not the array the "
+        "formula needs (print its shape where you compute it)."
+    ),
+    "line.broadcast": (
+        "{operation}: {a} is {a_shape} and {b} is {b_shape}. An element-wise operation pairs the axes from "
+        "the last one, and each pair must be equal or 1: here axis {axis} has {a_size} in {a} and {b_size} in "
+        "{b}, so numpy cannot combine them."
+    ),
+    "line.broadcast_transposed": "{b} is {a} turned around: {b}.T has shape {a_shape}. One of them is transposed.",
+    "line.broadcast_rank1": (
+        "{a} is a rank-1 array {a_shape}: keep it 2-D, e.g. {a}.reshape(-1, 1) for a ({n}, 1) column that "
+        "stretches across the other's columns."
+    ),
+    "line.broadcast_product": (
+        "If the formula asks for a matrix product here, write np.dot({a}, {b}) (shape {shape}): `*` multiplies "
+        "entry by entry."
+    ),
+    "line.broadcast_inplace": (
+        "{target} {operator}= ...: the result would have shape {result_shape}, but an in-place operation keeps "
+        "{target}'s shape {target_shape}. Write {target} = {target} {operator} ... (or fix the other operand's "
+        "shape)."
+    ),
+    "line.unpack_array": (
+        "{value} is an array of shape {shape}, not a tuple: unpacking it into {count} names ({targets}) would "
+        "take its {rows} rows one by one. It is probably another part of a tuple than the one you meant: check "
+        "what was stored in {value}, and in which order."
+    ),
+    "line.unpack_sequence": (
+        "{value} is a {kind} of {size} ({items}), and the line unpacks it into {count} names: {targets}."
+    ),
+    "line.unpack_nested": (
+        "Item {index} of {value} is a {kind} of {count}: the names may belong to that one ({value}[{index}])."
+    ),
+    "line.unpack_count": (
+        "The right-hand side gives {got} values and the line unpacks it into {count} names: {targets}. "
+        "Check how many values it returns, and in which order."
+    ),
+    "line.unpack_more": "more than {count}",
+    "line.unpack_none": (
+        "{value} is None, so there is nothing to unpack: the function that produced it may have no return "
+        "statement (or return nothing on this path)."
+    ),
+    "line.key": "{container} has no key {key}. Its keys: {keys}.",
+    "line.key_zero": (
+        "Its numbered keys start at {first}: {key} would be layer 0, the input, which has no parameters. A loop "
+        "over the layers starts at 1 (range(1, L + 1))."
+    ),
+    "line.key_past": (
+        "Its numbered keys stop at {last}: {key} is one layer past the last, so the loop goes one step too far "
+        "(or its count of layers is too large)."
+    ),
+    "line.key_prefix": (
+        "None of its keys starts with {prefix!r}: is this the dict you meant to read?"
+    ),
+    "line.index": (
+        "{container} has {size} entries (indices 0 to {last}), and the index {index} is {value}."
+    ),
+    "line.index_past": (
+        "That is one past the end: Python counts from 0, so the last entry is {container}[{last}] "
+        "(or {container}[-1]). Check where the loop's range starts and stops."
+    ),
+    "line.index_far": "That is beyond the end: check where the loop's range stops.",
+    "line.text_number": "{a} is text and {b} is {value}, a number: write {a} + str({b}).",
+    "line.loop_values": "At that moment: {values}.",
+    "diagnosis.line.dot": "a matrix product of arrays whose shapes do not align",
+    "diagnosis.line.broadcast": "an element-wise operation on shapes that do not broadcast",
+    "diagnosis.line.broadcast_inplace": "an in-place operation whose result would change the array's shape",
+    "diagnosis.line.unpack_array": "an array unpacked as if it were a tuple",
+    "diagnosis.line.unpack_sequence": "a tuple unpacked into the wrong number of names",
+    "diagnosis.line.unpack_count": "a result unpacked into the wrong number of names",
+    "diagnosis.line.unpack_none": "None unpacked (a function that returns nothing)",
+    "diagnosis.line.key": "a key that the dict does not have",
+    "diagnosis.line.index": "an index past the end of a list or array",
+    "diagnosis.line.text_number": "text joined with a number",
+}
