@@ -32,7 +32,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from grader.checks.diagnose import compute_every_mistake
-from grader.errors import UsageError
+from grader.errors import usage_error
+from grader.messages import say
 from grader.model.exercise import RECORDED_REFERENCE, Exercise, load_exercise
 from grader.grading import grade_submission
 from grader.quiz import QUIZ_FILE, load_quiz, translation_path
@@ -94,10 +95,10 @@ def release_exercise(spec: str | Path, out: Path, *, force: bool = False, practi
     submit_to = submit_to.strip() or DEFAULT_SUBMIT_TO
     ex = load_exercise(spec)
     if ex.recorded_reference is not None:
-        raise UsageError(f"{ex.root} is already a learner's copy: release the instructor's exercise")
+        raise usage_error("usage.release.already_copy", root=ex.root)
     stale = stale_files(ex)
     if stale:
-        raise UsageError(f"{stale[0]} is out of date with its instructor source: run grade release {ex.name} --build")
+        raise usage_error("usage.release.stale", path=stale[0], exercise=ex.name)
     target = _target(ex, Path(out), force)
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{ex.name}-release-", dir=target.parent))  # same file system: rename
@@ -131,7 +132,7 @@ def build_exercise(spec: str | Path) -> list[Path]:
     """Rebuild the starters, notebooks and references of an exercise's instructor sources."""
     ex = load_exercise(spec)
     if not instructor_sources(ex):
-        raise UsageError(f"{ex.name} has no instructor source (solutions/{ex.name}/source/*.py): nothing to build")
+        raise usage_error("usage.release.no_sources", exercise=ex.name)
     return build_from_sources(ex)
 
 
@@ -139,12 +140,12 @@ def _target(ex: Exercise, out: Path, force: bool) -> Path:
     target = (out / ex.name).resolve()
     for protected in (ex.root, ex.solutions):
         if target == protected or target.is_relative_to(protected) or protected.is_relative_to(target):
-            raise UsageError(f"{out}: the copy would overwrite {protected}; choose another --out folder")
+            raise usage_error("usage.release.overwrite", out=out, protected=protected)
     if target.exists() and any(target.iterdir()):
         if not force:
-            raise UsageError(f"{target} already exists: remove it, or pass --force to replace an earlier release")
+            raise usage_error("usage.release.exists", target=target)
         if not _is_released_copy(target):
-            raise UsageError(f"{target} is not a learner's copy made by grade release: not replacing it")
+            raise usage_error("usage.release.not_a_copy", target=target)
     return target
 
 
@@ -161,7 +162,7 @@ def count_hidden_checks(ex: Exercise) -> HiddenChecks:
     report = grade_submission(ex, _reference_files(ex), seed=RECORD_SEED)
     errors = [n.message for n in report.notes if n.kind == "check-error"]
     if errors:
-        raise UsageError(f"{ex.name}: {errors[0]}; run grade validate {ex.name}")
+        raise usage_error("usage.release.validate", exercise=ex.name, problems=errors[0])
     hidden = [c for c in report.checks if c.hidden and not c.advice]
     return HiddenChecks(len(hidden), round(sum(c.max_points for c in hidden), 6))
 
@@ -172,7 +173,7 @@ def copy_learner_files(ex: Exercise, staging: Path, hidden: HiddenChecks | None 
     rewrite exercise.toml for a copy without solutions/."""
     for path in ex.root.rglob("*"):
         if path.is_symlink() and not path.resolve().is_relative_to(ex.root):
-            raise UsageError(f"{path} links outside the exercise folder: a release copies learner files only")
+            raise usage_error("usage.release.outside_link", path=path)
     shutil.copytree(ex.root, staging, ignore=_IGNORED)
     config = staging / "exercise.toml"
     config.write_text(released_config(config.read_text(encoding="utf-8"), hidden, submit_to), encoding="utf-8")
@@ -213,11 +214,11 @@ def record_reference(ex: Exercise, staging: Path) -> GradeReport:
         report = grade_submission(run, _reference_files(ex), seed=RECORD_SEED)
     finally:
         compute_every_mistake.reset(token)
-    problems = [f"the reference fails the public check {c.function}/{c.name} ({c.status})"
+    problems = [say("usage.release.reference_fails", check=f"{c.function}/{c.name}", status=c.status)
                 for c in report.checks if c.status != "passed"]
     problems += [n.message for n in report.notes if n.kind == "check-error"]
     if problems:
-        raise UsageError(f"{ex.name}: {'; '.join(problems)}; run grade validate {ex.name}")
+        raise usage_error("usage.release.validate", exercise=ex.name, problems="; ".join(problems))
     (staging / RECORDED_REFERENCE).write_text(recorder.to_json(ex.name), encoding="utf-8")
     return report
 
@@ -261,8 +262,7 @@ def released_config(text: str, hidden: HiddenChecks | None = None, submit_to: st
         meta = {"error": str(exc)}
     if meta.get("reference") != "recorded" or {"reference_files", "solutions"} & set(meta) or (
             hidden is not None and meta.get("hidden_points") != hidden.points):
-        raise UsageError("exercise.toml: could not rewrite it for the learner's copy: write the [exercise] "
-                         "table's keys one per line, arrays closed on their own line")
+        raise usage_error("usage.release.config")
     return result
 
 
@@ -307,8 +307,8 @@ def find_leaks(ex: Exercise, folder: Path) -> None:
     for path in sorted(folder.rglob("*")):
         leaked = [line for line in _text_lines(path) if line.strip() in secret] if path.is_file() else []
         if leaked:
-            raise UsageError(f"{path.relative_to(folder)} would give learners {len(leaked)} line(s) of solutions/, "
-                             f"e.g. {leaked[0].strip()!r}: release stopped")
+            raise usage_error("usage.release.leak", path=path.relative_to(folder), count=len(leaked),
+                              line=leaked[0].strip())
 
 
 def self_test(ex: Exercise, staging: Path, recorded: GradeReport) -> None:
@@ -320,8 +320,7 @@ def self_test(ex: Exercise, staging: Path, recorded: GradeReport) -> None:
     problems = [f"{c.function}/{c.name}: {c.message.splitlines()[0] if c.message else c.status}"
                 for c in report.checks if c.status != "passed"]
     if report.max_points != recorded.max_points:
-        problems.append(f"the copy's public checks are worth {report.max_points:g} points, "
-                        f"{recorded.max_points:g} in the exercise")
+        problems.append(say("usage.release.points_differ", copy=report.max_points, exercise=recorded.max_points))
     problems += validate_exercise(copy)
     if problems:
-        raise UsageError(f"the learner's copy of {ex.name} would not grade right: {'; '.join(problems)}")
+        raise usage_error("usage.release.self_test", exercise=ex.name, problems="; ".join(problems))

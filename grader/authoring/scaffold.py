@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.errors import UsageError
+from grader.errors import usage_error
 
 TEMPLATES = Path(__file__).parent / "templates" / "new_exercise"
 # Module names the learner's file (named after the exercise) must not shadow in the sandbox.
@@ -43,18 +43,17 @@ def course_root(root: Path | None) -> Path:
 def new_exercise(name: str, title: str = "", root: Path | None = None) -> NewExercise:
     """Write exercises/<name>/ and solutions/<name>/ under the course root; raises UsageError."""
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-        raise UsageError(f"{name!r}: an exercise name is lower-case letters, digits and _, starting with a letter "
-                         "(its check modules are named after it)")
+        raise usage_error("usage.new.bad_name", name=name)
     if name in _TAKEN:
-        raise UsageError(f"{name!r} is the name of a Python module: the learner's file {name}.py would hide it")
+        raise usage_error("usage.new.module_name", name=name)
     title = title or name
     if any(ord(ch) < 32 for ch in title):
-        raise UsageError("the title must be a single line")
+        raise usage_error("usage.new.title_line")
     course = course_root(root)
     exercise_dir, solutions_dir = course / "exercises" / name, course / "solutions" / name
     for folder in (exercise_dir, solutions_dir):
         if folder.exists():
-            raise UsageError(f"{folder} already exists: choose another name")
+            raise usage_error("usage.new.exists", folder=folder)
     fill = {"name": name, "title": title, "title_toml": json.dumps(title, ensure_ascii=False)}
     layout = {
         "exercise.toml.tmpl": exercise_dir / "exercise.toml",

@@ -26,7 +26,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.errors import UsageError
+from grader.errors import usage_error
 from grader.model.exercise import Exercise
 from grader.ingest.parsing import extract_units
 from grader.messages import say
@@ -59,7 +59,7 @@ def instructor_sources(ex: Exercise) -> list[Path]:
 def split_source(path: Path) -> SolutionSource:
     """Read an instructor source; raises UsageError (FILE:LINE: problem) for bad markers."""
     text = path.read_text(encoding="utf-8")
-    _parse(text, path, "")
+    _parse(text, path, "usage.source.syntax")
     learner: list[str] = []
     reference: list[str] = []
     begin: int | None = None
@@ -68,41 +68,41 @@ def split_source(path: Path) -> SolutionSource:
         marker = line.strip()
         if marker == BEGIN:
             if begin is not None:
-                raise UsageError(f"{path}:{number}: {BEGIN} inside the region opened at line {begin}")
+                raise usage_error("usage.source.nested", path=path, line=number, begin=BEGIN, opened=begin)
             begin = number
             indent = line[: len(line) - len(line.lstrip())]
             learner += [indent + STUB_COMMENT, f"{indent}raise NotImplementedError({say('error.stub')!r})"]
             stubs[len(learner)] = number
         elif marker == END:
             if begin is None:
-                raise UsageError(f"{path}:{number}: {END} without a {BEGIN} before it")
+                raise usage_error("usage.source.unopened", path=path, line=number, begin=BEGIN, end=END)
             begin = None
         elif "BEGIN SOLUTION" in line or "END SOLUTION" in line:
-            raise UsageError(f"{path}:{number}: write the marker alone on its line, exactly {BEGIN!r} or {END!r}")
+            raise usage_error("usage.source.marker_alone", path=path, line=number, begin=BEGIN, end=END)
         else:
             reference.append(line)
             if begin is None:
                 learner.append(line)
     if begin is not None:
-        raise UsageError(f"{path}:{begin}: {BEGIN} is never closed by {END}")
+        raise usage_error("usage.source.unclosed", path=path, line=begin, begin=BEGIN, end=END)
     if not stubs:
-        raise UsageError(f"{path}: no {BEGIN} ... {END} region: nothing would be left for learners to write")
+        raise usage_error("usage.source.no_region", path=path, begin=BEGIN, end=END)
     learner_text = "\n".join(learner) + "\n"
-    tree = _parse(learner_text, path, "the starter made from ")
+    tree = _parse(learner_text, path, "usage.source.starter_syntax")
     bodies = [(node.lineno + 1, node.end_lineno or node.lineno) for node in ast.walk(tree)
               if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
     for stub, marker_line in stubs.items():
         if not any(first <= stub <= last for first, last in bodies):
-            raise UsageError(f"{path}:{marker_line}: this region would not be inside a function: regions belong in "
-                             "function bodies, their markers indented like the code they enclose")
+            raise usage_error("usage.source.outside_function", path=path, line=marker_line)
     return SolutionSource(path, learner_text, "\n".join(reference) + "\n")
 
 
-def _parse(text: str, path: Path, what: str) -> ast.Module:
+def _parse(text: str, path: Path, problem: str) -> ast.Module:
+    """The syntax tree of ``text``; raises the usage error ``problem`` (usage.source.syntax or starter_syntax)."""
     try:
         return ast.parse(text, filename=str(path))
     except SyntaxError as exc:
-        raise UsageError(f"{path}: {what}this file does not parse: {exc.msg} (line {exc.lineno})") from None
+        raise usage_error(problem, path=path, reason=exc.msg, line=exc.lineno) from None
 
 
 def reference_module(source: SolutionSource, ex: Exercise) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from grader.classroom.batch import Learner
-from grader.errors import UsageError
+from grader.errors import usage_error
 
 
 def _grade_remote(exercise_root: str, learner_id: str, files: list[tuple[str, bytes]],
@@ -51,7 +51,7 @@ class DaskExecutor:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise UsageError("--dask needs the optional extra: pip install 'dl-grader[dask]'") from None
+            raise usage_error("usage.dask.extra") from None
         if address == "local":
             self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                                         dashboard_address=None)
@@ -61,7 +61,7 @@ class DaskExecutor:
             try:
                 self.client = Client(address, timeout=10)
             except OSError as exc:
-                raise UsageError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
+                raise usage_error("usage.dask.unreachable", address=address, error=exc) from None
 
     def results(self, exercise_root: str, learners: list[Learner]) -> Iterator[tuple[str, dict | str]]:
         from distributed import as_completed

@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.classroom.class_report import ClassResults, LearnerRow, learner_rows
-from grader.errors import UsageError
+from grader.errors import usage_error
 from grader.messages import say
 from grader.views.terminal import fmt_total
 from grader.model.report import GradeReport
@@ -132,10 +132,10 @@ def canvas_csv(results: ClassResults, *, assignment_id: str = "", quiz_assignmen
     or "sis-user-id"). terminal: see ``class_csv``.
     """
     if id_column not in CANVAS_ID_COLUMNS:
-        raise UsageError(f"--id-column must be one of {', '.join(CANVAS_ID_COLUMNS)}; got {id_column!r}")
+        raise usage_error("usage.export.id_column", choices=", ".join(CANVAS_ID_COLUMNS), given=id_column)
     for given in (assignment_id, quiz_assignment_id):
         if given and not given.isdigit():
-            raise UsageError(f"a Canvas assignment id is a number (the one in the assignment's address); got {given!r}")
+            raise usage_error("usage.export.canvas_id", given=given)
     show = _shower(terminal)
     items = grade_items(results)
     ids = {results.exercise: assignment_id, f"{results.exercise} quiz": quiz_assignment_id}
@@ -163,7 +163,7 @@ def moodle_csv(results: ClassResults, *, identifier: str = "username", emails: M
     course's accounts), else the learner id itself when it is an email address. terminal: see ``class_csv``.
     """
     if identifier not in MOODLE_IDENTIFIERS:
-        raise UsageError(f"--identifier must be one of {', '.join(MOODLE_IDENTIFIERS)}; got {identifier!r}")
+        raise usage_error("usage.export.identifier", choices=", ".join(MOODLE_IDENTIFIERS), given=identifier)
     show = _shower(terminal)
     items = grade_items(results)
     buffer, writer = _csv_writer()
@@ -237,4 +237,4 @@ def write_gradescope(report: GradeReport, path: Path) -> None:
     try:
         path.write_text(json.dumps(to_gradescope(report), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"{path}: cannot write ({exc.strerror})") from None
+        raise usage_error("usage.cannot_write", path=path, reason=exc.strerror) from None

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.errors import UsageError
+from grader.errors import usage_error
 from grader.grading import SUBMITTABLE
 from grader.views.learner_ids import page_name
 
@@ -29,7 +29,7 @@ class Learner:
 def discover(folder: Path) -> tuple[list[Learner], list[str]]:
     """Learners of a submissions folder, and the entries that are not submissions."""
     if not folder.is_dir():
-        raise UsageError(f"{folder}: not a folder of submissions")
+        raise usage_error("usage.not_submissions_folder", folder=folder)
     learners, ignored = [], []
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith("."):  # never a learner: .ipynb_checkpoints, macOS's ._ copies, ..∕x.py

@@ -100,7 +100,7 @@ from grader.classroom.similar_scoring import (
     UNUSUAL_SHARE,
 )
 from grader.classroom.similar_tokens import K, WINDOW, TokenIds
-from grader.errors import UsageError
+from grader.errors import UsageError, usage_error
 from grader.model.exercise import Exercise, load_exercise
 
 MIN_SCORE = 0.2  # pairs listed by default: those scoring at least this
@@ -108,7 +108,6 @@ DETAILS = 1000  # pairs (highest first) given their matching fragments and code
 PARALLEL_FROM = 200  # classes of at least this many learners are read by several processes (jobs > 1)
 
 # Sentences (kept here: grader/messages has no area for `grade similar` yet).
-NO_FUNCTIONS = "{exercise} has no graded functions: there is no code to compare (it is a quiz)"
 TOO_LARGE = "too large or too deeply nested to compare"
 
 Progress = Callable[[str, int, int], None]
@@ -130,10 +129,8 @@ def similar_pairs(exercise: str | Path | Exercise, folder: Path, *, gradebook: P
     started = time.perf_counter()
     ex = exercise if isinstance(exercise, Exercise) else load_exercise(exercise)
     if not ex.functions:
-        raise UsageError(NO_FUNCTIONS.format(exercise=ex.name))
+        raise usage_error("usage.similar.no_functions", exercise=ex.name)
     if gradebook is not None and not Path(gradebook).is_file():
-        from grader.errors import usage_error
-
         raise usage_error("usage.no_gradebook", gradebook=gradebook)
     found, ignored = discover(Path(folder))
     learners, refused = refuse_shared_ids(found)

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from grader.course.store import accounts, extensions
-from grader.errors import UsageError
+from grader.errors import UsageError, usage_error
 
 ROLES = ("learner", "ta", "instructor")
 STAFF = ("ta", "instructor")
@@ -70,8 +70,7 @@ def check_password(stored: str, password: str) -> bool:
 
 def check_login(login: str) -> str:
     if not isinstance(login, str) or not LOGIN.fullmatch(login):
-        raise UsageError(f"{login!r} is not a usable id: letters, digits, '.', '_', '@' and '-', "
-                         "starting with a letter or digit, at most 64")
+        raise usage_error("usage.account.bad_id", login=login)
     return login
 
 
@@ -79,17 +78,16 @@ def add_account(engine: Engine, login: str, *, role: str = "learner", email: str
     """Create an account; returns its token (the only time it exists outside the holder's hands)."""
     check_login(login)
     if role not in ROLES:
-        raise UsageError(f"{role!r} is not a role (one of {', '.join(ROLES)})")
+        raise usage_error("usage.account.bad_role", role=role, roles=", ".join(ROLES))
     if email is not None and not EMAIL.fullmatch(email):
-        raise UsageError(f"{email!r} is not an email address")
+        raise usage_error("usage.account.bad_email", email=email)
     token = new_token()
     try:
         with engine.begin() as connection:
             connection.execute(insert(accounts).values(login=login, role=role, email=email,
                                                        token_sha256=token_digest(token), created=time.time()))
     except IntegrityError:
-        raise UsageError(f"{login!r} has an account already (give it a new token with "
-                         f"`grade course learners token DIR --id {login}`)") from None
+        raise usage_error("usage.account.exists", login=login) from None
     return token
 
 
@@ -99,7 +97,7 @@ def renew_token(engine: Engine, login: str) -> str:
         done = connection.execute(update(accounts).where(accounts.c.login == login)
                                   .values(token_sha256=token_digest(token))).rowcount
     if not done:
-        raise UsageError(f"no account {login!r}")
+        raise usage_error("usage.account.unknown", login=login)
     return token
 
 
@@ -110,7 +108,7 @@ def roster(text: str) -> list[tuple[str, str | None, str]]:
     names = {(name or "").strip().lower(): name for name in rows.fieldnames or []}
     key = names.get("id") or names.get("login")
     if key is None:
-        raise UsageError("the roster needs a header row with an `id` column (and optionally `email`, `role`)")
+        raise usage_error("usage.roster.header")
     found: list[tuple[str, str | None, str]] = []
     seen: set[str] = set()
     for number, row in enumerate(rows, 2):
@@ -120,13 +118,13 @@ def roster(text: str) -> list[tuple[str, str | None, str]]:
         try:
             check_login(login)
             if role not in ROLES:
-                raise UsageError(f"{role!r} is not a role (one of {', '.join(ROLES)})")
+                raise usage_error("usage.account.bad_role", role=role, roles=", ".join(ROLES))
             if email is not None and not EMAIL.fullmatch(email):
-                raise UsageError(f"{email!r} is not an email address")
+                raise usage_error("usage.account.bad_email", email=email)
         except UsageError as exc:
-            raise UsageError(f"roster line {number}: {exc}") from None
+            raise usage_error("usage.roster.line", line=number, problem=exc) from None
         if login in seen:
-            raise UsageError(f"roster line {number}: {login!r} is listed twice")
+            raise usage_error("usage.roster.twice", line=number, login=login)
         seen.add(login)
         found.append((login, email, role))
     return found
@@ -179,9 +177,9 @@ def count(engine: Engine) -> int:
 def set_extension(engine: Engine, login: str, exercise: str, days: float) -> None:
     found = account(engine, login=login)
     if found is None:
-        raise UsageError(f"no account {login!r}")
+        raise usage_error("usage.account.unknown", login=login)
     if not 0 <= days <= 365:
-        raise UsageError("an extension is 0 to 365 days")
+        raise usage_error("usage.account.extension")
     with engine.begin() as connection:
         connection.execute(extensions.delete().where((extensions.c.account_id == found.id)
                                                      & (extensions.c.exercise == exercise)))

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from grader.errors import UsageError
+from grader.errors import UsageError, usage_error
+from grader.messages import say
 
 CONFIG_NAME = "course.toml"
 HIDDEN_FEEDBACK = ("always", "after-due", "score-only")
@@ -86,7 +87,8 @@ def bundled_exercises() -> list[str]:
 
 
 def _fail(path: Path, where: str, problem: str) -> UsageError:
-    return UsageError(f"{path}: {where}: {problem}")
+    """The usage error "course.toml: <where>: <problem>" (``problem`` a sentence already said)."""
+    return usage_error("usage.course.problem", path=path, where=where, problem=problem)
 
 
 def _date(value: Any, zone: ZoneInfo, path: Path, where: str) -> datetime | None:
@@ -98,9 +100,9 @@ def _date(value: Any, zone: ZoneInfo, path: Path, where: str) -> datetime | None
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
-            raise _fail(path, where, f"{value!r} is not a date (write e.g. \"2026-09-14T23:59\")") from None
+            raise _fail(path, where, say("usage.course.not_a_date", value=value)) from None
     else:
-        raise _fail(path, where, f"{value!r} is not a date (write e.g. \"2026-09-14T23:59\")")
+        raise _fail(path, where, say("usage.course.not_a_date", value=value))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment.astimezone(timezone.utc)
@@ -110,31 +112,31 @@ def _policy(table: Any, base: Policy, path: Path, where: str) -> Policy:
     if table is None:
         return base
     if not isinstance(table, dict):
-        raise _fail(path, where, "must be a table of settings")
+        raise _fail(path, where, say("usage.course.not_a_table"))
     known = {"late_penalty_per_day", "cutoff_days", "attempts_per_day", "hidden_feedback"}
     unknown = sorted(set(table) - known)
     if unknown:
-        raise _fail(path, where, f"unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})")
+        raise _fail(path, where, say("usage.course.unknown_setting", name=unknown[0], known=", ".join(sorted(known))))
     policy = base
     if "late_penalty_per_day" in table:
         penalty = table["late_penalty_per_day"]
         if type(penalty) not in (int, float) or not 0 <= penalty <= 1:
-            raise _fail(path, where, "late_penalty_per_day must be a number from 0 to 1 (a share of the score)")
+            raise _fail(path, where, say("usage.course.late_penalty"))
         policy = replace(policy, late_penalty_per_day=float(penalty))
     if "cutoff_days" in table:
         days = table["cutoff_days"]
         if type(days) not in (int, float) or days < 0:
-            raise _fail(path, where, "cutoff_days must be a number of days, 0 or more")
+            raise _fail(path, where, say("usage.course.cutoff"))
         policy = replace(policy, cutoff_days=float(days))
     if "attempts_per_day" in table:
         attempts = table["attempts_per_day"]
         if type(attempts) is not int or attempts < 1:
-            raise _fail(path, where, "attempts_per_day must be a whole number, 1 or more")
+            raise _fail(path, where, say("usage.course.attempts"))
         policy = replace(policy, attempts_per_day=attempts)
     if "hidden_feedback" in table:
         shown = table["hidden_feedback"]
         if shown not in HIDDEN_FEEDBACK:
-            raise _fail(path, where, f"hidden_feedback must be one of {', '.join(HIDDEN_FEEDBACK)}")
+            raise _fail(path, where, say("usage.course.hidden_feedback", choices=", ".join(HIDDEN_FEEDBACK)))
         policy = replace(policy, hidden_feedback=shown)
     return policy
 
@@ -157,38 +159,37 @@ def load_course(folder: str | Path) -> CourseConfig:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UsageError(f"{folder} is not a course folder (no {CONFIG_NAME}; create one with "
-                         f"`grade course init {folder}`)") from None
+        raise usage_error("usage.course.not_a_course", folder=folder, config=CONFIG_NAME) from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise UsageError(f"{path}: cannot be read: {exc}") from None
+        raise usage_error("usage.course.unreadable", path=path, error=exc) from None
     course = data.get("course", {})
     zone_name = course.get("timezone", "UTC")
     try:
         zone = ZoneInfo(zone_name)
     except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise _fail(path, "[course] timezone", f"{zone_name!r} is not a time zone (e.g. \"Asia/Seoul\")") from None
+        raise _fail(path, "[course] timezone", say("usage.course.timezone", zone=zone_name)) from None
     base = _policy(data.get("policy"), Policy(), path, "[policy]")
     entries = data.get("exercises", [])
     if not isinstance(entries, list) or not entries:
-        raise _fail(path, "[[exercises]]", "the course lists no exercise")
+        raise _fail(path, "[[exercises]]", say("usage.course.no_exercises"))
     exercises: list[CourseExercise] = []
     for number, entry in enumerate(entries, 1):
-        where = f"exercise {number}"
+        where = say("usage.course.where_number", number=number)
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            raise _fail(path, where, "needs a name")
+            raise _fail(path, where, say("usage.course.needs_name"))
         name = entry["name"]
-        where = f"exercise {name!r}"
+        where = say("usage.course.where_name", name=name)
         if not name.replace("_", "").replace("-", "").isalnum() or len(name) > 64:
-            raise _fail(path, where, "a name is letters, digits, '-' and '_' (at most 64)")
+            raise _fail(path, where, say("usage.course.bad_name"))
         if any(e.name == name for e in exercises):
-            raise _fail(path, where, "is listed twice")
+            raise _fail(path, where, say("usage.course.twice"))
         root = (folder / entry["path"]).resolve() if "path" in entry else _bundled_root() / name
         if not (root / "exercise.toml").is_file():
-            raise _fail(path, where, f"no exercise at {root} (give `path` to its folder)")
-        opens = _date(entry.get("opens"), zone, path, f"{where} opens")
-        due = _date(entry.get("due"), zone, path, f"{where} due")
+            raise _fail(path, where, say("usage.course.no_exercise", root=root))
+        opens = _date(entry.get("opens"), zone, path, say("usage.course.where_opens", where=where))
+        due = _date(entry.get("due"), zone, path, say("usage.course.where_due", where=where))
         if opens and due and due < opens:
-            raise _fail(path, where, "is due before it opens")
+            raise _fail(path, where, say("usage.course.due_before_opens"))
         policy = _policy({k: entry[k] for k in entry if k not in {"name", "path", "opens", "due"}} or None, base,
                          path, where)
         exercises.append(CourseExercise(name, root, opens, due, policy, *_contents(root, path, where)))
@@ -200,7 +201,7 @@ def init_course(folder: Path, *, title: str | None = None, days: int = 14) -> Pa
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / CONFIG_NAME
     if path.exists():
-        raise UsageError(f"{path} exists already: edit it, or choose another folder")
+        raise usage_error("usage.course.exists", path=path)
     start = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
     lines = [
         "# A dl-grader course: see docs/server.md for every setting.",

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from grader.course.store import lti_links, lti_outbox, lti_platforms, lti_users, setting, settings
-from grader.errors import UsageError
+from grader.errors import usage_error
 
 KEY_SETTING = "lti_private_key"
 KEY_ID_SETTING = "lti_key_id"
@@ -36,7 +36,7 @@ class Platform:
 def _url(value: str, what: str, *, allow_http: bool) -> str:
     parsed = urlparse(value)
     if parsed.scheme not in (("https", "http") if allow_http else ("https",)) or not parsed.netloc:
-        raise UsageError(f"{what} {value!r} is not an https URL")
+        raise usage_error("usage.lti.not_https", what=what, value=value)
     return value
 
 
@@ -44,11 +44,11 @@ def add_platform(engine: Engine, *, issuer: str, client_id: str, auth_login_url:
                  jwks_url: str | None, jwks_json: str | None, deployments: list[str], allow_http: bool = False) -> int:
     """Register an LMS; returns its id. Raises UsageError for a bad or duplicate registration."""
     if not issuer or not client_id:
-        raise UsageError("an LTI platform needs --issuer and --client-id")
+        raise usage_error("usage.lti.needs_issuer")
     if (jwks_url is None) == (jwks_json is None):
-        raise UsageError("give the platform's key set as --jwks-url or --jwks-file (one of them)")
+        raise usage_error("usage.lti.key_set")
     if not deployments:
-        raise UsageError("give at least one --deployment id (the LMS shows it when the tool is installed)")
+        raise usage_error("usage.lti.deployment")
     _url(auth_login_url, "--auth-login-url", allow_http=allow_http)
     _url(token_url, "--token-url", allow_http=allow_http)
     if jwks_url:
@@ -58,7 +58,7 @@ def add_platform(engine: Engine, *, issuer: str, client_id: str, auth_login_url:
             keys = json.loads(jwks_json)["keys"]
             assert isinstance(keys, list) and keys
         except (ValueError, KeyError, TypeError, AssertionError):
-            raise UsageError("the key set is not a JWKS ({\"keys\": [...]})") from None
+            raise usage_error("usage.lti.not_jwks") from None
     try:
         with engine.begin() as connection:
             return connection.execute(insert(lti_platforms).values(
@@ -66,7 +66,7 @@ def add_platform(engine: Engine, *, issuer: str, client_id: str, auth_login_url:
                 jwks_url=jwks_url, jwks_json=jwks_json, deployments=json.dumps(sorted(set(deployments))),
             )).inserted_primary_key[0]
     except IntegrityError:
-        raise UsageError(f"the platform {issuer} with client id {client_id} is registered already") from None
+        raise usage_error("usage.lti.registered", issuer=issuer, client_id=client_id) from None
 
 
 def _platform(row) -> Platform:  # type: ignore[no-untyped-def]

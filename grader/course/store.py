@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from grader.errors import UsageError
+from grader.errors import usage_error
 
 metadata = MetaData()
 
@@ -153,7 +153,7 @@ def make_engine(url: str) -> Engine:
             return engine
         return create_engine(url, pool_pre_ping=True)
     except (ArgumentError, ImportError) as exc:
-        raise UsageError(f"cannot use the database {_shown(url)}: {exc}") from None
+        raise usage_error("usage.database.unusable", url=_shown(url), error=exc) from None
 
 
 def _shown(url: str) -> str:
@@ -182,7 +182,7 @@ def open_store(url: str) -> Engine:
     try:
         migrate(engine)
     except OperationalError as exc:
-        raise UsageError(f"cannot open the database {_shown(url)}: {exc.orig}") from None
+        raise usage_error("usage.database.unopenable", url=_shown(url), error=exc.orig) from None
     return engine
 
 

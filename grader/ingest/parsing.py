@@ -15,7 +15,7 @@ import time
 import warnings
 from dataclasses import dataclass
 
-from grader.errors import UsageError
+from grader.errors import usage_error
 from grader.ingest.shared_cells import Parsed, SharedCells
 from grader.ingest.units import CodeUnit
 
@@ -39,8 +39,7 @@ class Deadline:
     def check(self) -> None:
         """Raise UsageError once the time is up."""
         if time.monotonic() > self._at:
-            raise UsageError(f"the submission could not be read within {self.seconds:g} s "
-                             "(far too many definitions or cells): split it or remove what is not needed")
+            raise usage_error("source.deadline", seconds=self.seconds)
 
 
 NO_DEADLINE = Deadline()

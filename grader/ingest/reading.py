@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.errors import UsageError
+from grader.errors import UsageError, usage_error
 from grader.messages import say
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -45,16 +45,16 @@ def _read_open(fd: int, info: os.stat_result, path: Path, limit: int) -> bytes:
     """The bytes of the open regular file ``fd`` (its status ``info``), at most ``limit``."""
     try:
         if info.st_size > limit:
-            raise UsageError(f"{path}: file is larger than {limit // 2**20} MB")
+            raise usage_error("file.too_large", path=path, limit=limit // 2**20)
         chunks, size = [], 0
         while chunk := os.read(fd, min(1 << 20, limit + 1 - size)):
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:  # it grew while being read
-                raise UsageError(f"{path}: file is larger than {limit // 2**20} MB")
+                raise usage_error("file.too_large", path=path, limit=limit // 2**20)
         return b"".join(chunks)
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+        raise usage_error("file.cannot_read", path=path, reason=exc.strerror) from None
 
 
 def _open_regular(path: Path) -> tuple[int, os.stat_result]:
@@ -63,22 +63,22 @@ def _open_regular(path: Path) -> tuple[int, os.stat_result]:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
+        raise usage_error("file.missing", path=path) from None
     except OSError as exc:
         if Path(path).is_symlink():
             # A link can point at the reference solution or at another learner's file: the grader
             # would read it on the learner's behalf (SECURITY.md, "symbolic links").
-            raise UsageError(f"{path}: is a symbolic link; submit the file itself") from None
-        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+            raise usage_error("file.symlink", path=path) from None
+        raise usage_error("file.cannot_read", path=path, reason=exc.strerror) from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise UsageError(f"{path}: is a directory")
+            raise usage_error("file.directory", path=path)
         if not stat.S_ISREG(info.st_mode):
-            raise UsageError(f"{path}: is not a regular file (a device, FIFO or socket); submit a .py or .ipynb file")
+            raise usage_error("file.not_regular", path=path)
     except OSError as exc:
         os.close(fd)
-        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+        raise usage_error("file.cannot_read", path=path, reason=exc.strerror) from None
     except BaseException:
         os.close(fd)
         raise
@@ -123,7 +123,7 @@ def read_notebook(path: Path) -> tuple[str, str]:
     except KeptTooLarge:
         raise UsageError(say("notebook.code_too_large", path=path, limit=MAX_FILE_BYTES // 2**20)) from None
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+        raise usage_error("file.cannot_read", path=path, reason=exc.strerror) from None
     finally:
         os.close(fd)
     return _decoded(kept, path), digest
@@ -132,11 +132,11 @@ def read_notebook(path: Path) -> tuple[str, str]:
 def _decoded(data: bytes, path: Path) -> str:
     """``data`` as UTF-8 text; raises UsageError for a binary file or one that is not UTF-8."""
     if b"\x00" in data:
-        raise UsageError(f"{path}: is a binary file, not Python source or a notebook")
+        raise usage_error("file.binary", path=path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8") from None
+        raise usage_error("file.not_utf8", path=path, offset=exc.start) from None
 
 
 def notebook_cells(text: str, path: Path) -> list[tuple[int, str]]:

@@ -39,4 +39,17 @@ MESSAGES: dict[str, str] = {
     "source.no_code_cells": "it has no code cell",
     "source.blank_code_cells": "its {count} code cells are empty",
     "source.blank_code_cell": "its only code cell is empty",
+    # -- reading a file a learner gave (grader/ingest/reading.py) ----------------------------------
+    "file.too_large": "{path}: file is larger than {limit} MB",
+    "file.cannot_read": "{path}: cannot read ({reason})",
+    "file.missing": "{path}: no such file",
+    "file.symlink": "{path}: is a symbolic link; submit the file itself",
+    "file.directory": "{path}: is a directory",
+    "file.not_regular": "{path}: is not a regular file (a device, FIFO or socket); submit a .py or .ipynb file",
+    "file.binary": "{path}: is a binary file, not Python source or a notebook",
+    "file.not_utf8": "{path}: is not UTF-8 text (bad byte at offset {offset}); save it as UTF-8",
+    "source.deadline": (
+        "the submission could not be read within {seconds:g} s (far too many definitions or cells): split it or "
+        "remove what is not needed"
+    ),
 }

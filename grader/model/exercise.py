@@ -33,7 +33,8 @@ import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.errors import UsageError
+from grader.errors import usage_error
+from grader.messages import say
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 RECORDED_REFERENCE = "checks/expected.json"  # in a released copy, relative to the exercise folder
@@ -80,7 +81,7 @@ class Exercise:
         for stem in self.learner_files:
             candidates = [p for p in (self.root / f"{stem}.py", self.root / f"{stem}.ipynb") if p.is_file()]
             if not candidates:
-                raise UsageError(f"{self.root}: learner file {stem}.py / {stem}.ipynb is missing")
+                raise usage_error("usage.exercise.learner_file_missing", root=self.root, stem=stem)
             files.append(max(candidates, key=lambda p: (p.stat().st_mtime_ns, p.suffix == ".py")))
         return files
 
@@ -106,7 +107,7 @@ class Exercise:
         for filename in self.reference_files:
             path = self.solutions / filename
             if not path.is_file():
-                raise UsageError(f"{path}: reference solution is missing")
+                raise usage_error("usage.exercise.reference_missing", path=path)
             module: dict[str, object] = {"__name__": f"reference_{path.stem}", "__file__": str(path)}
             exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), module)
             namespace.update({k: v for k, v in module.items() if callable(v) and not k.startswith("_")})
@@ -129,8 +130,8 @@ def find_exercise_dir(spec: str | Path) -> Path:
     named = exercises_root() / str(spec)
     if (named / "exercise.toml").is_file():
         return named
-    known = ", ".join(sorted(p.parent.name for p in exercises_root().glob("*/exercise.toml"))) or "none"
-    raise UsageError(f"unknown exercise {str(spec)!r} (no exercise.toml there); known exercises: {known}")
+    known = ", ".join(sorted(p.parent.name for p in exercises_root().glob("*/exercise.toml")))
+    raise usage_error("usage.exercise.unknown", spec=str(spec), known=known or say("usage.exercise.none_known"))
 
 
 def load_exercise(spec: str | Path) -> Exercise:
@@ -140,7 +141,7 @@ def load_exercise(spec: str | Path) -> Exercise:
     try:
         config = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{config_path}: {exc}") from None
+        raise usage_error("usage.exercise.unreadable", path=config_path, error=exc) from None
     meta = config.get("exercise", {})
     try:
         name = meta.get("name", root.name)
@@ -149,7 +150,7 @@ def load_exercise(spec: str | Path) -> Exercise:
         solutions = (root / meta["solutions"]) if "solutions" in meta else root.parent.parent / "solutions" / name
         reference = meta.get("reference", "solutions")
         if reference not in ("solutions", "recorded"):
-            raise UsageError(f"{config_path}: reference = {reference!r}: expected \"recorded\" or nothing")
+            raise usage_error("usage.exercise.reference_value", path=config_path, reference=reference)
         return Exercise(
             name=name,
             title=meta.get("title", name),
@@ -163,7 +164,7 @@ def load_exercise(spec: str | Path) -> Exercise:
             recorded_reference=root / RECORDED_REFERENCE if reference == "recorded" else None,
         )
     except (KeyError, TypeError) as exc:
-        raise UsageError(f"{config_path}: missing or malformed entry {exc}") from None
+        raise usage_error("usage.exercise.malformed", path=config_path, entry=exc) from None
 
 
 def _preamble(root: Path, meta: dict) -> str:
@@ -172,7 +173,7 @@ def _preamble(root: Path, meta: dict) -> str:
     for name in meta.get("preamble_files", []):
         path = root / name
         if not path.is_file():
-            raise UsageError(f"{root / 'exercise.toml'}: preamble file {name} is missing")
+            raise usage_error("usage.exercise.preamble_missing", path=root / "exercise.toml", name=name)
         parts.append(path.read_text(encoding="utf-8"))
     return "\n".join(parts) + "\n"
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grader.errors import ReferenceNotRecorded, UsageError
+from grader.errors import ReferenceNotRecorded, usage_error
 from grader.messages import say
 from grader.model.report import SourceNote
 from grader.sandbox.plain import PlainDataError, decode, encode
@@ -105,19 +105,18 @@ class RecordedReference:
 
 def load_recorded_reference(path: Path) -> RecordedReference:
     """Read ``checks/expected.json``; raises UsageError when it is missing or damaged."""
-    hint = "release the exercise again (grade release)"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UsageError(f"{path}: the recorded reference results are missing; {hint}") from None
+        raise usage_error("usage.recorded.missing", path=path) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{path}: unreadable recorded reference results ({exc}); {hint}") from None
+        raise usage_error("usage.recorded.unreadable", path=path, error=exc) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
-        raise UsageError(f"{path}: not a {FORMAT} file of version {VERSION}; {hint}")
+        raise usage_error("usage.recorded.format", path=path, format=FORMAT, version=VERSION)
     calls, functions = data.get("calls"), data.get("functions")
     if not isinstance(calls, dict) or not isinstance(functions, list) or not all(
             isinstance(v, dict) and all(isinstance(r, str) for r in v.values()) for v in calls.values()):
-        raise UsageError(f"{path}: malformed recorded reference results; {hint}")
+        raise usage_error("usage.recorded.malformed", path=path)
     return RecordedReference(calls, [str(f) for f in functions])
 
 
