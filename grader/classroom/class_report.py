@@ -187,7 +187,7 @@ def load_class_results(exercise: str | Path, gradebook: Path) -> ClassResults:
     functions = [f.name for f in ex.functions]
     for report in code:  # a function graded once but since renamed still gets its column
         functions += [f.name for f in report.functions if f.name not in functions]
-    return ClassResults(ex.name, ex.title, tuple(functions), tuple(code), tuple(quiz))
+    return ClassResults(ex.name, ex.shown_title, tuple(functions), tuple(code), tuple(quiz))
 
 
 def learner_rows(results: ClassResults) -> list[LearnerRow]:

@@ -30,6 +30,7 @@ from types import TracebackType
 from typing import Any
 
 from grader.errors import UsageError
+from grader.messages import say
 from grader.model.report import GradeReport
 
 ENV_VAR = "DL_GRADER_GRADEBOOK"
@@ -131,14 +132,12 @@ class Gradebook:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise GradebookError(
-                f"cannot create the folder for the gradebook {self.path}: {exc.strerror or exc}"
-            ) from None
+            raise GradebookError(say("usage.gradebook.folder", path=self.path, error=exc.strerror or exc)) from None
         try:
             # isolation_level=None: no implicit transactions; we issue BEGIN IMMEDIATE ourselves.
             conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as exc:
-            raise GradebookError(f"cannot open the gradebook {self.path}: {exc}") from None
+            raise GradebookError(say("usage.gradebook.cannot_open", path=self.path, error=exc)) from None
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -151,10 +150,8 @@ class Gradebook:
             conn.close()
             self._conn = None
             if "not a database" in str(exc) or "malformed" in str(exc):
-                raise GradebookError(
-                    f"{self.path} is not a dl-grader gradebook (SQLite says: {exc})"
-                ) from None
-            raise GradebookError(f"cannot open the gradebook {self.path}: {exc}") from None
+                raise GradebookError(say("usage.gradebook.not_sqlite", path=self.path, error=exc)) from None
+            raise GradebookError(say("usage.gradebook.cannot_open", path=self.path, error=exc)) from None
         except BaseException:
             conn.close()
             self._conn = None
@@ -187,7 +184,7 @@ class Gradebook:
     @property
     def connection(self) -> sqlite3.Connection:
         if self._conn is None:
-            raise GradebookError(f"the gradebook {self.path} is closed")
+            raise GradebookError(say("usage.gradebook.closed", path=self.path))
         return self._conn
 
     def _pragma(self, name: str) -> Any:
@@ -228,18 +225,14 @@ class Gradebook:
                 )
             ]
             if tables:
-                raise GradebookError(
-                    f"{self.path} is an SQLite database but not a dl-grader gradebook "
-                    f"(it has the tables {', '.join(sorted(tables))})"
-                )
+                raise GradebookError(say("usage.gradebook.other_tables", path=self.path,
+                                         tables=", ".join(sorted(tables))))
             return
         if self._pragma("application_id") != APPLICATION_ID:
-            raise GradebookError(f"{self.path} is an SQLite database but not a dl-grader gradebook")
+            raise GradebookError(say("usage.gradebook.other_database", path=self.path))
         if version > GRADEBOOK_VERSION:
-            raise GradebookError(
-                f"{self.path} is a version {version} gradebook, written by a newer dl-grader "
-                f"(this one reads up to version {GRADEBOOK_VERSION})"
-            )
+            raise GradebookError(say("usage.gradebook.newer", path=self.path, version=version,
+                                     known=GRADEBOOK_VERSION))
 
     def _migrate(self) -> None:
         if self.version == GRADEBOOK_VERSION:
@@ -278,19 +271,20 @@ class Gradebook:
                 conn.execute("COMMIT")
 
     @contextmanager
-    def _errors(self, doing: str) -> Iterator[None]:
+    def _errors(self, writing: bool = False) -> Iterator[None]:
         try:
             yield
         except sqlite3.Error as exc:
-            raise GradebookError(f"cannot {doing} the gradebook {self.path}: {exc}") from None
+            if writing:
+                raise GradebookError(say("usage.gradebook.cannot_write", path=self.path, error=exc)) from None
+            raise GradebookError(say("usage.gradebook.cannot_read", path=self.path, error=exc)) from None
 
     def _load(self, submission_id: int, report_json: str) -> GradeReport:
         try:
             return GradeReport.from_dict(json.loads(report_json))
         except (ValueError, KeyError, TypeError) as exc:
-            raise GradebookError(
-                f"{self.path}: submission {submission_id} cannot be read back: {exc}"
-            ) from None
+            raise GradebookError(say("usage.gradebook.unreadable_submission", path=self.path, id=submission_id,
+                                     error=exc)) from None
 
     # --- public API ---
 
@@ -310,7 +304,7 @@ class Gradebook:
                                  (secrets.token_bytes(32),))
                 row = self.connection.execute(query).fetchone()
         except sqlite3.Error as exc:
-            raise GradebookError(f"cannot keep the seed secret in the gradebook {self.path}: {exc}") from None
+            raise GradebookError(say("usage.gradebook.seed_secret", path=self.path, error=exc)) from None
         return bytes(row[0])
 
     def record(self, report: GradeReport, data: dict[str, Any] | None = None) -> int:
@@ -333,7 +327,7 @@ class Gradebook:
             report.max_points,
             report_json,
         )
-        with self._errors("write to"), self._transaction() as conn:
+        with self._errors(writing=True), self._transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO submissions (exercise, learner, kind, submitted_at, submission_sha256,"
                 " seed, points, max_points, report_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -343,7 +337,7 @@ class Gradebook:
 
     def get(self, submission_id: int) -> GradeReport | None:
         """The report recorded as ``submission_id``, or None."""
-        with self._errors("read"):
+        with self._errors():
             row = self.connection.execute(
                 "SELECT id, report_json FROM submissions WHERE id = ?", (submission_id,)
             ).fetchone()
@@ -351,7 +345,7 @@ class Gradebook:
 
     def latest(self, exercise: str, learner: str) -> GradeReport | None:
         """The most recently recorded report of ``learner`` for ``exercise``, or None."""
-        with self._errors("read"):
+        with self._errors():
             row = self.connection.execute(
                 "SELECT id, report_json FROM submissions WHERE exercise = ? AND learner = ?"
                 " ORDER BY id DESC LIMIT 1",
@@ -364,7 +358,7 @@ class Gradebook:
         query = ("SELECT id, report_json FROM submissions WHERE id IN (SELECT MAX(id) FROM submissions"
                  " WHERE exercise = ?{} GROUP BY learner) ORDER BY learner")
         params = (_storable(exercise),) if kind is None else (_storable(exercise), _storable(kind))
-        with self._errors("read"):
+        with self._errors():
             rows = self.connection.execute(query.format("" if kind is None else " AND kind = ?"), params).fetchall()
         return [self._load(*row) for row in rows]
 
@@ -375,13 +369,13 @@ class Gradebook:
         if learner is not None:
             query += " AND learner = ?"
             params += (_storable(learner),)
-        with self._errors("read"):
+        with self._errors():
             rows = self.connection.execute(query + " ORDER BY id", params).fetchall()
         return [(int(i), str(l), str(t), float(p), float(m)) for i, l, t, p, m in rows]
 
     def find(self, exercise: str, learner: str, submission_sha256: str) -> int | None:
         """The id of the latest recording of this exact submission, or None."""
-        with self._errors("read"):
+        with self._errors():
             row = self.connection.execute(
                 "SELECT id FROM submissions WHERE exercise = ? AND learner = ?"
                 " AND submission_sha256 = ? ORDER BY id DESC LIMIT 1",

@@ -289,7 +289,7 @@ def _compare(ex: Exercise, codes: list[LearnerCode], reference: Reference, min_s
         pairs.append(evidence.make_pair(a, b, round(score, 4), result, fragments))
     sources = {sides[i].code.id: [_source(u) for u in sides[i].code.units] for i in sorted(in_pairs)}
     return SimilarityReport(
-        exercise=ex.name, title=ex.title, learners=n, pairs=pairs,
+        exercise=ex.name, title=ex.shown_title, learners=n, pairs=pairs,
         parameters={"k": K, "window": WINDOW, "rare_df": rare_df, "prior_share": PRIOR_SHARE,
                     "kgram_weight": KGRAM_WEIGHT, "strength": STRENGTH, "short": SHORT,
                     "function_factor": FUNCTION_FACTOR, "evidence": EVIDENCE,

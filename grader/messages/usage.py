@@ -109,6 +109,22 @@ MESSAGES: dict[str, str] = {
     # -- the class report (grade report) ----------------------------------------------------------
     "usage.no_gradebook": "{gradebook}: no such gradebook (grade submissions first: grade batch, grade submit)",
     "usage.no_submissions": "{gradebook}: no submissions of {exercise} (neither code nor quiz)",
+    # -- the gradebook (grader/classroom/gradebook.py) ---------------------------------------------
+    "usage.gradebook.folder": "cannot create the folder for the gradebook {path}: {error}",
+    "usage.gradebook.cannot_open": "cannot open the gradebook {path}: {error}",
+    "usage.gradebook.not_sqlite": "{path} is not a dl-grader gradebook (SQLite says: {error})",
+    "usage.gradebook.closed": "the gradebook {path} is closed",
+    "usage.gradebook.other_tables": (
+        "{path} is an SQLite database but not a dl-grader gradebook (it has the tables {tables})"
+    ),
+    "usage.gradebook.other_database": "{path} is an SQLite database but not a dl-grader gradebook",
+    "usage.gradebook.newer": (
+        "{path} is a version {version} gradebook, written by a newer dl-grader (this one reads up to version {known})"
+    ),
+    "usage.gradebook.cannot_write": "cannot write to the gradebook {path}: {error}",
+    "usage.gradebook.cannot_read": "cannot read the gradebook {path}: {error}",
+    "usage.gradebook.unreadable_submission": "{path}: submission {id} cannot be read back: {error}",
+    "usage.gradebook.seed_secret": "cannot keep the seed secret in the gradebook {path}: {error}",
     # -- a course (grade course ...: course.toml, accounts, LTI platforms, the database) --------------
     "usage.course.not_a_course": (
         "{folder} is not a course folder (no {config}; create one with `grade course init {folder}`)"

@@ -5,6 +5,7 @@ exercise.toml::
     [exercise]
     name = "week2"
     title = "..."
+    title_ko = "..."                     # the title in another language: title_<language> (optional)
     learner_files = ["python_basics", "logistic_regression"]   # stems; .py or .ipynb
     reference_files = ["python_basics.py", "logistic_regression.py"]  # in solutions/<name>/
     preamble = "import numpy as np"      # run in every learner module first (optional)
@@ -34,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.errors import usage_error
-from grader.messages import say
+from grader.messages import language, say
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 RECORDED_REFERENCE = "checks/expected.json"  # in a released copy, relative to the exercise folder
@@ -63,9 +64,20 @@ class Exercise:
     config: dict = field(default_factory=dict)
     # A released learner's copy: the recorded reference results (None: the reference in solutions/).
     recorded_reference: Path | None = None
+    # The title in other languages, by language code (exercise.toml's title_ko = "...").
+    titles: dict[str, str] = field(default_factory=dict)
     # The reference loaded last, with the version of its files it was loaded from (see load_reference).
     _reference: tuple[tuple[tuple[str, int], ...], types.SimpleNamespace] | None = field(
         default=None, init=False, repr=False, compare=False)
+
+    def title_in(self, language: str) -> str:
+        """The title in ``language`` (``title_<language>`` in exercise.toml), else the English ``title``."""
+        return self.titles.get(language) or self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (``grader.messages.language()``: --lang, a server request's)."""
+        return self.title_in(language())
 
     def public_checks(self) -> list[Path]:
         return sorted((self.root / "checks").glob("checks_*.py"))
@@ -162,6 +174,8 @@ def load_exercise(spec: str | Path) -> Exercise:
             preamble=_preamble(root, meta),
             config=config,
             recorded_reference=root / RECORDED_REFERENCE if reference == "recorded" else None,
+            titles={key.removeprefix("title_"): value for key, value in meta.items()
+                    if key.startswith("title_") and isinstance(value, str) and value.strip()},
         )
     except (KeyError, TypeError) as exc:
         raise usage_error("usage.exercise.malformed", path=config_path, entry=exc) from None
