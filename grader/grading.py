@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader import __version__
-from grader.errors import UsageError
+from grader.errors import usage_error
 from grader.model.exercise import Exercise, load_exercise
 from grader.ingest.home_files import StarterNames, home_files
 from grader.ingest.shared_cells import SharedCells
@@ -53,7 +53,7 @@ def derive_seed(exercise: str, submission_sha256: str, secret: bytes | None = No
 def check_seed(seed: int | None) -> int | None:
     """``seed`` when it is a valid seed (0 to 2**64 - 1); raises UsageError otherwise."""
     if seed is not None and not 0 <= seed <= MAX_SEED:
-        raise UsageError(f"--seed must be between 0 and {MAX_SEED} (2**64 - 1); got {seed}")
+        raise usage_error("commands.seed_range", largest=MAX_SEED, seed=seed)
     return seed
 
 
@@ -66,12 +66,12 @@ def resolve_files(exercise: Exercise, files: list[str | Path] | None) -> list[Pa
         if item.is_dir():
             found = sorted(p for p in item.iterdir() if p.suffix in SUBMITTABLE and p.is_file())
             if not found:
-                raise UsageError(f"{item}: folder has no .py or .ipynb file")
+                raise usage_error("commands.files.empty_folder", path=item)
             paths += found
         elif not item.exists():
-            raise UsageError(f"{item}: no such file")
+            raise usage_error("commands.files.missing", path=item)
         elif item.suffix not in SUBMITTABLE:
-            raise UsageError(f"{item}: not a .py file or a .ipynb notebook")
+            raise usage_error("commands.files.not_submittable", path=item)
         else:
             paths.append(item)
     return paths
@@ -127,7 +127,7 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
     check_seed(seed)
     ex = exercise if isinstance(exercise, Exercise) else load_exercise(exercise)
     if not ex.functions:
-        raise UsageError(say("quiz.nothing_to_submit", exercise=ex.name))
+        raise usage_error("quiz.nothing_to_submit", exercise=ex.name)
     if only:
         ex = only_functions(ex, only)
     paths = resolve_files(ex, files)
@@ -184,8 +184,8 @@ def only_functions(ex: Exercise, names: Collection[str]) -> Exercise:
     chosen = [f for f in ex.functions if set(f.names) & set(names)]
     unknown = sorted(set(names) - {n for f in ex.functions for n in f.names})
     if unknown:
-        raise UsageError(say("usage.only_unknown", names=", ".join(unknown), exercise=ex.name,
-                             functions=", ".join(f.name for f in ex.functions)))
+        raise usage_error("usage.only_unknown", names=", ".join(unknown), exercise=ex.name,
+                          functions=", ".join(f.name for f in ex.functions))
     return dataclasses.replace(ex, functions=chosen)
 
 

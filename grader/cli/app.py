@@ -19,7 +19,7 @@ from typing import Annotated, Any, TypeVar, Optional
 
 import typer
 
-from grader.errors import UsageError
+from grader.errors import UsageError, usage_error
 
 app = typer.Typer(
     name="grade",
@@ -38,17 +38,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-NEXT_STEPS = """\
-dl-grader: nothing to do yet. Try one of:
-
-  grade list                                   the exercises and their graded functions
-  grade submit exercises/week2                 grade your work in the exercise folder
-  grade submit exercises/week2 --file nb.ipynb grade a notebook or .py file of yours
-  grade quiz week2                             take the week-2 quiz in the terminal
-  grade --help                                 every command and option
-"""
-
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -60,7 +49,9 @@ def reports_usage_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except UsageError as exc:
-            typer.echo(f"grade: error: {exc}", err=True)
+            from grader.messages import say
+
+            typer.echo(say("commands.error", message=exc), err=True)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
@@ -83,11 +74,11 @@ def speak(lang: str | None) -> None:
 @app.callback()
 def main_callback(ctx: typer.Context) -> None:
     from grader.messages.choose import choose_language
-    from grader.messages import set_language
+    from grader.messages import say, set_language
 
     set_language(choose_language()[0])  # $DL_GRADER_LANG or the locale; a command's --lang may change it
     if ctx.invoked_subcommand is None:
-        typer.echo(NEXT_STEPS)
+        typer.echo(say("commands.next_steps"))
 
 
 def interrupted_by(exc: BaseException) -> bool:
@@ -104,8 +95,9 @@ def stopped(kept: str, stderr: Any = None) -> typer.Exit:
     """Say on ``stderr`` (default: sys.stderr), in one line, that the command was interrupted and
     what it kept; the exit that ends it with 130 (SIGINT) or 143 (SIGTERM)."""
     from grader.interrupts import exit_status, signal_name
+    from grader.messages import say
 
-    typer.echo(f"grade: interrupted ({signal_name()}): {kept}", file=stderr or sys.stderr)
+    typer.echo(say("commands.interrupted", signal=signal_name(), kept=kept), file=stderr or sys.stderr)
     return typer.Exit(exit_status())
 
 
@@ -136,7 +128,7 @@ def write_outputs(report, json_out: Path | None, html_out: Path | None) -> None:
 
             html_out.write_text(render_html(report), encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"{exc.filename}: cannot write ({exc.strerror})") from None
+        raise usage_error("commands.cannot_write", path=exc.filename, reason=exc.strerror) from None
 
 
 def text_width() -> int | None:

@@ -9,7 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from grader.cli.app import app, reports_usage_errors
-from grader.errors import UsageError
+from grader.errors import usage_error
+from grader.messages import say
 
 
 def _shown(path: Path) -> str:
@@ -41,14 +42,11 @@ def new(
     if quiet:
         return
     exercise = _shown(made.exercise)
-    typer.echo(f"created {exercise} and {_shown(made.solutions)}:")
+    typer.echo(say("commands.new.created", exercise=exercise, solutions=_shown(made.solutions)))
     for path in made.files:
         typer.echo(f"  {_shown(path)}")
     source = _shown(made.solutions / "source" / f"{name}.py")
-    typer.echo(f"next: write the exercise in {source} and its checks, then\n"
-               f"  grade release {exercise} --build        rebuild the starter, notebook and reference\n"
-               f"  grade validate {exercise}\n"
-               f"  grade release {exercise} --out release/  the learners' copy")
+    typer.echo(say("commands.new.next", source=source, exercise=exercise))
 
 
 @app.command("release")
@@ -87,28 +85,26 @@ def release(
     from grader.authoring.release import build_exercise, release_exercise
 
     if out is None and not build:
-        raise UsageError("give --out DIR to release, or --build to rebuild from the instructor sources")
+        raise usage_error("commands.release.out_or_build")
     if build:
         changed = build_exercise(exercise)
         if not quiet:
-            typer.echo("rebuilt " + ", ".join(_shown(p) for p in changed) if changed
-                       else "generated files are up to date")
+            typer.echo(say("commands.release.rebuilt", files=", ".join(_shown(p) for p in changed)) if changed
+                       else say("commands.release.up_to_date"))
     if out is not None:
         summary = release_exercise(exercise, out, force=force, practice_quizzes=practice_quizzes,
                                    submit_to=submit_to)
         folder = _shown(summary.folder)
-        typer.echo(f"released {summary.exercise} to {folder}: {len(summary.files)} files, "
-                   f"{summary.recorded_calls} reference results recorded for {summary.public_points:g} public points "
-                   f"({summary.seconds:g} s)")
+        typer.echo(say("commands.release.released", exercise=summary.exercise, folder=folder, files=len(summary.files),
+                       calls=summary.recorded_calls, points=summary.public_points, seconds=summary.seconds))
         if quiet:
             return
         if summary.generated:
-            typer.echo(f"  generated from the instructor sources: {', '.join(summary.generated)}")
+            typer.echo(say("commands.release.generated", files=", ".join(summary.generated)))
         if summary.public_points:
-            typer.echo(f"  learners grade it with: grade submit {folder} (the {summary.hidden.count} hidden checks, "
-                       f"{summary.hidden.points:g} points, run when they submit to you)")
+            typer.echo(say("commands.release.learners_grade", folder=folder, count=summary.hidden.count,
+                           points=summary.hidden.points))
         if summary.quiz == "practice":
-            typer.echo(f"  its quiz, keys included, for practice: grade quiz {folder}")
+            typer.echo(say("commands.release.quiz_practice", folder=folder))
         elif summary.quiz:
-            typer.echo(f"  its quiz has no keys: learners write their form with grade quiz {folder} --blank and "
-                       f"submit it; grade it here with grade quiz {summary.exercise} --answers FORM")
+            typer.echo(say("commands.release.quiz_forms", folder=folder, exercise=summary.exercise))

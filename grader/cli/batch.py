@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from grader.cli.app import LangOption, app, interrupted_by, make_console, reports_usage_errors, speak, stopped
+from grader.messages import say
 
 
 @app.command()
@@ -51,7 +52,7 @@ def batch(
                         TextColumn("[dim]{task.fields[rate]}"),
                         TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=console,
                         auto_refresh=False)  # no refresh thread: grading processes are forked after it starts
-    task = progress.add_task("grading", total=None, rate="")
+    task = progress.add_task(say("commands.batch.progress"), total=None, rate="")
 
     def started(count: int) -> None:
         progress.update(task, total=count)
@@ -64,7 +65,7 @@ def batch(
             return
         progress.advance(task)
         speed = progress.tasks[0].speed
-        progress.update(task, rate=f"{speed:.1f} learners/s" if speed else "")
+        progress.update(task, rate=say("commands.batch.rate", speed=speed) if speed else "")
         progress.refresh()
 
     book = gradebook or default_gradebook_path()
@@ -82,18 +83,19 @@ def batch(
                 progress.stop()
     except BatchInterrupted as stop:
         recorded = len(stop.summary.graded)
-        raise stopped(f"{recorded} learner{'' if recorded == 1 else 's'} graded and recorded in {book}, "
-                      f"{stop.left} not graded; run the same command again to resume "
-                      "(recorded learners are not graded again)", stderr) from None
+        kept = (say("commands.batch.stopped.one", book=book, left=stop.left) if recorded == 1
+                else say("commands.batch.stopped.many", count=recorded, book=book, left=stop.left))
+        raise stopped(kept, stderr) from None
     except BaseException as exc:
         if not interrupted_by(exc):
             raise
-        raise stopped(f"nothing more was recorded in {book}; run the same command again to resume", stderr) from None
-    console.print(f"graded {len(summary.graded)}, already up to date {len(summary.skipped)}, "
-                  f"no grade {len(summary.failed)}" + (f", ignored {len(summary.ignored)} entries" if summary.ignored else ""))
+        raise stopped(say("commands.batch.stopped_early", book=book), stderr) from None
+    counts = {"graded": len(summary.graded), "skipped": len(summary.skipped), "failed": len(summary.failed)}
+    console.print(say("commands.batch.summary_ignored", **counts, ignored=len(summary.ignored)) if summary.ignored
+                  else say("commands.batch.summary", **counts), markup=False)
     _print_learner_problems(console, summary)
     if out and not quiet:
-        console.print(f"feedback pages in {out}/", markup=False)
+        console.print(say("commands.batch.feedback_pages", folder=out), markup=False)
 
 
 def _print_learner_problems(console, summary) -> None:  # type: ignore[no-untyped-def]
@@ -106,6 +108,5 @@ def _print_learner_problems(console, summary) -> None:  # type: ignore[no-untype
     for learner, why in summary.failed.items():
         console.print(Text.assemble("  ", (shown(learner), "yellow"), ": ", shown(why)), soft_wrap=True)
     for ids in summary.lookalikes:
-        console.print(Text("warning: learner ids that differ only by case, Unicode form or invisible characters, "
-                           "each graded as a learner of its own: " + ", ".join(map(ascii, ids)), style="yellow"),
+        console.print(Text(say("commands.batch.lookalikes", ids=", ".join(map(ascii, ids))), style="yellow"),
                       soft_wrap=True)

@@ -9,7 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from grader.cli.app import LangOption, app, reports_usage_errors, speak
-from grader.errors import UsageError
+from grader.errors import usage_error
+from grader.messages import say
 
 GRADEBOOK_HELP = "SQLite gradebook (default: $DL_GRADER_GRADEBOOK or ~/.local/share/dl-grader/gradebook.sqlite)."
 COURSE_HELP = "Read a course server's database instead (the course folder of `grade serve`)."
@@ -37,7 +38,7 @@ def _write(text: str, out: Path | None) -> None:
     try:
         out.write_bytes(data)
     except OSError as exc:
-        raise UsageError(f"{out}: cannot write ({exc.strerror})") from None
+        raise usage_error("commands.cannot_write", path=out, reason=exc.strerror) from None
 
 
 @export_app.command("csv")
@@ -131,14 +132,16 @@ def export_moodle(
     text, left_out = moodle_csv(results, identifier=identifier, emails=emails,
                                 terminal=out is None and sys.stdout.isatty())
     if left_out and len(left_out) == len(learner_rows(results)):
-        raise UsageError(f"no learner of {results.exercise} has an email address to find them by in Moodle: "
-                         "use --identifier username" + ("" if course else ", or --course DIR (the course's emails)"))
+        if course:
+            raise usage_error("commands.export.no_email_course", exercise=results.exercise)
+        raise usage_error("commands.export.no_email", exercise=results.exercise)
     _write(text, out)
     if left_out:
         from grader.views.learner_ids import shown
 
-        typer.echo(f"grade: left out {len(left_out)} learner{'s' if len(left_out) > 1 else ''} without an email "
-                   f"address (Moodle would refuse the file): {', '.join(map(shown, left_out))}", err=True)
+        ids = ", ".join(map(shown, left_out))
+        typer.echo(say("commands.export.left_out.one", ids=ids) if len(left_out) == 1
+                   else say("commands.export.left_out.many", count=len(left_out), ids=ids), err=True)
 
 
 def _class(exercise: str, gradebook: Path | None, course: Path | None, db: str | None):  # type: ignore[no-untyped-def]
@@ -149,7 +152,7 @@ def _class(exercise: str, gradebook: Path | None, course: Path | None, db: str |
     from grader.classroom.gradebook import default_gradebook_path
 
     if db is not None:
-        raise UsageError("--db is for --course")
+        raise usage_error("commands.db_needs_course")
     return load_class_results(exercise, gradebook or default_gradebook_path())
 
 
@@ -180,28 +183,31 @@ def report(
     from grader.classroom.class_html import render_class_html
 
     if feedback is not None and not feedback.is_dir():
-        raise UsageError(f"{feedback}: not a folder of feedback pages")
+        raise usage_error("commands.report.no_feedback", folder=feedback)
     results = _class(exercise, gradebook, course, db)
     class_report = build_class_report(results)
     _write(render_class_html(class_report, feedback_dir=feedback, page=html_out, similar=similar), html_out)
     if not quiet:
-        typer.echo(f"{html_out}: {len(class_report.learners)} learners")
+        count = len(class_report.learners)
+        typer.echo(say("commands.report.written.one", path=html_out) if count == 1
+                   else say("commands.report.written.many", path=html_out, count=count))
 
 
 def _results(exercise: str, gradebook: Path | None, course: Path, db: str | None):  # type: ignore[no-untyped-def]
     """The class results of ``exercise`` from a course server's database."""
     if gradebook is not None:
-        raise UsageError("give --gradebook or --course, not both")
+        raise usage_error("commands.gradebook_or_course")
     try:
         from grader.server.classview import class_results
     except ImportError:
-        raise UsageError("--course needs the server extra: pip install -e \".[server]\"") from None
+        raise usage_error("commands.course_needs_extra") from None
     config, engine = _course_store(course, db)
     name = Path(exercise).name
     results = class_results(engine, config, name)
     if results is None:
-        raise UsageError(f"{course}: no graded submission of {name} in the course"
-                         if config.exercise(name) else f"{course}: the course has no exercise {name!r}")
+        if config.exercise(name):
+            raise usage_error("commands.report.nothing_graded", course=course, exercise=name)
+        raise usage_error("commands.report.no_exercise", course=course, exercise=name)
     return results
 
 
@@ -211,7 +217,7 @@ def _course_store(course: Path, db: str | None):  # type: ignore[no-untyped-def]
         from grader.course.config import load_course
         from grader.course.store import open_store
     except ImportError:
-        raise UsageError("--course needs the server extra: pip install -e \".[server]\"") from None
+        raise usage_error("commands.course_needs_extra") from None
     config = load_course(course)
     return config, open_store(db or config.database_url)
 

@@ -15,7 +15,8 @@ from typing import Annotated, Optional
 import typer
 
 from grader.cli.app import app, reports_usage_errors
-from grader.errors import UsageError
+from grader.errors import usage_error
+from grader.messages import say
 
 course_app = typer.Typer(help="Make a course folder and its accounts (learners, TAs, instructors).",
                          no_args_is_help=True)
@@ -23,15 +24,13 @@ learners_app = typer.Typer(help="Add accounts and give out their sign-in tokens.
 course_app.add_typer(learners_app, name="learners")
 app.add_typer(course_app, name="course")
 
-SERVER_EXTRA = "the course server needs its optional extra: pip install -e \".[server]\""
-
 
 def _store(folder: Path, db: str | None = None):  # type: ignore[no-untyped-def]
     try:
         from grader.course.config import load_course
         from grader.course.store import open_store
     except ImportError:
-        raise UsageError(SERVER_EXTRA) from None
+        raise usage_error("commands.server_extra") from None
     course = load_course(folder)
     return course, open_store(db or course.database_url)
 
@@ -52,8 +51,7 @@ def init(folder: Annotated[Path, typer.Argument(help="Where to create the course
     path = init_course(folder, title=title)
     _store(folder)
     if not quiet:
-        typer.echo(f"Created {path}: edit the dates and rules, then add accounts with "
-                   f"`grade course learners add {folder} --id ID` and start `grade serve --course {folder}`.")
+        typer.echo(say("commands.course.created", path=path, folder=folder))
 
 
 @learners_app.command("add")
@@ -68,7 +66,7 @@ def add(folder: Folder,
 
     _course, engine = _store(folder, db)
     token = add_account(engine, login, role=role, email=email)
-    typer.echo(f"Added {role} {login}. Give them this token (it is shown only now):")
+    typer.echo(say("commands.course.added", role=say(f"commands.role.{role}"), login=login))
     typer.echo(token)
 
 
@@ -88,7 +86,7 @@ def import_roster(folder: Folder,
     try:
         text = roster.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{roster}: cannot be read ({exc})") from None
+        raise usage_error("commands.cannot_read", path=roster, reason=exc) from None
     rows = read_roster(text)
     _course, engine = _store(folder, db)
     written = io.StringIO()
@@ -102,7 +100,8 @@ def import_roster(folder: Folder,
         descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(written.getvalue())
-        typer.echo(f"Added {len(rows)} accounts; their tokens are in {out}.")
+        typer.echo(say("commands.course.imported.one", path=out) if len(rows) == 1
+                   else say("commands.course.imported.many", count=len(rows), path=out))
 
 
 @learners_app.command("token")
@@ -113,7 +112,7 @@ def token(folder: Folder, login: Annotated[str, typer.Option("--id", help="Whose
     from grader.course.accounts import renew_token
 
     _course, engine = _store(folder, db)
-    typer.echo(f"New token for {login} (shown only now):")
+    typer.echo(say("commands.course.new_token", login=login))
     typer.echo(renew_token(engine, login))
 
 
@@ -138,9 +137,9 @@ def extend(folder: Folder, login: Annotated[str, typer.Option("--id", help="The 
 
     course, engine = _store(folder, db)
     if course.exercise(exercise) is None:
-        raise UsageError(f"the course has no exercise {exercise!r}")
+        raise usage_error("commands.course.no_exercise", exercise=exercise)
     set_extension(engine, login, exercise, days)
-    typer.echo(f"{login}: {exercise} extended by {days:g} days.")
+    typer.echo(say("commands.course.extended", login=login, exercise=exercise, days=days))
 
 
 def _demo_course() -> tuple[Path, list[tuple[str, str, str]]]:
@@ -148,7 +147,7 @@ def _demo_course() -> tuple[Path, list[tuple[str, str, str]]]:
     from grader.course.config import init_course
 
     folder = Path(tempfile.mkdtemp(prefix="dl-grader-demo-"))
-    init_course(folder, title="dl-grader demo course")
+    init_course(folder, title=say("commands.serve.demo_title"))
     _course, engine = _store(folder)
     people = [("instructor", "instructor"), ("ada", "learner"), ("grace", "learner")]
     return folder, [(login, role, add_account(engine, login, role=role)) for login, role in people]
@@ -174,22 +173,22 @@ def serve(course: Annotated[Optional[Path], typer.Option("--course", help="The c
 
         from grader.server.app import create_app
     except ImportError:
-        raise UsageError(SERVER_EXTRA) from None
+        raise usage_error("commands.server_extra") from None
     if demo == (course is not None):
-        raise UsageError("give --course DIR, or --demo for a demo course")
+        raise usage_error("commands.serve.course_or_demo")
     if not 0 < port < 65536:
-        raise UsageError(f"--port {port} is not a port (1-65535)")
+        raise usage_error("commands.serve.bad_port", port=port)
     if demo:
         course, people = _demo_course()
-        typer.echo(f"Demo course in {course}. Sign in at http://{host}:{port}/ with a token:")
+        typer.echo(say("commands.serve.demo", folder=course, host=host, port=port))
         for login, role, secret in people:
             typer.echo(f"  {role:<10} {login:<10} {secret}")
     assert course is not None
     if not 1 <= lease_seconds <= 3600:
-        raise UsageError("--lease-seconds is 1 to 3600")
+        raise usage_error("commands.serve.lease")
     application = create_app(course, db_url=db, workers=workers or (os.cpu_count() or 1), dask=dask,
                              secure_cookies=secure_cookies, lease_seconds=lease_seconds)
-    typer.echo(f"Serving {application.state.server.course.title!r} at http://{host}:{port}/ (Ctrl-C stops).")
+    typer.echo(say("commands.serve.serving", title=application.state.server.course.title, host=host, port=port))
     sys.stdout.flush()
     uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
 
@@ -202,9 +201,9 @@ def login(url: Annotated[str, typer.Argument(help="The course server, e.g. https
     """Save your token for a course server, so `grade submit --server URL` needs no --token."""
     from grader.server.client import save_login
 
-    secret = token_value or typer.prompt("Token", hide_input=True)
+    secret = token_value or typer.prompt(say("commands.login.prompt"), hide_input=True)
     who = save_login(url, secret.strip())
-    typer.echo(f"Signed in to {url} as {who}.")
+    typer.echo(say("commands.login.signed_in", url=url, login=who))
 
 
 lti_app = typer.Typer(help="Connect the course to an LMS with LTI 1.3 (docs/lms.md).", no_args_is_help=True)
@@ -232,14 +231,13 @@ def add_platform(folder: Folder,
         try:
             jwks_json = jwks_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"{jwks_file}: cannot be read ({exc})") from None
+            raise usage_error("commands.cannot_read", path=jwks_file, reason=exc) from None
     register(engine, issuer=issuer, client_id=client_id, auth_login_url=auth_login_url, token_url=token_url,
              jwks_url=jwks_url, jwks_json=jwks_json, deployments=deployment, allow_http=allow_http)
-    typer.echo(f"Registered {issuer} (client id {client_id}). In the LMS, give this tool (SERVER is where "
-               "`grade serve` answers):")
-    for what, path in (("login initiation URL", "/lti/login"), ("redirect / launch URL", "/lti/launch"),
-                       ("public key set (JWKS) URL", "/lti/jwks"), ("deep linking URL", "/lti/launch")):
-        typer.echo(f"  {what:<26} SERVER{path}")
+    typer.echo(say("commands.lti.registered", issuer=issuer, client_id=client_id))
+    for what, path in ((say("commands.lti.login_url"), "/lti/login"), (say("commands.lti.launch_url"), "/lti/launch"),
+                       (say("commands.lti.jwks_url"), "/lti/jwks"), (say("commands.lti.deep_linking_url"), "/lti/launch")):
+        typer.echo(say("commands.lti.url", what=what, server="SERVER", path=path))
 
 
 @lti_app.command("list")
@@ -250,4 +248,5 @@ def list_platforms(folder: Folder, db: Db = None) -> None:
 
     _course, engine = _store(folder, db)
     for found in platforms(engine):
-        typer.echo(f"{found.issuer}\tclient {found.client_id}\tdeployments {', '.join(found.deployments)}")
+        typer.echo(say("commands.lti.platform", issuer=found.issuer, client_id=found.client_id,
+                       deployments=", ".join(found.deployments)))

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from grader.cli.app import app, make_console, reports_usage_errors
-from grader.errors import UsageError
+from grader.errors import usage_error
+from grader.messages import say
 
 
 @app.command()
@@ -27,11 +28,13 @@ def validate(
 
       grade validate --all
     """
+    from rich.text import Text
+
     from grader.model.exercise import exercises_root, load_exercise
     from grader.authoring.validate import exercise_dirs, validate_exercise
 
     if all_exercises == (exercise is not None):
-        raise UsageError("give one EXERCISE or --all")
+        raise usage_error("commands.validate.one_or_all")
     folders = exercise_dirs(exercises_root()) if all_exercises else [exercise]
     console = make_console()
     failed = 0
@@ -40,15 +43,15 @@ def validate(
         if quiet:
             problems = validate_exercise(ex)
         else:
-            with console.status(f"validating {ex.name}..."):
+            with console.status(Text(say("commands.validate.validating", exercise=ex.name))):
                 problems = validate_exercise(ex)
         if problems:
             failed += 1
-            console.print(f"[red]✗ {ex.name}[/red]: {len(problems)} problem(s)")
+            console.print(Text.assemble((f"✗ {ex.name}", "red"), ": ", say("commands.validate.problems", count=len(problems))))
             for problem in problems:
                 console.print(f"    - {problem}", markup=False, highlight=False)
         elif not quiet:
-            console.print(f"[green]✓ {ex.name}[/green]: ready")
+            console.print(Text.assemble((f"✓ {ex.name}", "green"), ": ", say("commands.validate.ready")))
     if failed:
         raise typer.Exit(1)
 
@@ -66,12 +69,13 @@ def list_command() -> None:
 
     from grader.model.exercise import list_exercises
 
-    table = Table(title="Exercises")
-    table.add_column("exercise")
-    table.add_column("title")
-    table.add_column("graded functions")
+    table = Table(title=say("commands.list.title"))
+    table.add_column(say("commands.list.exercise"))
+    table.add_column(say("commands.list.exercise_title"))
+    table.add_column(say("commands.list.functions"))
     for ex in list_exercises():
-        names = ", ".join(f.name + (f" (or {', '.join(f.aliases)})" if f.aliases else "") for f in ex.functions)
+        names = ", ".join(say("commands.list.aliases", name=f.name, aliases=", ".join(f.aliases)) if f.aliases
+                          else f.name for f in ex.functions)
         table.add_row(ex.name, ex.title, names)
     make_console().print(table)
 
@@ -84,6 +88,8 @@ def doctor() -> None:
 
       grade doctor
     """
+    from rich.text import Text
+
     from grader.sandbox.client import GRADER_PACKAGE, Limits
     from grader.sandbox.isolation import Policy, probe
 
@@ -91,5 +97,5 @@ def doctor() -> None:
     # The very confinement and limits a worker applies before it loads a submission (isolation.confine).
     policy = Policy(scratch="", read_only=(str(GRADER_PACKAGE),), **Limits().confinement())
     for protection in probe(policy):
-        state = "[green]active[/green]" if protection.active else "[red]INACTIVE[/red]"
-        console.print(f"{protection.name:20} {state}  {protection.detail}")
+        state = (say("commands.doctor.active"), "green") if protection.active else (say("commands.doctor.inactive"), "red")
+        console.print(Text.assemble(f"{protection.name:20} ", state, f"  {protection.detail}"))

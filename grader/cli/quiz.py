@@ -11,7 +11,8 @@ import typer
 from grader.cli.app import (
     LangOption, app, interrupted_by, reports_usage_errors, speak, stopped, text_width, user_name, write_outputs,
 )
-from grader.errors import UsageError
+from grader.errors import usage_error
+from grader.messages import say
 
 
 @app.command()
@@ -53,12 +54,10 @@ def quiz(
 
       grade quiz week2 --validate
     """
-    from grader.messages import say
-
     speak(lang)
 
     if sum([answers is not None, blank, validate]) > 1:
-        raise UsageError(say("quiz.modes"))
+        raise usage_error("quiz.modes")
     if validate:
         from grader.quiz import load_quiz, quiz_file, quiz_stats, validate_quiz
 
@@ -69,7 +68,7 @@ def quiz(
         if problems:
             raise typer.Exit(1)
         if not quiet:
-            typer.echo(f"{path}: {quiz_stats(load_quiz(path)).summary()}; every question is well formed for 200 seeds")
+            typer.echo(say("commands.quiz.valid", path=path, summary=quiz_stats(load_quiz(path)).summary()))
         return
 
     import shlex
@@ -114,7 +113,7 @@ def quiz(
     except BaseException as exc:
         if not interrupted_by(exc):
             raise
-        raise stopped("the quiz was graded and recorded" if recorded else "nothing was recorded") from None
+        raise stopped(say("commands.quiz.recorded") if recorded else say("commands.quiz.not_recorded")) from None
 
 
 def _ask_in_terminal(run, kept, restart: bool, again: str):  # type: ignore[no-untyped-def]
@@ -138,11 +137,10 @@ def _ask_in_terminal(run, kept, restart: bool, again: str):  # type: ignore[no-u
         write("\n")  # the interrupt came at a prompt: the message gets a line of its own
         if not answers:
             kept.forget()
-            raise stopped("no answer was given: nothing was kept or recorded") from None
+            raise stopped(say("commands.quiz.no_answer")) from None
         try:
             kept.save(answers)
         except OSError as error:
-            raise stopped(f"your answers could not be kept ({error.strerror}); nothing was recorded") from None
-        count = f"{len(answers)} answer" + ("s" if len(answers) != 1 else "")
-        raise stopped(f"{count} kept, nothing recorded; run {again} to go on from there "
-                      "(--restart starts over)") from None
+            raise stopped(say("commands.quiz.not_kept", reason=error.strerror)) from None
+        raise stopped(say("commands.quiz.kept.one", again=again) if len(answers) == 1
+                      else say("commands.quiz.kept.many", count=len(answers), again=again)) from None

@@ -9,7 +9,8 @@ from pathlib import Path
 import typer
 
 from grader.cli.app import make_console, write_outputs
-from grader.errors import UsageError
+from grader.errors import usage_error
+from grader.messages import say
 
 LOCAL_ONLY = ("--seed", "--gradebook", "--learner", "--only", "--gradescope")
 
@@ -25,7 +26,7 @@ def submit_to_server(exercise: str, files: list[Path] | None, *, server: str, to
 
     given = [name for name, value in local_options.items() if value]
     if given:
-        raise UsageError(f"{', '.join(given)} cannot be used with --server: the course's server sets them")
+        raise usage_error("commands.remote.local_only", options=", ".join(given))
     ex = load_exercise(exercise)
     paths = resolve_files(ex, files)
     secret = token_for(server, token)
@@ -34,7 +35,7 @@ def submit_to_server(exercise: str, files: list[Path] | None, *, server: str, to
 
     def accepted(_public: str) -> None:
         if not quiet:
-            typer.echo(f"Submitted {', '.join(p.name for p in paths)} to {server}: waiting for the grade...", err=True)
+            typer.echo(say("commands.remote.waiting", files=", ".join(p.name for p in paths), server=server), err=True)
 
     view = submit_remote(server, secret, ex.name, paths, on_accepted=accepted, lang=lang)
     report = GradeReport.from_dict(view["report"])
@@ -51,6 +52,6 @@ def submit_to_server(exercise: str, files: list[Path] | None, *, server: str, to
 
     render_terminal(report, make_console(), verbose=verbose)
     if late:
-        typer.echo(f"Submitted {late:.1f} days after the due date: the course's late penalty makes it {score}.")
-    typer.echo(f"Recorded by the course server as submission {view['id']}.")
+        typer.echo(say("commands.remote.late", days=late, score=score))
+    typer.echo(say("commands.remote.recorded", id=view["id"]))
     sys.stdout.flush()

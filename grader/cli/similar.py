@@ -9,15 +9,9 @@ from typing import Annotated, Optional
 import typer
 
 from grader.cli.app import app, interrupted_by, make_console, reports_usage_errors, stopped
-from grader.errors import UsageError
+from grader.errors import usage_error
+from grader.messages import say
 
-# Sentences of the command (kept here: grader/messages has no area for `grade similar` yet).
-SUMMARY = "compared {learners} learner{s}: {pairs} pair{ps} with a score of at least {min_score:g}{high}"
-HIGH = ", {count} of {threshold:g} or more"
-LEFT_OUT = "not compared: {count} learner{s} ({why})"
-EMPTY = "{count} learner{s} handed in nothing of their own (the starter only)"
-WRITTEN = "{what} in {path}"
-MORE = "... and {count} more (see --json or --html)"
 HIGH_SCORE = 0.7
 
 
@@ -86,7 +80,7 @@ def similar(
     except BaseException as exc:
         if not interrupted_by(exc):
             raise
-        raise stopped("nothing was written", stderr) from None
+        raise stopped(say("commands.similar.stopped"), stderr) from None
     _write(report, json_out, html, to_stdout)
     if to_stdout:
         return
@@ -96,24 +90,43 @@ def similar(
         if functions:
             line.append(f"  ({functions})", style="dim")
         if pair.shared_wrong_answers:
-            line.append("  shared wrong answer", style="red")
+            line.append("  " + say("commands.similar.shared"), style="red")
         console.print(line, soft_wrap=True)
     if len(report.pairs) > top:
-        console.print(MORE.format(count=len(report.pairs) - top), markup=False)
-    high = sum(1 for p in report.pairs if p.score >= HIGH_SCORE)
-    console.print(SUMMARY.format(learners=report.learners, s="" if report.learners == 1 else "s",
-                                 pairs=len(report.pairs), ps="" if len(report.pairs) == 1 else "s", min_score=min_score,
-                                 high=HIGH.format(count=high, threshold=HIGH_SCORE) if high else ""), markup=False)
-    for why, ids in (("one id for several entries", report.refused), ("files that cannot be read", report.unreadable)):
+        console.print(say("commands.similar.more", count=len(report.pairs) - top), markup=False)
+    console.print(_summary(report, min_score), markup=False)
+    refused, unreadable = ", ".join(map(shown, report.refused)), ", ".join(map(shown, report.unreadable))
+    for ids, left_out in ((report.refused, say("commands.similar.refused.one", ids=refused) if len(report.refused) == 1
+                           else say("commands.similar.refused.many", count=len(report.refused), ids=refused)),
+                          (report.unreadable, say("commands.similar.unreadable.one", ids=unreadable)
+                           if len(report.unreadable) == 1
+                           else say("commands.similar.unreadable.many", count=len(report.unreadable), ids=unreadable))):
         if ids:
-            console.print(Text(LEFT_OUT.format(count=len(ids), s="" if len(ids) == 1 else "s", why=why) + ": "
-                               + ", ".join(shown(i) for i in ids), style="yellow"), soft_wrap=True)
+            console.print(Text(left_out, style="yellow"), soft_wrap=True)
     if report.empty and not quiet:
-        console.print(EMPTY.format(count=len(report.empty), s="" if len(report.empty) == 1 else "s"), markup=False)
+        console.print(say("commands.similar.empty.one") if len(report.empty) == 1
+                      else say("commands.similar.empty.many", count=len(report.empty)), markup=False)
     if not quiet:
-        for what, path in (("pairs (JSON)", json_out), ("page", html)):
-            if path:
-                console.print(Text(WRITTEN.format(what=what, path=path)), soft_wrap=True)
+        if json_out:
+            console.print(Text(say("commands.similar.json_written", path=json_out)), soft_wrap=True)
+        if html:
+            console.print(Text(say("commands.similar.page_written", path=html)), soft_wrap=True)
+
+
+def _summary(report, min_score: float) -> str:  # type: ignore[no-untyped-def]
+    """The last line: how many learners were compared, how many pairs listed, how many of them high."""
+    pairs, high = len(report.pairs), sum(1 for p in report.pairs if p.score >= HIGH_SCORE)
+    if report.learners == 1:
+        return say("commands.similar.summary.one_learner", min_score=min_score)
+    if pairs == 1:
+        if high:
+            return say("commands.similar.summary.one_pair_high", learners=report.learners, min_score=min_score,
+                       cutoff=HIGH_SCORE)
+        return say("commands.similar.summary.one_pair", learners=report.learners, min_score=min_score)
+    if high:
+        return say("commands.similar.summary.many_high", learners=report.learners, pairs=pairs, min_score=min_score,
+                   high=high, cutoff=HIGH_SCORE)
+    return say("commands.similar.summary.many", learners=report.learners, pairs=pairs, min_score=min_score)
 
 
 def _write(report, json_out: Path | None, html: Path | None, to_stdout: bool) -> None:  # type: ignore[no-untyped-def]
@@ -125,6 +138,6 @@ def _write(report, json_out: Path | None, html: Path | None, to_stdout: bool) ->
         if html:
             html.write_text(render_similar_html(report), encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"{exc.filename}: cannot write ({exc.strerror})") from None
+        raise usage_error("commands.cannot_write", path=exc.filename, reason=exc.strerror) from None
     if to_stdout:
         sys.stdout.write(report.to_json() + "\n")

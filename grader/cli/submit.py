@@ -10,7 +10,7 @@ import typer
 from grader.cli.app import (
     LangOption, app, speak, interrupted_by, make_console, preload, reports_usage_errors, stopped, user_name, write_outputs,
 )
-from grader.errors import UsageError
+from grader.errors import UsageError, usage_error
 
 
 @app.command()
@@ -48,6 +48,8 @@ def submit(
 
       grade submit exercises/week2 --json report.json --html report.html --seed 42
     """
+    from grader.messages import say
+
     speak(lang)
     if server is not None:
         from grader.cli.remote import submit_to_server
@@ -59,10 +61,9 @@ def submit(
                          lang=lang)
         return
     if token is not None:
-        raise UsageError("--token is for --server")
+        raise usage_error("commands.token_needs_server")
     from grader.grading import check_seed, grade_submission
     from grader.classroom.gradebook import Gradebook, default_gradebook_path
-    from grader.messages import say
     from grader.interrupts import deferred
 
     to_stdout = json_out == Path("-")
@@ -112,7 +113,6 @@ def submit(
     except BaseException as exc:
         if not interrupted_by(exc):
             raise
-        raise stopped("the grade was recorded" if recorded
-                      else "grading stopped before the end: no grade was recorded") from None
+        raise stopped(say("commands.submit.recorded") if recorded else say("commands.submit.not_recorded")) from None
     if book_error is not None:
-        raise UsageError(f"the grade was not recorded: {book_error}")
+        raise usage_error("commands.submit.book_failed", problem=book_error)

@@ -10,7 +10,8 @@ the grader strips magics and shell escapes itself, as it does for a saved notebo
 of "cell 7" is In[7]. It is named after the learner's notebook (``$JPY_SESSION_NAME`` from Jupyter
 Server, ``__vsc_ipynb_file__`` from VS Code; else ``notebook``), in a private temporary folder,
 with copies of the ``.py`` modules next to the learner's notebook, which a saved notebook's grade
-would let it import. Only the standard library is used here: this runs in the learner's kernel.
+would let it import. Only the standard library (and the message layer) is used here: this runs in the
+learner's kernel.
 """
 
 from __future__ import annotations
@@ -47,12 +48,14 @@ class KernelSource:
     @property
     def said(self) -> str:
         """"the 14 cells you ran in this kernel (In[3]..In[27])", for sentences."""
+        from grader.messages import say
+
         if not self.cells:
-            return "no cell you ran in this kernel"
+            return say("commands.magic.cells.none")
         first, last = self.cells[0][0], self.cells[-1][0]
         if len(self.cells) == 1:
-            return f"the 1 cell you ran in this kernel (In[{first}])"
-        return f"the {len(self.cells)} cells you ran in this kernel (In[{first}]..In[{last}])"
+            return say("commands.magic.cells.one", first=first)
+        return say("commands.magic.cells.many", count=len(self.cells), first=first, last=last)
 
     def defines_anything(self) -> bool:
         return any(_DEFINES.search(source) for _, source in self.cells)

@@ -81,7 +81,7 @@ TEMPLATE = """\
   <span class="dlg-total band-{{ band }}" data-points="{{ report.points }}" data-max-points="{{ report.max_points }}">{{ points }} / {{ max_points }}</span>
   <span class="band-{{ band }}">{{ percent }}%</span>
 </div>
-<div class="dlg-bar" role="progressbar" aria-label="Score" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{{ percent }}"><div class="bar-{{ band }}" style="width: {{ bar_width }}%"></div></div>
+<div class="dlg-bar" role="progressbar" aria-label="{{ t('html.score') }}" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{{ percent }}"><div class="bar-{{ band }}" style="width: {{ bar_width }}%"></div></div>
 {% for line in lines %}<p class="dlg-line">{{ line }}</p>
 {% endfor %}
 {% for notice in notices %}<p class="dlg-notice">{{ notice }}</p>
@@ -92,34 +92,34 @@ TEMPLATE = """\
 {% else %}
 <details class="dlg-function fn-{{ fn.status }}" data-function="{{ fn.name }}"{% if fn.status not in ("complete", "none") %} open{% endif %}>
 <summary><code>{{ fn.name }}</code> <span class="dlg-points band-{{ fn.band }}">{{ fn.points }}/{{ fn.max_points }}</span> <span class="dlg-label">{{ fn.status_label }}</span> <span class="dlg-counts">{{ fn.counts }}</span></summary>
-{% if not fn.found %}<p class="dlg-muted">Not found in {{ where }}.</p>{% endif %}
+{% if not fn.found %}<p class="dlg-muted">{{ t("commands.magic.not_found") }}</p>{% endif %}
 {% for check in fn.checks %}
 <div class="dlg-check {{ check.classes }}" data-check="{{ check.name }}" data-status="{{ check.status }}">
   <div class="dlg-check-head">
     <span class="dlg-badge">{% if not check.advice %}{{ check.symbol }} {% endif %}{{ check.label }}</span>
     <span class="dlg-check-name">{{ check.name }}</span>
-    {% if check.hidden %}<span class="dlg-tag" title="This check's inputs are not shown in the notebook">hidden</span>{% endif %}
-    {% if check.advice %}<span class="dlg-tag" title="Advice checks are worth no points">no points</span>{% endif %}
+    {% if check.hidden %}<span class="dlg-tag" title="{{ t('html.hidden_title') }}">{{ t("html.hidden") }}</span>{% endif %}
+    {% if check.advice %}<span class="dlg-tag" title="{{ t('html.advice_title') }}">{{ t("html.no_points") }}</span>{% endif %}
     <span class="dlg-points">{{ check.points }}</span>
   </div>
   {% if check.description %}<p class="dlg-description">{{ check.description }}</p>{% endif %}
   {% if check.message %}<pre class="dlg-message">{{ check.message }}</pre>{% endif %}
 </div>
 {% else %}
-<p class="dlg-muted">No checks ran for this function.</p>
+<p class="dlg-muted">{{ t("html.no_checks_ran") }}</p>
 {% endfor %}
 </details>
 {% endif %}
 {% endfor %}
 {% if notes %}
-<details class="dlg-notes"><summary>What the grader skipped in {{ where }} ({{ notes|length }})</summary>
+<details class="dlg-notes"><summary>{{ t("commands.magic.skipped", count=notes|length) }}</summary>
 <ul>
 {% for note in notes %}<li data-kind="{{ note.kind }}"><b>{{ note.file }}</b>{% if note.location %}, {{ note.location }}{% endif %}{% if note.kind %} [{{ note.kind }}]{% endif %}: {{ note.message }}</li>
 {% endfor %}
 </ul>
 </details>
 {% endif %}
-<p class="dlg-seed">Seed {{ report.seed }} · submission {{ short_sha }}{% if inactive %} · {{ inactive }}{% endif %}</p>
+<p class="dlg-seed">{{ t("commands.magic.seed", seed=report.seed, sha=short_sha) }}{% if inactive %} · {{ inactive }}{% endif %}</p>
 </div>
 """
 
@@ -138,11 +138,12 @@ class KernelGrade:
     ``lines`` (more to say: a partial grade, a late penalty, a record that failed)."""
 
     def __init__(self, report: GradeReport, heading: str, lines: list[str] | None = None, *,
-                 verbose: bool = False, inputs: bool = True) -> None:
+                 verbose: bool = False, inputs: bool = True, lang: str = "en") -> None:
         self.report = _with_inputs(report) if inputs else report
         self.heading = heading
         self.lines = list(lines or [])
         self.verbose = verbose
+        self.lang = lang  # the view's labels are said in it, whenever the front end asks for them
 
     @property
     def points(self) -> float:
@@ -153,17 +154,20 @@ class KernelGrade:
         return self.report.max_points
 
     def _repr_html_(self) -> str:
+        from grader.messages import say, speaking
         from grader.views.html import report_context
 
-        context = report_context(self.report)
-        context.update(heading=self.heading, lines=self.lines, where="the cells you ran")
-        html = _template().render(**context)
+        with speaking(self.lang):
+            context = report_context(self.report)
+            context.update(heading=self.heading, lines=self.lines, t=say)
+            html = _template().render(**context)
         return html.encode("utf-8", "backslashreplace").decode("utf-8")
 
     def text(self, width: int | None = None) -> str:
         """The terminal view as plain text, ``width`` columns wide (default: the terminal's, else 100)."""
         from rich.console import Console
 
+        from grader.messages import speaking
         from grader.views.terminal import render_terminal
 
         buffer = io.StringIO()
@@ -171,7 +175,8 @@ class KernelGrade:
             width = shutil.get_terminal_size((100, 24)).columns if _isatty(sys.stdout) else 100
         console = Console(file=buffer, width=width, force_terminal=False, force_jupyter=False, color_system=None,
                           highlight=False, emoji=False)
-        render_terminal(self.report, console, verbose=self.verbose)
+        with speaking(self.lang):
+            render_terminal(self.report, console, verbose=self.verbose)
         lines = "".join(f"{line}\n" for line in self.lines)
         return f"{self.heading}\n\n{buffer.getvalue().rstrip()}\n{lines}".rstrip("\n")
 

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from grader.errors import UsageError
+from grader.messages import say
 
 
 def as_python(notebook: Path) -> str:
@@ -51,17 +52,20 @@ def submit(server: str, exercise: str, notebook: Path) -> dict:
 
 
 def main(argv: list[str]) -> int:
+    from grader.messages.choose import use_language
+
+    use_language()  # $DL_GRADER_LANG (the magic's language), then the locale
     if len(argv) != 3:
-        print("grade: error: usage: python -m grader.jupyter.remote URL EXERCISE NOTEBOOK", file=sys.stderr)
+        print(say("commands.error", message=say("commands.magic.remote_usage")), file=sys.stderr)
         return 2
     server, exercise, notebook = argv
     try:
         view = submit(server, exercise, Path(notebook))
     except UsageError as exc:
-        print(f"grade: error: {exc}", file=sys.stderr)
+        print(say("commands.error", message=exc), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("grade: interrupted: the submission may still be graded on the server", file=sys.stderr)
+        print(say("commands.magic.remote_interrupted"), file=sys.stderr)
         return 130
     print(json.dumps(view))
     return 0

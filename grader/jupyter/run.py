@@ -21,6 +21,7 @@ from typing import Any
 
 from grader.jupyter.cells import KernelSource, write_notebook
 from grader.jupyter.display import KernelGrade
+from grader.messages import language, say, speaking
 
 # A grading process that ignores an interrupt this long is ended.
 STOP_SECONDS = 10.0
@@ -30,28 +31,29 @@ class GradingFailed(Exception):
     """Grading did not give a report; the message is one line for the learner."""
 
 
-def grade_locally(exercise: Path, source: KernelSource, only: list[str], *, verbose: bool = False) -> KernelGrade:
+def grade_locally(exercise: Path, source: KernelSource, only: list[str], *, verbose: bool = False,
+                  lang: str = "en") -> KernelGrade:
+    """Grade the cells as `grade submit` would (in ``lang``: its feedback, its error line, the view)."""
     with tempfile.TemporaryDirectory(prefix="dl-grader-kernel-") as scratch:
         notebook = write_notebook(source, Path(scratch))
-        command = [sys.executable, "-m", "grader.cli", "submit", str(exercise), "--file", notebook.name, "--json", "-"]
+        command = [sys.executable, "-m", "grader.cli", "submit", str(exercise), "--file", notebook.name, "--json", "-",
+                   "--lang", lang]
         if only:
             command += ["--only", ",".join(only)]
         output, problem = _run(command, cwd=Path(scratch))
     report = _report(output, problem)
-    heading = f"Graded {source.said}, as they are now (unsaved edits included), not the file on disk."
+    heading = say("commands.magic.graded", cells=source.said)
     lines = [problem] if problem else []
     if only:
-        from grader.messages import say
-
         lines.append(say("usage.only_not_recorded", functions=", ".join(f.name for f in report.functions)))
-    return KernelGrade(report, heading, lines, verbose=verbose)
+    return KernelGrade(report, heading, lines, verbose=verbose, lang=lang)
 
 
 def grade_on_server(exercise: Path, source: KernelSource, server: str, *, token: str | None = None,
-                    verbose: bool = False) -> KernelGrade:
+                    verbose: bool = False, lang: str = "en") -> KernelGrade:
     from grader.model.report import GradeReport
 
-    env = dict(os.environ)
+    env = dict(os.environ, DL_GRADER_LANG=lang)  # the grading process's sentences (its error line) in ``lang``
     if token:
         env["DL_GRADER_TOKEN"] = token  # not on the command line, where other users could read it
     with tempfile.TemporaryDirectory(prefix="dl-grader-kernel-") as scratch:
@@ -62,16 +64,16 @@ def grade_on_server(exercise: Path, source: KernelSource, server: str, *, token:
         view = json.loads(output)
         report = GradeReport.from_dict(view["report"])
     except (ValueError, KeyError, TypeError):
-        raise GradingFailed(problem or "the course server's answer could not be read") from None
-    heading = (f"Submitted {source.said} to {server} as {view.get('file', 'one .py file')}, "
-               "as they are now (unsaved edits included).")
+        raise GradingFailed(problem or say("commands.magic.unreadable_answer")) from None
+    heading = say("commands.magic.submitted", cells=source.said, server=server,
+                  file=view.get("file") or say("commands.magic.one_py_file"))
     lines = []
     late = view.get("late_days") or 0
     score = f"{view.get('points', report.points):g} / {view.get('max_points', report.max_points):g}"
     if late:
-        lines.append(f"Submitted {late:.1f} days after the due date: the course's late penalty makes it {score}.")
-    lines.append(f"Recorded by the course server as submission {view.get('id', '?')}.")
-    return KernelGrade(report, heading, lines, verbose=verbose, inputs=False)
+        lines.append(say("commands.remote.late", days=late, score=score))
+    lines.append(say("commands.remote.recorded", id=view.get("id", "?")))
+    return KernelGrade(report, heading, lines, verbose=verbose, inputs=False, lang=lang)
 
 
 def _report(output: str, problem: str) -> Any:
@@ -80,7 +82,7 @@ def _report(output: str, problem: str) -> Any:
     try:
         return GradeReport.from_dict(json.loads(output))
     except (ValueError, KeyError, TypeError):
-        raise GradingFailed(problem or "grading gave no report") from None
+        raise GradingFailed(problem or say("commands.magic.no_report")) from None
 
 
 def _run(command: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> tuple[str, str]:
@@ -91,10 +93,10 @@ def _run(command: list[str], *, cwd: Path, env: dict[str, str] | None = None) ->
         output, errors = process.communicate()
     except KeyboardInterrupt:
         _stop(process)
-        raise GradingFailed("interrupted: grading stopped, nothing was recorded") from None
+        raise GradingFailed(say("commands.magic.interrupted")) from None
     problem = ""
     if process.returncode != 0:
-        problem = _error_line(errors) or f"grading ended with exit status {process.returncode}"
+        problem = _error_line(errors) or say("commands.magic.exit_status", status=process.returncode)
     return output, problem
 
 
@@ -119,9 +121,15 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 def _error_line(errors: str) -> str:
-    """The grader's one-line error, without its ``grade: error: `` prefix (else the last line said)."""
+    """The grader's one-line error, without its ``grade: error: `` prefix (in the language spoken, or
+    English) (else the last line said)."""
+    prefixes = []
+    for code in dict.fromkeys((language(), "en")):
+        with speaking(code):
+            prefixes.append(say("commands.error", message=""))
     lines = [line.strip() for line in errors.splitlines() if line.strip()]
     for line in reversed(lines):
-        if line.startswith("grade: error: "):
-            return line.removeprefix("grade: error: ")
+        for prefix in prefixes:
+            if line.startswith(prefix):
+                return line.removeprefix(prefix)
     return lines[-1].removeprefix("grade: ") if lines else ""

@@ -22,7 +22,7 @@ from grader.course import accounts, queue
 from grader.course.accounts import Account
 from grader.course.policy import decide, for_learner, penalty
 from grader.course.store import submissions
-from grader.server.state import ServerState, json_body, require, server, wake_dispatcher
+from grader.server.state import ServerState, json_body, refuse, require, server, wake_dispatcher
 from grader.server.grading import safe_name
 from grader.server.rules import admitted
 
@@ -57,31 +57,31 @@ async def read_upload(request: Request, state: ServerState) -> list[tuple[str, b
     """The parts named ``files`` of a multipart form, checked against the limits; raises 413/422."""
     limits = state.limits
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise HTTPException(422, "send the files as multipart/form-data, one part named `files` per file")
+        raise refuse(422, "server.api.multipart")
     try:
         form = await request.form(max_files=limits.max_files + 1, max_fields=20)
     except HTTPException as exc:
         if exc.status_code == 400 and "Too many" in str(exc.detail):
-            raise HTTPException(413, f"at most {limits.max_files} files per submission") from None
-        raise HTTPException(422, f"the form cannot be read: {exc.detail}") from None
+            raise refuse(413, "server.api.too_many_files", count=limits.max_files) from None
+        raise refuse(422, "server.api.unreadable_form", problem=exc.detail) from None
     parts = form.getlist("files")
     if not parts:
-        raise HTTPException(422, "no file: send one or more parts named `files`")
+        raise refuse(422, "server.api.no_file")
     if len(parts) > limits.max_files:
-        raise HTTPException(413, f"at most {limits.max_files} files per submission")
+        raise refuse(413, "server.api.too_many_files", count=limits.max_files)
     files: list[tuple[str, bytes]] = []
     for part in parts:
         if isinstance(part, str):
-            raise HTTPException(422, "a `files` part holds text, not a file")
+            raise refuse(422, "server.api.text_part")
         name = safe_name(part.filename or "")
         shown = quoted(part.filename or "")
         if name is None:
-            raise HTTPException(422, f"{shown}: only .py and .ipynb files are graded (a plain file name)")
+            raise refuse(422, "server.api.not_gradable", name=shown)
         if any(name == other for other, _ in files):
-            raise HTTPException(422, f"{shown}: two files have this name")
+            raise refuse(422, "server.api.same_name", name=shown)
         data = await part.read(limits.max_file_bytes + 1)
         if len(data) > limits.max_file_bytes:
-            raise HTTPException(413, f"{shown} is over {limits.max_file_bytes // 2**20} MB")
+            raise refuse(413, "server.api.file_too_large", name=shown, megabytes=limits.max_file_bytes // 2**20)
         files.append((name, data))
     await form.close()
     return files
@@ -94,7 +94,7 @@ def feedback_language(account: Account, asked: str | None) -> str:
 
     if asked is not None:
         if asked not in available_languages():
-            raise HTTPException(422, f"lang: one of {', '.join(available_languages())}")
+            raise refuse(422, "server.api.languages", languages=", ".join(available_languages()))
         return asked
     return account.lang if account.lang in available_languages() else "en"
 
@@ -104,11 +104,11 @@ def accept(state: ServerState, account: Account, exercise: str, files: list[tupl
     """Store a submission in the queue (durably, before anyone is told); returns its id."""
     entry = state.course.exercise(exercise)
     if entry is None:
-        raise HTTPException(404, f"the course has no exercise {exercise[:64]!r}")
+        raise refuse(404, "server.api.no_exercise", exercise=exercise[:64])
     if not entry.code:
-        raise HTTPException(422, f"{exercise} is a quiz only: there is no code to submit")
+        raise refuse(422, "server.api.quiz_only", exercise=exercise)
     now = time.time()
-    decision = admitted(state, account, entry, exercise, now, "graded submissions")
+    decision = admitted(state, account, entry, exercise, now)
     digest = hashlib.sha256()
     for name, data in sorted(files):
         digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
@@ -148,14 +148,14 @@ def summary(row: Any) -> dict[str, Any]:
 def find_submission(state: ServerState, account: Account, public: str) -> Any:
     """The submission with this id if the caller may read it, else 404 (never telling which)."""
     if not (isinstance(public, str) and len(public) == 32 and all(c in "0123456789abcdef" for c in public)):
-        raise HTTPException(404, "no such submission")
+        raise refuse(404, "server.api.no_submission")
     query = select(submissions).where(submissions.c.id == public)
     if not account.staff:
         query = query.where(submissions.c.account_id == account.id)
     with state.engine.connect() as connection:  # type: ignore[attr-defined]
         row = connection.execute(query).first()
     if row is None:
-        raise HTTPException(404, "no such submission")
+        raise refuse(404, "server.api.no_submission")
     return row
 
 
@@ -168,7 +168,7 @@ def submission_view(state: ServerState, account: Account, row: Any) -> dict[str,
         entry = state.course.exercise(name)
         if not account.staff:
             if entry is None:  # no longer in the course: nothing of hidden checks or keys is shown
-                raise HTTPException(404, "no such submission")
+                raise refuse(404, "server.api.no_submission")
             extension = accounts.extension_days(state.engine, row.account_id, name)
             report = for_learner(report, entry, time.time(), extension)
         view["report"] = report
@@ -242,7 +242,7 @@ async def set_me(request: Request) -> dict[str, Any]:
     account = await run_in_threadpool(require, request, changes=True)
     body = await json_body(request)
     if not isinstance(body, dict) or not isinstance(body.get("lang"), str):
-        raise HTTPException(422, 'send JSON {"lang": "en" or "ko"}')
+        raise refuse(422, "server.api.send_lang")
     lang = feedback_language(account, body["lang"])
     await run_in_threadpool(accounts.set_language, state.engine, account.id, lang)
     return {"id": account.login, "role": account.role, "lang": lang}
@@ -282,7 +282,7 @@ def regrade_finished(state: ServerState, exercise: str | None) -> int:
     """Every finished submission (of ``exercise``, or all) back to the queue; 422 for an exercise the
     course does not have. Returns how many."""
     if exercise is not None and (not isinstance(exercise, str) or state.course.exercise(exercise) is None):
-        raise HTTPException(422, "exercise: not an exercise of this course")
+        raise refuse(422, "server.api.not_an_exercise")
     count = queue.requeue(state.engine, exercise)
     wake_dispatcher(state)
     return count
@@ -291,7 +291,7 @@ def regrade_finished(state: ServerState, exercise: str | None) -> int:
 def extend(state: ServerState, learner: str, exercise: str, days: float) -> None:
     """Give ``learner`` ``days`` more for ``exercise``; 422 for an unknown exercise or learner."""
     if not isinstance(exercise, str) or state.course.exercise(exercise) is None:
-        raise HTTPException(422, "exercise: not an exercise of this course")
+        raise refuse(422, "server.api.not_an_exercise")
     from grader.errors import UsageError
 
     try:
@@ -317,7 +317,7 @@ async def extension(request: Request) -> dict[str, Any]:
     try:
         learner, exercise, days = body["learner"], body["exercise"], float(body["days"])  # type: ignore[index]
     except (ValueError, KeyError, TypeError):
-        raise HTTPException(422, "send JSON {\"learner\": id, \"exercise\": name, \"days\": number}") from None
+        raise refuse(422, "server.api.send_extension") from None
     await run_in_threadpool(extend, state, learner, exercise, days)
     return {"learner": learner, "exercise": exercise, "days": days}
 
@@ -354,6 +354,6 @@ async def answer_quiz(exercise: str, request: Request) -> dict[str, Any]:
     account = await run_in_threadpool(require, request, changes=True)
     body = await json_body(request)
     if not isinstance(body, dict) or not isinstance(body.get("answers"), dict) or len(body["answers"]) > 500:
-        raise HTTPException(422, 'send JSON {"answers": {"question id": "your answer", ...}}')
+        raise refuse(422, "server.api.send_answers")
     public = await run_in_threadpool(grade_answers, state, account, exercise, body["answers"])
     return submission_view(state, account, find_submission(state, account, public))

@@ -19,7 +19,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from grader.course.config import load_course
 from grader.course.store import open_store, setting
-from grader.server.state import SECURITY_HEADERS, Limits, RateLimiter, ServerState
+from fastapi.concurrency import run_in_threadpool
+
+from grader.server.state import SECURITY_HEADERS, Limits, RateLimiter, ServerState, request_language
 
 HERE = Path(__file__).parent
 
@@ -36,7 +38,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await _too_large(send)
+            await _too_large(scope, send)
             return
         seen = 0
 
@@ -52,15 +54,23 @@ class BodyLimit:
         try:
             await self.app(scope, counted, send)
         except _TooLarge:
-            await _too_large(send)
+            await _too_large(scope, send)
 
 
 class _TooLarge(Exception):
     pass
 
 
-async def _too_large(send: Send) -> None:
-    body = b'{"error": "the upload is too large"}'
+async def _too_large(scope: Scope, send: Send) -> None:
+    """413, said in the language the request's Accept-Language asks for (no account is looked up here)."""
+    import json
+
+    from grader.messages import say, speaking
+    from grader.messages.choose import accept_language
+
+    asked = dict(scope.get("headers") or []).get(b"accept-language", b"").decode("latin-1")
+    with speaking(accept_language(asked)):
+        body = json.dumps({"error": say("server.api.too_large")}).encode()
     await send({"type": "http.response.start", "status": 413,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
@@ -114,16 +124,25 @@ def create_app(course_dir: str | Path, *, db_url: str | None = None, workers: in
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):  # type: ignore[no-untyped-def]
         if exc.status_code < 400 or not _wants_page(request):
-            return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+            from grader.messages import speaking
+
+            with speaking(await run_in_threadpool(request_language, request)):  # the caller's language
+                message = str(exc.detail)
+            return JSONResponse({"error": message}, status_code=exc.status_code, headers=exc.headers)
         from grader.server.pages import page
 
-        return page(request, "error.html.j2", exc.status_code, message=str(exc.detail))
+        return page(request, "error.html.j2", exc.status_code, message=exc.detail)  # said in the page's language
 
     @app.exception_handler(RequestValidationError)
-    async def bad_input(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def bad_input(request: Request, exc: RequestValidationError) -> JSONResponse:
+        from grader.messages import say, speaking
+
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
-        return JSONResponse({"error": f"{where}: {first.get('msg', 'bad input')}".strip(": ")}, status_code=422)
+        with speaking(await run_in_threadpool(request_language, request)):
+            problem = first.get("msg") or say("server.api.bad_input")  # pydantic's own words are English
+            message = say("server.api.bad_field", field=where, problem=problem) if where else problem
+        return JSONResponse({"error": message}, status_code=422)
 
     from grader.server import api, lti, pages
 

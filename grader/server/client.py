@@ -3,6 +3,7 @@
 The token comes from ``--token``, then ``$DL_GRADER_TOKEN``, then the file `grade login` wrote
 (``$XDG_CONFIG_HOME/dl-grader/credentials.json``, readable only by its owner). Every failure is
 one line (a UsageError): the server unreachable, a refused token, a limit, a grading failure.
+Requests ask for the language spoken here (Accept-Language), so the server's errors come in it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from grader.errors import UsageError
+from grader.errors import usage_error
+from grader.messages import language, say
 
 WAIT_SECONDS = 600.0  # the longest `grade submit --server` waits for its grade
 POLL_SECONDS = 0.25
@@ -27,7 +29,7 @@ def credentials_file() -> Path:
 def _normal(url: str) -> str:
     url = url.strip().rstrip("/")
     if not url.startswith(("http://", "https://")):
-        raise UsageError(f"{url!r} is not a server address (write http://HOST:PORT or https://HOST)")
+        raise usage_error("commands.client.not_an_address", url=url)
     return url
 
 
@@ -35,8 +37,10 @@ def _client(url: str, token: str | None = None):  # type: ignore[no-untyped-def]
     try:
         import httpx
     except ImportError:
-        raise UsageError("talking to a course server needs httpx: pip install -e \".[server]\"") from None
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
+        raise usage_error("commands.client.needs_httpx") from None
+    headers = {"Accept-Language": language()}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
     return httpx.Client(base_url=_normal(url), headers=headers, timeout=30.0, follow_redirects=False)
 
 
@@ -46,14 +50,15 @@ def _call(client, method: str, path: str, **kwargs: Any) -> Any:  # type: ignore
     try:
         response = client.request(method, path, **kwargs)
     except httpx.HTTPError as exc:
-        raise UsageError(f"cannot reach the course server at {client.base_url} ({type(exc).__name__}: {exc})") from None
+        raise usage_error("commands.client.unreachable", url=client.base_url, error=f"{type(exc).__name__}: {exc}") from None
     try:
         body = response.json()
     except ValueError:
         body = {}
     if response.status_code >= 400:
         message = body.get("error") if isinstance(body, dict) else None
-        raise UsageError(f"the course server refused ({response.status_code}): {message or response.reason_phrase}")
+        raise usage_error("commands.client.refused", status=response.status_code,
+                          message=message or response.reason_phrase)
     return body
 
 
@@ -87,7 +92,7 @@ def token_for(url: str, given: str | None) -> str:
         saved = {}
     token = saved.get(_normal(url)) if isinstance(saved, dict) else None
     if not token:
-        raise UsageError(f"no token for {url}: give --token, set $DL_GRADER_TOKEN, or run `grade login {url}`")
+        raise usage_error("commands.client.no_token", url=url)
     return str(token)
 
 
@@ -100,7 +105,7 @@ def submit_remote(url: str, token: str, exercise: str, files: list[Path], *, lan
         try:
             parts.append(("files", (path.name, path.read_bytes())))
         except OSError as exc:
-            raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+            raise usage_error("commands.cannot_read", path=path, reason=exc.strerror or exc) from None
     with _client(url, token) as client:
         accepted = _call(client, "POST", f"/api/v1/exercises/{exercise}/submissions", files=parts,
                          params={"lang": lang} if lang else None)
@@ -114,8 +119,8 @@ def submit_remote(url: str, token: str, exercise: str, files: list[Path], *, lan
             if status == "done":
                 return view
             if status == "failed":
-                raise UsageError(f"the server could not grade this submission: {view.get('failure') or 'no reason given'}")
+                raise usage_error("commands.client.failed", reason=view.get("failure") or say("commands.client.no_reason"))
             if time.monotonic() > deadline:
-                raise UsageError(f"no grade after {wait_seconds:.0f} s; it is still {status}: see it later with "
-                                 f"the id {public}")
+                shown = say(f"server.status.{status}") if status in ("queued", "grading") else status
+                raise usage_error("commands.client.too_long", seconds=wait_seconds, status=shown, id=public)
             time.sleep(POLL_SECONDS)

@@ -235,8 +235,8 @@ class Dispatcher:
         entry = self.course.exercise(claim.exercise)
         files = [(name, data) for name, data in claim.files if safe_name(name) == name]
         if entry is None or not files:
-            queue.fail(self.engine, claim, "this exercise is no longer part of the course" if entry is None
-                       else "no file of this submission can be graded (.py or .ipynb)")
+            queue.fail(self.engine, claim, _said(claim, "server.grading.not_in_course") if entry is None
+                       else _said(claim, "server.grading.no_gradable_file"))
             return
         from grader.course.accounts import account
 
@@ -265,11 +265,11 @@ class Dispatcher:
                 result = running.future.result()
             except BrokenProcessPool:
                 broken = True
-                self._retry_or_fail(claim, "the grading process died while grading this submission")
+                self._retry_or_fail(claim, "server.grading.died")
                 continue
             except Exception as exc:  # a grader error: the learner is not to blame
                 log.exception("grading submission %s", claim.id)
-                self._retry_or_fail(claim, f"the grader failed on this submission ({type(exc).__name__})")
+                self._retry_or_fail(claim, "server.grading.crashed", error=type(exc).__name__)
                 continue
             if isinstance(result, str):
                 queue.fail(self.engine, claim, result)
@@ -286,9 +286,17 @@ class Dispatcher:
                     pool.shutdown(wait=False, cancel_futures=True)
                     self.pools[lang] = self._new_pool(lang)
 
-    def _retry_or_fail(self, claim: queue.Claim, reason: str) -> None:
+    def _retry_or_fail(self, claim: queue.Claim, message_id: str, **fields: object) -> None:
+        """Back to the queue, or failed for good (saying ``message_id``) after its last try."""
         if claim.tries >= queue.MAX_TRIES:
-            queue.fail(self.engine, claim, reason + "; it was tried twice. Submit again, and tell your instructor "
-                       "if it happens again")
+            queue.fail(self.engine, claim, _said(claim, message_id, **fields))
         else:
             queue.release(self.engine, claim)
+
+
+def _said(claim: queue.Claim, message_id: str, **fields: object) -> str:
+    """Why a submission failed, said in its feedback's language (it is kept, and shown as it is)."""
+    from grader.messages import say, speaking
+
+    with speaking(claim.lang):
+        return say(message_id, **fields)

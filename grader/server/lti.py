@@ -34,7 +34,7 @@ from sqlalchemy import and_, insert, select, update
 from grader.course import accounts, lti
 from grader.course.store import accounts as accounts_table
 from grader.course.store import lti_nonces
-from grader.server.state import posted_form, server
+from grader.server.state import ServerState, posted_form, refuse, server
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,12 +43,12 @@ AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 DEEP_LINKING = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 LOGIN_SECONDS = 600
 LEEWAY_SECONDS = 60
-JWKS_SECONDS = 300
-_jwks_cache: dict[str, tuple[float, dict]] = {}
+JWKS_SECONDS = 300  # how long a platform's key set read from its URL is kept (ServerState.jwks)
 
 
-def refused(why: str) -> HTTPException:
-    return HTTPException(400, f"LTI launch refused: {why}")
+def refused(message_id: str, **fields: object) -> HTTPException:
+    """400 with the sentence ``message_id`` ("LTI launch refused: ...")."""
+    return refuse(400, message_id, **fields)
 
 
 @router.get("/lti/jwks")
@@ -73,11 +73,10 @@ async def login(request: Request) -> Response:
         params.update({k: v for k, v in form.items() if isinstance(v, str)})
     issuer, hint, target = params.get("iss"), params.get("login_hint"), params.get("target_link_uri")
     if not issuer or not hint or not target:
-        raise HTTPException(400, "LTI login needs iss, login_hint and target_link_uri")
+        raise refuse(400, "server.lti.login_needs")
     platform = await run_in_threadpool(lti.find_platform, state.engine, issuer, params.get("client_id"))
     if platform is None:
-        raise HTTPException(400, "LTI login from a platform this course has not registered "
-                                 "(grade course lti add-platform)")
+        raise refuse(400, "server.lti.unknown_platform")
     login_state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
 
     def keep() -> None:
@@ -95,10 +94,11 @@ async def login(request: Request) -> Response:
                             + urlencode(query), status_code=302)
 
 
-def _platform_keys(platform: lti.Platform) -> dict:
+def _platform_keys(state: ServerState, platform: lti.Platform) -> dict:
+    """The platform's key set: registered with it, else read from its URL (kept JWKS_SECONDS in ``state``)."""
     if platform.jwks_json:
         return json.loads(platform.jwks_json)
-    cached = _jwks_cache.get(platform.jwks_url or "")
+    cached = state.jwks.get(platform.jwks_url or "")
     if cached and time.monotonic() - cached[0] < JWKS_SECONDS:
         return cached[1]
     import httpx
@@ -106,60 +106,60 @@ def _platform_keys(platform: lti.Platform) -> dict:
     try:
         keys = httpx.get(platform.jwks_url or "", timeout=10).raise_for_status().json()
     except (httpx.HTTPError, ValueError) as exc:
-        raise refused(f"the platform's key set could not be read ({type(exc).__name__})") from None
-    _jwks_cache[platform.jwks_url or ""] = (time.monotonic(), keys)
+        raise refused("server.lti.keys_unreadable", error=type(exc).__name__) from None
+    state.jwks[platform.jwks_url or ""] = (time.monotonic(), keys)
     return keys
 
 
-def verify_launch(state, id_token: str, login_state: str) -> tuple[lti.Platform, dict]:  # type: ignore[no-untyped-def]
+def verify_launch(state: ServerState, id_token: str, login_state: str) -> tuple[lti.Platform, dict]:
     """The platform and the claims of a valid launch; raises HTTPException 400 saying why not."""
     import jwt
 
     engine = state.engine
-    with engine.connect() as connection:
+    with engine.connect() as connection:  # type: ignore[attr-defined]
         login_row = connection.execute(select(lti_nonces).where(lti_nonces.c.state == login_state)).first()
     if login_row is None or time.time() - login_row.created > LOGIN_SECONDS:
-        raise refused("its login is unknown or expired (start again from the LMS)")
+        raise refused("server.lti.login_expired")
     platform = lti.platform_by_id(engine, login_row.platform_id)
     if platform is None:
-        raise refused("its platform is no longer registered")
+        raise refused("server.lti.platform_gone")
     try:
         header = jwt.get_unverified_header(id_token)
     except jwt.PyJWTError:
-        raise refused("the id_token is not a JWT") from None
+        raise refused("server.lti.not_jwt") from None
     if header.get("alg") != "RS256":
-        raise refused("the id_token must be signed with RS256")
-    keys = [k for k in _platform_keys(platform).get("keys", []) if not header.get("kid") or k.get("kid") == header["kid"]]
+        raise refused("server.lti.not_rs256")
+    keys = [k for k in _platform_keys(state, platform).get("keys", []) if not header.get("kid") or k.get("kid") == header["kid"]]
     if not keys:
-        raise refused("no key of the platform's key set matches the id_token's")
+        raise refused("server.lti.no_key")
     try:
         key = jwt.PyJWK(keys[0]).key
         claims = jwt.decode(id_token, key, algorithms=["RS256"], audience=platform.client_id, issuer=platform.issuer,
                             leeway=LEEWAY_SECONDS, options={"require": ["exp", "iat", "iss", "aud", "sub", "nonce"]})
     except jwt.ExpiredSignatureError:
-        raise refused("the id_token has expired") from None
+        raise refused("server.lti.expired") from None
     except jwt.InvalidAudienceError:
-        raise refused("the id_token is not for this tool (audience)") from None
+        raise refused("server.lti.audience") from None
     except jwt.InvalidIssuerError:
-        raise refused("the id_token's issuer is not the platform's") from None
+        raise refused("server.lti.issuer") from None
     except jwt.PyJWTError as exc:
-        raise refused(f"the id_token does not verify ({type(exc).__name__})") from None
+        raise refused("server.lti.does_not_verify", error=type(exc).__name__) from None
     audience = claims["aud"]
     if isinstance(audience, list) and len(audience) > 1 and claims.get("azp") != platform.client_id:
-        raise refused("the id_token is for several audiences and its azp is not this tool")
+        raise refused("server.lti.azp")
     if claims.get("nonce") != login_row.nonce:
-        raise refused("its nonce is not its login's")
-    with engine.begin() as connection:  # used once: a replayed launch finds it used
+        raise refused("server.lti.nonce")
+    with engine.begin() as connection:  # type: ignore[attr-defined]  # used once: a replayed launch finds it used
         fresh = connection.execute(update(lti_nonces).where(and_(lti_nonces.c.state == login_state,
                                                                  lti_nonces.c.used == 0)).values(used=1)).rowcount
     if fresh != 1:
-        raise refused("it was used already (a replayed launch)")
+        raise refused("server.lti.replayed")
     if claims.get(CLAIM + "deployment_id") not in platform.deployments:
-        raise refused("its deployment is not registered for this platform")
+        raise refused("server.lti.deployment")
     if claims.get(CLAIM + "version") != "1.3.0":
-        raise refused("it is not an LTI 1.3.0 launch")
+        raise refused("server.lti.version")
     if claims.get(CLAIM + "message_type") not in ("LtiResourceLinkRequest", "LtiDeepLinkingRequest"):
-        raise refused("its message type is not one this tool handles")
+        raise refused("server.lti.message_type")
     return platform, claims
 
 
@@ -212,7 +212,7 @@ async def launch(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=10)
     id_token, login_state = form.get("id_token"), form.get("state")
     if not isinstance(id_token, str) or not isinstance(login_state, str) or len(id_token) > 20000:
-        raise refused("it carries no id_token and state")
+        raise refused("server.lti.no_token")
     platform, claims = await run_in_threadpool(verify_launch, state, id_token, login_state)
     account = await run_in_threadpool(account_from, state, platform, claims)
     request.session.clear()
@@ -220,7 +220,7 @@ async def launch(request: Request) -> Response:
                            token=accounts.current_digest(state.engine, account.id)[:16])
     if claims.get(CLAIM + "message_type") == "LtiDeepLinkingRequest":
         if not account.staff:
-            raise HTTPException(403, "only instructors place exercises in the LMS")
+            raise refuse(403, "server.lti.instructors_only")
         settings = claims.get(DEEP_LINKING) or {}
         request.session["deep_link"] = {"platform": platform.id, "return_url": settings.get("deep_link_return_url"),
                                         "data": settings.get("data"),
@@ -228,7 +228,7 @@ async def launch(request: Request) -> Response:
         return RedirectResponse("/lti/deeplink", status_code=303)
     exercise = _exercise_of(state, claims)
     if exercise is None:
-        raise HTTPException(404, "this LMS link names no exercise of the course (custom parameter exercise=NAME)")
+        raise refuse(404, "server.lti.no_exercise")
     endpoint = claims.get(AGS) or {}
     if not account.staff and isinstance(endpoint.get("lineitem"), str):
         await run_in_threadpool(lti.remember_lineitem, state.engine, account.id, exercise, platform.id,
@@ -244,7 +244,7 @@ def deep_link_page(request: Request) -> HTMLResponse:
 
     require(request, staff=True)
     if not (request.scope.get("session") or {}).get("deep_link"):
-        raise HTTPException(404, "start from the LMS: no deep-linking request is waiting")
+        raise refuse(404, "server.lti.no_deep_link")
     items = [(e.name, e.code, e.quiz) for e in server(request).course.exercises]
     return page(request, "deeplink.html.j2", items=items)
 
@@ -262,10 +262,10 @@ async def deep_link_answer(request: Request) -> HTMLResponse:
     form = await posted_form(request, max_fields=200)
     waiting = request.session.pop("deep_link", None)
     if not waiting or not isinstance(waiting.get("return_url"), str):
-        raise HTTPException(404, "start from the LMS: no deep-linking request is waiting")
+        raise refuse(404, "server.lti.no_deep_link")
     platform = lti.platform_by_id(state.engine, waiting["platform"])
     if platform is None:
-        raise HTTPException(404, "the platform is no longer registered")
+        raise refuse(404, "server.lti.platform_unregistered")
     base = str(request.base_url).rstrip("/")
     items: list[dict[str, Any]] = []
     for name in form.getlist("exercise"):

@@ -16,7 +16,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from grader.course import accounts
 from grader.server import api
-from grader.server.state import caller, client_address, csrf_ok, csrf_token, posted_form, require, server
+from grader.server.state import (
+    caller, client_address, csrf_ok, csrf_token, posted_form, refuse, require, said, server,
+)
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Path(__file__).parent / "templates"
@@ -83,14 +85,13 @@ async def sign_in(request: Request) -> Response:
     state = server(request)
     form = await request.form(max_files=0, max_fields=5)
     if not csrf_ok(request, form.get("csrf")):  # type: ignore[arg-type]
-        return page(request, "signin.html.j2", 403, error="The page was out of date: sign in again.")
+        return page(request, "signin.html.j2", 403, error=said("server.signin.stale"))
     if not state.rates.allow(f"signin:{client_address(request)}", state.limits.sign_ins_per_minute):
-        return page(request, "signin.html.j2", 429, error="Too many sign-ins from here: wait a minute.")
+        return page(request, "signin.html.j2", 429, error=said("server.signin.too_many"))
     token = str(form.get("token") or "").strip()
     account = await run_in_threadpool(accounts.authenticate, state.engine, token)
     if account is None:
-        return page(request, "signin.html.j2", 401, error="That token is not valid. Copy it again from your "
-                                                          "instructor's message.")
+        return page(request, "signin.html.j2", 401, error=said("server.signin.invalid"))
     request.session.clear()  # a fresh session: nothing of before survives signing in
     request.session.update(account=account.id, token=accounts.token_digest(token)[:16])
     if account.lang is None:  # first sign-in: the browser's language, until they choose
@@ -111,7 +112,7 @@ async def choose_language(request: Request) -> Response:
     form = await posted_form(request, max_fields=5)
     lang = str(form.get("lang") or "")
     if lang not in available_languages():
-        raise HTTPException(422, f"lang: one of {', '.join(available_languages())}")
+        raise refuse(422, "server.api.languages", languages=", ".join(available_languages()))
     await run_in_threadpool(accounts.set_language, state.engine, account.id, lang)
     return _redirect(request.headers.get("referer", "/") if request.headers.get("referer", "").startswith(
         str(request.base_url)) else "/")
@@ -131,7 +132,7 @@ def exercise_page(name: str, request: Request) -> HTMLResponse:
     account = _signed_in(request)
     view = next((e for e in api.exercises_view(state, account) if e["name"] == name), None)
     if view is None:
-        raise HTTPException(404, "the course has no such exercise")
+        raise refuse(404, "server.api.no_such_exercise")
     history = [api.summary(row) for row in api.my_submissions(state, account.id, name)]
     return page(request, "exercise.html.j2", exercise=view, history=history, limits=state.limits)
 
@@ -162,7 +163,7 @@ def feedback_page(public: str, request: Request) -> HTMLResponse:
     account = require(request)
     view = api.submission_view(state, account, api.find_submission(state, account, public))
     if view["report"] is None:
-        raise HTTPException(404, "this submission has no feedback yet")
+        raise refuse(404, "server.api.no_feedback_yet")
     from grader.messages import speaking
     from grader.model.report import GradeReport
     from grader.views.html import render_html
@@ -200,7 +201,7 @@ def class_report(name: str, request: Request) -> HTMLResponse:
 
     text = class_page(state, name, similar=f"/class/exercises/{quote(name, safe='')}/similar")
     if text is None:
-        raise HTTPException(404, "no graded submission of this exercise yet")
+        raise refuse(404, "server.api.nothing_graded")
     return HTMLResponse(text)
 
 
@@ -214,7 +215,7 @@ async def similar_report(name: str, request: Request) -> HTMLResponse:
 
     text = await run_in_threadpool(similar_page, state, name)
     if text is None:
-        raise HTTPException(404, "fewer than two learners have a graded submission of this exercise")
+        raise refuse(404, "server.api.too_few_to_compare")
     return HTMLResponse(text)
 
 
@@ -225,7 +226,7 @@ def learner_page(login: str, request: Request) -> HTMLResponse:
     require(request, staff=True)
     found = accounts.account(state.engine, login=login)
     if found is None:
-        raise HTTPException(404, "no such learner")
+        raise refuse(404, "server.api.no_learner")
     rows = api.class_submissions(request, learner=login)
     return page(request, "learner.html.j2", learner=found, history=rows,
                 extensions={e.name: accounts.extension_days(state.engine, found.id, e.name)
@@ -250,7 +251,7 @@ async def extension_form(request: Request) -> Response:
     try:
         days = float(str(form.get("days") or "0"))
     except ValueError:
-        raise HTTPException(422, "days: a number") from None
+        raise refuse(422, "server.api.days") from None
     await run_in_threadpool(api.extend, state, learner, exercise, days)
     return _redirect(f"/class/learners/{quote(learner, safe='')}")
 

@@ -7,13 +7,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from fastapi import HTTPException
-
 from grader.course import queue
 from grader.course.accounts import Account
 from grader.course.policy import scored
 from grader.server.rules import admitted
-from grader.server.state import ServerState
+from grader.server.state import ServerState, refuse
 
 def quiz_run(state: ServerState, account: Account, exercise: str):  # type: ignore[no-untyped-def]
     """The caller's variant of the exercise's quiz, in the account's language; 404 when the course
@@ -23,7 +21,7 @@ def quiz_run(state: ServerState, account: Account, exercise: str):  # type: igno
 
     entry = state.course.exercise(exercise)
     if entry is None or not entry.quiz:
-        raise HTTPException(404, "the course has no such quiz")
+        raise refuse(404, "server.api.no_quiz")
     lang = account.lang if account.lang in available_languages() else "en"
     return entry, prepare_quiz(entry.root, account.login, language=lang)
 
@@ -40,30 +38,19 @@ def questions(run) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
 def grade_answers(state: ServerState, account: Account, exercise: str, given: dict[str, Any]) -> str:
     """Grade the caller's answers ({question id: text}; a missing one is skipped) and record them;
     returns the submission's id. 422 names the first answer that cannot be read."""
-    from grader.quiz.answers import SKIP, AnswerFormatError, parse_answer
+    from grader.messages import speaking
     from grader.quiz.grading import grade_quiz
 
     entry, run = quiz_run(state, account, exercise)
     now = time.time()
     key = f"{exercise}/quiz"
-    decision = admitted(state, account, entry, key, now, "quiz submissions")
+    decision = admitted(state, account, entry, key, now)
     known = {v.id for v in run.variants}
     unknown = [name for name in given if name not in known]
     if unknown:
-        raise HTTPException(422, f"the quiz has no question {str(unknown[0])[:40]!r}")
-    answers = {}
-    for variant in run.variants:
-        text = given.get(variant.id)
-        if text is None or (isinstance(text, str) and not text.strip()):
-            text = SKIP
-        if not isinstance(text, str):
-            raise HTTPException(422, f"{variant.id}: an answer is text")
-        try:
-            answers[variant.id] = parse_answer(variant, text)
-        except AnswerFormatError as exc:
-            raise HTTPException(422, f"{variant.id}: {exc}") from None
-    from grader.messages import speaking
-
+        raise refuse(422, "server.api.no_question", question=str(unknown[0])[:40])
+    with speaking(account.lang):  # what the quiz says of an answer it cannot read, in the account's language
+        answers = {variant.id: _answer(variant, given.get(variant.id)) for variant in run.variants}
     with speaking(account.lang):  # the feedback's sentences in the account's language
         report = grade_quiz(run.variants, answers, exercise=run.exercise, title=run.quiz.title,
                             learner=account.login, seed=run.seed)
@@ -71,3 +58,18 @@ def grade_answers(state: ServerState, account: Account, exercise: str, given: di
         return queue.record_graded(connection, account_id=account.id, exercise=key, sha256=report.submission_sha256,
                                    report=report.to_dict(), points=scored(entry, report.points, decision.late_days),
                                    max_points=report.max_points, late_days=decision.late_days, now=now)
+
+
+def _answer(variant, text: Any):  # type: ignore[no-untyped-def]
+    """The parsed answer to ``variant`` (an empty one is skipped); 422 naming the question when it
+    cannot be read."""
+    from grader.quiz.answers import SKIP, AnswerFormatError, parse_answer
+
+    if text is None or (isinstance(text, str) and not text.strip()):
+        text = SKIP
+    if not isinstance(text, str):
+        raise refuse(422, "server.api.answer_text", question=variant.id)
+    try:
+        return parse_answer(variant, text)
+    except AnswerFormatError as exc:
+        raise refuse(422, "server.api.bad_answer", question=variant.id, problem=str(exc)) from None

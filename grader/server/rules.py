@@ -8,11 +8,10 @@ from grader.course import accounts, queue
 from grader.course.accounts import Account
 from grader.course.config import CourseExercise
 from grader.course.policy import Decision, decide
-from grader.server.state import ServerState
+from grader.server.state import ServerState, refuse
 
 
-def admitted(state: ServerState, account: Account, entry: CourseExercise, key: str, now: float,
-             what: str) -> Decision:
+def admitted(state: ServerState, account: Account, entry: CourseExercise, key: str, now: float) -> Decision:
     """The course's rules for one more submission of ``key`` (an exercise, or ``NAME/quiz``) at
     ``now``: 403 outside its dates (the learner's extension counted), 429 past the rate limit or the
     attempts a day; staff meet only the rate limit. Returns the decision (how late it is)."""
@@ -20,10 +19,9 @@ def admitted(state: ServerState, account: Account, entry: CourseExercise, key: s
     if not decision.accepted and not account.staff:
         raise HTTPException(403, decision.reason)
     if not state.rates.allow(f"submit:{account.id}", state.limits.submissions_per_minute):
-        raise HTTPException(429, "too many submissions in a minute: wait a little and submit again",
-                            headers={"Retry-After": "60"})
+        raise refuse(429, "server.api.too_fast", headers={"Retry-After": "60"})
     limit = entry.policy.attempts_per_day
     if limit and not account.staff and queue.attempts_since(state.engine, account.id, key, now - 86400) >= limit:
-        raise HTTPException(429, f"{entry.name}: {limit} {what} in the last 24 hours is the course's limit: "
-                                 "try again later", headers={"Retry-After": "3600"})
+        raise refuse(429, "server.api.quiz_attempts" if key.endswith("/quiz") else "server.api.attempts",
+                     headers={"Retry-After": "3600"}, exercise=entry.name, limit=limit)
     return decision

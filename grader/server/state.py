@@ -3,6 +3,9 @@
 Requests are authenticated by a bearer token (the CLI, scripts) or by a signed session cookie
 made at sign-in (the browser pages; HttpOnly, SameSite=Lax). A form or script that changes
 anything with a cookie must also carry the session's CSRF token.
+
+An error's sentence is a ``Said`` (``refuse(422, "server.api.no_file")``): a sentence of the message
+layer said when it is shown, in the language of whoever reads it (``request_language``).
 """
 
 from __future__ import annotations
@@ -66,6 +69,51 @@ class ServerState:
     limits: Limits
     rates: RateLimiter
     dispatcher: object | None = None
+    # The LMS platforms' key sets read from their URLs: URL -> (time.monotonic() when read, the key set).
+    jwks: dict[str, tuple[float, dict]] = field(default_factory=dict)
+
+
+class Said:
+    """A sentence of the message layer, said when it is shown (``str()``) in the language spoken then:
+    an error's detail is made before anyone knows who will read it."""
+
+    def __init__(self, message_id: str, **fields: object) -> None:
+        self.message_id, self.fields = message_id, fields
+
+    def __str__(self) -> str:
+        from grader.messages import say
+
+        return say(self.message_id, **self.fields)
+
+    def __repr__(self) -> str:
+        return f"Said({self.message_id!r})"
+
+
+def said(message_id: str, **fields: object) -> Said:
+    """``Said(message_id, **fields)``: ``HTTPException(403, said("server.api.closed"))``."""
+    return Said(message_id, **fields)
+
+
+def refuse(status: int, message_id: str, *, headers: dict[str, str] | None = None, **fields: object) -> HTTPException:
+    """The HTTPException answering ``status`` with the sentence ``message_id`` (said in the reader's language)."""
+    return HTTPException(status, Said(message_id, **fields), headers=headers)
+
+
+def request_language(request: Request) -> str:
+    """The language to answer ``request`` in: a script's or the CLI's (a bearer token) is the one its
+    Accept-Language asks for; a browser's is its account's, else its Accept-Language; else English."""
+    from grader.messages.choose import accept_language
+
+    asked = request.headers.get("accept-language")
+    try:
+        account, by_cookie = caller(request)
+    except Exception:  # the database is away: the error is said all the same
+        account, by_cookie = None, True
+    if asked and not by_cookie:
+        return accept_language(asked)
+    if account is not None and account.lang:
+        return account.lang
+    return accept_language(asked)
 
 
 def server(request: Request) -> ServerState:
@@ -96,23 +144,19 @@ def require(request: Request, *, staff: bool = False, changes: bool = False) -> 
     changes something without the session's CSRF token)."""
     account, by_cookie = caller(request)
     if account is None:
-        raise HTTPException(401, "sign in first: a valid token is needed (Authorization: Bearer TOKEN)",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise refuse(401, "server.api.sign_in", headers={"WWW-Authenticate": "Bearer"})
     if changes and by_cookie and not csrf_ok(request, request.headers.get("x-csrf-token")):
-        raise HTTPException(403, STALE_FORM)
+        raise refuse(403, "server.api.stale_form")
     if staff and not account.staff:
-        raise HTTPException(403, "this needs a TA or instructor account")
+        raise refuse(403, "server.api.staff_only")
     return account
-
-
-STALE_FORM = "the form is out of date (missing or wrong CSRF token): reload the page"
 
 
 async def posted_form(request: Request, *, max_fields: int, max_files: int = 0):  # type: ignore[no-untyped-def]
     """The form of a page's post, refused (403) without the session's CSRF token."""
     form = await request.form(max_files=max_files, max_fields=max_fields)
     if not csrf_ok(request, form.get("csrf")):  # type: ignore[arg-type]
-        raise HTTPException(403, STALE_FORM)
+        raise refuse(403, "server.api.stale_form")
     return form
 
 
