@@ -90,7 +90,7 @@ def test_a_shared_run_gives_its_diagnoses_to_every_check_that_uses_it(tmp_path: 
     report = grade_submission(WEEK2, [path], seed=1)
     model = [c for c in report.checks if c.function == "model"]
     assert len(model) == 3 and all(c.status == "error" for c in model)
-    assert [[d.id for d in c.diagnoses] for c in model] == [["hint.broadcast"]] * 3
+    assert [[d.id for d in c.diagnoses] for c in model] == [["line.broadcast"]] * 3  # located on its line
 
 
 def test_a_report_of_version_1_is_still_read_and_counts_for_no_diagnosis(class_book: Path, tmp_path: Path) -> None:

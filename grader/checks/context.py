@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
+from typing import Any
 
 from grader.messages import ID, knows, recognize, say
 
@@ -98,6 +99,17 @@ def _title(text: str) -> str:
 
 
 @dataclass
+class LastCall:
+    """A graded function's most recent call in the running check (a ``LearnerFunction``), its arguments
+    and what it returned: what a failed check traces again (grader/checks/retrace.py)."""
+
+    function: Any
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    value: Any
+
+
+@dataclass
 class CheckContext:
     """One running check (or a shared value being computed): is it hidden, may it show expected values,
     which hints did it give."""
@@ -108,6 +120,7 @@ class CheckContext:
     # May the state watcher add its call on shuffled inputs here (grader.checks.state)? Not while a value
     # shared by several checks is computed for a public check (grader.checks.shared).
     asks_twice: bool = True
+    last_call: LastCall | None = None
 
     @property
     def shows_expected(self) -> bool:

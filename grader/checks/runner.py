@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.checks import pytest_fast
+from grader.checks import pytest_fast, retrace
 from grader.checks.compare import CheckFailure
 from grader.checks.context import CheckContext, enter, leave
 from grader.checks.context import current as current_context
@@ -89,6 +89,7 @@ class CheckPlugin:
         self.functions = functions
         self.results: list[CheckResult] = []
         self.grader_errors: list[str] = []
+        self._retracer = retrace.Retracer()  # where a failed check's values went wrong
 
     def notes(self) -> list[str]:
         """Notes for the instructor: check files that could not be loaded and checks the grader could not run."""
@@ -229,6 +230,8 @@ class CheckPlugin:
             if status == "error" and not isinstance(error, LearnerFault) and (
                     when != "call" or not self._runs_on_right_answers(item)):
                 message = self._grader_error(item, error, secret)
+            if isinstance(error, CheckFailure) and when == "call":
+                message = "\n".join([message, *self._retracer.failed(current_context(), self._reference)])
             self.results.append(self._result(item, seconds, status, message))
             _drop_frames(error)
 

@@ -83,6 +83,56 @@ MESSAGES: dict[str, str] = {
     "line.index_far": "That is beyond the end: check where the loop's range stops.",
     "line.text_number": "{a} is text and {b} is {value}, a number: write {a} + str({b}).",
     "line.loop_values": "At that moment: {values}.",
+    # -- the first value that goes wrong (a traced re-run of the failed call) ----------------------
+    "trace.first_wrong": (
+        "Traced on this check's inputs, your {function} computes {matched} as expected; {name} on {where} is "
+        "the first value that matches nothing the expected computation makes:\n    {text}"
+    ),
+    "trace.first_wrong_alone": (
+        "Traced on this check's inputs, {name} on {where} of your {function} is the first value that matches "
+        "nothing the expected computation makes:\n    {text}"
+    ),
+    "trace.returned": "the value returned",
+    "trace.where_line": "line {line}",
+    "trace.where_helper": "line {line}, in {helper} (called on line {from_line})",
+    "trace.loop": "At that moment: {values}.",
+    "trace.loop_again": "It goes wrong when {values}; the earlier passes through that line were right.",
+    "trace.shape": "Expected shape {want_shape}, got {got_shape}.",
+    "trace.transposed": "It holds the expected values, transposed: shape {got_shape} where {want_shape} is expected.",
+    "trace.sign": "It has the expected values with the opposite sign.",
+    "trace.factor": "Its values are the expected ones times {factor}, on every entry.",
+    "trace.factor_size": (
+        "Its values are the expected ones times {factor}: {size} is {read}, a size of the problem, so a division "
+        "or multiplication by it is missing, doubled or in the wrong place."
+    ),
+    "trace.factor_two": (
+        "Its values are the expected ones times {factor}: a factor of 2 (or 1/2) is missing or doubled, as in "
+        "a 1/2 convention or a derivative."
+    ),
+    "trace.differs": (
+        "Same shape {shape}; {wrong} of its {size} entries differ (the largest difference is about {error})."
+    ),
+    "trace.no_counterpart": "Its shape is {got_shape}.",
+    "trace.self_product": "{shape} is what {name} {name_shape} gives times its own transpose.",
+    "trace.fits": "With the arrays this line reads, {expressions} has the expected shape {want_shape}.",
+    "trace.axis": (
+        "That is {name} summed over axis {other}; summed over axis {axis} (keepdims=True) it has the expected shape "
+        "{want_shape}: check the axis of the sum or mean."
+    ),
+    "trace.keepdims": (
+        "{name} summed over axis {axis} without keepdims=True gives the rank-1 shape {got_shape}; keepdims=True "
+        "keeps the expected {want_shape}."
+    ),
+    "trace.all_axes": (
+        "That is {name} summed over every axis; summed over axis {axis} only (keepdims=True) it has the expected "
+        "shape {want_shape}."
+    ),
+    "trace.order": (
+        "Your {function} returns the right values, in another order: {moves}. Return them in the order the "
+        "exercise asks for."
+    ),
+    "trace.order_move": "item {got} holds what belongs in item {want}",
+    "diagnosis.trace.order": "the right values returned in another order",
     "diagnosis.line.dot": "a matrix product of arrays whose shapes do not align",
     "diagnosis.line.broadcast": "an element-wise operation on shapes that do not broadcast",
     "diagnosis.line.broadcast_inplace": "an in-place operation whose result would change the array's shape",

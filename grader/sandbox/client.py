@@ -26,6 +26,7 @@ from grader.sandbox.frames import ProtocolError
 from grader.sandbox.launch import GRADER_PARENT, Launcher, SpawnLauncher, WorkerProcess
 from grader.sandbox.plain import PlainDataError, decode
 from grader.sandbox.sketches import FailingLine
+from grader.sandbox.traces import Trace
 from grader.sandbox.protocol import ChannelClosed, FrameReader, FrameTimeout, write_frame
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ class CallOutcome:
     timed_out: bool = False
     converted: tuple[str, ...] = ()  # parts of the value that were a numpy.matrix
     where: FailingLine | None = None  # for "raised": the learner's line that raised, with its values
+    trace: Trace | None = None  # when the call asked for one: the values its lines assigned
 
 
 @dataclass
@@ -348,7 +350,7 @@ class SandboxWorker:
 
     def call(self, module: str, function: str, args: list[Any], kwargs: dict[str, Any] | None = None,
              *, return_args: bool = False, repeat: int = 1, want_value: bool = True,
-             timeout: float | None = None) -> CallOutcome:
+             timeout: float | None = None, trace: bool = False) -> CallOutcome:
         """Run ``module.function(*args, **kwargs)`` in the sandbox; never raises for learner faults."""
         timeout = timeout or self.limits.call_seconds
         if self.broken:
@@ -362,7 +364,7 @@ class SandboxWorker:
             self._write({
                 "op": "call", "nonce": nonce, "module": module, "function": function, "args": list(args),
                 "kwargs": kwargs or {}, "return_args": return_args, "repeat": repeat,
-                "want_value": want_value,
+                "want_value": want_value, **({"trace": True} if trace else {}),
             }, timeout)
             self._repeat = max(1, repeat)
             try:
@@ -389,4 +391,4 @@ class SandboxWorker:
             return CallOutcome(ok=False, kind=UNSUPPORTED, message=f"malformed result ({exc})")
         # Timing is measured here: a worker could report any number it likes.
         return CallOutcome(ok=True, value=value, args_after=args_after, seconds=elapsed / self._repeat,
-                           stdout=reply.stdout, converted=reply.converted)
+                           stdout=reply.stdout, converted=reply.converted, trace=reply.trace)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader.sandbox.sketches import FailingLine, SketchError, read_failing_line
+from grader.sandbox.traces import Trace, from_worker
 
 # What a (possibly forged) frame may put into a report.
 MAX_ERROR_TYPE, MAX_MESSAGE, MAX_TRACEBACK, MAX_STDOUT = 120, 2000, 4000, 8000
@@ -132,9 +133,10 @@ class CallReply:
     message: str = ""
     traceback: str = ""
     where: FailingLine | None = None  # the learner's line that raised (grader/sandbox/sketches.py)
+    trace: Trace | None = None  # the values its lines assigned, when the call asked (grader/sandbox/traces.py)
 
 
-_REPLY = frozenset({"nonce", "ok", "value", "args_after", "converted", "stdout", "fault", "error"})
+_REPLY = frozenset({"nonce", "ok", "value", "args_after", "converted", "stdout", "fault", "error", "trace"})
 MAX_CONVERTED, MAX_PATH = 8, 200
 _ERROR = frozenset({"type", "message", "traceback", "where"})
 
@@ -154,7 +156,8 @@ def read_reply(frame: Any, nonce: int) -> CallReply:
         if type(converted) is not list or len(converted) > MAX_CONVERTED or any(type(c) is not str for c in converted):
             raise ProtocolError("sent a malformed list of converted values")
         return CallReply(ok=True, value=value, args_after=args_after, stdout=stdout,
-                         converted=tuple(capped(c, MAX_PATH) for c in converted))
+                         converted=tuple(capped(c, MAX_PATH) for c in converted),
+                         trace=from_worker(frame["trace"]) if "trace" in frame else None)
     if ok is not False or frame.get("fault") not in CALL_FAULTS:
         raise ProtocolError("sent a reply that is neither a value nor an error")
     error = _fields(frame.get("error"), _ERROR, "an error")

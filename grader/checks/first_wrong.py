@@ -1,0 +1,249 @@
+"""The first value that goes wrong: where a learner's computation leaves the reference's.
+
+When a check fails on a value, the check runner asks for this once (grader/checks/runner.py): the
+learner's last call is run again in the sandbox with a tracer (grader/sandbox/tracing.py), the
+reference is run on the same inputs here with the same tracer, and the learner's values are matched
+to the reference's intermediates **by value**, not by name (up to a tolerance): a learner may call
+things what they like, split a line in two or keep a transposed copy.
+
+A learner's value that matches no intermediate is *wrong*; a wrong value that a later matching value
+was computed from is only a step of another way (``t = np.dot(W, A)`` then ``Z = t + b``). The first
+line to blame is the earliest wrong, unredeemed value among those the wrong result was computed from,
+whose own inputs were all right: "Your Z1, A1 and Z2 match the expected values; dZ2 on line 14 is the
+first one that does not". Values computed only from numbers (``m = float(X.shape[1])``) are never
+blamed. Nothing here knows an exercise or a mistake.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from grader.sandbox.traces import Assigned, Trace
+
+RTOL, ATOL = 1e-5, 1e-8
+_NAMES = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+MAX_MATCHED_SHOWN = 4
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal up to the tolerance of a check: same shape, close values."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        return False
+    scale = float(np.max(np.abs(b))) if b.size else 0.0
+    return bool(np.allclose(a, b, rtol=RTOL, atol=ATOL * max(1.0, scale), equal_nan=True))
+
+
+def factor(got: Any, want: Any) -> float | None:
+    """The constant c with got = c * want (c not 1), or None."""
+    got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+    if got.shape != want.shape or not np.all(np.isfinite(got)) or not np.all(np.isfinite(want)):
+        return None
+    nonzero = np.abs(want) > 1e-12
+    if np.count_nonzero(nonzero) < 1 or np.any(np.abs(got[~nonzero]) > 1e-9):
+        return None
+    ratios = got[nonzero] / want[nonzero]
+    c = float(np.median(ratios))
+    if abs(c) < 1e-12 or np.isclose(c, 1.0) or not np.allclose(ratios, c, rtol=1e-6):
+        return None
+    return c
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How a wrong value relates to the reference value it stands for (``want``)."""
+
+    want: Any
+    transposed: bool = False
+    factor: float | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The first wrong value: its event, the learner values that matched before it, the reference value
+    it most likely stands for (and how they relate), and the arrays its line reads, by name."""
+
+    event: Assigned
+    function: str
+    called_from: int  # the line of the graded function that called ``function`` (0: it is the graded one)
+    matched: tuple[str, ...]
+    relation: Relation | None
+    inputs: dict[str, tuple[int, ...]]
+    repeated: bool  # the line ran before with right values (a loop): ``event.loop`` says when it went wrong
+    looped: bool  # the line ran more than once
+
+
+class _Pool:
+    """The reference's values (and the call's inputs), by shape, to match learner values against."""
+
+    def __init__(self, values: list[Any]) -> None:
+        self.by_shape: dict[tuple[int, ...], list[np.ndarray]] = {}
+        for value in values:
+            array = np.asarray(value, dtype=float)
+            self.by_shape.setdefault(array.shape, []).append(array)
+
+    def matches(self, value: Any) -> bool:
+        array = np.asarray(value, dtype=float)
+        return any(same(array, want) for want in self.by_shape.get(array.shape, ()))
+
+    def related(self, value: Any, named: list[Any]) -> Relation | None:
+        """A reference value this wrong one is a transpose or a multiple of (those of its own name first)."""
+        array = np.asarray(value, dtype=float)
+        candidates = [np.asarray(v, dtype=float) for v in named] + self.by_shape.get(array.shape, []) + (
+            self.by_shape.get(array.shape[::-1], []) if array.ndim == 2 else [])
+        for want in candidates:
+            if array.ndim == 2 and want.shape == array.shape[::-1] and array.shape[0] != array.shape[1] \
+                    and same(array.T, want):
+                return Relation(want, transposed=True)
+            c = factor(array, want)
+            if c is not None:
+                return Relation(want, factor=c)
+        return None
+
+
+def loaded_names(text: str) -> set[str]:
+    """The names a line reads (for ``x[i] = v``, also ``x``)."""
+    for candidate in (text, text.rstrip(":") + ": pass"):
+        try:
+            tree = ast.parse(candidate)
+        except SyntaxError:
+            continue
+        return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return set(_NAMES.findall(text))
+
+
+class _Graph:
+    """Which recorded values each recorded value was computed from (by the names its line reads, and the
+    calls made on its line)."""
+
+    def __init__(self, trace: Trace) -> None:
+        self.events = trace.events
+        self.inputs: list[list[int]] = []
+        latest: dict[tuple[int, str], int] = {}
+        returns: dict[int, list[int]] = {}  # call -> its return events
+        previous: dict[int, int] = {}  # call -> its previous event
+        children: dict[tuple[int, int], list[int]] = {}
+        for call in trace.calls:
+            if call.parent >= 0:
+                children.setdefault((call.parent, call.line), []).append(call.call)
+        for index, event in enumerate(self.events):
+            found = [latest[(event.call, n)] for n in loaded_names(event.text) if (event.call, n) in latest]
+            if event.name.startswith("return["):  # one part of a returned tuple or dict: the value it is
+                found = [i for i in found if _identical(self.events[i].value, event.value)][-1:] or found
+            if not event.argument:
+                after = previous.get(event.call, -1)
+                for child in children.get((event.call, event.line), ()):
+                    found += [r for r in returns.get(child, ()) if after < r < index]
+            self.inputs.append(found)
+            latest[(event.call, event.name)] = index
+            previous[event.call] = index
+            if event.name.startswith("return"):
+                returns.setdefault(event.call, []).append(index)
+        self.latest = latest
+
+    def ancestors(self, start: int) -> set[int]:
+        seen, todo = set(), [start]
+        while todo:
+            index = todo.pop()
+            if index not in seen:
+                seen.add(index)
+                todo += self.inputs[index]
+        return seen
+
+
+def _identical(a: Any, b: Any) -> bool:
+    return np.shape(a) == np.shape(b) and bool(np.array_equal(a, b, equal_nan=True))
+
+
+def find(trace: Trace, reference: Trace, inputs: list[Any], wrong_output: str) -> Finding | None:
+    """The first wrong value the learner's ``wrong_output`` (``return``, ``return[1]``, ...) of the traced
+    call was computed from, or None when the trace cannot say (cut short, no such output...)."""
+    if trace.truncated or not trace.events:
+        return None
+    outputs = [i for i, e in enumerate(trace.events) if e.call == 0 and e.name == wrong_output]
+    if not outputs:
+        return None
+    given = list(_arrays(inputs))
+    pool = _Pool([e.value for e in reference.events] + given)
+    taken = _Pool(given)  # values read from the inputs are right, but not worth naming as computed
+    graph = _Graph(trace)
+    matched = [_is_right(e, graph.inputs[i], trace.events, pool) for i, e in enumerate(trace.events)]
+    redeemed = set()
+    for index in reversed(range(len(trace.events))):
+        if matched[index] or index in redeemed:
+            redeemed.update(graph.inputs[index])
+    output = outputs[-1]
+    if matched[output]:
+        return None
+    ancestors = graph.ancestors(output)
+    for index in sorted(ancestors):
+        event = trace.events[index]
+        if matched[index] or index in redeemed or event.argument:
+            continue
+        if all(matched[i] or i in redeemed for i in graph.inputs[index]):
+            return _finding(trace, reference, index, ancestors, matched, graph, pool, taken)
+    return None
+
+
+def _is_right(event: Assigned, inputs: list[int], events: tuple[Assigned, ...], pool: _Pool) -> bool:
+    """A value that matches the reference's (or the inputs), or one computed from numbers only."""
+    if pool.matches(event.value):
+        return True
+    from_arrays = any(np.ndim(events[i].value) > 0 for i in inputs)
+    return not event.argument and np.ndim(event.value) == 0 and not from_arrays
+
+
+def _inline(function: str) -> bool:
+    return function.startswith("<")  # <listcomp>, <dictcomp>, <genexpr>, <lambda>
+
+
+def _arrays(value: Any, depth: int = 0) -> Iterator[Any]:
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fiub":
+        yield value
+    elif isinstance(value, (float, np.floating)):
+        yield float(value)
+    elif isinstance(value, (list, tuple)) and depth < 3:
+        for item in value:
+            yield from _arrays(item, depth + 1)
+    elif isinstance(value, dict) and depth < 3:
+        for item in value.values():
+            yield from _arrays(item, depth + 1)
+
+
+def _finding(trace: Trace, reference: Trace, index: int, ancestors: set[int], matched: list[bool],
+             graph: _Graph, pool: _Pool, taken: _Pool) -> Finding:
+    event = trace.events[index]
+    call = trace.calls[event.call]
+    names: list[str] = []
+    for i in sorted(ancestors):
+        other = trace.events[i]
+        if i < index and matched[i] and not other.argument and np.ndim(other.value) > 0 \
+                and not other.name.startswith("return") and other.name not in names \
+                and not taken.matches(other.value):
+            names.append(other.name)
+    same_name = [e.value for e in reference.events if e.name == event.name and reference.calls[e.call].function
+                 == call.function]
+    relation = pool.related(event.value, same_name)
+    if relation is None and same_name:
+        relation = Relation(same_name[0])
+    read = {trace.events[i].name: np.shape(trace.events[i].value) for i in graph.inputs[index]
+            if np.ndim(trace.events[i].value) > 0}
+    same_line = [i for i, e in enumerate(trace.events) if e.call == event.call and e.line == event.line
+                 and e.name == event.name]
+    repeated = any(i < index and matched[i] for i in same_line)
+    while event.call and _inline(trace.calls[event.call].function):  # a comprehension or lambda: its caller's line
+        inline = trace.calls[event.call]
+        event = replace(event, call=inline.parent, line=inline.line)
+    root = event.call
+    while root and trace.calls[root].parent > 0:
+        root = trace.calls[root].parent
+    call = trace.calls[event.call]
+    return Finding(event=event, function=call.function, called_from=trace.calls[root].line if event.call else 0,
+                   matched=tuple(names[-MAX_MATCHED_SHOWN:]), relation=relation, inputs=read, repeated=repeated,
+                   looped=len(same_line) > 1)

@@ -1,0 +1,201 @@
+"""After a check failed on a value: run the learner's last call again, traced, and say where it went wrong.
+
+Only a failed check gets here (grader/checks/runner.py), so a passing submission pays nothing. The
+learner's last call (recorded by ``LearnerFunction``) is compared, part by part, with the reference's
+answer to the same inputs, computed here under the same tracer (grader/sandbox/tracing.py):
+
+- a tuple whose parts are right but in another order is said to be that, with no re-run;
+- otherwise the call is run again in the sandbox with the tracer; if it gives the same answer as the
+  first time (a function that keeps state between calls does not, and is left to its own diagnosis),
+  grader/checks/first_wrong.py finds the first wrong value, and this module words it: the line, the
+  learner values that matched before it, how it differs (shape, transpose, a factor, named when it is
+  a size of the problem), and for a wrong shape what the arrays its line reads would give.
+
+Nothing here believes the trace beyond wording: points were decided by the check.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import itertools
+from typing import Any
+
+import numpy as np
+
+from grader.checks.context import CheckContext, LastCall, diagnosis, record
+from grader.checks.first_wrong import Finding, factor, find, same
+from grader.messages import say
+from grader.sandbox.tracing import returned_parts, traced
+
+
+# Failed checks of one graded function whose last call is traced again (the first ones, in run order).
+TRACED_PER_FUNCTION = 2
+
+
+class Retracer:
+    """One learner's traced re-runs: at most ``TRACED_PER_FUNCTION`` failed checks of each function."""
+
+    def __init__(self) -> None:
+        self.traced: dict[str, int] = {}
+
+    def failed(self, context: CheckContext | None, reference: Any) -> list[str]:
+        """Where the failed check's last learner call first went wrong (recorded as its diagnoses)."""
+        call = context.last_call if context is not None else None
+        if call is None or self.traced.get(call.function.graded, 0) >= TRACED_PER_FUNCTION:
+            return []
+        self.traced[call.function.graded] = self.traced.get(call.function.graded, 0) + 1
+        try:
+            said = explain(call, reference)
+        except Exception:  # noqa: BLE001 - words about a failure never change it
+            return []
+        record(*said)
+        return said
+
+
+def explain(call: LastCall, reference: Any) -> list[str]:
+    """Sentences that locate the wrong value of ``call`` (empty when there is nothing sure to say)."""
+    function = getattr(reference, call.function.graded, None)
+    if not inspect.isfunction(function):
+        return []  # a learners' copy keeps recorded results, not the reference's code
+    try:
+        wanted, reference_trace = traced(function, *copy.deepcopy((list(call.args), call.kwargs)),
+                                         {function.__code__.co_filename})
+        again = function(*copy.deepcopy(call.args), **copy.deepcopy(call.kwargs))
+    except Exception:  # noqa: BLE001 - the reference on a learner's inputs is for words only
+        return []
+    want, got = dict(returned_parts(wanted)), dict(returned_parts(call.value))
+    if not want or set(want) != set(dict(returned_parts(again))) or not all(
+            same(want[k], v) for k, v in returned_parts(again)):
+        return []  # the reference itself does not answer twice the same (it draws random numbers)
+    order = _order(call.function.graded, got, want)
+    if order:
+        return order
+    wrong = [name for name in want if name in got and not same(got[name], want[name])]
+    if not wrong or set(got) != set(want):
+        return []
+    outcome = call.function.traced(call.args, call.kwargs)
+    if outcome is None or outcome.trace is None:
+        return []
+    again_got = dict(returned_parts(outcome.value))
+    if set(again_got) != set(got) or not all(_identical(again_got[k], v) for k, v in got.items()):
+        return []  # another answer on the same inputs: state kept between calls
+    from grader.sandbox.traces import read_trace
+
+    finding = find(outcome.trace, read_trace(reference_trace), [call.args, call.kwargs], wrong[0])
+    return _words(finding, call.function.graded, outcome.trace) if finding else []
+
+
+def _identical(a: Any, b: Any) -> bool:
+    a, b = np.asarray(a), np.asarray(b)
+    return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
+
+
+def _order(function: str, got: dict[str, Any], want: dict[str, Any]) -> list[str]:
+    """A tuple with the right parts in another order."""
+    names = [n for n in want if n.startswith("return[") and n[7:-1].isdigit()]
+    if len(names) < 2 or set(got) != set(want) or len(names) > 6:
+        return []
+    if all(same(got[n], want[n]) for n in names):
+        return []
+    for order in itertools.permutations(names):
+        if all(same(got[n], want[m]) for n, m in zip(names, order)):
+            moves = [say("trace.order_move", got=n[7:-1], want=m[7:-1]) for n, m in zip(names, order) if n != m]
+            return [diagnosis("trace.order", function=function, moves=", ".join(moves))]
+    return []
+
+
+def _words(finding: Finding, graded: str, trace: Any) -> list[str]:
+    """Where the value went wrong, and how: plain sentences, not a diagnosis (they locate a mistake, which the
+    check's own diagnosis, if any, names)."""
+    event = finding.event
+    name = event.name if not event.name.startswith("return") else say("trace.returned")
+    where = (say("trace.where_line", line=event.line) if not finding.called_from
+             else say("trace.where_helper", line=event.line, helper=finding.function, from_line=finding.called_from))
+    if finding.matched:
+        first = say("trace.first_wrong", function=graded, matched=", ".join(finding.matched), name=name,
+                          where=where, text=event.text)
+    else:
+        first = say("trace.first_wrong_alone", function=graded, name=name, where=where, text=event.text)
+    parts: list[str] = [first]
+    loop = ", ".join(f"{k} = {v}" for k, v in event.loop)
+    if loop and finding.looped:
+        parts.append(say("trace.loop_again" if finding.repeated else "trace.loop", values=loop))
+    parts += _difference(finding, _sizes(trace))
+    return parts
+
+
+def _sizes(trace: Any) -> dict[int, str]:
+    """The sizes of the problem, each with where it is read: {7: "X.shape[1]"} (from the call's arguments)."""
+    sizes: dict[int, str] = {}
+    for event in trace.events:
+        if event.argument and event.call == 0 and np.ndim(event.value) > 0:
+            for axis, n in enumerate(np.shape(event.value)):
+                if n > 1:
+                    sizes.setdefault(n, f"{event.name}.shape[{axis}]")
+    return sizes
+
+
+def _difference(finding: Finding, sizes: dict[int, str]) -> list[str]:
+    got = np.asarray(finding.event.value, dtype=float)
+    relation = finding.relation
+    if relation is None:
+        return [say("trace.no_counterpart", got_shape=got.shape)]
+    want = np.asarray(relation.want, dtype=float)
+    if relation.transposed:
+        return [say("trace.transposed", got_shape=got.shape, want_shape=want.shape)]
+    if relation.factor is not None:
+        return [_factor_words(relation.factor, sizes)]
+    if got.shape != want.shape:
+        return [say("trace.shape", got_shape=got.shape, want_shape=want.shape),
+                *_shape_rules(got.shape, want.shape, finding.inputs)]
+    c = factor(got, want)
+    if c is not None:
+        return [_factor_words(c, sizes)]
+    wrong = int(np.sum(~np.isclose(got, want, rtol=1e-5, atol=1e-8)))
+    error = float(np.max(np.abs(got - want))) if got.size else 0.0
+    return [say("trace.differs", shape=got.shape, wrong=wrong, size=got.size, error=f"{float(f'{error:.1g}'):g}")]
+
+
+def _factor_words(c: float, sizes: dict[int, str]) -> str:
+    if np.isclose(c, -1.0):
+        return say("trace.sign")
+    for size, read in sizes.items():
+        if np.isclose(c, size, rtol=1e-6) or np.isclose(c, 1.0 / size, rtol=1e-6):
+            return say("trace.factor_size", factor=f"{c:.6g}", size=size, read=read)
+    if np.isclose(abs(c), 2.0) or np.isclose(abs(c), 0.5):
+        return say("trace.factor_two", factor=f"{c:.6g}")
+    return say("trace.factor", factor=f"{c:.6g}")
+
+
+def _shape_rules(got: tuple[int, ...], want: tuple[int, ...], inputs: dict[str, tuple[int, ...]]) -> list[str]:
+    """What the arrays the line reads would give: a product with itself, the product or the sum that has
+    the expected shape."""
+    said: list[str] = []
+    for name, shape in inputs.items():
+        if len(got) == 2 and got[0] == got[1] and len(shape) == 2 and shape[0] == got[0] and shape[1] != got[0]:
+            said.append(say("trace.self_product", shape=got, name=name, name_shape=shape))
+            break
+    fits = []
+    arrays = [(n, s) for n, s in inputs.items() if len(s) == 2]
+    for (a, sa), (b, sb) in itertools.permutations(arrays, 2):
+        for a_text, a_shape in ((a, sa), (f"{a}.T", sa[::-1])):
+            for b_text, b_shape in ((b, sb), (f"{b}.T", sb[::-1])):
+                if a_shape[1] == b_shape[0] and (a_shape[0], b_shape[1]) == tuple(want) and len(fits) < 2:
+                    fits.append(f"np.dot({a_text}, {b_text})")
+    if fits:
+        said.append(say("trace.fits", expressions=" / ".join(fits), want_shape=want))
+    for name, shape in inputs.items():
+        if len(shape) != 2 or len(want) != 2:
+            continue
+        for axis in (0, 1):
+            kept = tuple(1 if i == axis else n for i, n in enumerate(shape))
+            if kept != tuple(want):
+                continue
+            if tuple(got) == (shape[1 - axis],):
+                said.append(say("trace.keepdims", name=name, axis=axis, got_shape=got, want_shape=want))
+            elif tuple(got) in ((), (1,), (1, 1)):
+                said.append(say("trace.all_axes", name=name, axis=axis, want_shape=want))
+            elif tuple(got) == tuple(1 if i != axis else n for i, n in enumerate(shape)):
+                said.append(say("trace.axis", name=name, axis=axis, other=1 - axis, want_shape=want))
+    return said

@@ -1,0 +1,159 @@
+"""Record the values a function's lines assign, as it runs: the raw material of "the first value
+that goes wrong".
+
+``traced(function, args, kwargs, files)`` calls ``function`` under ``sys.settrace`` and records, for
+every frame of code from ``files`` (the learner's files in the worker; the reference's file in the
+trusted process, which traces the reference the same way), each local that a line bound to a new
+value or changed in place, when that value is a float, or an array of numbers of at most
+``MAX_ENTRIES`` entries, and what the frame returned. Frames of other code (numpy, the grader) are
+not traced at all.
+
+Everything recorded is plain data (numbers, text, arrays), cut to size: at most ``MAX_EVENTS``
+values, ``MAX_BYTES`` bytes of arrays and ``MAX_LINES`` executed lines; past any of them recording
+stops and the trace says it is ``truncated``. Only a failing check asks for a trace (see
+grader/checks/first_wrong.py), so a passing submission never pays for it.
+"""
+
+from __future__ import annotations
+
+import linecache
+import re
+import sys
+from types import FrameType
+from typing import Any
+
+import numpy as np
+
+MAX_ENTRIES = 20_000  # entries of one recorded array
+MAX_BYTES = 8 * 1024 * 1024  # bytes of all recorded arrays
+MAX_EVENTS = 2_000  # values recorded
+MAX_LINES = 200_000  # lines executed while tracing (a loop over examples stops the trace)
+MAX_CALLS = 500  # frames traced
+MAX_TEXT = 200  # characters of a line's text
+MAX_LOOP_NAMES = 3  # whole numbers of a line shown with its value ("l = 2")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _recordable(value: Any) -> bool:
+    kind = type(value)
+    if kind is float or (isinstance(value, np.floating) and kind.__module__ == "numpy"):
+        return True
+    return kind is np.ndarray and value.dtype.kind in "fiu" and 0 < value.size <= MAX_ENTRIES
+
+
+def _snapshot(value: Any) -> Any:
+    return value.copy() if type(value) is np.ndarray else float(value)
+
+
+def _same(old: Any, new: Any) -> bool:
+    if type(old) is np.ndarray:
+        return (type(new) is np.ndarray and new.shape == old.shape and new.dtype == old.dtype
+                and bool(np.array_equal(new, old, equal_nan=old.dtype.kind == "f")))
+    return type(new) is not np.ndarray and old == float(new)
+
+
+class Recorder:
+    """The tracer: per traced frame, what its locals held after the last line."""
+
+    def __init__(self, files: set[str]) -> None:
+        self.files = files
+        self.events: list[dict[str, Any]] = []
+        self.calls: list[dict[str, Any]] = []
+        self.truncated = False
+        self._ids: dict[int, int] = {}  # id(frame) -> its call number
+        self._held: dict[int, dict[str, tuple[int, Any]]] = {}  # call -> name -> (id(value), copy)
+        self._line: dict[int, int] = {}  # call -> the line that is running
+        self._bytes = self._lines = 0
+
+    def global_trace(self, frame: FrameType, event: str, arg: Any) -> Any:
+        if event != "call" or self.truncated or frame.f_code.co_filename not in self.files:
+            return None
+        if len(self.calls) >= MAX_CALLS:
+            self.truncated = True
+            return None
+        number = len(self.calls)
+        parent = self._ids.get(id(frame.f_back)) if frame.f_back is not None else None
+        self.calls.append({"call": number, "function": frame.f_code.co_name[:80],
+                           "parent": -1 if parent is None else parent,
+                           "line": self._line.get(parent, 0) if parent is not None else 0})
+        self._ids[id(frame)] = number
+        self._held[number] = {name: (id(v), _snapshot(v)) for name, v in frame.f_locals.items() if _recordable(v)}
+        self._line[number] = frame.f_lineno
+        for name, value in frame.f_locals.items():  # its arguments, as values of its first line
+            if _recordable(value):
+                self._record(number, frame, frame.f_lineno, name, value, argument=True)
+        return self.local_trace
+
+    def local_trace(self, frame: FrameType, event: str, arg: Any) -> Any:
+        number = self._ids.get(id(frame))
+        if number is None or self.truncated:
+            return None
+        if event == "line":
+            self._lines += 1
+            if self._lines > MAX_LINES:
+                self.truncated = True
+                return None
+            self._changes(number, frame, self._line[number])
+            self._line[number] = frame.f_lineno
+        elif event == "return":
+            line = frame.f_lineno
+            self._changes(number, frame, line)
+            for name, value in returned_parts(arg):
+                self._record(number, frame, line, name, value)
+            del self._ids[id(frame)]
+        return self.local_trace
+
+    def _changes(self, number: int, frame: FrameType, line: int) -> None:
+        """Record each local that ``line`` bound to another value or changed in place."""
+        held = self._held[number]
+        for name, value in frame.f_locals.items():
+            if not _recordable(value):
+                held.pop(name, None)
+                continue
+            before = held.get(name)
+            if before is not None and before[0] == id(value) and _same(before[1], value):
+                continue
+            held[name] = (id(value), _snapshot(value))
+            self._record(number, frame, line, name, value)
+
+    def _record(self, number: int, frame: FrameType, line: int, name: str, value: Any,
+                argument: bool = False) -> None:
+        size = value.nbytes if type(value) is np.ndarray else 8
+        if len(self.events) >= MAX_EVENTS or self._bytes + size > MAX_BYTES:
+            self.truncated = True
+            return
+        self._bytes += size
+        text = linecache.getline(frame.f_code.co_filename, line).strip()[:MAX_TEXT]
+        named = set(_NAME.findall(text))
+        loop = {k: v for k, v in frame.f_locals.items() if type(v) is int and k in named and abs(v) < 2**53}
+        self.events.append({"call": number, "line": line, "name": name[:80], "text": text,
+                            "value": _snapshot(value), "loop": dict(list(loop.items())[:MAX_LOOP_NAMES]),
+                            "argument": argument})
+
+
+def returned_parts(value: Any) -> list[tuple[str, Any]]:
+    """The recordable parts of a returned value, named as the trace names them: ``return`` itself, or
+    ``return[0]``, ``return['dW1']`` for the items of a tuple, list or dict (one level deep)."""
+    if _recordable(value):
+        return [("return", value)]
+    if type(value) in (tuple, list):
+        return [(f"return[{i}]", item) for i, item in enumerate(value[:64]) if _recordable(item)]
+    if type(value) is dict:
+        return [(f"return[{key!r}]", item) for key, item in list(value.items())[:64]
+                if type(key) in (str, int) and len(str(key)) <= 40 and _recordable(item)]
+    return []
+
+
+def traced(function: Any, args: list[Any], kwargs: dict[str, Any], files: set[str]) -> tuple[Any, dict[str, Any]]:
+    """(what ``function(*args, **kwargs)`` returned, the trace of its frames in ``files``).
+
+    An exception of the function propagates, as from a plain call; the tracer is removed either way.
+    """
+    recorder = Recorder(files)
+    previous = sys.gettrace()
+    sys.settrace(recorder.global_trace)
+    try:
+        value = function(*args, **kwargs)
+    finally:
+        sys.settrace(previous)
+    return value, {"events": recorder.events, "calls": recorder.calls, "truncated": recorder.truncated}
