@@ -17,6 +17,7 @@ from grader.errors import UsageError
 from grader.model.exercise import Exercise
 from grader.ingest.submission import load_submission
 from grader.grading import grade_submission
+from grader.messages import say
 from grader.model.report import GradeReport
 
 SEED = 20261122
@@ -34,17 +35,18 @@ def _check_reference(ex: Exercise, problems: list[str]) -> GradeReport | None:
     files = [ex.solutions / name for name in ex.reference_files]
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
-        problems.append(f"reference file(s) missing: {', '.join(missing)}")
+        problems.append(say("usage.validate.reference_missing", files=", ".join(missing)))
         return None
     first = grade_submission(ex, files, seed=SEED)
     for check in first.checks:
         if check.status != "passed":
-            problems.append(f"the reference fails {check.function}/{check.name} ({check.status}): "
-                            f"{_first_line(check.message)}")
+            problems.append(say("usage.validate.reference_fails", check=f"{check.function}/{check.name}",
+                                status=check.status, message=_first_line(check.message)))
     second = grade_submission(ex, files, seed=SEED)
     if _fingerprint(first) != _fingerprint(second):
         changed = [a[1] for a, b in zip(_fingerprint(first), _fingerprint(second)) if a != b]
-        problems.append(f"grading is not deterministic: two runs with seed {SEED} differ on {changed or 'the check list'}")
+        problems.append(say("usage.validate.not_deterministic", seed=SEED,
+                            checks=changed or say("usage.validate.check_list")))
     return first
 
 
@@ -52,43 +54,42 @@ def _check_coverage(ex: Exercise, report: GradeReport, problems: list[str]) -> N
     graded = {f.name for f in ex.functions}
     for check in report.checks:
         if check.function not in graded:
-            problems.append(f"check {check.name} is about {check.function!r}, which exercise.toml does not list")
+            problems.append(say("usage.validate.unlisted_function", check=check.name, function=check.function))
     for function in ex.functions:
         mine = [c for c in report.checks if c.function == function.name and c.max_points > 0]
         if not any(not c.hidden for c in mine):
-            problems.append(f"{function.name} has no public check worth points")
+            problems.append(say("usage.validate.no_public", function=function.name))
         if not any(c.hidden for c in mine):
-            problems.append(f"{function.name} has no hidden check worth points")
+            problems.append(say("usage.validate.no_hidden", function=function.name))
     if report.max_points <= 0 and ex.functions:
-        problems.append("the checks are worth no points in total")
+        problems.append(say("usage.validate.no_points"))
 
 
 def _check_starters(ex: Exercise, problems: list[str]) -> None:
     for stem in ex.learner_files:
         forms = [p for p in (ex.root / f"{stem}.py", ex.root / f"{stem}.ipynb") if p.is_file()]
         if not forms:
-            problems.append(f"starter {stem}.py / {stem}.ipynb is missing")
+            problems.append(say("usage.validate.starter_missing", stem=stem))
             continue
         defined = {}
         for path in forms:
             report = grade_submission(ex, [path], seed=SEED)
             earned = [f"{c.function}/{c.name}" for c in report.checks if c.points > 0]
             if earned:
-                problems.append(f"the starter {path.name} earns points on {', '.join(earned)}")
+                problems.append(say("usage.validate.starter_earns", file=path.name, checks=", ".join(earned)))
             submission = load_submission([path], root=ex.root)
             defined[path.name] = {f.name for f in ex.functions if submission.find(f.names)}
         if len(defined) == 2:
             (py_name, py_set), (nb_name, nb_set) = sorted(defined.items(), key=lambda kv: kv[0].endswith(".ipynb"))
             if py_set != nb_set:
-                problems.append(f"{py_name} and {nb_name} define different graded functions: "
-                                f"only in {py_name}: {sorted(py_set - nb_set)}, only in {nb_name}: {sorted(nb_set - py_set)}")
+                problems.append(say("usage.validate.starters_differ", py=py_name, notebook=nb_name,
+                                    only_py=sorted(py_set - nb_set), only_notebook=sorted(nb_set - py_set)))
 
 
 def _check_sources(ex: Exercise, problems: list[str]) -> None:
     from grader.authoring.sources import stale_files
 
-    problems += [f"{path} is out of date with its instructor source: run grade release {ex.name} --build"
-                 for path in stale_files(ex)]
+    problems += [say("usage.release.stale", path=path, exercise=ex.name) for path in stale_files(ex)]
 
 
 def _check_quiz(ex: Exercise, problems: list[str]) -> None:
@@ -98,29 +99,29 @@ def _check_quiz(ex: Exercise, problems: list[str]) -> None:
     try:
         from grader.quiz import validate_quiz  # type: ignore[attr-defined]
     except ImportError:
-        problems.append("a quiz file exists but this grader has no quiz support")
+        problems.append(say("usage.validate.no_quiz_support"))
         return
-    problems += [f"quiz: {p}" for p in validate_quiz(quiz)]
+    problems += [say("usage.validate.quiz", problem=p) for p in validate_quiz(quiz)]
 
 
 def validate_exercise(ex: Exercise, progress: Callable[[str], None] | None = None) -> list[str]:
     """Every problem found, as sentences; an empty list means the exercise is ready."""
-    say = progress or (lambda _step: None)
+    step = progress or (lambda _step: None)
     problems: list[str] = []
     try:
         if ex.recorded_reference is not None:
             # A learner's copy (grade release): no reference nor hidden checks to grade here.
-            say("starters")
+            step("starters")
             _check_starters(ex, problems)
         elif ex.functions:
             _check_sources(ex, problems)
-            say("reference")
+            step("reference")
             report = _check_reference(ex, problems)
             if report is not None:
                 _check_coverage(ex, report, problems)
-            say("starters")
+            step("starters")
             _check_starters(ex, problems)
-        say("quiz")
+        step("quiz")
         _check_quiz(ex, problems)
     except UsageError as exc:
         problems.append(str(exc))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from grader.course.config import CourseExercise
+from grader.messages import say
 
 DAY = 86400.0
 
@@ -25,10 +26,10 @@ class Decision:
 def decide(entry: CourseExercise, now: float, extension_days: float = 0.0) -> Decision:
     """Whether a submission made at ``now`` is accepted, and how late it is."""
     if entry.opens and now < entry.opens.timestamp():
-        return Decision(False, reason=f"{entry.name} opens at {_when(entry.opens)}")
+        return Decision(False, reason=say("usage.course.opens_at", exercise=entry.name, when=_when(entry.opens)))
     closes = entry.closes(extension_days)
     if closes and now > closes.timestamp():
-        return Decision(False, reason=f"{entry.name} closed at {_when(closes)}: no more submissions are accepted")
+        return Decision(False, reason=say("usage.course.closed_at", exercise=entry.name, when=_when(closes)))
     if entry.due is None:
         return Decision(True)
     due = entry.due.timestamp() + extension_days * DAY
@@ -56,32 +57,24 @@ def hidden_shown(entry: CourseExercise, now: float, extension_days: float = 0.0)
     return entry.due is None or now > entry.due.timestamp() + extension_days * DAY
 
 
-HIDDEN_TEXT = "A hidden check: its feedback is shown after the due date."
-HIDDEN_SCORE_ONLY = "A hidden check: only its score is shown."
-
-
-QUIZ_RIGHT = "Right."
-QUIZ_WRONG = "Not right: the key and the explanation are shown after the due date."
-QUIZ_WRONG_NEVER = "Not right."
-
-
 def for_learner(report: dict, entry: CourseExercise, now: float, extension_days: float = 0.0) -> dict:
     """The report as its learner may see it: hidden checks keep their points and status, and lose
     their messages, descriptions and diagnoses unless the course shows them now. A quiz's keys and
     explanations are shown by the same rule (its questions are all the learner's own)."""
     if hidden_shown(entry, now, extension_days):
         return report
-    note = HIDDEN_SCORE_ONLY if entry.policy.hidden_feedback == "score-only" else HIDDEN_TEXT
+    score_only = entry.policy.hidden_feedback == "score-only"
+    note = say("view.hidden.score_only") if score_only else say("view.hidden.after_due")
     shown = copy.deepcopy(report)
     if shown.get("kind") == "quiz":
-        wrong = QUIZ_WRONG_NEVER if entry.policy.hidden_feedback == "score-only" else QUIZ_WRONG
+        wrong = say("view.quiz.wrong") if score_only else say("view.quiz.wrong_after_due")
         for check in shown.get("checks", []):
             check.update(key="", explanation="", diagnoses=[],
-                         message=QUIZ_RIGHT if check.get("status") == "passed" else wrong)
+                         message=say("view.quiz.right") if check.get("status") == "passed" else wrong)
         return shown
     for check in shown.get("checks", []):
         if check.get("hidden"):
-            blank = {"message": note if check.get("status") != "passed" else "", "description": "hidden check",
+            blank = {"message": note if check.get("status") != "passed" else "", "description": say("view.hidden.description"),
                      "diagnoses": [], "question": "", "answer": "", "key": "", "explanation": ""}
             check.update({field: value for field, value in blank.items() if field in check})
     return shown

@@ -25,11 +25,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from grader.course.lti import queue_score
 from grader.course.store import submission_files, submissions
+from grader.messages import say, speaking
 
 MAX_TRIES = 2
 STATUSES = ("queued", "grading", "done", "failed")
-GAVE_UP = ("grading stopped twice before it finished (the grading process died): submit again, and tell "
-           "your instructor if it happens again")
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,9 @@ def claim(engine: Engine, server: str, lease_seconds: float, *, now: float | Non
             if row is None:
                 return None
             if row.tries > MAX_TRIES:
-                _fail(connection, row.seq, server, row.tries, GAVE_UP, now)
+                with speaking(row.lang or "en"):  # said in the learner's language, as the feedback is
+                    gave_up = say("usage.queue.gave_up")
+                _fail(connection, row.seq, server, row.tries, gave_up, now)
                 continue
             files = connection.execute(select(submission_files.c.name, submission_files.c.data)
                                        .where(submission_files.c.submission_seq == row.seq)

@@ -106,6 +106,23 @@ MESSAGES: dict[str, str] = {
     ),
     "usage.release.points_differ": "the copy's public checks are worth {copy:g} points, {exercise:g} in the exercise",
     "usage.release.self_test": "the learner's copy of {exercise} would not grade right: {problems}",
+    # -- checking an exercise (grade validate) -------------------------------------------------------
+    "usage.validate.reference_missing": "reference file(s) missing: {files}",
+    "usage.validate.reference_fails": "the reference fails {check} ({status}): {message}",
+    "usage.validate.not_deterministic": "grading is not deterministic: two runs with seed {seed} differ on {checks}",
+    "usage.validate.check_list": "the check list",
+    "usage.validate.unlisted_function": "check {check} is about {function!r}, which exercise.toml does not list",
+    "usage.validate.no_public": "{function} has no public check worth points",
+    "usage.validate.no_hidden": "{function} has no hidden check worth points",
+    "usage.validate.no_points": "the checks are worth no points in total",
+    "usage.validate.starter_missing": "starter {stem}.py / {stem}.ipynb is missing",
+    "usage.validate.starter_earns": "the starter {file} earns points on {checks}",
+    "usage.validate.starters_differ": (
+        "{py} and {notebook} define different graded functions: only in {py}: {only_py}, only in {notebook}: "
+        "{only_notebook}"
+    ),
+    "usage.validate.no_quiz_support": "a quiz file exists but this grader has no quiz support",
+    "usage.validate.quiz": "quiz: {problem}",
     # -- the class report (grade report) ----------------------------------------------------------
     "usage.no_gradebook": "{gradebook}: no such gradebook (grade submissions first: grade batch, grade submit)",
     "usage.no_submissions": "{gradebook}: no submissions of {exercise} (neither code nor quiz)",
@@ -170,6 +187,12 @@ MESSAGES: dict[str, str] = {
     "usage.lti.deployment": "give at least one --deployment id (the LMS shows it when the tool is installed)",
     "usage.lti.not_jwks": "the key set is not a JWKS ({{\"keys\": [...]}})",
     "usage.lti.registered": "the platform {issuer} with client id {client_id} is registered already",
+    "usage.course.opens_at": "{exercise} opens at {when}",
+    "usage.course.closed_at": "{exercise} closed at {when}: no more submissions are accepted",
+    "usage.queue.gave_up": (
+        "grading stopped twice before it finished (the grading process died): submit again, and tell your "
+        "instructor if it happens again"
+    ),
     "usage.database.unusable": "cannot use the database {url}: {error}",
     "usage.database.unopenable": "cannot open the database {url}: {error}",
 }

@@ -6,6 +6,13 @@ from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
     "views.likely_mistake": "Likely mistake:",
+    # -- what a course server shows a learner of a report before the due date (grader/course/policy.py) --
+    "view.hidden.after_due": "A hidden check: its feedback is shown after the due date.",
+    "view.hidden.score_only": "A hidden check: only its score is shown.",
+    "view.hidden.description": "hidden check",
+    "view.quiz.right": "Right.",
+    "view.quiz.wrong_after_due": "Not right: the key and the explanation are shown after the due date.",
+    "view.quiz.wrong": "Not right.",
     "class.similar_link": "similar submissions",  # how a diagnosis paragraph starts (said once for several checks)
     # -- the learner's views (terminal and HTML) -----------------------------------------------
     "view.not_submitted": (
