@@ -178,6 +178,17 @@ def test_deferred_sentences_name_catalog_ids_with_their_fields():
     assert wrong == []
 
 
+def test_every_commands_sentence_is_said_somewhere():
+    """The commands' catalog holds no sentence that nothing says any more (an id, or its prefix in an f-string)."""
+    from grader.messages import commands, server
+
+    code = "\n".join(path.read_text(encoding="utf-8") for path in FILES)
+    refusals = [i for i in server.MESSAGES if i.startswith(("server.api.", "server.lti.", "server.grading."))]
+    unused = [i for i in [*commands.MESSAGES, *refusals] if f'"{i}"' not in code and f'f"{i.rsplit(".", 1)[0]}.{{' not in code
+              and f"t('{i}'" not in code]
+    assert unused == []
+
+
 def test_the_magics_html_names_catalog_ids():
     from grader.jupyter.display import TEMPLATE
 

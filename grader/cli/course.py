@@ -235,8 +235,10 @@ def add_platform(folder: Folder,
     register(engine, issuer=issuer, client_id=client_id, auth_login_url=auth_login_url, token_url=token_url,
              jwks_url=jwks_url, jwks_json=jwks_json, deployments=deployment, allow_http=allow_http)
     typer.echo(say("commands.lti.registered", issuer=issuer, client_id=client_id))
-    for what, path in ((say("commands.lti.login_url"), "/lti/login"), (say("commands.lti.launch_url"), "/lti/launch"),
-                       (say("commands.lti.jwks_url"), "/lti/jwks"), (say("commands.lti.deep_linking_url"), "/lti/launch")):
+    for what, path in ((say("commands.lti.login_url"), "/lti/login"),
+                       (say("commands.lti.launch_url"), "/lti/launch"),
+                       (say("commands.lti.jwks_url"), "/lti/jwks"),
+                       (say("commands.lti.deep_linking_url"), "/lti/launch")):
         typer.echo(say("commands.lti.url", what=what, server="SERVER", path=path))
 
 

@@ -47,7 +47,8 @@ def validate(
                 problems = validate_exercise(ex)
         if problems:
             failed += 1
-            console.print(Text.assemble((f"✗ {ex.name}", "red"), ": ", say("commands.validate.problems", count=len(problems))))
+            console.print(Text.assemble((f"✗ {ex.name}", "red"), ": ",
+                                        say("commands.validate.problems", count=len(problems))))
             for problem in problems:
                 console.print(f"    - {problem}", markup=False, highlight=False)
         elif not quiet:
@@ -76,7 +77,7 @@ def list_command() -> None:
     for ex in list_exercises():
         names = ", ".join(say("commands.list.aliases", name=f.name, aliases=", ".join(f.aliases)) if f.aliases
                           else f.name for f in ex.functions)
-        table.add_row(ex.name, ex.title, names)
+        table.add_row(ex.name, ex.shown_title, names)
     make_console().print(table)
 
 
@@ -97,5 +98,6 @@ def doctor() -> None:
     # The very confinement and limits a worker applies before it loads a submission (isolation.confine).
     policy = Policy(scratch="", read_only=(str(GRADER_PACKAGE),), **Limits().confinement())
     for protection in probe(policy):
-        state = (say("commands.doctor.active"), "green") if protection.active else (say("commands.doctor.inactive"), "red")
+        state = ((say("commands.doctor.active"), "green") if protection.active
+                 else (say("commands.doctor.inactive"), "red"))
         console.print(Text.assemble(f"{protection.name:20} ", state, f"  {protection.detail}"))

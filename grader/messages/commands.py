@@ -65,8 +65,8 @@ MESSAGES: dict[str, str] = {
     "commands.release.learners_grade": ("  learners grade it with: grade submit {folder} (the {count} hidden checks, "
                                         "{points:g} points, run when they submit to you)"),
     "commands.release.quiz_practice": "  its quiz, keys included, for practice: grade quiz {folder}",
-    "commands.release.quiz_forms": ("  its quiz has no keys: learners write their form with grade quiz {folder} --blank "
-                                    "and submit it; grade it here with grade quiz {exercise} --answers FORM"),
+    "commands.release.quiz_forms": ("  its quiz has no keys: learners write their form with grade quiz {folder} "
+                                    "--blank and submit it; grade it here with grade quiz {exercise} --answers FORM"),
 
     # -- grade batch --------------------------------------------------------------------------------------
     "commands.batch.progress": "grading",
@@ -77,10 +77,11 @@ MESSAGES: dict[str, str] = {
                                     "command again to resume (recorded learners are not graded again)"),
     "commands.batch.stopped_early": "nothing more was recorded in {book}; run the same command again to resume",
     "commands.batch.summary": "graded {graded}, already up to date {skipped}, no grade {failed}",
-    "commands.batch.summary_ignored": "graded {graded}, already up to date {skipped}, no grade {failed}, ignored {ignored} entries",
+    "commands.batch.summary_ignored": ("graded {graded}, already up to date {skipped}, no grade {failed}, "
+                                       "ignored {ignored} entries"),
     "commands.batch.feedback_pages": "feedback pages in {folder}/",
-    "commands.batch.lookalikes": ("warning: learner ids that differ only by case, Unicode form or invisible characters, "
-                                  "each graded as a learner of its own: {ids}"),
+    "commands.batch.lookalikes": ("warning: learner ids that differ only by case, Unicode form or invisible "
+                                  "characters, each graded as a learner of its own: {ids}"),
 
     # -- grade similar ------------------------------------------------------------------------------------
     "commands.similar.shared": "shared wrong answer",
@@ -109,7 +110,8 @@ MESSAGES: dict[str, str] = {
     "commands.quiz.not_recorded": "nothing was recorded",
     "commands.quiz.no_answer": "no answer was given: nothing was kept or recorded",
     "commands.quiz.not_kept": "your answers could not be kept ({reason}); nothing was recorded",
-    "commands.quiz.kept.one": "1 answer kept, nothing recorded; run {again} to go on from there (--restart starts over)",
+    "commands.quiz.kept.one": ("1 answer kept, nothing recorded; run {again} to go on from there "
+                               "(--restart starts over)"),
     "commands.quiz.kept.many": ("{count} answers kept, nothing recorded; run {again} to go on from there "
                                 "(--restart starts over)"),
 
@@ -134,7 +136,8 @@ MESSAGES: dict[str, str] = {
     # -- grade course, serve, login -----------------------------------------------------------------------
     "commands.server_extra": "the course server needs its optional extra: pip install -e \".[server]\"",
     "commands.course.created": ("Created {path}: edit the dates and rules, then add accounts with "
-                                "`grade course learners add {folder} --id ID` and start `grade serve --course {folder}`."),
+                                "`grade course learners add {folder} --id ID` and start "
+                                "`grade serve --course {folder}`."),
     "commands.role.learner": "learner",
     "commands.role.ta": "TA",
     "commands.role.instructor": "instructor",

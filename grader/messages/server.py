@@ -106,8 +106,10 @@ MESSAGES: dict[str, str] = {
     "server.api.send_extension": 'send JSON {{"learner": id, "exercise": name, "days": number}}',
     "server.api.send_answers": 'send JSON {{"answers": {{"question id": "your answer", ...}}}}',
     "server.api.too_fast": "too many submissions in a minute: wait a little and submit again",
-    "server.api.attempts": "{exercise}: {limit} graded submissions in the last 24 hours is the course's limit: try again later",
-    "server.api.quiz_attempts": "{exercise}: {limit} quiz submissions in the last 24 hours is the course's limit: try again later",
+    "server.api.attempts": ("{exercise}: {limit} graded submissions in the last 24 hours is the course's limit: "
+                            "try again later"),
+    "server.api.quiz_attempts": ("{exercise}: {limit} quiz submissions in the last 24 hours is the course's limit: "
+                                 "try again later"),
     "server.api.no_quiz": "the course has no such quiz",
     "server.api.no_question": "the quiz has no question {question!r}",
     "server.api.answer_text": "{question}: an answer is text",

@@ -50,7 +50,8 @@ def _call(client, method: str, path: str, **kwargs: Any) -> Any:  # type: ignore
     try:
         response = client.request(method, path, **kwargs)
     except httpx.HTTPError as exc:
-        raise usage_error("commands.client.unreachable", url=client.base_url, error=f"{type(exc).__name__}: {exc}") from None
+        raise usage_error("commands.client.unreachable", url=client.base_url,
+                          error=f"{type(exc).__name__}: {exc}") from None
     try:
         body = response.json()
     except ValueError:
@@ -119,7 +120,8 @@ def submit_remote(url: str, token: str, exercise: str, files: list[Path], *, lan
             if status == "done":
                 return view
             if status == "failed":
-                raise usage_error("commands.client.failed", reason=view.get("failure") or say("commands.client.no_reason"))
+                raise usage_error("commands.client.failed",
+                                  reason=view.get("failure") or say("commands.client.no_reason"))
             if time.monotonic() > deadline:
                 shown = say(f"server.status.{status}") if status in ("queued", "grading") else status
                 raise usage_error("commands.client.too_long", seconds=wait_seconds, status=shown, id=public)
