@@ -101,6 +101,7 @@ from grader.classroom.similar_scoring import (
 )
 from grader.classroom.similar_tokens import K, WINDOW, TokenIds
 from grader.errors import UsageError, usage_error
+from grader.messages import say
 from grader.model.exercise import Exercise, load_exercise
 
 MIN_SCORE = 0.2  # pairs listed by default: those scoring at least this
@@ -108,7 +109,6 @@ DETAILS = 1000  # pairs (highest first) given their matching fragments and code
 PARALLEL_FROM = 200  # classes of at least this many learners are read by several processes (jobs > 1)
 
 # Sentences (kept here: grader/messages has no area for `grade similar` yet).
-TOO_LARGE = "too large or too deeply nested to compare"
 
 Progress = Callable[[str, int, int], None]
 
@@ -155,7 +155,7 @@ def _read_one(learner: Learner, starter: Starter, root: Path, ids: TokenIds) -> 
     except UsageError as exc:
         return str(exc)
     except (RecursionError, MemoryError):
-        return TOO_LARGE
+        return say("usage.similar.too_large")
 
 
 # What a reading process needs (set just before the pool forks, so each process inherits it; cleared after).

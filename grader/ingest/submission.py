@@ -121,7 +121,8 @@ def extract_file(path: Path, display: str, *, cells: SharedCells | None = None,
                     file=display,
                     location=location,
                     kind="syntax-error",
-                    message=f"{'cell' if number else 'a block'} does not parse and was skipped: {error.message}",
+                    message=(say("source.cell_skipped", error=error.message) if number
+                             else say("source.block_skipped", error=error.message)),
                 )
             )
             for name in error.names:

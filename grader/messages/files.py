@@ -48,6 +48,8 @@ MESSAGES: dict[str, str] = {
     "file.not_regular": "{path}: is not a regular file (a device, FIFO or socket); submit a .py or .ipynb file",
     "file.binary": "{path}: is a binary file, not Python source or a notebook",
     "file.not_utf8": "{path}: is not UTF-8 text (bad byte at offset {offset}); save it as UTF-8",
+    "source.cell_skipped": "cell does not parse and was skipped: {error}",
+    "source.block_skipped": "a block does not parse and was skipped: {error}",
     "source.deadline": (
         "the submission could not be read within {seconds:g} s (far too many definitions or cells): split it or "
         "remove what is not needed"

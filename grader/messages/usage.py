@@ -40,6 +40,7 @@ MESSAGES: dict[str, str] = {
     # -- grading a class (grade batch, grade similar, exports) ---------------------------------------
     "usage.not_submissions_folder": "{folder}: not a folder of submissions",
     "usage.similar.no_functions": "{exercise} has no graded functions: there is no code to compare (it is a quiz)",
+    "usage.similar.too_large": "too large or too deeply nested to compare",
     "usage.dask.extra": "--dask needs the optional extra: pip install 'dl-grader[dask]'",
     "usage.dask.unreachable": "cannot reach the Dask scheduler at {address} ({error})",
     "usage.export.id_column": "--id-column must be one of {choices}; got {given!r}",
