@@ -24,6 +24,7 @@ from grader.messages import ID, knows, recognize, say
 _LIKELY_MISTAKE = re.compile(r"Likely mistake:\s*(.+?)(?:[.;:](?=\s|$)|\n|$)")
 _FIRST_SENTENCE = re.compile(r"(.+?)(?:[.;:](?=\s|$)|\n|$)")
 TITLE_CHARS = 120
+CALLS_KEPT = 6  # the learner calls a check keeps, for a failure to trace again
 SLUG_CHARS = 60
 
 
@@ -100,8 +101,8 @@ def _title(text: str) -> str:
 
 @dataclass
 class LastCall:
-    """A graded function's most recent call in the running check (a ``LearnerFunction``), its arguments
-    and what it returned: what a failed check traces again (grader/checks/retrace.py)."""
+    """A call of a graded function in the running check (a ``LearnerFunction``), its arguments and what it
+    returned: what a failed check traces again (grader/checks/retrace.py)."""
 
     function: Any
     args: tuple[Any, ...]
@@ -120,7 +121,11 @@ class CheckContext:
     # May the state watcher add its call on shuffled inputs here (grader.checks.state)? Not while a value
     # shared by several checks is computed for a public check (grader.checks.shared).
     asks_twice: bool = True
-    last_call: LastCall | None = None
+    calls: list[LastCall] = field(default_factory=list)  # the learner calls it made, the most recent last
+
+    def called(self, call: LastCall) -> None:
+        self.calls.append(call)
+        del self.calls[:-CALLS_KEPT]
 
     @property
     def shows_expected(self) -> bool:

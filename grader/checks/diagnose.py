@@ -52,9 +52,19 @@ def diagnose_shape(got: np.ndarray, want: np.ndarray) -> list[str]:
             hints.append(say("shape.transpose_value"))
     elif got.ndim == 2 and gs[0] == gs[1] and gs[0] > 1 and want.ndim <= 2 and sorted(ws) in ([1, gs[0]], [gs[0]]):
         hints.append(known("shape.broadcast", m=gs[0], want_shape=_shape_text(ws)))
-    elif got.size > want.size:
+    elif got.size > want.size and _broadcast_of(gs, ws):
         hints.append(known("shape.extra_dims", got_size=got.size, want_size=want.size))
+    elif got.size > want.size:
+        hints.append(known("shape.extra_values", got_size=got.size, want_size=want.size))
     return hints
+
+
+def _broadcast_of(got: tuple[int, ...], want: tuple[int, ...]) -> bool:
+    """Is ``got`` what broadcasting ``want`` against another array gives (each axis kept or grown from 1)?"""
+    if len(got) < len(want):
+        return False
+    padded = (1,) * (len(got) - len(want)) + tuple(want)
+    return all(w in (g, 1) for g, w in zip(got, padded)) and tuple(got) != padded
 
 
 def diagnose_values(got: np.ndarray, want: np.ndarray, *, m: int | None = None,
@@ -80,7 +90,8 @@ def diagnose_values(got: np.ndarray, want: np.ndarray, *, m: int | None = None,
             return [known("values.factor_m", factor=factor, m=m)]
         if m and np.isclose(factor, 1.0 / m, rtol=1e-6):
             return [known("values.over_m", m=m)]
-        return [known("values.factor", factor=factor)]
+        if np.count_nonzero(np.abs(w) > 1e-12) >= 2:  # one number is a multiple of any other: no evidence
+            return [known("values.factor", factor=factor)]
     if np.all(g == np.round(g)) and not np.all(w == np.round(w)) and np.allclose(g, np.floor(w)):
         return [known("values.integer_division")]
     if g.ndim == 2 and g.shape[0] == g.shape[1] and np.allclose(g.T, w, rtol=rtol, atol=atol):

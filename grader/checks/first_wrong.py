@@ -132,8 +132,12 @@ class _Graph:
         for call in trace.calls:
             if call.parent >= 0:
                 children.setdefault((call.parent, call.line), []).append(call.call)
+        entries: dict[tuple[int, str], set[str]] = {}  # (call, dict name) -> its entries' event names
         for index, event in enumerate(self.events):
-            found = [latest[(event.call, n)] for n in loaded_names(event.text) if (event.call, n) in latest]
+            found = []
+            for n in loaded_names(event.text):
+                found += [latest[(event.call, k)] for k in {n, *entries.get((event.call, n), ())}
+                          if (event.call, k) in latest]
             if event.name.startswith("return["):  # one part of a returned tuple or dict: the value it is
                 found = [i for i in found if _identical(self.events[i].value, event.value)][-1:] or found
             if not event.argument:
@@ -142,6 +146,8 @@ class _Graph:
                     found += [r for r in returns.get(child, ()) if after < r < index]
             self.inputs.append(found)
             latest[(event.call, event.name)] = index
+            if "[" in event.name and not event.name.startswith("return"):
+                entries.setdefault((event.call, event.name.split("[", 1)[0]), set()).add(event.name)
             previous[event.call] = index
             if event.name.startswith("return"):
                 returns.setdefault(event.call, []).append(index)

@@ -103,7 +103,7 @@ class LearnerFunction:
         self.matrices.update(outcome.converted)
         context = current()
         if context is not None and want_value and repeat == 1:  # what a failed check may trace again (retrace.py)
-            context.last_call = LastCall(self, args, kwargs, outcome.value)
+            context.called(LastCall(self, args, kwargs, outcome.value))
         return outcome
 
     def traced(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> CallOutcome | None:

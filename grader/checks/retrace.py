@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import inspect
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -40,21 +41,31 @@ class Retracer:
         self.traced: dict[str, int] = {}
 
     def failed(self, context: CheckContext | None, reference: Any) -> list[str]:
-        """Where the failed check's last learner call first went wrong (recorded as its diagnoses)."""
-        call = context.last_call if context is not None else None
-        if call is None or self.traced.get(call.function.graded, 0) >= TRACED_PER_FUNCTION:
-            return []
-        self.traced[call.function.graded] = self.traced.get(call.function.graded, 0) + 1
-        try:
-            said = explain(call, reference)
-        except Exception:  # noqa: BLE001 - words about a failure never change it
-            return []
-        record(*said)
-        return said
+        """Where the failed check's most recent wrong learner call went wrong (recorded as its diagnoses).
+
+        A check may call other functions after the one that failed (the learner's forward pass, for its
+        cache): calls whose answer is right say nothing, and the most recent wrong one is traced.
+        """
+        for call in reversed(context.calls if context is not None else []):
+            function = call.function.graded
+            if self.traced.get(function, 0) >= TRACED_PER_FUNCTION:
+                continue
+            try:
+                said = explain(call, reference, lambda: self._count(function))
+            except Exception:  # noqa: BLE001 - words about a failure never change it
+                return []
+            if said:
+                record(*said)
+                return said
+        return []
+
+    def _count(self, function: str) -> None:
+        self.traced[function] = self.traced.get(function, 0) + 1
 
 
-def explain(call: LastCall, reference: Any) -> list[str]:
-    """Sentences that locate the wrong value of ``call`` (empty when there is nothing sure to say)."""
+def explain(call: LastCall, reference: Any, tracing: Callable[[], None] = lambda: None) -> list[str]:
+    """Sentences that locate the wrong value of ``call`` (empty when there is nothing sure to say, e.g. its
+    answer is right); ``tracing`` is told before the learner's call runs again."""
     function = getattr(reference, call.function.graded, None)
     if not inspect.isfunction(function):
         return []  # a learners' copy keeps recorded results, not the reference's code
@@ -74,6 +85,7 @@ def explain(call: LastCall, reference: Any) -> list[str]:
     wrong = [name for name in want if name in got and not same(got[name], want[name])]
     if not wrong or set(got) != set(want):
         return []
+    tracing()
     outcome = call.function.traced(call.args, call.kwargs)
     if outcome is None or outcome.trace is None:
         return []

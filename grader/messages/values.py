@@ -57,6 +57,10 @@ MESSAGES: dict[str, str] = {
         "broadcast them to ({m}, {m}): check where you used .T), or it was created square "
         "(np.zeros((n, n)) instead of np.zeros((n, 1)))."
     ),
+    "shape.extra_values": (
+        "Your result has {got_size} values where {want_size} are expected. Print the shapes of the intermediate "
+        "arrays to see where the extra ones come from."
+    ),
     "shape.extra_dims": (
         "Likely mistake: your result has {got_size} values where {want_size} are expected; an operation "
         "broadcast two arrays of different shapes. Print the shapes of the intermediate arrays."
@@ -153,6 +157,7 @@ MESSAGES: dict[str, str] = {
     "diagnosis.shape.transpose": "a transpose",
     "diagnosis.shape.broadcast": "an accidental broadcast, or a square array",
     "diagnosis.shape.extra_dims": "more values than expected (two shapes broadcast together)",
+    "diagnosis.shape.extra_values": "more values than expected",
     "diagnosis.dtype.integer": "np.zeros(..., dtype=int) or integer arithmetic",
     "diagnosis.value.one_by_one": "np.dot of a row and a column returns a (1, 1) array",
     "diagnosis.value.not_reduced": "the values were not added up into one number",

@@ -30,6 +30,7 @@ MAX_EVENTS = 2_000  # values recorded
 MAX_LINES = 200_000  # lines executed while tracing (a loop over examples stops the trace)
 MAX_CALLS = 500  # frames traced
 MAX_TEXT = 200  # characters of a line's text
+MAX_ENTRIES_OF_DICT = 64  # entries of a local dict watched
 MAX_LOOP_NAMES = 3  # whole numbers of a line shown with its value ("l = 2")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -77,9 +78,10 @@ class Recorder:
                            "parent": -1 if parent is None else parent,
                            "line": self._line.get(parent, 0) if parent is not None else 0})
         self._ids[id(frame)] = number
-        self._held[number] = {name: (id(v), _snapshot(v)) for name, v in frame.f_locals.items() if _recordable(v)}
+        arguments = list(_locals_and_entries(frame.f_locals))
+        self._held[number] = {name: (id(v), _snapshot(v)) for name, v in arguments if _recordable(v)}
         self._line[number] = frame.f_lineno
-        for name, value in frame.f_locals.items():  # its arguments, as values of its first line
+        for name, value in arguments:  # its arguments, as values of its first line
             if _recordable(value):
                 self._record(number, frame, frame.f_lineno, name, value, argument=True)
         return self.local_trace
@@ -104,9 +106,10 @@ class Recorder:
         return self.local_trace
 
     def _changes(self, number: int, frame: FrameType, line: int) -> None:
-        """Record each local that ``line`` bound to another value or changed in place."""
+        """Record each local that ``line`` bound to another value or changed in place, and each entry of a
+        local dict (``grads['dW1']``) it set or changed."""
         held = self._held[number]
-        for name, value in frame.f_locals.items():
+        for name, value in _locals_and_entries(frame.f_locals):
             if not _recordable(value):
                 held.pop(name, None)
                 continue
@@ -129,6 +132,17 @@ class Recorder:
         self.events.append({"call": number, "line": line, "name": name[:80], "text": text,
                             "value": _snapshot(value), "loop": dict(list(loop.items())[:MAX_LOOP_NAMES]),
                             "argument": argument})
+
+
+def _locals_and_entries(names: dict[str, Any]) -> list[tuple[str, Any]]:
+    """A frame's locals, and the entries of its dicts keyed by short text or numbers (``grads['dW1']``)."""
+    found = []
+    for name, value in names.items():
+        found.append((name, value))
+        if type(value) is dict:
+            found += [(f"{name}[{key!r}]", item) for key, item in list(value.items())[:MAX_ENTRIES_OF_DICT]
+                      if type(key) in (str, int) and len(str(key)) <= 40]
+    return found
 
 
 def returned_parts(value: Any) -> list[tuple[str, Any]]:
