@@ -337,6 +337,24 @@ def test_the_servers_json_errors_speak_the_accounts_language(server_client, serv
     assert asked.json() == {"error": "no such submission"}  # a client (the CLI) says what it speaks
 
 
+def test_the_course_rules_and_accounts_refuse_in_the_readers_language(server_client, server_course):
+    from server.conftest import week2_files
+
+    from grader.course.accounts import account, set_language
+
+    bob, prof = server_course.auth("bob"), server_course.auth("prof")
+    for login in ("bob", "prof"):
+        set_language(server_course.engine, account(server_course.engine, login=login).id, "ko")
+    closed = server_client.post("/api/v1/exercises/week3/submissions", files=week2_files(), headers=bob)
+    assert closed.status_code == 403 and HANGUL.search(closed.json()["error"]) and "week3" in closed.json()["error"]
+    unknown = server_client.post("/api/v1/class/extensions", headers=prof,
+                                 json={"learner": "nobody", "exercise": "week2", "days": 2})
+    assert unknown.status_code == 422 and HANGUL.search(unknown.json()["error"])
+    english = server_client.post("/api/v1/class/extensions", headers={**prof, "Accept-Language": "en"},
+                                 json={"learner": "nobody", "exercise": "week2", "days": 2})
+    assert english.status_code == 422 and not HANGUL.search(english.json()["error"])
+
+
 def test_the_servers_json_errors_speak_what_an_anonymous_caller_asks_for(server_client):
     response = server_client.get("/api/v1/me", headers={"Accept-Language": "ko-KR,ko;q=0.9"})
     assert response.status_code == 401 and HANGUL.search(response.json()["error"])

@@ -22,7 +22,7 @@ from grader.course import accounts, queue
 from grader.course.accounts import Account
 from grader.course.policy import decide, for_learner, penalty
 from grader.course.store import submissions
-from grader.server.state import ServerState, json_body, refuse, require, server, wake_dispatcher
+from grader.server.state import ServerState, json_body, refuse, request_language, require, server, wake_dispatcher
 from grader.server.grading import safe_name
 from grader.server.rules import admitted
 
@@ -288,14 +288,16 @@ def regrade_finished(state: ServerState, exercise: str | None) -> int:
     return count
 
 
-def extend(state: ServerState, learner: str, exercise: str, days: float) -> None:
-    """Give ``learner`` ``days`` more for ``exercise``; 422 for an unknown exercise or learner."""
+def extend(state: ServerState, learner: str, exercise: str, days: float, lang: str = "en") -> None:
+    """Give ``learner`` ``days`` more for ``exercise``; 422 for an unknown exercise or learner (said in ``lang``)."""
     if not isinstance(exercise, str) or state.course.exercise(exercise) is None:
         raise refuse(422, "server.api.not_an_exercise")
     from grader.errors import UsageError
+    from grader.messages import speaking
 
     try:
-        accounts.set_extension(state.engine, str(learner), exercise, days)
+        with speaking(lang):
+            accounts.set_extension(state.engine, str(learner), exercise, days)
     except UsageError as exc:
         raise HTTPException(422, str(exc)) from None
 
@@ -318,7 +320,8 @@ async def extension(request: Request) -> dict[str, Any]:
         learner, exercise, days = body["learner"], body["exercise"], float(body["days"])  # type: ignore[index]
     except (ValueError, KeyError, TypeError):
         raise refuse(422, "server.api.send_extension") from None
-    await run_in_threadpool(extend, state, learner, exercise, days)
+    lang = await run_in_threadpool(request_language, request)  # what set_extension refuses, said in it
+    await run_in_threadpool(extend, state, learner, exercise, days, lang)
     return {"learner": learner, "exercise": exercise, "days": days}
 
 

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from grader.course import accounts
 from grader.server import api
 from grader.server.state import (
-    caller, client_address, csrf_ok, csrf_token, posted_form, refuse, require, said, server,
+    caller, client_address, csrf_ok, csrf_token, posted_form, refuse, request_language, require, said, server,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -252,7 +252,8 @@ async def extension_form(request: Request) -> Response:
         days = float(str(form.get("days") or "0"))
     except ValueError:
         raise refuse(422, "server.api.days") from None
-    await run_in_threadpool(api.extend, state, learner, exercise, days)
+    lang = await run_in_threadpool(request_language, request)  # what set_extension refuses, said in it
+    await run_in_threadpool(api.extend, state, learner, exercise, days, lang)
     return _redirect(f"/class/learners/{quote(learner, safe='')}")
 
 

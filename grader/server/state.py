@@ -14,6 +14,7 @@ import hmac
 import secrets
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,6 +88,20 @@ class Said:
 
     def __repr__(self) -> str:
         return f"Said({self.message_id!r})"
+
+
+class Later:
+    """A sentence another layer says, said when it is shown: ``later(lambda: decide(...).reason)``."""
+
+    def __init__(self, saying: Callable[[], str]) -> None:
+        self.saying = saying
+
+    def __str__(self) -> str:
+        return str(self.saying())
+
+
+def later(saying: Callable[[], str]) -> Later:
+    return Later(saying)
 
 
 def said(message_id: str, **fields: object) -> Said:
