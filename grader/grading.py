@@ -163,7 +163,7 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
         notes += released_copy_notes(ex)
     return GradeReport(
         exercise=ex.name,
-        title=ex.title,
+        title=ex.shown_title,
         seed=seed,
         submission_sha256=submission.sha256,
         files=submission.files,

@@ -233,8 +233,13 @@ def _finding(trace: Trace, reference: Trace, index: int, ancestors: set[int], ma
                 and not other.name.startswith("return") and other.name not in names \
                 and not taken.matches(other.value):
             names.append(other.name)
-    same_name = [e.value for e in reference.events if e.name == event.name and reference.calls[e.call].function
-                 == call.function]
+    same_name = [e.value for e in reference.events if e.name == event.name and not e.argument
+                 and reference.calls[e.call].function == call.function]
+    # The k-th value of this name in the learner's function stands for the k-th in the reference's.
+    k = sum(1 for e in trace.events[:index] if e.name == event.name and not e.argument
+            and trace.calls[e.call].function == call.function)
+    if k < len(same_name):
+        same_name.insert(0, same_name.pop(k))
     relation = pool.related(event.value, same_name)
     if relation is None and same_name:
         relation = Relation(same_name[0])

@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import inspect
 import itertools
+from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,7 @@ from grader.messages import say
 from grader.sandbox.tracing import returned_parts, traced
 
 
+GRADER = Path(__file__).resolve().parent.parent  # the grader's own code: never a reference solution
 # Failed checks of one graded function whose last call is traced again (the first ones, in run order).
 TRACED_PER_FUNCTION = 2
 
@@ -67,8 +69,8 @@ def explain(call: LastCall, reference: Any, tracing: Callable[[], None] = lambda
     """Sentences that locate the wrong value of ``call`` (empty when there is nothing sure to say, e.g. its
     answer is right); ``tracing`` is told before the learner's call runs again."""
     function = getattr(reference, call.function.graded, None)
-    if not inspect.isfunction(function):
-        return []  # a learners' copy keeps recorded results, not the reference's code
+    if not inspect.isfunction(function) or Path(function.__code__.co_filename).resolve().is_relative_to(GRADER):
+        return []  # a learners' copy keeps recorded results (served by the grader's code), not the reference's code
     try:
         wanted, reference_trace = traced(function, *copy.deepcopy((list(call.args), call.kwargs)),
                                          {function.__code__.co_filename})
