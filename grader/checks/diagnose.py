@@ -84,7 +84,7 @@ def diagnose_values(got: np.ndarray, want: np.ndarray, *, m: int | None = None,
     g, w = got.astype(float), want.astype(float)
     if np.any(w != 0) and np.allclose(g, -w, rtol=rtol, atol=atol):
         return [known("values.sign")]
-    factor = _constant_factor(g, w)
+    factor = constant_factor(g, w)
     if factor is not None:
         if m and np.isclose(factor, m, rtol=1e-6):
             return [known("values.factor_m", factor=factor, m=m)]
@@ -110,7 +110,8 @@ def compute_mistakes_when_recording(mistakes: dict[str, Any] | None) -> None:
                     pass
 
 
-def _constant_factor(got: np.ndarray, want: np.ndarray) -> float | None:
+def constant_factor(got: np.ndarray, want: np.ndarray) -> float | None:
+    """The constant c (not 1) with got = c * want on every entry where want is not 0 (got 0 elsewhere), or None."""
     nonzero = np.abs(want) > 1e-12
     if not np.any(nonzero) or np.any(np.abs(got[~nonzero]) > 1e-9):
         return None

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from grader.checks.context import diagnosis
 from grader.messages import say
+from grader.sandbox.failing_line import parse_expression, parse_statement
 
 if TYPE_CHECKING:
     from grader.sandbox.sketches import FailingLine, Sketch
@@ -37,8 +38,8 @@ def explain(error_type: str, message: str, where: FailingLine | None) -> list[st
     more to say than the exception): a located diagnosis first, then the line itself."""
     if where is None:
         return []
-    failing = _expression(where.segment)
-    statement = _statement(where.text)
+    failing = parse_expression(where.segment)
+    statement = parse_statement(where.text)
     explained = [part for part in _explanations(error_type, message, where, failing, statement) if part]
     if not explained:
         return []
@@ -66,23 +67,6 @@ def _explanations(error_type: str, message: str, where: FailingLine, failing: as
 
 
 # -- what the line works on --------------------------------------------------------------------
-
-
-def _expression(text: str) -> ast.expr | None:
-    try:
-        return ast.parse(text.strip(), mode="eval").body if text.strip() else None
-    except SyntaxError:
-        return None
-
-
-def _statement(text: str) -> ast.stmt | None:
-    for candidate in (text, text.rstrip(":") + ": pass"):
-        try:
-            body = ast.parse(candidate).body
-        except SyntaxError:
-            continue
-        return body[0] if body else None
-    return None
 
 
 def _text(node: ast.expr) -> str:

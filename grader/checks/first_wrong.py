@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from grader.checks.diagnose import constant_factor
+from grader.sandbox.failing_line import parse_statement
 from grader.sandbox.traces import Assigned, Trace
 
 RTOL, ATOL = 1e-5, 1e-8
@@ -45,14 +47,7 @@ def factor(got: Any, want: Any) -> float | None:
     got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
     if got.shape != want.shape or not np.all(np.isfinite(got)) or not np.all(np.isfinite(want)):
         return None
-    nonzero = np.abs(want) > 1e-12
-    if np.count_nonzero(nonzero) < 1 or np.any(np.abs(got[~nonzero]) > 1e-9):
-        return None
-    ratios = got[nonzero] / want[nonzero]
-    c = float(np.median(ratios))
-    if abs(c) < 1e-12 or np.isclose(c, 1.0) or not np.allclose(ratios, c, rtol=1e-6):
-        return None
-    return c
+    return constant_factor(got, want)
 
 
 @dataclass(frozen=True)
@@ -109,13 +104,10 @@ class _Pool:
 
 def loaded_names(text: str) -> set[str]:
     """The names a line reads (for ``x[i] = v``, also ``x``)."""
-    for candidate in (text, text.rstrip(":") + ": pass"):
-        try:
-            tree = ast.parse(candidate)
-        except SyntaxError:
-            continue
-        return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    return set(_NAMES.findall(text))
+    statement = parse_statement(text)
+    if statement is None:
+        return set(_NAMES.findall(text))
+    return {n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 class _Graph:
@@ -139,7 +131,7 @@ class _Graph:
                 found += [latest[(event.call, k)] for k in {n, *entries.get((event.call, n), ())}
                           if (event.call, k) in latest]
             if event.name.startswith("return["):  # one part of a returned tuple or dict: the value it is
-                found = [i for i in found if _identical(self.events[i].value, event.value)][-1:] or found
+                found = [i for i in found if identical(self.events[i].value, event.value)][-1:] or found
             if not event.argument:
                 after = previous.get(event.call, -1)
                 for child in children.get((event.call, event.line), ()):
@@ -163,7 +155,8 @@ class _Graph:
         return seen
 
 
-def _identical(a: Any, b: Any) -> bool:
+def identical(a: Any, b: Any) -> bool:
+    """Exactly equal (NaN equal to NaN), shapes included."""
     return np.shape(a) == np.shape(b) and bool(np.array_equal(a, b, equal_nan=True))
 
 

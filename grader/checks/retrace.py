@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from grader.checks.context import CheckContext, LastCall, diagnosis, record
-from grader.checks.first_wrong import Finding, factor, find, same
+from grader.checks.first_wrong import Finding, factor, find, identical, same
 from grader.messages import say
 from grader.sandbox.tracing import returned_parts, traced
 
@@ -92,17 +92,12 @@ def explain(call: LastCall, reference: Any, tracing: Callable[[], None] = lambda
     if outcome is None or outcome.trace is None:
         return []
     again_got = dict(returned_parts(outcome.value))
-    if set(again_got) != set(got) or not all(_identical(again_got[k], v) for k, v in got.items()):
+    if set(again_got) != set(got) or not all(identical(again_got[k], v) for k, v in got.items()):
         return []  # another answer on the same inputs: state kept between calls
     from grader.sandbox.traces import read_trace
 
     finding = find(outcome.trace, read_trace(reference_trace), [call.args, call.kwargs], wrong[0])
     return _words(finding, call.function.graded, outcome.trace) if finding else []
-
-
-def _identical(a: Any, b: Any) -> bool:
-    a, b = np.asarray(a), np.asarray(b)
-    return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
 
 
 def _order(function: str, got: dict[str, Any], want: dict[str, Any]) -> list[str]:

@@ -60,8 +60,8 @@ def failing_line(exc: BaseException, learner_files: set[str]) -> dict[str, Any] 
 def _sketches(text: str, segment: str, frame: FrameType) -> list[dict[str, Any]]:
     """Sketches of the failing expression's operands, then of every other name on the line."""
     wanted: list[ast.expr] = []
-    failing = _parse_expression(segment)
-    statement = _parse_statement(text)
+    failing = parse_expression(segment)
+    statement = parse_statement(text)
     if failing is not None:
         wanted += _operands(failing, statement)
     if statement is not None:
@@ -82,15 +82,17 @@ def _sketches(text: str, segment: str, frame: FrameType) -> list[dict[str, Any]]
     return sketches
 
 
-def _parse_expression(text: str) -> ast.expr | None:
+def parse_expression(text: str) -> ast.expr | None:
+    """An expression's tree, or None (also used by the trusted side: grader/checks/failing_line.py)."""
     try:
         return ast.parse(text.strip(), mode="eval").body if text.strip() else None
     except SyntaxError:
         return None
 
 
-def _parse_statement(text: str) -> ast.stmt | None:
-    for candidate in (text, text.rstrip(":") + ": pass"):  # a `for ...:` or `if ...:` line alone
+def parse_statement(text: str) -> ast.stmt | None:
+    """The tree of one line's statement (a ``for ...:`` or ``if ...:`` line alone too), or None."""
+    for candidate in (text, text.rstrip(":") + ": pass"):
         try:
             body = ast.parse(candidate).body
         except SyntaxError:
