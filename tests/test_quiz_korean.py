@@ -64,8 +64,9 @@ def one_error_line(result) -> str:
     """The command failed with exit 2 and exactly one line, no traceback; returns that line."""
     assert result.exit_code == 2, result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("grade: error: ") and "Traceback" not in result.output, lines
-    return lines[0].removeprefix("grade: error: ")
+    prefix = "grade: 오류: " if lines and lines[0].startswith("grade: 오류: ") else "grade: error: "  # --lang ko says it in Korean
+    assert len(lines) == 1 and lines[0].startswith(prefix) and "Traceback" not in result.output, lines
+    return lines[0].removeprefix(prefix)
 
 
 def filled(form: str, answers: dict[str, str]) -> str:
