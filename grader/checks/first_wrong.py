@@ -43,9 +43,11 @@ def same(a: Any, b: Any) -> bool:
 
 
 def factor(got: Any, want: Any) -> float | None:
-    """The constant c with got = c * want (c not 1), or None."""
+    """The constant c with got = c * want (c not 1), or None; claimed from two numbers or more (one number
+    is a multiple of any other), as diagnose.diagnose_values claims it."""
     got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
-    if got.shape != want.shape or not np.all(np.isfinite(got)) or not np.all(np.isfinite(want)):
+    if got.shape != want.shape or not np.all(np.isfinite(got)) or not np.all(np.isfinite(want)) \
+            or np.count_nonzero(np.abs(want) > 1e-12) < 2:
         return None
     return constant_factor(got, want)
 

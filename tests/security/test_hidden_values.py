@@ -139,7 +139,10 @@ def test_hidden_checks_still_say_what_is_wrong(graded) -> None:
     assert "Your values are 2 times the expected ones" in sigmoid.message  # the diagnosis stays
     l1 = next(c for c in report.checks if c.name == "L1_random")
     assert l1.message.startswith("L1(yhat, y) is wrong.\n  received: ")
-    assert "off by about 200% of the expected value" in l1.message and "3 times the expected ones" in l1.message
+    assert "off by about 200% of the expected value" in l1.message
+    # One number is a multiple of any other: no factor is claimed from it, but the traced re-run finds the line.
+    assert "3 times the expected ones" not in l1.message
+    assert "return 3.0 * float(np.sum(np.abs(y - yhat)))" in l1.message
 
 
 # -- the comparison helpers, in a hidden check, and revealed ---------------------------------------------------
