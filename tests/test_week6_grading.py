@@ -97,9 +97,9 @@ MISTAKES = {
     "svm_vectorized_correct_class_counted": ("svm_loss_vectorized", [
         "correct class is counted in the SVM sum", "one time too many"]),
     "softmax_no_max_shift": ("softmax_loss_vectorized", [
-        "contains NaN", "numerical overflow", "Subtract each example's largest score"]),
+        "contains NaN", "numerical overflow or underflow", "Subtract each example's own largest score"]),
     "softmax_naive_no_max_shift": ("softmax_loss_naive", [
-        "contains NaN", "Subtract each example's largest score"]),
+        "contains NaN", "Subtract each example's own largest score"]),
     "svm_other_convention": ("svm_loss_vectorized", [
         "the other regularization convention", "0.5 * reg * np.sum(W * W)", "2 * reg * W",
         "Your data loss is right", "Your data gradient is right"]),

@@ -105,14 +105,17 @@ class _Pool:
 
 
 def loaded_names(text: str) -> set[str]:
-    """The names a line reads (for ``x[i] = v``, also ``x``)."""
+    """The names a line reads (for ``x[i] = v``, also ``x``; for ``x += v``, also ``x``)."""
     statement = parse_statement(text)
     if statement is None:
         return set(_NAMES.findall(text))
-    return {n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    read = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    if isinstance(statement, ast.AugAssign):
+        read |= {n.id for n in ast.walk(statement.target) if isinstance(n, ast.Name)}
+    return read
 
 
-class _Graph:
+class Graph:
     """Which recorded values each recorded value was computed from (by the names its line reads, and the
     calls made on its line)."""
 
@@ -173,8 +176,9 @@ def find(trace: Trace, reference: Trace, inputs: list[Any], wrong_output: str) -
     given = list(_arrays(inputs))
     pool = _Pool([e.value for e in reference.events] + given)
     taken = _Pool(given)  # values read from the inputs are right, but not worth naming as computed
-    graph = _Graph(trace)
-    matched = [_is_right(e, graph.inputs[i], trace.events, pool) for i, e in enumerate(trace.events)]
+    graph = Graph(trace)
+    numeric = _numeric(trace.events, graph)
+    matched = [pool.matches(e.value) or numeric[i] for i, e in enumerate(trace.events)]
     redeemed = set()
     for index in reversed(range(len(trace.events))):
         if matched[index] or index in redeemed:
@@ -192,12 +196,14 @@ def find(trace: Trace, reference: Trace, inputs: list[Any], wrong_output: str) -
     return None
 
 
-def _is_right(event: Assigned, inputs: list[int], events: tuple[Assigned, ...], pool: _Pool) -> bool:
-    """A value that matches the reference's (or the inputs), or one computed from numbers only."""
-    if pool.matches(event.value):
-        return True
-    from_arrays = any(np.ndim(events[i].value) > 0 for i in inputs)
-    return not event.argument and np.ndim(event.value) == 0 and not from_arrays
+def _numeric(events: tuple[Assigned, ...], graph: Graph) -> list[bool]:
+    """Which values are numbers computed from numbers only (``m = 1.0 / n``), never from an array, however
+    many scalars lie between (a loss that is NaN because an array was, is not one of them)."""
+    numeric: list[bool] = []
+    for index, event in enumerate(events):
+        numeric.append(not event.argument and np.ndim(event.value) == 0 and all(
+            numeric[i] or (events[i].argument and np.ndim(events[i].value) == 0) for i in graph.inputs[index]))
+    return numeric
 
 
 def _inline(function: str) -> bool:
@@ -218,7 +224,7 @@ def _arrays(value: Any, depth: int = 0) -> Iterator[Any]:
 
 
 def _finding(trace: Trace, reference: Trace, index: int, ancestors: set[int], matched: list[bool],
-             graph: _Graph, pool: _Pool, taken: _Pool) -> Finding:
+             graph: Graph, pool: _Pool, taken: _Pool) -> Finding:
     event = trace.events[index]
     call = trace.calls[event.call]
     names: list[str] = []

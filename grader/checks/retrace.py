@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from grader.checks.context import CheckContext, LastCall, diagnosis, record
+from grader.checks import nonfinite
 from grader.checks.first_wrong import Finding, factor, find, identical, same
 from grader.messages import say
 from grader.sandbox.tracing import returned_parts, traced
@@ -97,7 +98,13 @@ def explain(call: LastCall, reference: Any, tracing: Callable[[], None] = lambda
     from grader.sandbox.traces import read_trace
 
     finding = find(outcome.trace, read_trace(reference_trace), [call.args, call.kwargs], wrong[0])
-    return _words(finding, call.function.graded, outcome.trace) if finding else []
+    if finding is not None and finding.relation is None:
+        # A value with no counterpart is weak evidence; where a NaN or inf was made is strong.
+        made = nonfinite.origin(outcome.trace, wrong[0])
+        if made:
+            return made
+    said = _words(finding, call.function.graded, outcome.trace) if finding else []
+    return said + nonfinite.origin(outcome.trace, wrong[0], finding.event if finding else None)
 
 
 def _order(function: str, got: dict[str, Any], want: dict[str, Any]) -> list[str]:

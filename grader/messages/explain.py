@@ -109,6 +109,29 @@ MESSAGES: dict[str, str] = {
         "Its values are the expected ones times {factor}: a factor of 2 (or 1/2) is missing or doubled, as in "
         "a 1/2 convention or a derivative."
     ),
+    "trace.nonfinite_first": "{what} first appears in {name} on {where}:\n    {text}",
+    "trace.nonfinite_overflow": (
+        "That is an overflow: np.exp of a number above about 709 is inf (and inf / inf is NaN); this line reads "
+        "numbers up to {largest}."
+    ),
+    "trace.nonfinite_big": (
+        "That is an overflow: the result is beyond the largest float (about 1.8e308); this line reads numbers "
+        "as large as {largest}."
+    ),
+    "trace.nonfinite_zero_division": "{zero} holds 0 and this line divides by it: x / 0 is inf, and 0 / 0 is NaN.",
+    "trace.nonfinite_log_zero": "{zero} holds 0, and np.log(0) is -inf.",
+    "trace.nonfinite_negative": (
+        "{negative} holds negative numbers, and the square root, log or fractional power of a negative number "
+        "is NaN."
+    ),
+    "trace.nonfinite_underflow_here": (
+        "np.exp of a number below about -745 is exactly 0, and this line reads numbers down to {smallest}: a sum "
+        "of such zeros is 0, and 0 / 0 is NaN. That is an underflow, not an overflow."
+    ),
+    "trace.nonfinite_underflow": (
+        "The 0 comes from {where}, {text}: np.exp of a number below about -745 is exactly 0, and that line "
+        "reads numbers down to {smallest}. That is an underflow, not an overflow."
+    ),
     "trace.differs": (
         "Same shape {shape}; {wrong} of its {size} entries differ (the largest difference is about {error})."
     ),

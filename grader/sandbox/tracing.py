@@ -50,7 +50,10 @@ def _same(old: Any, new: Any) -> bool:
     if type(old) is np.ndarray:
         return (type(new) is np.ndarray and new.shape == old.shape and new.dtype == old.dtype
                 and bool(np.array_equal(new, old, equal_nan=old.dtype.kind == "f")))
-    return type(new) is not np.ndarray and old == float(new)
+    if type(new) is np.ndarray:
+        return False
+    new = float(new)
+    return old == new or (old != old and new != new)  # NaN stays NaN: no change
 
 
 class Recorder:
