@@ -46,6 +46,11 @@ def all_catalogs() -> dict[str, str]:
 CATALOG = all_catalogs()
 
 
+# The pages' templates, whose ``t("id")`` name ids of the catalog.
+TEMPLATES = sorted([*(ROOT / "grader" / "views" / "templates").glob("*.j2"),
+                    *(ROOT / "grader" / "classroom" / "templates").glob("*.j2")])
+
+
 def source_files() -> list[Path]:
     files = [p for p in (ROOT / "grader").rglob("*.py")]
     files += [p for p in (ROOT / "exercises").glob("*/checks/*.py")]
@@ -76,7 +81,7 @@ def id_uses(files: list[Path] | None = None) -> list[tuple[str, str, set[str] | 
                 prefix = str(first.values[0].value)
                 if re.fullmatch(r"[\w-]+(\.[\w-]+)*\.", prefix):
                     uses.append((where, prefix + "*", None, _function_name(node)))
-    for path in sorted((ROOT / "grader" / "views" / "templates").glob("*.j2")) if files is None else []:
+    for path in TEMPLATES if files is None else []:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             for found in re.finditer(r"""\bt\("([\w.]+)"(\s*\+[^)]*)?""", line):
                 uses.append((f"{path.relative_to(ROOT)}:{number}", found.group(1) + ("*" if found.group(2) else ""),
@@ -250,7 +255,7 @@ def test_no_likely_mistake_is_written_out_in_exercise_checks():
 
 def test_html_labels_used_in_attributes_have_no_double_quote():
     """html_say escapes &, < and > but keeps quotes (as the pages always wrote them)."""
-    for path in sorted((ROOT / "grader" / "views" / "templates").glob("*.j2")):
+    for path in TEMPLATES:
         for found in re.finditer(r'="\{\{ t\("([\w.]+)"', path.read_text(encoding="utf-8")):
             assert '"' not in CATALOG[found.group(1)], found.group(1)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from grader.errors import usage_error
 from grader.grading import SUBMITTABLE
+from grader.messages import say
 from grader.views.learner_ids import page_name
 
 
@@ -75,6 +76,5 @@ def refuse_shared_ids(learners: list[Learner]) -> tuple[list[Learner], dict[str,
             kept.append(learner)
         else:
             entries = ", ".join(_entry(other) for other in sharing)
-            refused[learner.id] = (f"{len(sharing)} entries are this one learner ({entries}): "
-                                   "none is graded; keep one, or rename them")
+            refused[learner.id] = say("learners.shared_id", count=len(sharing), entries=entries)
     return kept, refused

@@ -108,8 +108,6 @@ MIN_SCORE = 0.2  # pairs listed by default: those scoring at least this
 DETAILS = 1000  # pairs (highest first) given their matching fragments and code
 PARALLEL_FROM = 200  # classes of at least this many learners are read by several processes (jobs > 1)
 
-# Sentences (kept here: grader/messages has no area for `grade similar` yet).
-
 Progress = Callable[[str, int, int], None]
 
 

@@ -40,6 +40,7 @@ from grader.classroom.similar_tokens import (
 from grader.errors import UsageError
 from grader.ingest.parsing import BUILTINS, Deadline, parse_tolerant, percent_cells, strip_magics
 from grader.ingest.reading import notebook_cells, read_source
+from grader.messages import say
 from grader.model.exercise import Exercise
 
 # A learner's code beyond this many characters (the starter's cells apart) is not compared: the first
@@ -50,12 +51,20 @@ MAX_COMPARED_CHARS = 1_000_000
 READ_SECONDS = 20.0
 # Module aliases every learner module has without importing them (the exercise's preamble).
 DEFAULT_MODULES = {"np": "np", "numpy": "np", "math": "math"}
-MODULE_LABEL = "(top level)"  # the unit of a learner's top-level statements other than definitions
+# The name of the unit of a learner's top-level statements other than definitions (not an identifier, so
+# no function's): shown as ``unit_label`` says it, in the language spoken.
+MODULE_LABEL = "(top level)"
 
-# Sentences of a learner's notes (kept here: grader/messages has no area for `grade similar` yet).
-NOTE_UNPARSED = "{location} does not parse and was not compared: {reason}"
-NOTE_TOO_DEEP = "{location}: nested too deeply to compare; left out"
-NOTE_TRUNCATED = "only the first {limit} characters of the learner's own code were compared"
+
+def unit_label(name: str) -> str:
+    """A unit's name as a page or a sentence shows it: a function's or class's name, or the top level's."""
+    return say("similar.top_level") if name == MODULE_LABEL else name
+
+
+def _location(display: str, cell: int, line: int) -> str:
+    """Where a unit or a statement lies: "alice.ipynb, cell 7, line 1", "alice.py, line 3"."""
+    return (say("similar.where.cell", file=display, cell=cell, line=line) if cell
+            else say("similar.where.file", file=display, line=line))
 
 
 @dataclass
@@ -100,7 +109,7 @@ class Starter:
 @dataclass(frozen=True)
 class _Chunk:
     text: str
-    where: str  # "cell 7, " or ""
+    cell: int  # its number in a notebook, or 0
     base: int  # lines before it in its file
 
 
@@ -118,12 +127,12 @@ def _chunks(path: Path, text: str) -> list[_Chunk]:
         for number, source in notebook_cells(text, path):
             stripped = strip_magics(source)
             if stripped is not None:
-                chunks.append(_Chunk(stripped, f"cell {number}, ", 0))
+                chunks.append(_Chunk(stripped, number, 0))
         return chunks
     cells = percent_cells(text)
     if len(cells) > 1:
-        return [_Chunk(source, "", base) for base, source in cells]
-    return [_Chunk(text, "", 0)]
+        return [_Chunk(source, 0, base) for base, source in cells]
+    return [_Chunk(text, 0, 0)]
 
 
 def _imports(statements: list[ast.stmt]) -> tuple[dict[str, str], set[str]]:
@@ -177,10 +186,10 @@ class _Reader:
         self.every_kgram = every_kgram  # select every k-gram, not the winnowed ones (the reference's)
 
     def parsed(self, files: list[tuple[Path, str]], deadline: Deadline, notes: list[str]
-               ) -> list[tuple[ast.stmt, int, list[str], str, int]]:
-        """(statement, line offset in its chunk, the chunk's lines, where, line base) of every file's
+               ) -> list[tuple[ast.stmt, int, list[str], tuple[str, int], int]]:
+        """(statement, line offset in its chunk, the chunk's lines, (file, cell), line base) of every file's
         chunks, in order; the starter's cells skipped; at most MAX_COMPARED_CHARS of text parsed."""
-        found: list[tuple[ast.stmt, int, list[str], str, int]] = []
+        found: list[tuple[ast.stmt, int, list[str], tuple[str, int], int]] = []
         budget = MAX_COMPARED_CHARS
         for path, display in files:
             text, _ = read_source(path)
@@ -191,17 +200,17 @@ class _Reader:
                 # A "# %%" cell that does not parse alone (a string across a cell line): the whole file,
                 # as grading reads it.
                 file_notes = []
-                statements, left = self._parse_chunks([_Chunk(text, "", 0)], display, deadline, file_notes, budget)
+                statements, left = self._parse_chunks([_Chunk(text, 0, 0)], display, deadline, file_notes, budget)
             found += statements
             notes += file_notes
             budget = left
             if budget <= 0:
-                notes.append(NOTE_TRUNCATED.format(limit=f"{MAX_COMPARED_CHARS:,}"))
+                notes.append(say("similar.note.truncated", limit=f"{MAX_COMPARED_CHARS:,}"))
                 break
         return found
 
     def _parse_chunks(self, chunks: list[_Chunk], display: str, deadline: Deadline, notes: list[str], budget: int
-                      ) -> tuple[list[tuple[ast.stmt, int, list[str], str, int]], int]:
+                      ) -> tuple[list[tuple[ast.stmt, int, list[str], tuple[str, int], int]], int]:
         found = []
         for chunk in chunks:
             deadline.check()
@@ -214,11 +223,11 @@ class _Reader:
             else:
                 budget -= len(source)
             statements, errors = parse_tolerant(source, deadline)
-            where = f"{display}, {chunk.where}"
             for line, reason, _ in errors:
-                notes.append(NOTE_UNPARSED.format(location=f"{where}line {line + chunk.base}", reason=reason))
+                notes.append(say("similar.note.unparsed", location=_location(display, chunk.cell, line + chunk.base),
+                                 reason=reason))
             lines = source.split("\n")
-            found += [(stmt, offset, lines, where, chunk.base) for stmt, offset in statements]
+            found += [(stmt, offset, lines, (display, chunk.cell), chunk.base) for stmt, offset in statements]
             if budget <= 0:
                 break
         return found, budget
@@ -236,11 +245,11 @@ class _Reader:
                 continue
             first = (stmt.decorator_list[0].lineno if getattr(stmt, "decorator_list", None) else stmt.lineno) + offset
             last = (stmt.end_lineno or stmt.lineno) + offset
-            location = f"{where}line {first + base}"
+            location = _location(*where, first + base)
             try:
                 tokens = normaliser.tokens([stmt], [offset - first + 1])
             except RecursionError:
-                notes.append(NOTE_TOO_DEEP.format(location=location))
+                notes.append(say("similar.note.too_deep", location=location))
                 continue
             if not tokens.ids:
                 continue

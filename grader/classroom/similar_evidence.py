@@ -10,27 +10,16 @@ from typing import Any
 import numpy as np
 
 from grader.classroom.learners import Learner
+from grader.classroom.similar_code import unit_label
 from grader.classroom.similar_report import Fragment, Pair, Place, SharedWrongAnswer
 from grader.classroom.similar_scoring import Side, rarity
 from grader.classroom.similar_tokens import K, WINDOW
 from grader.errors import UsageError
+from grader.messages import say
 from grader.model.exercise import Exercise
 
 MAX_FRAGMENTS = 40  # matching fragments kept per pair
 WRONG_BONUS = 0.5  # a shared wrong answer seen in no other learner removes this share of the doubt
-
-# Instructor-facing sentences (kept here: grader/messages has no area for `grade similar` yet).
-EVIDENCE_WRONG = ("both fail the same checks of {function} ({checks}) with the same diagnosis ({diagnoses}); "
-                  "{others}: a shared wrong answer is strong evidence")
-EVIDENCE_WRONG_PLAIN = ("both fail the same checks of {function} ({checks}); {others}: a shared wrong answer is "
-                        "strong evidence")
-EVIDENCE_IDENTICAL = "identical unusual code in {function}: {others}"
-EVIDENCE_RARE = "{count} shared fragment{s} that {others} ({where})"
-NO_OTHER_LEARNER = "no other learner wrote it"
-NO_OTHER_LEARNER_FAILS = "no other learner fails them so"
-FEW_OTHERS = "{count} other learner{s} wrote it"
-FEW_OTHERS_FAIL = "{count} other learner{s} fail{verb} them so"
-NO_OTHER_WROTE_ANY = "no other learner wrote"
 
 
 def occurrences(side: Side) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -106,32 +95,46 @@ def _covered(unit: Any, selected: list[int]) -> tuple[int, ...]:
 def make_pair(a: Side, b: Side, score: float, result: dict[str, Any], fragments: list[Fragment]) -> Pair:
     evidence = []
     for wrong in result["wrong"]:
-        others = (NO_OTHER_LEARNER_FAILS if wrong.learners <= 2 else
-                  FEW_OTHERS_FAIL.format(count=wrong.learners - 2, s="" if wrong.learners == 3 else "s",
-                                         verb="s" if wrong.learners == 3 else ""))
+        others = _others_fail(wrong.learners - 2)
         if wrong.diagnoses:
-            evidence.append(EVIDENCE_WRONG.format(function=wrong.function, checks=", ".join(wrong.checks),
-                                                  diagnoses="; ".join(wrong.diagnoses), others=others))
+            evidence.append(say("similar.evidence.wrong", function=wrong.function, checks=", ".join(wrong.checks),
+                                diagnoses="; ".join(wrong.diagnoses), others=others))
         else:
-            evidence.append(EVIDENCE_WRONG_PLAIN.format(function=wrong.function, checks=", ".join(wrong.checks),
-                                                        others=others))
+            evidence.append(say("similar.evidence.wrong_plain", function=wrong.function,
+                                checks=", ".join(wrong.checks), others=others))
     unusual: dict[int, list[str]] = {}
     for function in result["functions"]:
         if function.unusual:
             unusual.setdefault(function.writers, []).append(function.name)
     for writers, names in sorted(unusual.items()):
-        others = (NO_OTHER_LEARNER if writers <= 2 else
-                  FEW_OTHERS.format(count=writers - 2, s="" if writers == 3 else "s"))
-        evidence.append(EVIDENCE_IDENTICAL.format(function=", ".join(names), others=others))
+        evidence.append(say("similar.evidence.identical", function=", ".join(names),
+                            others=_others_wrote(writers - 2)))
     rare_ones = [f for f in fragments if f.learners == 2 and not f.reference]
     if rare_ones:
-        where = sorted({f.a.unit if f.a.unit == f.b.unit else f"{f.a.unit} / {f.b.unit}" for f in rare_ones})
-        evidence.append(EVIDENCE_RARE.format(count=len(rare_ones), s="" if len(rare_ones) == 1 else "s",
-                                             others=NO_OTHER_WROTE_ANY, where=", ".join(where)))
+        where = ", ".join(sorted({unit_label(f.a.unit) if f.a.unit == f.b.unit
+                                  else f"{unit_label(f.a.unit)} / {unit_label(f.b.unit)}" for f in rare_ones}))
+        evidence.append(say("similar.evidence.rare.one", where=where) if len(rare_ones) == 1
+                        else say("similar.evidence.rare.many", count=len(rare_ones), where=where))
     return Pair(a=a.code.id, b=b.code.id, score=score, fingerprints=round(result["fingerprints"], 4),
                 structure=round(result["structure"], 4), functions=tuple(result["functions"]),
                 matches=tuple(fragments), evidence=tuple(evidence),
                 shared_wrong_answers=tuple(result["wrong"]))
+
+
+def _others_fail(count: int) -> str:
+    """How many other learners of the class fail the same checks so (``count``: 0 or more)."""
+    if count <= 0:
+        return say("similar.evidence.nobody_fails")
+    return say("similar.evidence.others_fail.one") if count == 1 else say("similar.evidence.others_fail.many",
+                                                                            count=count)
+
+
+def _others_wrote(count: int) -> str:
+    """How many other learners of the class wrote the same code (``count``: 0 or more)."""
+    if count <= 0:
+        return say("similar.evidence.nobody_wrote")
+    return say("similar.evidence.others_wrote.one") if count == 1 else say("similar.evidence.others_wrote.many",
+                                                                             count=count)
 
 
 # -- shared wrong answers (from a gradebook) ----------------------------------------------------------

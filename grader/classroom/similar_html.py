@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from grader.classroom.similar import Pair, SimilarityReport, UnitSource
-from grader.views.html import template_environment
+from grader.classroom.similar_code import unit_label
+from grader.messages import say
+from grader.views.html import html_say, template_environment
 from grader.views.learner_ids import INVISIBLE, shown
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -32,38 +34,6 @@ PAIRS_SHOWN = 50  # pairs shown side by side (the table lists every pair of the 
 HIGHLIGHTS = 8  # fragment colours, reused in turn
 MAX_LINES_SHOWN = 400  # lines of a unit shown (a longer one is cut, saying so)
 MAX_LINE_CHARS = 400  # characters of a line shown
-
-# Sentences of the page (kept here: grader/messages has no area for `grade similar` yet).
-TEXT = {
-    "title": "Similar submissions: {title}",
-    "lead": ("{learners} learners compared, {pairs} pairs with a score of at least {min_score:g}. A score says how "
-             "much rare code two learners share, once the starter is left out and names, comments, order and "
-             "layout are set aside: it is evidence to read, not a verdict."),
-    "none": "No two learners share enough of their own code to be listed.",
-    "pairs": "Pairs",
-    "score": "Score",
-    "learners": "Learners",
-    "functions": "Functions",
-    "evidence": "Evidence",
-    "function": "Function",
-    "fingerprints": "Fragments",
-    "structure": "Structure",
-    "identical": "identical",
-    "unusual": "identical, unusual",
-    "whole": "Whole submission: fragments {fingerprints:.0%}, structure {structure:.0%}.",
-    "matches": "Matching code",
-    "no_matches": "No fragment to show.",
-    "fragment": "fragment {number}: {learners} learners hold its rarest part (rarity {rarity:.2f})",
-    "cut": "… {count} more lines",
-    "refused": "Not compared (several entries for one learner id)",
-    "unreadable": "Not compared (files that cannot be read)",
-    "empty": "Nothing of their own (the starter only)",
-    "notes": "Left out of the comparison",
-    "more": "{count} more pairs are listed above but not shown side by side.",
-    "wrong": "shared wrong answer",
-}
-
-
 
 
 def _segments(text: str) -> list[tuple[str, bool]]:
@@ -94,8 +64,10 @@ def _code(unit: UnitSource, highlights: dict[int, int], titles: dict[int, str]) 
         fragment = highlights.get(number)
         shown_lines.append({"number": number, "segments": _segments(cut),
                             "fragment": fragment, "title": titles.get(number, "")})
-    return {"name": shown(unit.name), "location": shown(unit.location), "lines": shown_lines,
-            "cut": max(0, len(lines) - MAX_LINES_SHOWN)}
+    cut = max(0, len(lines) - MAX_LINES_SHOWN)
+    return {"name": shown(unit_label(unit.name)), "location": shown(unit.location), "lines": shown_lines,
+            "cut": "" if not cut else say("similar.page.cut.one") if cut == 1 else say("similar.page.cut.many",
+                                                                                       count=cut)}
 
 
 def _pair_view(number: int, pair: Pair, report: SimilarityReport) -> dict[str, Any]:
@@ -113,7 +85,7 @@ def _pair_view(number: int, pair: Pair, report: SimilarityReport) -> dict[str, A
         titles_a: dict[int, str] = {}
         titles_b: dict[int, str] = {}
         for k, fragment in fragments:
-            title = TEXT["fragment"].format(number=k + 1, learners=fragment.learners, rarity=fragment.rarity)
+            title = say("similar.page.fragment", number=k + 1, learners=fragment.learners, rarity=fragment.rarity)
             for line in fragment.a.lines:
                 marks_a.setdefault(line, k % HIGHLIGHTS)
                 titles_a.setdefault(line, title)
@@ -128,7 +100,7 @@ def _pair_view(number: int, pair: Pair, report: SimilarityReport) -> dict[str, A
     return {
         "number": number, "a": pair.a, "b": pair.b, "a_shown": shown(pair.a), "b_shown": shown(pair.b),
         "score": pair.score, "percent": round(100 * pair.score), "band": _band(pair.score),
-        "whole": TEXT["whole"].format(fingerprints=pair.fingerprints, structure=pair.structure),
+        "whole": say("similar.page.whole", fingerprints=pair.fingerprints, structure=pair.structure),
         "evidence": list(pair.evidence), "wrong": bool(pair.shared_wrong_answers),
         "functions": [{"name": f.name, "score": f.score, "percent": round(100 * f.score),
                        "fingerprints": round(100 * f.fingerprints), "structure": round(100 * f.structure),
@@ -136,6 +108,16 @@ def _pair_view(number: int, pair: Pair, report: SimilarityReport) -> dict[str, A
                       for f in pair.functions if f.score > 0 or f.identical],
         "matches": [view for _, view in matches],
     }
+
+
+def _compared(report: SimilarityReport) -> str:
+    """How many learners were compared and how many pairs are listed (the lead's first sentence)."""
+    min_score = report.parameters.get("min_score", 0)
+    if report.learners == 1:
+        return say("similar.page.compared.one_learner", min_score=min_score)
+    if len(report.pairs) == 1:
+        return say("similar.page.compared.one_pair", learners=report.learners, min_score=min_score)
+    return say("similar.page.compared.many", learners=report.learners, pairs=len(report.pairs), min_score=min_score)
 
 
 def _band(score: float) -> str:
@@ -150,12 +132,14 @@ def render_similar_html(report: SimilarityReport, limit: int = PAIRS_SHOWN) -> s
              "evidence": p.evidence[0] if p.evidence else "", "detailed": n <= limit}
             for n, p in enumerate(report.pairs, start=1)]
     pairs = [_pair_view(n, p, report) for n, p in enumerate(report.pairs[:limit], start=1)]
+    more = max(0, len(report.pairs) - limit)
     context = {
-        "text": TEXT,
-        "title": TEXT["title"].format(title=report.title),
-        "lead": TEXT["lead"].format(learners=report.learners, pairs=len(report.pairs),
-                                    min_score=report.parameters.get("min_score", 0)),
-        "rows": rows, "pairs": pairs, "more": max(0, len(report.pairs) - limit),
+        "t": html_say,
+        "title": say("similar.page.title", title=report.title),
+        "lead": f"{_compared(report)} {say('similar.page.about_scores')}",
+        "rows": rows, "pairs": pairs,
+        "more": "" if not more else say("similar.page.more.one") if more == 1 else say("similar.page.more.many",
+                                                                                        count=more),
         "refused": [(shown(k), shown(v)) for k, v in report.refused.items()],
         "unreadable": [(shown(k), shown(v)) for k, v in report.unreadable.items()],
         "empty": [shown(k) for k in report.empty],

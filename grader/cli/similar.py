@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from grader.cli.app import app, interrupted_by, make_console, reports_usage_errors, stopped
+from grader.cli.app import LangOption, app, interrupted_by, make_console, reports_usage_errors, speak, stopped
 from grader.errors import usage_error
 from grader.messages import say
 
@@ -34,6 +34,7 @@ def similar(
                                                 help="Processes reading the class (default: one per core).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar: print only the pairs and the "
                                                                "summary.")] = False,
+    lang: LangOption = None,
 ) -> None:
     """Find pairs of learners whose own code is alike, to read side by side. The starter is left
     out, and renamed variables, comments, reordered functions, notebooks saved as .py and common
@@ -46,6 +47,7 @@ def similar(
 
       grade similar week4 submissions/ --json pairs.json --gradebook class.sqlite -q
     """
+    speak(lang)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.text import Text
 
@@ -66,7 +68,8 @@ def similar(
         if stage not in tasks:
             if not tasks:
                 progress.start()
-            tasks[stage] = progress.add_task(stage, total=total)
+            tasks[stage] = progress.add_task(say("similar.progress.reading") if stage == "reading"
+                                             else say("similar.progress.comparing"), total=total)
         progress.update(tasks[stage], completed=done, total=total)
         progress.refresh()
 

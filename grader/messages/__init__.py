@@ -8,7 +8,8 @@ module is the lookup; the sentences are data, in catalogs:
   ``files.py`` (reading submitted files), ``views.py`` (the terminal and HTML views, the class
   report, exports), ``quiz.py`` (the quiz), ``usage.py`` (usage errors), ``server.py`` (the course server's pages) and
   ``commands.py`` (what the commands print and refuse), ``explain.py`` (explanations from what the
-  grader observed: the line that raised, the first value that goes wrong). Together: ``EN``.
+  grader observed: the line that raised, the first value that goes wrong) and ``similar.py`` (what
+  ``grade similar`` says to an instructor: the evidence of a pair, its page). Together: ``EN``.
 - an exercise's own sentences (its known mistakes and hints), in ``messages.<language>.toml``
   files next to its checks (``exercises/week4/checks/messages.en.toml``), read with
   ``read_catalog`` and added with ``add_catalog`` when its checks are loaded
@@ -34,7 +35,7 @@ from collections.abc import Iterator
 import tomllib
 from pathlib import Path
 
-from grader.messages import checks, commands, explain, files, patterns, quiz, server, usage, values, views
+from grader.messages import checks, commands, explain, files, patterns, quiz, server, similar, usage, values, views
 
 # The English catalogs of the grader, by area (module name -> its sentences).
 AREAS: dict[str, dict[str, str]] = {
@@ -48,6 +49,7 @@ AREAS: dict[str, dict[str, str]] = {
     "server": server.MESSAGES,
     "commands": commands.MESSAGES,
     "explain": explain.MESSAGES,
+    "similar": similar.MESSAGES,
 }
 
 
