@@ -194,12 +194,15 @@ def dashboard(request: Request) -> HTMLResponse:
 
 @router.get("/class/exercises/{name}", response_class=HTMLResponse)
 def class_report(name: str, request: Request) -> HTMLResponse:
+    """The class report of an exercise, in the reader's language (as every page)."""
     state = server(request)
-    _signed_in(request)
+    account = _signed_in(request)
     require(request, staff=True)
+    from grader.messages import speaking
     from grader.server.classview import class_page
 
-    text = class_page(state, name, similar=f"/class/exercises/{quote(name, safe='')}/similar")
+    with speaking(page_language(request, account)):
+        text = class_page(state, name, similar=f"/class/exercises/{quote(name, safe='')}/similar")
     if text is None:
         raise refuse(404, "server.api.nothing_graded")
     return HTMLResponse(text)
@@ -207,13 +210,16 @@ def class_report(name: str, request: Request) -> HTMLResponse:
 
 @router.get("/class/exercises/{name}/similar", response_class=HTMLResponse)
 async def similar_report(name: str, request: Request) -> HTMLResponse:
-    """Learners whose own code is alike (grade similar), over each one's latest graded submission."""
+    """Learners whose own code is alike (grade similar), over each one's latest graded submission, in the
+    reader's language (as every page)."""
     state = server(request)
-    await run_in_threadpool(_signed_in, request)
+    account = await run_in_threadpool(_signed_in, request)
     await run_in_threadpool(require, request, staff=True)
+    from grader.messages import speaking
     from grader.server.classview import similar_page
 
-    text = await run_in_threadpool(similar_page, state, name)
+    with speaking(page_language(request, account)):  # the thread runs in a copy of this context
+        text = await run_in_threadpool(similar_page, state, name)
     if text is None:
         raise refuse(404, "server.api.too_few_to_compare")
     return HTMLResponse(text)

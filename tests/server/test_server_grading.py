@@ -132,5 +132,11 @@ def test_the_class_report_links_to_similar_submissions(graded):
     assert 'id="similar" href="/class/exercises/week2/similar"' in report
     page = client.get("/class/exercises/week2/similar", headers=course.auth("prof"))
     assert page.status_code == 200 and "alice" in page.text and "bob" in page.text
+    assert '<html lang="en">' in page.text and "Similar submissions: " in page.text
+    # In the reader's language, as every page: the account's, else the browser's.
+    korean = {**course.auth("prof"), "Accept-Language": "ko-KR,ko;q=0.9"}
+    page = client.get("/class/exercises/week2/similar", headers=korean).text
+    assert '<html lang="ko">' in page and "비슷한 제출물: " in page and "Similar submissions" not in page
+    assert '<html lang="ko">' in client.get("/class/exercises/week2", headers=korean).text
     assert client.get("/class/exercises/week2/similar", headers=course.auth("alice")).status_code == 403
     assert client.get("/class/exercises/week4/similar", headers=course.auth("prof")).status_code == 404
