@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from grader.ingest.submission import load_submission
@@ -61,3 +62,27 @@ def test_a_function_defined_again_after_the_broken_copy_is_graded(tmp_path: Path
     report = grade_submission(EXERCISE, [path])
     sigmoid = {f.name: f for f in report.functions}["sigmoid"]
     assert sigmoid.points == sigmoid.max_points
+
+
+def test_where_a_definition_does_not_parse_is_said_in_the_language_spoken(tmp_path: Path) -> None:
+    """The line (and cell) that hides a function is a sentence of the catalog (files.py): Korean under
+    ``--lang ko``, the same numbers and Python's own reason in both."""
+    from grader.messages import speaking
+
+    notebook = tmp_path / "python_basics.ipynb"
+    notebook.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": "# Week 2"},
+        {"cell_type": "code", "metadata": {}, "source": broken(REFERENCE, "L1"), "outputs": [],
+         "execution_count": None}]}), encoding="utf-8")
+    script = tmp_path / "week2.py"
+    script.write_text(broken(REFERENCE, "softmax"), encoding="utf-8")
+    english_cell = load_submission([notebook]).unparsed(("L1",))
+    english_file = load_submission([script]).unparsed(("softmax",))
+    with speaking("ko"):
+        korean_cell = load_submission([notebook]).unparsed(("L1",))
+        korean_file = load_submission([script]).unparsed(("softmax",))
+    cell, line, reason = re.fullmatch(rf"{re.escape(str(notebook))}: cell (\d+), line (\d+) does not parse: (.+)",
+                                      english_cell).groups()
+    assert korean_cell == f"{notebook}: 셀 {cell}의 {line}번째 줄을 파싱할 수 없습니다: {reason}"
+    line, reason = re.fullmatch(rf"{re.escape(str(script))}: line (\d+) does not parse: (.+)", english_file).groups()
+    assert korean_file == f"{script}: {line}번째 줄을 파싱할 수 없습니다: {reason}"

@@ -126,7 +126,9 @@ def extract_file(path: Path, display: str, *, cells: SharedCells | None = None,
                 )
             )
             for name in error.names:
-                module.unparsed[name] = f"{where}line {error.line} does not parse: {error.reason}"
+                module.unparsed[name] = (
+                    say("source.unparsed_in_cell", cell=number, line=error.line, reason=error.reason) if number
+                    else say("source.unparsed", line=error.line, reason=error.reason))
     return module, notes, digest
 
 

@@ -50,6 +50,9 @@ MESSAGES: dict[str, str] = {
     "file.not_utf8": "{path}: is not UTF-8 text (bad byte at offset {offset}); save it as UTF-8",
     "source.cell_skipped": "cell does not parse and was skipped: {error}",
     "source.block_skipped": "a block does not parse and was skipped: {error}",
+    # where a graded function's definition does not parse (said after its file's name, in error.unparsed)
+    "source.unparsed_in_cell": "cell {cell}, line {line} does not parse: {reason}",
+    "source.unparsed": "line {line} does not parse: {reason}",
     "source.deadline": (
         "the submission could not be read within {seconds:g} s (far too many definitions or cells): split it or "
         "remove what is not needed"
