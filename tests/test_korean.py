@@ -217,6 +217,14 @@ def test_the_glossary_is_read():
     assert all(korean and HANGUL.search(korean) for _, korean, _ in HELD)
 
 
+def test_the_glossary_lists_every_catalog_area():
+    """Its table of areas (under "Adding or changing a translation") names each area of the grader's
+    catalogs, and no other: a new area is described there."""
+    text = GLOSSARY.read_text(encoding="utf-8").split("## Adding or changing a translation\n", 1)[1]
+    listed = re.findall(r"^\s*\| `(\w+)` \|", text, re.M)
+    assert sorted(listed) == sorted(AREAS)
+
+
 def glossary_misses(english: dict[str, str], korean: dict[str, str]) -> list[str]:
     misses = []
     for variants, term, _ in HELD:
