@@ -39,10 +39,11 @@ class Hint(str):
 
     diagnosis: str
     title: str
+    fields: dict[str, object]  # what the sentence was filled with (a diagnosis of the grader's own)
 
-    def __new__(cls, text: str, diagnosis: str, title: str) -> Hint:
+    def __new__(cls, text: str, diagnosis: str, title: str, fields: dict[str, object] | None = None) -> Hint:
         hint = super().__new__(cls, text)
-        hint.diagnosis, hint.title = diagnosis, title
+        hint.diagnosis, hint.title, hint.fields = diagnosis, title, dict(fields or {})
         return hint
 
 
@@ -61,7 +62,7 @@ def diagnosis(message_id: str, **fields: object) -> Hint:
         title = say(f"diagnosis.{message_id}", **fields)
     else:
         title = _title(text)
-    return Hint(text, message_id, title)
+    return Hint(text, message_id, title, fields)
 
 
 def mistake(text: str, **fields: object) -> Hint:

@@ -9,13 +9,14 @@ the mistake it names, so that the class report can count mistakes by id.
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from grader.checks.context import Hint, diagnosis, mistake, record
+from grader.checks.context import Hint, LastCall, current, diagnosis, mistake, record
 from grader.checks.failing_line import explain
 from grader.errors import ReferenceNotRecorded
 from grader.messages import say
@@ -83,15 +84,16 @@ def diagnose_values(got: np.ndarray, want: np.ndarray, *, m: int | None = None,
             return [mistake(message)]
     g, w = got.astype(float), want.astype(float)
     if np.any(w != 0) and np.allclose(g, -w, rtol=rtol, atol=atol):
-        return [known("values.sign")]
+        return [_with_sizes(known("values.sign"), {})]
     factor = constant_factor(g, w)
     if factor is not None:
+        sizes = problem_sizes()
         if m and np.isclose(factor, m, rtol=1e-6):
-            return [known("values.factor_m", factor=factor, m=m)]
+            return [_with_sizes(known("values.factor_m", factor=factor, m=m), sizes)]
         if m and np.isclose(factor, 1.0 / m, rtol=1e-6):
-            return [known("values.over_m", m=m)]
+            return [_with_sizes(known("values.over_m", m=m), sizes)]
         if np.count_nonzero(np.abs(w) > 1e-12) >= 2:  # one number is a multiple of any other: no evidence
-            return [known("values.factor", factor=factor)]
+            return [factor_words(factor, sizes)]
     if np.all(g == np.round(g)) and not np.all(w == np.round(w)) and np.allclose(g, np.floor(w)):
         return [known("values.integer_division")]
     if g.ndim == 2 and g.shape[0] == g.shape[1] and np.allclose(g.T, w, rtol=rtol, atol=atol):
@@ -108,6 +110,83 @@ def compute_mistakes_when_recording(mistakes: dict[str, Any] | None) -> None:
                     wrong()
                 except Exception:  # noqa: BLE001  (made for wrong answers: it may not apply to a right one)
                     pass
+
+
+def factor_words(factor: float, sizes: dict[int, str]) -> Hint:
+    """A constant factor, named when it is a size of the problem (``sizes``, read from the check's learner
+    calls: ``X.shape[1]``), 2, or a ratio of two sizes, as a diagnosis carrying the factor and the sizes
+    (grader/checks/factors.py weighs it against the other checks')."""
+    kind, fields = name_factor(factor, sizes)
+    return _with_sizes(known(f"values.factor{kind}", factor=factor, **fields), sizes)
+
+
+def _with_sizes(hint: Hint, sizes: dict[int, str]) -> Hint:
+    hint.sizes = sizes  # type: ignore[attr-defined]
+    return hint
+
+
+def name_factor(factor: float, sizes: dict[int, str]) -> tuple[str, dict[str, object]]:
+    """What a factor is, the simplest first (see ``factor_names``); ("", {}) when nothing names it."""
+    names = factor_names(factor, sizes)
+    return names[0] if names else ("", {})
+
+
+def factor_names(factor: float, sizes: dict[int, str]) -> list[tuple[str, dict[str, object]]]:
+    """Every way to name a factor, the simplest first: ("_size", {size, read}) for a size of the problem or
+    its inverse, ("_two", {}) for 2 or 1/2, ("_ratio", {a, read_a, b, read_b}) for a / b, two sizes."""
+    names: list[tuple[str, dict[str, object]]] = []
+    for size, read in sizes.items():
+        if np.isclose(factor, size, rtol=1e-6) or np.isclose(factor, 1.0 / size, rtol=1e-6):
+            names.append(("_size", {"size": size, "read": read}))
+    if np.isclose(abs(factor), 2.0) or np.isclose(abs(factor), 0.5):
+        names.append(("_two", {}))
+    for (a, read_a), (b, read_b) in itertools.permutations(sizes.items(), 2):
+        if np.isclose(factor, a / b, rtol=1e-6):
+            names.append(("_ratio", {"a": a, "read_a": read_a, "b": b, "read_b": read_b}))
+    return names
+
+
+def problem_sizes(call: LastCall | None = None) -> dict[int, str]:
+    """The sizes of a learner call (default: the running check's learner calls, the most recent first),
+    each with where it is read: {7: "X.shape[1]", 3: "parameters['W1'].shape[0]"}."""
+    if call is not None:
+        calls = [call]
+    else:
+        context = current()
+        calls = list(reversed(context.calls)) if context is not None else []
+    sizes: dict[int, str] = {}
+    for made in calls:
+        names = list(getattr(made.function, "parameters", []) or [])
+        named = [(names[i] if i < len(names) else f"argument {i + 1}", v) for i, v in enumerate(made.args)]
+        for text, array in _arrays_in([*named, *made.kwargs.items()]):
+            for axis, n in enumerate(array.shape):
+                add_size(sizes, n, f"{text}.shape[{axis}]")
+    return sizes
+
+
+def _arrays_in(named: list[tuple[str, Any]], depth: int = 0) -> list[tuple[str, np.ndarray]]:
+    """The arrays of some values, each with how it is read (``cache[0]``, ``parameters['W1']``), two levels deep."""
+    found: list[tuple[str, np.ndarray]] = []
+    for name, value in named:
+        if isinstance(value, np.ndarray):
+            found.append((name, value))
+        elif depth < 2 and isinstance(value, dict):
+            found += _arrays_in([(f"{name}[{k!r}]", v) for k, v in list(value.items())[:64]], depth + 1)
+        elif depth < 2 and isinstance(value, (tuple, list)):
+            found += _arrays_in([(f"{name}[{i}]", v) for i, v in enumerate(value[:64])], depth + 1)
+    return found
+
+
+def add_size(sizes: dict[int, str], n: int, read: str) -> None:
+    """Note that ``read`` is the size ``n`` (2 of the ways to read each size are kept: "X.shape[0] = W.shape[1]");
+    a size 1 says nothing."""
+    if n <= 1:
+        return
+    known_as = sizes.get(n)
+    if known_as is None:
+        sizes[n] = read
+    elif " = " not in known_as and read != known_as and not known_as.startswith(read.split(".")[0] + "."):
+        sizes[n] = f"{known_as} = {read}"
 
 
 def constant_factor(got: np.ndarray, want: np.ndarray) -> float | None:

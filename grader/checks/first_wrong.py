@@ -79,11 +79,20 @@ class Finding:
 class _Pool:
     """The reference's values (and the call's inputs), by shape, to match learner values against."""
 
-    def __init__(self, values: list[Any]) -> None:
+    def __init__(self, values: list[Any], steps: list[Any] = ()) -> None:
         self.by_shape: dict[tuple[int, ...], list[np.ndarray]] = {}
         for value in values:
             array = np.asarray(value, dtype=float)
             self.by_shape.setdefault(array.shape, []).append(array)
+        # Values of the reference's sub-expressions (grader/checks/steps.py): what a wrong value may relate to.
+        self.steps: dict[tuple[int, ...], list[np.ndarray]] = {}
+        for value in steps:
+            array = np.asarray(value, dtype=float)
+            self.steps.setdefault(array.shape, []).append(array)
+
+    def is_step(self, value: Any) -> bool:
+        array = np.asarray(value, dtype=float)
+        return any(same(array, want) for want in self.steps.get(array.shape, ()))
 
     def matches(self, value: Any) -> bool:
         array = np.asarray(value, dtype=float)
@@ -93,7 +102,8 @@ class _Pool:
         """A reference value this wrong one is a transpose or a multiple of (those of its own name first)."""
         array = np.asarray(value, dtype=float)
         candidates = [np.asarray(v, dtype=float) for v in named] + self.by_shape.get(array.shape, []) + (
-            self.by_shape.get(array.shape[::-1], []) if array.ndim == 2 else [])
+            self.by_shape.get(array.shape[::-1], []) if array.ndim == 2 else []) + self.steps.get(array.shape, [])[::-1] + (
+            self.steps.get(array.shape[::-1], [])[::-1] if array.ndim == 2 else [])  # a line's later steps first
         for want in candidates:
             if array.ndim == 2 and want.shape == array.shape[::-1] and array.shape[0] != array.shape[1] \
                     and same(array.T, want):
@@ -165,16 +175,18 @@ def identical(a: Any, b: Any) -> bool:
     return np.shape(a) == np.shape(b) and bool(np.array_equal(a, b, equal_nan=True))
 
 
-def find(trace: Trace, reference: Trace, inputs: list[Any], wrong_output: str) -> Finding | None:
+def find(trace: Trace, reference: Trace, inputs: list[Any], wrong_output: str,
+         steps: list[Any] = ()) -> Finding | None:
     """The first wrong value the learner's ``wrong_output`` (``return``, ``return[1]``, ...) of the traced
-    call was computed from, or None when the trace cannot say (cut short, no such output...)."""
+    call was computed from, or None when the trace cannot say (cut short, no such output...). ``steps``:
+    the values of the reference's sub-expressions (grader/checks/steps.py)."""
     if trace.truncated or not trace.events:
         return None
     outputs = [i for i, e in enumerate(trace.events) if e.call == 0 and e.name == wrong_output]
     if not outputs:
         return None
     given = list(_arrays(inputs))
-    pool = _Pool([e.value for e in reference.events] + given)
+    pool = _Pool([e.value for e in reference.events] + given, steps)
     taken = _Pool(given)  # values read from the inputs are right, but not worth naming as computed
     graph = Graph(trace)
     numeric = _numeric(trace.events, graph)
@@ -192,7 +204,19 @@ def find(trace: Trace, reference: Trace, inputs: list[Any], wrong_output: str) -
         if matched[index] or index in redeemed or event.argument:
             continue
         if all(matched[i] or i in redeemed for i in graph.inputs[index]):
-            return _finding(trace, reference, index, ancestors, matched, graph, pool, taken)
+            found = _finding(trace, reference, index, ancestors, matched, graph, pool, taken)
+            if pool.is_step(event.value) or found.relation is None or (
+                    found.relation.factor is None and not found.relation.transposed):
+                # A step of the reference's line (or a value unlike any expected one), then a line that makes it
+                # an expected value times a factor (or transposed): that line is the mistake.
+                for later in sorted(ancestors):
+                    if later > index and index in graph.inputs[later] and trace.events[later].call == event.call \
+                            and not matched[later] and trace.events[later].name == event.name:
+                        step = _finding(trace, reference, later, ancestors, matched, graph, pool, taken)
+                        if step.relation is not None and (step.relation.factor is not None or step.relation.transposed):
+                            return step
+                        break
+            return found
     return None
 
 

@@ -67,14 +67,15 @@ def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> np.ndarray:
 
 def expect_gradient(got: Any, numeric: np.ndarray, *, name: str, threshold: float = DEFAULT_THRESHOLD,
                     mistakes: dict[str, Any] | None = None, want: np.ndarray | None = None,
-                    m: int | None = None) -> float:
+                    m: int | None = None, diagnose: bool = True) -> float:
     """``got`` (the learner's analytic gradient) must match ``numeric`` within ``threshold``.
 
     Returns the largest relative error (for a passing check's note); fails with the
     parameter name, the worst index, both values there and the thresholds used, then
     the diagnoses of ``diagnose_values`` against ``want`` (the reference's analytic
     gradient; default ``numeric``): known ``mistakes``, a sign, a factor m...  In a hidden
-    check the centred-difference value (the expected one) is not shown.
+    check the centred-difference value (the expected one) is not shown. ``diagnose=False``: the mismatch
+    only (a caller that diagnoses against a better value).
     """
     numeric = np.asarray(numeric, dtype=float)
     expect_shape(got, numeric.shape, name=name, _want=numeric)
@@ -89,7 +90,7 @@ def expect_gradient(got: Any, numeric: np.ndarray, *, name: str, threshold: floa
                      bad=int(np.sum(errors > threshold)), size=errors.size)
         mismatch = (say("gradient.mismatch", numeric=show(float(numeric[index])), **shown)
                     if expected_values_shown() else say("gradient.mismatch_hidden", **shown))
-        fail(mismatch, *diagnose_values(np.asarray(got, dtype=float),
-                                        numeric if want is None else np.asarray(want, dtype=float),
-                                        m=m, mistakes=mistakes))
+        fail(mismatch, *(diagnose_values(np.asarray(got, dtype=float),
+                                         numeric if want is None else np.asarray(want, dtype=float),
+                                         m=m, mistakes=mistakes) if diagnose else ()))
     return worst

@@ -47,7 +47,7 @@ def expect_gradient_diagnosed(got: Any, numeric: np.ndarray, *, name: str, want:
     if want is None:
         return expect_gradient(got, numeric, name=name, threshold=threshold, mistakes=mistakes, m=m)
     try:
-        return expect_gradient(got, numeric, name=name, threshold=threshold)
+        return expect_gradient(got, numeric, name=name, threshold=threshold, diagnose=False)
     except CheckFailure as failure:
         hints: list[str] = []
         if type(got) is np.ndarray and got.shape == want.shape and got.dtype.kind in "biuf":

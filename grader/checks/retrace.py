@@ -25,9 +25,12 @@ from typing import Any
 
 import numpy as np
 
-from grader.checks.context import CheckContext, LastCall, diagnosis, record
 from grader.checks import nonfinite
+from grader.checks.context import CheckContext, LastCall, diagnosis, record
+from grader.checks.diagnose import name_factor, problem_sizes
+from grader.checks.factors import claimed_factor
 from grader.checks.first_wrong import Finding, factor, find, identical, same
+from grader.checks.steps import steps
 from grader.messages import say
 from grader.sandbox.tracing import returned_parts, traced
 
@@ -54,7 +57,8 @@ class Retracer:
             if self.traced.get(function, 0) >= TRACED_PER_FUNCTION:
                 continue
             try:
-                said = explain(call, reference, lambda: self._count(function))
+                claimed = tuple(c for c in map(claimed_factor, context.hints) if c is not None)
+                said = explain(call, reference, lambda: self._count(function), claimed)
             except Exception:  # noqa: BLE001 - words about a failure never change it
                 return []
             if said:
@@ -66,9 +70,11 @@ class Retracer:
         self.traced[function] = self.traced.get(function, 0) + 1
 
 
-def explain(call: LastCall, reference: Any, tracing: Callable[[], None] = lambda: None) -> list[str]:
+def explain(call: LastCall, reference: Any, tracing: Callable[[], None] = lambda: None,
+            claimed: tuple[float, ...] = ()) -> list[str]:
     """Sentences that locate the wrong value of ``call`` (empty when there is nothing sure to say, e.g. its
-    answer is right); ``tracing`` is told before the learner's call runs again."""
+    answer is right); ``tracing`` is told before the learner's call runs again; ``claimed``: the factors the
+    check's diagnoses already name (not explained twice)."""
     function = getattr(reference, call.function.graded, None)
     if not inspect.isfunction(function) or Path(function.__code__.co_filename).resolve().is_relative_to(GRADER):
         return []  # a learners' copy keeps recorded results (served by the grader's code), not the reference's code
@@ -97,13 +103,14 @@ def explain(call: LastCall, reference: Any, tracing: Callable[[], None] = lambda
         return []  # another answer on the same inputs: state kept between calls
     from grader.sandbox.traces import read_trace
 
-    finding = find(outcome.trace, read_trace(reference_trace), [call.args, call.kwargs], wrong[0])
+    finding = find(outcome.trace, read_trace(reference_trace), [call.args, call.kwargs], wrong[0],
+                   steps(function, *copy.deepcopy((list(call.args), call.kwargs))))
     if finding is not None and finding.relation is None:
         # A value with no counterpart is weak evidence; where a NaN or inf was made is strong.
         made = nonfinite.origin(outcome.trace, wrong[0])
         if made:
             return made
-    said = _words(finding, call.function.graded, outcome.trace) if finding else []
+    said = _words(finding, call, outcome.trace, claimed) if finding else []
     return said + nonfinite.origin(outcome.trace, wrong[0], finding.event if finding else None)
 
 
@@ -121,13 +128,12 @@ def _order(function: str, got: dict[str, Any], want: dict[str, Any]) -> list[str
     return []
 
 
-def _words(finding: Finding, graded: str, trace: Any) -> list[str]:
+def _words(finding: Finding, call: LastCall, trace: Any, claimed: tuple[float, ...]) -> list[str]:
     """Where the value went wrong, and how: plain sentences, not a diagnosis (they locate a mistake, which the
     check's own diagnosis, if any, names)."""
-    event = finding.event
+    event, graded = finding.event, call.function.graded
     name = event.name if not event.name.startswith("return") else say("trace.returned")
-    where = (say("trace.where_line", line=event.line) if not finding.called_from
-             else say("trace.where_helper", line=event.line, helper=finding.function, from_line=finding.called_from))
+    where = nonfinite.where(trace, event)
     if finding.matched:
         first = say("trace.first_wrong", function=graded, matched=", ".join(finding.matched), name=name,
                           where=where, text=event.text)
@@ -137,22 +143,11 @@ def _words(finding: Finding, graded: str, trace: Any) -> list[str]:
     loop = ", ".join(f"{k} = {v}" for k, v in event.loop)
     if loop and finding.looped:
         parts.append(say("trace.loop_again" if finding.repeated else "trace.loop", values=loop))
-    parts += _difference(finding, _sizes(trace))
+    parts += _difference(finding, problem_sizes(call), claimed)
     return parts
 
 
-def _sizes(trace: Any) -> dict[int, str]:
-    """The sizes of the problem, each with where it is read: {7: "X.shape[1]"} (from the call's arguments)."""
-    sizes: dict[int, str] = {}
-    for event in trace.events:
-        if event.argument and event.call == 0 and np.ndim(event.value) > 0:
-            for axis, n in enumerate(np.shape(event.value)):
-                if n > 1:
-                    sizes.setdefault(n, f"{event.name}.shape[{axis}]")
-    return sizes
-
-
-def _difference(finding: Finding, sizes: dict[int, str]) -> list[str]:
+def _difference(finding: Finding, sizes: dict[int, str], claimed: tuple[float, ...]) -> list[str]:
     got = np.asarray(finding.event.value, dtype=float)
     relation = finding.relation
     if relation is None:
@@ -161,27 +156,25 @@ def _difference(finding: Finding, sizes: dict[int, str]) -> list[str]:
     if relation.transposed:
         return [say("trace.transposed", got_shape=got.shape, want_shape=want.shape)]
     if relation.factor is not None:
-        return [_factor_words(relation.factor, sizes)]
+        return [_factor_words(relation.factor, sizes, claimed)]
     if got.shape != want.shape:
         return [say("trace.shape", got_shape=got.shape, want_shape=want.shape),
                 *_shape_rules(got.shape, want.shape, finding.inputs)]
     c = factor(got, want)
     if c is not None:
-        return [_factor_words(c, sizes)]
+        return [_factor_words(c, sizes, claimed)]
     wrong = int(np.sum(~np.isclose(got, want, rtol=1e-5, atol=1e-8)))
     error = float(np.max(np.abs(got - want))) if got.size else 0.0
     return [say("trace.differs", shape=got.shape, wrong=wrong, size=got.size, error=f"{float(f'{error:.1g}'):g}")]
 
 
-def _factor_words(c: float, sizes: dict[int, str]) -> str:
+def _factor_words(c: float, sizes: dict[int, str], claimed: tuple[float, ...]) -> str:
+    if any(np.isclose(c, other, rtol=1e-6) for other in claimed):
+        return say("trace.factor_said", factor=f"{c:.6g}")
     if np.isclose(c, -1.0):
         return say("trace.sign")
-    for size, read in sizes.items():
-        if np.isclose(c, size, rtol=1e-6) or np.isclose(c, 1.0 / size, rtol=1e-6):
-            return say("trace.factor_size", factor=f"{c:.6g}", size=size, read=read)
-    if np.isclose(abs(c), 2.0) or np.isclose(abs(c), 0.5):
-        return say("trace.factor_two", factor=f"{c:.6g}")
-    return say("trace.factor", factor=f"{c:.6g}")
+    kind, fields = name_factor(c, sizes)
+    return say(f"trace.factor{kind}", factor=f"{c:.6g}", **fields)
 
 
 def _shape_rules(got: tuple[int, ...], want: tuple[int, ...], inputs: dict[str, tuple[int, ...]]) -> list[str]:

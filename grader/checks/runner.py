@@ -25,7 +25,8 @@ import pytest
 
 from grader.checks import pytest_fast, retrace
 from grader.checks.compare import CheckFailure
-from grader.checks.context import CheckContext, enter, leave
+from grader.checks.factors import FACTOR_CLAIMS, settle
+from grader.checks.context import CheckContext, Hint, enter, leave
 from grader.checks.context import current as current_context
 from grader.checks.learner import Learner, LearnerFault
 from grader.checks.marks import MARK
@@ -90,6 +91,7 @@ class CheckPlugin:
         self.results: list[CheckResult] = []
         self.grader_errors: list[str] = []
         self._retracer = retrace.Retracer()  # where a failed check's values went wrong
+        self._factor_claims: list[tuple[int, Hint]] = []  # (result index, its diagnosis claiming a factor)
 
     def notes(self) -> list[str]:
         """Notes for the instructor: check files that could not be loaded and checks the grader could not run."""
@@ -170,6 +172,7 @@ class CheckPlugin:
                     item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
             finally:
                 leave(token)
+        self._settle_factors()
         for declared in self._unloaded:
             if self.functions is None or declared.function in self.functions:
                 self.results.append(declared.result(self._seed))
@@ -285,11 +288,16 @@ class CheckPlugin:
             trace = trace.tb_next
         return False
 
+    def _settle_factors(self) -> None:
+        settle(self.results, self._factor_claims)
+        self._factor_claims = []
+
     def _result(self, item: pytest.Item, seconds: float, status: str, message: str) -> CheckResult:
         about = self._about_item(item)
         context = current_context()
-        diagnoses = [CheckDiagnosis(hint.diagnosis, hint.title) for hint in context.diagnoses_in(message)] \
-            if context is not None and status != "passed" else []
+        hints = context.diagnoses_in(message) if context is not None and status != "passed" else []
+        diagnoses = [CheckDiagnosis(hint.diagnosis, hint.title) for hint in hints]
+        self._factor_claims += [(len(self.results), h) for h in hints if h.diagnosis in FACTOR_CLAIMS]
         if len(message) > MESSAGE_CHARS:
             message = message[:MESSAGE_CHARS] + "\n" + say("check.message_cut")
         return CheckResult(

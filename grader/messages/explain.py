@@ -101,6 +101,7 @@ MESSAGES: dict[str, str] = {
     "trace.transposed": "It holds the expected values, transposed: shape {got_shape} where {want_shape} is expected.",
     "trace.sign": "It has the expected values with the opposite sign.",
     "trace.factor": "Its values are the expected ones times {factor}, on every entry.",
+    "trace.factor_said": "Its values are the expected ones times {factor}: the factor said above starts here.",
     "trace.factor_size": (
         "Its values are the expected ones times {factor}: {size} is {read}, a size of the problem, so a division "
         "or multiplication by it is missing, doubled or in the wrong place."
@@ -131,6 +132,10 @@ MESSAGES: dict[str, str] = {
     "trace.nonfinite_underflow": (
         "The 0 comes from {where}, {text}: np.exp of a number below about -745 is exactly 0, and that line "
         "reads numbers down to {smallest}. That is an underflow, not an overflow."
+    ),
+    "trace.factor_ratio": (
+        "Its values are the expected ones times {factor} = {a}/{b}: {a} is {read_a} and {b} is {read_b}, so it "
+        "divides by {b} where {a} belongs (or multiplies by {a} where {b} belongs)."
     ),
     "trace.differs": (
         "Same shape {shape}; {wrong} of its {size} entries differ (the largest difference is about {error})."

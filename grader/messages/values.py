@@ -99,6 +99,25 @@ MESSAGES: dict[str, str] = {
         "Likely mistake: divided by m twice. Your values are 1/{m} of the expected ones (m = {m} examples)."
     ),
     "values.factor": "Your values are {factor:g} times the expected ones: a constant factor is off.",
+    "values.factor_size": (
+        "Likely mistake: a division or multiplication by {size} missing, doubled or misplaced. Your values are "
+        "{factor:g} times the expected ones, and {size} is {read}, a size of this problem."
+    ),
+    "values.factor_two": (
+        "Likely mistake: a factor of 2 missing or doubled. Your values are {factor:g} times the expected ones: "
+        "look for a 1/2 convention (the 1/2 of a squared error or of L2 regularization) or the 2 of a "
+        "derivative of a square."
+    ),
+    "values.factor_ratio": (
+        "Likely mistake: a division by {b} where {a} belongs (or a product with {a} where {b} belongs). Your values "
+        "are {factor:g} = {a}/{b} times the expected ones; {a} is {read_a} and {b} is {read_b}, two sizes of this "
+        "problem."
+    ),
+    "values.factor_varies": (
+        "Your values are {factor:g} times the expected ones here, but the checks of this function saw different "
+        "factors ({seen}): no single constant is off. The factor follows the inputs: look for a size of the "
+        "problem or a value computed from the inputs that multiplies or divides your result."
+    ),
     "values.integer_division": (
         "Likely mistake: integer (floor) division. Your values are the expected ones rounded down to whole "
         "numbers; use / rather than //, and float arrays."
@@ -165,6 +184,10 @@ MESSAGES: dict[str, str] = {
     "diagnosis.values.factor_m": "a missing 1/m",
     "diagnosis.values.over_m": "divided by m twice",
     "diagnosis.values.factor": "a constant factor is off",
+    "diagnosis.values.factor_size": "a division or multiplication by a size of the problem",
+    "diagnosis.values.factor_two": "a factor of 2 missing or doubled",
+    "diagnosis.values.factor_ratio": "one size of the problem used for another",
+    "diagnosis.values.factor_varies": "off by a factor that follows the inputs",
     "diagnosis.values.integer_division": "integer (floor) division",
     "diagnosis.values.transposed_square": "rows and columns swapped (a wrong axis)",
     "diagnosis.values.nonfinite": "NaN or inf in the result",
