@@ -207,6 +207,55 @@ def test_a_finite_result_has_no_nonfinite_words():
     assert origin(got, "return") == []
 
 
+def rmsprop_reference(parameters, grads, s, beta=0.9, learning_rate=0.1, epsilon=1e-8):
+    new_parameters, new_s = {}, {}
+    for key in parameters:
+        new_s["d" + key] = beta * s["d" + key] + (1 - beta) * grads["d" + key] ** 2
+        new_parameters[key] = parameters[key] - learning_rate * grads["d" + key] / (np.sqrt(new_s["d" + key]) + epsilon)
+    return new_parameters, new_s
+
+
+def rmsprop_in_place_epsilon_inside(parameters, grads, s, beta=0.9, learning_rate=0.1, epsilon=1e-8):
+    L = len(parameters) // 2
+    for l in range(1, L + 1):
+        s["dW" + str(l)] = beta * s["dW" + str(l)] + (1 - beta) * np.square(grads["dW" + str(l)])
+        s[f"db{l}"] = beta * s[f"db{l}"] + (1 - beta) * np.square(grads[f"db{l}"])
+        parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)] / np.sqrt(
+            s["dW" + str(l)] + epsilon)
+        parameters[f"b{l}"] = parameters[f"b{l}"] - learning_rate * grads[f"db{l}"] / (np.sqrt(s[f"db{l}"]) + epsilon)
+    return parameters, s
+
+
+def test_a_dict_entry_read_by_a_right_line_is_not_redeemed_by_it():
+    """The b1 update is right and reads parameters["b1"] only: the wrong W1 update before it is still blamed."""
+    import copy
+
+    rng = np.random.default_rng(3)
+    parameters = {"W1": rng.normal(size=(2, 3)), "b1": rng.normal(size=(2, 1))}
+    grads = {"dW1": rng.normal(size=(2, 3)) * 1e-4, "db1": rng.normal(size=(2, 1)) * 1e-4}  # epsilon counts
+    s = {"dW1": np.full((2, 3), 1e-9), "db1": np.full((2, 1), 1e-9)}
+    _, wanted = _trace(rmsprop_reference, *copy.deepcopy([parameters, grads, s]))
+    _, got = _trace(rmsprop_in_place_epsilon_inside, *copy.deepcopy([parameters, grads, s]))
+    assert any(e.name == "return[0]['W1']" for e in got.events)  # a tuple of dicts is named two levels deep
+    finding = find(got, wanted, [parameters, grads, s], "return[0]['W1']")
+    assert finding is not None and finding.event.name == "parameters['W1']"
+    assert finding.event.text.endswith('np.sqrt(s["dW" + str(l)] + epsilon)')  # its continuation line joined
+
+
+@pytest.mark.parametrize("text, loop, read", [
+    ('parameters["W" + str(l)] = parameters["W" + str(l)] - lr * grads["dW" + str(l)]', {"l": 2},
+     {"parameters": {"parameters['W2']"}, "grads": {"grads['dW2']"}}),
+    ("v[f'dW{l+1}'] += 1", {"l": 0}, {"v": {"v['dW1']"}}),
+    ("grads['dW1'] = dW", {}, {"grads": set()}),
+    ("x = d[key] + d['a']", {}, {}),  # a key it cannot work out: any entry of d
+    ("y = f(d) + d['a']", {}, {}),  # d passed whole
+])
+def test_the_entries_a_line_reads_are_worked_out_from_its_keys(text, loop, read):
+    from grader.checks.first_wrong import entries_read
+
+    assert entries_read(text, loop) == read
+
+
 def _graded(week: str, entry: dict):
     return grade_submission(ROOT / "exercises" / week, [ROOT / "tests" / "fixtures" / entry["file"]], seed=1234)
 

@@ -125,6 +125,65 @@ def loaded_names(text: str) -> set[str]:
     return read
 
 
+def entries_read(text: str, loop: dict[str, int]) -> dict[str, set[str]]:
+    """The dict entries a line reads, for each dict whose keys on that line can be worked out from constants
+    and the line's whole numbers (``parameters["W" + str(l)]`` with l = 2 reads ``parameters['W2']``); a dict
+    only assigned into reads nothing. A dict missing here may be read anywhere."""
+    statement = parse_statement(text)
+    if statement is None:
+        return {}
+    read: dict[str, set[str]] = {}
+    unknown: set[str] = set()
+    targets = {id(statement.target)} if isinstance(statement, ast.AugAssign) else set()
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+            name = node.value.id
+            keys = read.setdefault(name, set())
+            if isinstance(node.ctx, ast.Load) or id(node) in targets:
+                try:
+                    key = _key(node.slice, loop)
+                except (ValueError, TypeError, KeyError):
+                    unknown.add(name)
+                    continue
+                if type(key) in (str, int):
+                    keys.add(f"{name}[{key!r}]")
+                else:
+                    unknown.add(name)
+    for node in ast.walk(statement):  # a dict also read whole (passed to a call, returned)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in read and not any(
+                isinstance(parent, ast.Subscript) and parent.value is node for parent in ast.walk(statement)):
+            unknown.add(node.id)
+    return {name: keys for name, keys in read.items() if name not in unknown}
+
+
+def _key(node: ast.AST, loop: dict[str, int]) -> object:
+    """The value of a dict key written with constants, the line's whole numbers, +, -, *, %, str() and f-strings."""
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Name):
+        return loop[node.id]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Mod)):
+        left, right = _key(node.left, loop), _key(node.right, loop)
+        if isinstance(node.op, ast.Mult) and (isinstance(left, str) or isinstance(right, str)):
+            raise TypeError("a repeated text is no key")
+        return {ast.Add: lambda: left + right, ast.Sub: lambda: left - right, ast.Mult: lambda: left * right,
+                ast.Mod: lambda: left % right}[type(node.op)]()
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("str", "int") \
+            and len(node.args) == 1 and not node.keywords:
+        return {"str": str, "int": int}[node.func.id](_key(node.args[0], loop))
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.FormattedValue):
+                if value.format_spec is not None or value.conversion not in (-1, ord("s")):
+                    raise ValueError("a formatted key")
+                parts.append(str(_key(value.value, loop)))
+            else:
+                parts.append(str(_key(value, loop)))
+        return "".join(parts)
+    raise ValueError("not a simple key")
+
+
 class Graph:
     """Which recorded values each recorded value was computed from (by the names its line reads, and the
     calls made on its line)."""
@@ -142,9 +201,11 @@ class Graph:
         entries: dict[tuple[int, str], set[str]] = {}  # (call, dict name) -> its entries' event names
         for index, event in enumerate(self.events):
             found = []
+            resolved = entries_read(event.text, dict(event.loop)) if entries else {}
             for n in loaded_names(event.text):
-                found += [latest[(event.call, k)] for k in {n, *entries.get((event.call, n), ())}
-                          if (event.call, k) in latest]
+                known = entries.get((event.call, n), set())
+                read = resolved[n] & known if n in resolved else known
+                found += [latest[(event.call, k)] for k in {n, *read} if (event.call, k) in latest]
             if event.name.startswith("return["):  # one part of a returned tuple or dict: the value it is
                 found = [i for i in found if identical(self.events[i].value, event.value)][-1:] or found
             if not event.argument:

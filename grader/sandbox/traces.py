@@ -16,7 +16,7 @@ import numpy as np
 
 from grader.sandbox.tracing import MAX_CALLS, MAX_ENTRIES, MAX_EVENTS, MAX_LOOP_NAMES, MAX_TEXT
 
-_NAME = re.compile(r"""[A-Za-z_][A-Za-z0-9_]{0,79}(\[(-?\d+|'[^'\\]{0,40}'|"[^"\\]{0,40}")\])?""")
+_NAME = re.compile(r"""[A-Za-z_][A-Za-z0-9_]{0,79}(\[(-?\d+|'[^'\\]{0,40}'|"[^"\\]{0,40}")\]){0,2}""")
 MAX_LINE = 10**7
 
 

@@ -31,8 +31,13 @@ MAX_LINES = 200_000  # lines executed while tracing (a loop over examples stops 
 MAX_CALLS = 500  # frames traced
 MAX_TEXT = 200  # characters of a line's text
 MAX_ENTRIES_OF_DICT = 64  # entries of a local dict watched
+MAX_CONTINUED = 8  # continuation lines joined to a statement's text
+MAX_NAME = 160  # characters of a recorded name
+MAX_RETURN_DEPTH = 2  # levels of tuples, lists and dicts a returned value is named through
+MAX_RETURN_PARTS = 64  # parts of a returned value recorded
 MAX_LOOP_NAMES = 3  # whole numbers of a line shown with its value ("l = 2")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_STRINGS = re.compile(r"'[^'\\]*(?:\\.[^'\\]*)*'" + r'|"[^"\\]*(?:\\.[^"\\]*)*"')
 
 
 def _recordable(value: Any) -> bool:
@@ -66,6 +71,7 @@ class Recorder:
         self.truncated = False
         self._ids: dict[int, int] = {}  # id(frame) -> its call number
         self._held: dict[int, dict[str, tuple[int, Any]]] = {}  # call -> name -> (id(value), copy)
+        self._texts: dict[tuple[str, int], str] = {}  # (file, line) -> the statement's text
         self._line: dict[int, int] = {}  # call -> the line that is running
         self._bytes = self._lines = 0
 
@@ -122,19 +128,44 @@ class Recorder:
             held[name] = (id(value), _snapshot(value))
             self._record(number, frame, line, name, value)
 
+    def _text(self, filename: str, line: int) -> str:
+        """The statement starting on ``line``, its continuation lines joined (up to ``MAX_TEXT`` characters)."""
+        key = (filename, line)
+        if key not in self._texts:
+            text = linecache.getline(filename, line).strip()
+            following = line
+            while (_open_brackets(text) > 0 or text.endswith("\\")) and following - line < MAX_CONTINUED \
+                    and len(text) < MAX_TEXT:
+                following += 1
+                more = linecache.getline(filename, following).strip()
+                if not more:
+                    break
+                text = text.rstrip(chr(92)).rstrip()
+                text += more if text.endswith(("(", "[", "{")) else f" {more}"
+            self._texts[key] = text[:MAX_TEXT]
+        return self._texts[key]
+
     def _record(self, number: int, frame: FrameType, line: int, name: str, value: Any,
                 argument: bool = False) -> None:
         size = value.nbytes if type(value) is np.ndarray else 8
+        if len(name) > MAX_NAME:
+            return  # a name the trusted side would refuse (it takes an identifier and two subscripts)
         if len(self.events) >= MAX_EVENTS or self._bytes + size > MAX_BYTES:
             self.truncated = True
             return
         self._bytes += size
-        text = linecache.getline(frame.f_code.co_filename, line).strip()[:MAX_TEXT]
+        text = self._text(frame.f_code.co_filename, line)
         named = set(_NAME.findall(text))
         loop = {k: v for k, v in frame.f_locals.items() if type(v) is int and k in named and abs(v) < 2**53}
-        self.events.append({"call": number, "line": line, "name": name[:80], "text": text,
+        self.events.append({"call": number, "line": line, "name": name, "text": text,
                             "value": _snapshot(value), "loop": dict(list(loop.items())[:MAX_LOOP_NAMES]),
                             "argument": argument})
+
+
+def _open_brackets(text: str) -> int:
+    """Brackets a line opens and does not close (those in its strings and comment left out, roughly)."""
+    code = _STRINGS.sub("", text).split("#", 1)[0]
+    return sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
 
 
 def _locals_and_entries(names: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -148,17 +179,25 @@ def _locals_and_entries(names: dict[str, Any]) -> list[tuple[str, Any]]:
     return found
 
 
-def returned_parts(value: Any) -> list[tuple[str, Any]]:
+def returned_parts(value: Any, name: str = "return", depth: int = 0) -> list[tuple[str, Any]]:
     """The recordable parts of a returned value, named as the trace names them: ``return`` itself, or
-    ``return[0]``, ``return['dW1']`` for the items of a tuple, list or dict (one level deep)."""
+    ``return[0]``, ``return['dW1']``, ``return[0]['W1']`` for the items of a tuple, list or dict (two levels
+    deep: an optimizer returns its parameters and its state, each a dict)."""
     if _recordable(value):
-        return [("return", value)]
+        return [(name, value)]
+    if depth >= MAX_RETURN_DEPTH:
+        return []
     if type(value) in (tuple, list):
-        return [(f"return[{i}]", item) for i, item in enumerate(value[:64]) if _recordable(item)]
-    if type(value) is dict:
-        return [(f"return[{key!r}]", item) for key, item in list(value.items())[:64]
-                if type(key) in (str, int) and len(str(key)) <= 40 and _recordable(item)]
-    return []
+        items = list(enumerate(value[:MAX_RETURN_PARTS]))
+    elif type(value) is dict:
+        items = [(key, item) for key, item in list(value.items())[:MAX_RETURN_PARTS]
+                 if type(key) in (str, int) and len(str(key)) <= 40]
+    else:
+        return []
+    parts: list[tuple[str, Any]] = []
+    for key, item in items:
+        parts += returned_parts(item, f"{name}[{key!r}]", depth + 1)
+    return parts[:MAX_RETURN_PARTS]
 
 
 def traced(function: Any, args: list[Any], kwargs: dict[str, Any], files: set[str]) -> tuple[Any, dict[str, Any]]:
