@@ -11,6 +11,7 @@ here knows a particular exercise or mistake: every sentence follows from the sha
 from __future__ import annotations
 
 import ast
+import math
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -28,6 +29,8 @@ _INPLACE = re.compile(r"non-broadcastable output operand with shape \(([\d, ]*)\
                       r"broadcast shape \(([\d, ]*)\)")
 _UNPACK = re.compile(r"(too many|not enough) values to unpack \(expected (\d+)(?:, got (\d+))?\)")
 _NUMBERED_KEY = re.compile(r"'([A-Za-z_]+)(\d+)'")
+_NOT_ITERABLE = re.compile(r"cannot unpack non-iterable (?:numpy\.)?(int64|int32|float64|float32|int|float|bool)\b")
+_THREE_SHAPES = re.compile(r"broadcast together with shapes \(([\d, ]*)\) \(([\d, ]*)\) \(([\d, ]*)\)")
 _AXIS_INDEX = re.compile(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)")
 _PRODUCTS = ("dot", "matmul")
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@"}
@@ -53,6 +56,8 @@ def _explanations(error_type: str, message: str, where: FailingLine, failing: as
     elif error_type == "ValueError" and ("not aligned" in message or "matmul: Input operand" in message
                                          or "mismatch in its core dimension" in message):
         yield from _product(message, where, failing)
+    elif error_type == "ValueError" and isinstance(statement, ast.AugAssign) and _THREE_SHAPES.search(message):
+        yield from _inplace_operands(message, where, statement)
     elif error_type == "ValueError" and "could not be broadcast together" in message:
         yield from _broadcast(message, where, failing)
     elif error_type in ("ValueError", "TypeError") and ("values to unpack" in message
@@ -62,6 +67,8 @@ def _explanations(error_type: str, message: str, where: FailingLine, failing: as
         yield from _key(message, where, failing)
     elif error_type == "IndexError":
         yield from _index(message, where, failing)
+    elif error_type == "ValueError" and "setting an array element with a sequence" in message:
+        yield from _element_sequence(where, statement)
     elif error_type == "TypeError" and "can only concatenate str" in message:
         yield from _text_number(where, failing)
 
@@ -118,6 +125,9 @@ def _product(message: str, where: FailingLine, failing: ast.expr | None) -> Iter
     shapes = _DOT_SHAPES.search(message)
     if (a_shape is None or b_shape is None) and shapes:
         a_shape, b_shape = _numbers(shapes.group(1)), _numbers(shapes.group(2))
+    if a_shape and b_shape and len(a_shape) > 2 and len(b_shape) == 2:
+        yield from _product_of_blocks(failing, a, a_shape, b, b_shape)
+        return
     if not a_shape or not b_shape or len(a_shape) > 2 or len(b_shape) > 2:
         return
     b_rows = b_shape[0] if len(b_shape) == 1 else b_shape[-2]
@@ -130,6 +140,16 @@ def _product(message: str, where: FailingLine, failing: ast.expr | None) -> Iter
             yield from (say("line.dot_fit", expression=e, shape=s) for e, s in fits)
         else:
             yield say("line.dot_none_fits")
+
+
+def _product_of_blocks(failing: ast.expr, a: ast.expr, a_shape: tuple[int, ...], b: ast.expr,
+                       b_shape: tuple[int, ...]) -> Iterator[str]:
+    """np.dot of an array of more than two axes: it pairs that array's last axis with the other's first."""
+    yield diagnosis("line.dot_blocks", operation=_text(failing), a=_text(a), b=_text(b), a_shape=a_shape,
+                    b_shape=b_shape, a_last=a_shape[-1], b_rows=b_shape[0], axes=len(a_shape))
+    block = math.prod(a_shape[1:])
+    if block == b_shape[0]:
+        yield say("line.dot_blocks_reshape", a=_text(a), n=a_shape[0], block=block)
 
 
 def _transposed(expression: str) -> str:
@@ -190,6 +210,29 @@ def _inplace(message: str, statement: ast.AugAssign) -> Iterator[str]:
                     result_shape=_numbers(shapes.group(2)), target_shape=_numbers(shapes.group(1)))
 
 
+def _inplace_operands(message: str, where: FailingLine, statement: ast.AugAssign) -> Iterator[str]:
+    """``A[j] += v`` where v's shape does not fit the part of A it updates (and what part would fit)."""
+    found = _THREE_SHAPES.search(message)
+    operator = _OPERATORS.get(type(statement.op))
+    if found is None or operator is None:
+        return
+    target_shape, value_shape = _numbers(found.group(1)), _numbers(found.group(2))
+    target, value = _text(statement.target), _text(statement.value)
+    yield diagnosis("line.inplace_operands", target=target, operator=operator, value=value, target_shape=target_shape,
+                    value_shape=value_shape)
+    if isinstance(statement.target, ast.Subscript) and not isinstance(statement.target.slice, ast.Tuple):
+        array = where.value(_text(statement.target.value))
+        if array is not None and array.kind == "array" and array.shape and len(array.shape) == 2 \
+                and (array.shape[1],) == target_shape and (array.shape[0],) == value_shape:
+            column = f"{_text(statement.target.value)}[:, {_text(statement.target.slice)}]"
+            yield say("line.inplace_column", array=array.expr, shape=array.shape, target=target, column=column,
+                      rows=array.shape[0])
+
+
+def _called(call: ast.Call) -> str:
+    return call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+
+
 # -- unpacking ---------------------------------------------------------------------------------
 
 
@@ -223,6 +266,12 @@ def _unpack(message: str, where: FailingLine, failing: ast.expr | None,
             if item.kind in ("tuple", "list") and item.size == count:
                 yield say("line.unpack_nested", index=index, value=value.expr, kind=item.kind, count=count)
                 break
+    elif _NOT_ITERABLE.search(message):
+        kind = _NOT_ITERABLE.search(message).group(1)
+        yield diagnosis("line.unpack_number", value=_text(source) if source is not None else "?", kind=kind,
+                        count=count, targets=targets)
+        if isinstance(source, ast.Call) and _called(source) in ("argmax", "argmin"):
+            yield say("line.unpack_flat_index", function=_called(source))
     else:
         found = _UNPACK.search(message)
         if found is None:
@@ -263,6 +312,9 @@ def _index(message: str, where: FailingLine, failing: ast.expr | None) -> Iterat
     if not isinstance(failing, ast.Subscript):
         return
     container, index = where.value(_text(failing.value)), where.value(_text(failing.slice))
+    if container is not None and index is not None and index.kind in ("array", "list"):
+        yield from _index_axis(message, container, _text(failing.slice))
+        return
     if container is None or index is None or index.kind != "number":
         return
     try:
@@ -281,6 +333,63 @@ def _index(message: str, where: FailingLine, failing: ast.expr | None) -> Iterat
         yield say("line.index_past", container=container.expr, last=size - 1) if value == size else say(
             "line.index_far")
         yield _loop_values(where)
+
+
+def _index_axis(message: str, container: Sketch, index: str) -> Iterator[str]:
+    """An array of indexes that picks along an axis too short for it, and the axis it fits."""
+    found = _AXIS_INDEX.search(message)
+    if found is None or container.kind != "array" or not container.shape:
+        return
+    value, axis, size = (int(n) for n in found.groups())
+    shape = container.shape
+    if axis >= len(shape) or shape[axis] != size:
+        return
+    yield diagnosis("line.index_axis", container=container.expr, shape=shape, index=index, axis=axis, size=size,
+                    value=value)
+    fits = [k for k, n in enumerate(shape) if k != axis and -n <= value < n]
+    if fits and axis == 0:
+        other = fits[0]
+        picked = ", ".join([":"] * other + [index])
+        yield say("line.index_axis_fits", other=other, other_size=shape[other], picked=f"{container.expr}[{picked}]")
+
+
+# The calls that make one number of an array (a sum, a mean...): what they read is no longer an array.
+_REDUCTIONS = frozenset({"sum", "mean", "max", "min", "prod", "dot", "vdot", "trace", "norm", "std", "var", "item",
+                         "amax", "amin", "argmax", "argmin", "float", "int", "len"})
+
+
+def _element_sequence(where: FailingLine, statement: ast.stmt | None) -> Iterator[str]:
+    """One entry of an array assigned a value that is an array: which arrays on the right stay arrays."""
+    if not isinstance(statement, (ast.Assign, ast.AugAssign)):
+        return
+    target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
+    if not isinstance(target, ast.Subscript):
+        return
+    arrays = [(e, sketch.shape) for e, sketch in _left_as_arrays(statement.value, where)]
+    if not arrays:
+        return
+    shown = ", ".join(say("line.value_array", expr=e, shape=shape) for e, shape in arrays[:3])
+    yield diagnosis("line.element_sequence", target=_text(target), arrays=shown)
+    yield _loop_values(where)
+
+
+def _left_as_arrays(node: ast.expr, where: FailingLine) -> Iterator[tuple[str, Sketch]]:
+    """The arrays (of more than one number) an expression combines that no call on it reduces to a number."""
+    if isinstance(node, ast.Call):
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if name in _REDUCTIONS:
+            return
+        for arg in node.args:
+            yield from _left_as_arrays(arg, where)
+        return
+    if isinstance(node, (ast.Name, ast.Subscript, ast.Attribute)):
+        found = where.value(_text(node))
+        if found is not None and found.kind == "array" and found.shape and math.prod(found.shape) > 1:
+            yield _text(node), found
+        return
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.expr):
+            yield from _left_as_arrays(child, where)
 
 
 def _text_number(where: FailingLine, failing: ast.expr | None) -> Iterator[str]:

@@ -22,6 +22,14 @@ MESSAGES: dict[str, str] = {
         "No order or transpose of these two arrays makes a product: one of them is not the array the "
         "formula needs (print its shape where you compute it)."
     ),
+    "line.dot_blocks": (
+        "{operation}: {a} is {a_shape} and {b} is {b_shape}. With an array of {axes} axes, np.dot pairs its last "
+        "axis ({a_last}) with the first axis of the other ({b_rows}): they do not match."
+    ),
+    "line.dot_blocks_reshape": (
+        "{a} holds {n} examples of {block} numbers each: flatten it to ({n}, {block}) first, with "
+        "{a}.reshape({a}.shape[0], -1)."
+    ),
     "line.broadcast": (
         "{operation}: {a} is {a_shape} and {b} is {b_shape}. An element-wise operation pairs the axes from "
         "the last one, and each pair must be equal or 1: here axis {axis} has {a_size} in {a} and {b_size} in "
@@ -35,6 +43,14 @@ MESSAGES: dict[str, str] = {
     "line.broadcast_product": (
         "If the formula asks for a matrix product here, write np.dot({a}, {b}) (shape {shape}): `*` multiplies "
         "entry by entry."
+    ),
+    "line.inplace_operands": (
+        "{target} {operator}= {value}: {target} is {target_shape} and {value} is {value_shape}; an in-place "
+        "operation needs the right side to fit the shape of what it updates."
+    ),
+    "line.inplace_column": (
+        "{array} is {shape}: {target} is one of its rows; the right side has {rows} numbers, as a column has. "
+        "The column is {column}."
     ),
     "line.broadcast_inplace": (
         "{target} {operator}= ...: the result would have shape {result_shape}, but an in-place operation keeps "
@@ -56,6 +72,13 @@ MESSAGES: dict[str, str] = {
         "The right-hand side gives {got} values and the line unpacks it into {count} names: {targets}. "
         "Check how many values it returns, and in which order."
     ),
+    "line.unpack_number": (
+        "{value} is one number ({kind}), and one number cannot be split into {count} names ({targets})."
+    ),
+    "line.unpack_flat_index": (
+        "np.{function} gives one index into the array read as flat, not one index per axis: "
+        "np.unravel_index(np.{function}(a), a.shape) turns it into (row, column)."
+    ),
     "line.unpack_more": "more than {count}",
     "line.unpack_none": (
         "{value} is None, so there is nothing to unpack: the function that produced it may have no return "
@@ -76,6 +99,16 @@ MESSAGES: dict[str, str] = {
     "line.index": (
         "{container} has {size} entries (indices 0 to {last}), and the index {index} is {value}."
     ),
+    "line.index_axis": (
+        "{container} is {shape}: {container}[{index}] picks along axis {axis}, whose size is {size}, but "
+        "{index} holds {value}."
+    ),
+    "line.index_axis_fits": "Axis {other} has size {other_size}: to pick along it, write {picked}.",
+    "line.element_sequence": (
+        "{target} is one entry of an array, so the value stored there must be one number; on the right, nothing "
+        "reduces {arrays} to one number. Pick the one entry you need (an index), or sum what should be summed."
+    ),
+    "line.value_array": "{expr} {shape}",
     "line.index_past": (
         "That is one past the end: Python counts from 0, so the last entry is {container}[{last}] "
         "(or {container}[-1]). Check where the loop's range starts and stops."
@@ -170,5 +203,10 @@ MESSAGES: dict[str, str] = {
     "diagnosis.line.unpack_none": "None unpacked (a function that returns nothing)",
     "diagnosis.line.key": "a key that the dict does not have",
     "diagnosis.line.index": "an index past the end of a list or array",
+    "diagnosis.line.unpack_number": "one number unpacked into several names",
+    "diagnosis.line.inplace_operands": "an in-place update with a value of another shape",
+    "diagnosis.line.dot_blocks": "a matrix product of an array that was not flattened",
+    "diagnosis.line.index_axis": "indexes that pick along the wrong axis",
+    "diagnosis.line.element_sequence": "an array stored into one entry of an array",
     "diagnosis.line.text_number": "text joined with a number",
 }
