@@ -107,6 +107,9 @@ MISTAKES = {
     "activation_cache_swapped": ("linear_activation_forward", ["misordered", "(linear_cache, activation_cache)"]),
     "activation_cache_missing": ("linear_activation_forward", ["the activation cache is missing"]),
     "output_cache_missing": ("L_model_forward", ["the output layer's cache is missing"]),
+    "caches_kept_after_loop": ("L_model_forward", ["the entries of caches are the caches of layers 2 and 3",
+                                                   "No entry is the cache of layer 1.",
+                                                   "is caches.append(cache) inside the loop"]),
     "sigmoid_hidden": ("L_model_forward", ["sigmoid in the hidden layers"]),
     "relu_output": ("L_model_forward", ["ReLU at the output"]),
     "layer_count": ("L_model_forward", ["KeyError", "L = len(parameters) // 2"]),
@@ -172,6 +175,33 @@ def test_old_dA_keys_lose_only_the_dA_checks(mistake_reports):
     names = {c.name for c in report.checks_for("L_model_backward") if c.points < c.max_points}
     assert names <= {"L_model_backward_example", "L_model_backward_gradient_dA", "L_model_backward_vectorized"}
     assert next(c for c in report.checks if c.name == "L_model_backward_gradient_dW_db").status == "passed"
+
+
+def _forward_diagnoses(report: GradeReport) -> set[str]:
+    return {d.id for c in report.checks_for("L_model_forward") for d in c.diagnoses}
+
+
+def test_caches_are_told_apart_by_their_values(mistake_reports):
+    """caches of the wrong length: which layers' caches are there is read from their values (A_prev, W, b,
+    Z), and "the output layer's cache is missing" is said only when layers 1 .. L-1 are what is there."""
+    after_loop = mistake_reports["caches_kept_after_loop"]
+    assert _forward_diagnoses(after_loop) == {"week4.caches.append_after_loop"}
+    hidden = next(c for c in after_loop.checks if c.name == "L_model_forward_caches")
+    assert "the caches of layers 3 and 4" in hidden.message and "No entry is the cache of layers 1 and 2." in hidden.message
+    assert "output layer's cache is missing" not in "\n".join(c.message for c in after_loop.checks)
+    assert _forward_diagnoses(mistake_reports["output_cache_missing"]) == {"week4.caches.output_missing"}
+
+
+def test_correct_code_gets_no_cache_diagnosis(reference_report, alternative_reports):
+    """The reference, the correct alternatives, the correct submissions of tests/fixtures/week4/unseen and
+    the other cache layouts (over the reference) get no diagnosis of L_model_forward."""
+    reports = [reference_report, *alternative_reports.values(),
+               *(grade(path) for path in sorted((FIXTURES / "unseen").glob("ok_*.py"))),
+               *(WEEK.grade_over_reference(path) for path in sorted((FIXTURES / "caches").glob("*.py")))]
+    for report in reports:
+        assert _forward_diagnoses(report) == set()
+        assert [c.name for c in report.checks_for("L_model_forward") if c.points < c.max_points
+                and not c.name.endswith("_vectorized")] == []
 
 
 def test_diagnoses_do_not_fire_on_correct_code(reference_report):

@@ -90,7 +90,7 @@ def test_L_model_forward_example(learner, reference):
     AL, caches = expect_tuple(result, ["AL", "caches"], function="L_model_forward")
     want, want_caches = reference.L_model_forward(X, parameters)
     expect_array(AL, want, name="AL", mistakes=forward_mistakes(reference, X, parameters))
-    expect_caches(caches, 3)
+    expect_caches(caches, 3, want_caches)
 
 
 @check("compute_cost")

@@ -417,14 +417,70 @@ def numeric_activation_grads(reference, Y, parameters, caches) -> dict[str, np.n
     return grads
 
 
-def expect_caches(caches: Any, L: int) -> None:
-    """caches must be a list of L entries (expect_len would turn a list of tuples into an array)."""
+def _arrays_in(value: Any, depth: int = 0) -> list[np.ndarray]:
+    """Every numpy array inside ``value`` (an array, or tuples, lists and dict values of them)."""
+    if isinstance(value, np.ndarray):
+        return [value]
+    if depth >= 4:
+        return []
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, (tuple, list)) else ()
+    return [array for item in items for array in _arrays_in(item, depth + 1)]
+
+
+def layer_of_cache(cache: Any, want: list) -> int | None:
+    """The layer (1 .. L) whose cache ``cache`` is, by the values it holds: the layer whose A_prev, W, b
+    and Z it holds most of (``want``: the expected caches ((A_prev, W, b), Z), layer 1 first); None
+    when it holds none of them, or as many of two layers' as of any other."""
+    arrays = _arrays_in(cache)
+    scores = [sum(any(_same(array, part) for array in arrays) for part in (A_prev, W, b, Z))
+              for (A_prev, W, b), Z in want]
+    best = max(scores, default=0)
+    if best == 0 or scores.count(best) > 1:
+        return None
+    return scores.index(best) + 1
+
+
+def layers_text(layers: list[int]) -> str:
+    """"layer 2", "layers 2 and 3", "layers 1, 2 and 3" (in the catalog's language)."""
+    if len(layers) == 1:
+        return say("week4.caches.layers_one", layer=layers[0])
+    return say("week4.caches.layers_many", others=", ".join(map(str, layers[:-1])), last=layers[-1])
+
+
+def expect_caches(caches: Any, L: int, want: list) -> None:
+    """caches must be a list of L entries (expect_len would turn a list of tuples into an array).
+
+    ``want`` is the expected caches, layer 1 first. When the count is wrong, each entry is matched
+    to a layer by the values it holds (A_prev, W, b, Z), and the feedback says which layers' caches
+    are there and which are missing; a diagnosis names a pattern only when the layers found are
+    exactly that pattern (layers 1 .. L-1: the output's cache is missing; L-1 and L: the hidden
+    layers' caches were appended after their loop; L alone: no hidden layer's cache).
+    """
     if not isinstance(caches, (list, tuple)):
         fail(say("week4.caches.not_list", L=L, got=show(caches)))
-    if len(caches) == L - 1:
-        fail(say("week4.caches.count", count=L - 1, L=L), mistake("week4.caches.output_missing"))
-    if len(caches) != L:
-        fail(say("week4.caches.count", count=len(caches), L=L), say("week4.caches.one_per_layer"))
+    if len(caches) == L:
+        return
+    count = say("week4.caches.count", count=len(caches), L=L)
+    layers = [layer_of_cache(cache, want) for cache in caches]
+    if not layers or None in layers:
+        fail(count, say("week4.caches.one_per_layer"))
+    found = [layer for layer in layers if layer is not None]
+    parts = [count, say("week4.caches.holds", layers=layers_text(found))]
+    missing = [layer for layer in range(1, L + 1) if layer not in found]
+    if missing:
+        parts.append(say("week4.caches.missing", layers=layers_text(missing)))
+    repeated = sorted({layer for layer in found if found.count(layer) > 1})
+    if repeated:
+        parts.append(say("week4.caches.repeated", layers=layers_text(repeated)))
+    if found == list(range(1, L)):
+        parts.append(mistake("week4.caches.output_missing"))
+    elif L >= 3 and found == [L - 1, L]:
+        parts.append(mistake("week4.caches.append_after_loop", last=L - 1))
+    elif L >= 2 and found == [L]:
+        parts.append(mistake("week4.caches.hidden_missing", last=L - 1))
+    else:
+        parts.append(say("week4.caches.one_per_layer"))
+    fail(*parts)
 
 
 # -- L_model_backward's dA keys ---------------------------------------------------------

@@ -191,7 +191,7 @@ def test_L_model_forward_caches(learner, reference, rng):
     result = with_hint(lambda: learner.L_model_forward(X, parameters), key_error_past(L), LAYER_COUNT_HINT)
     _, caches = expect_tuple(result, ["AL", "caches"], function="L_model_forward")
     _, want = reference.L_model_forward(X, parameters)
-    expect_caches(caches, L)
+    expect_caches(caches, L, want)
     for l, ((A_prev, W, b), Z) in enumerate(want):
         activation = reference.relu if l < L - 1 else reference.sigmoid
         expect_activation_cache(caches[l], A_prev, W, b, Z, activation(Z)[0],
