@@ -294,6 +294,31 @@ def test_the_entries_a_line_reads_are_worked_out_from_its_keys(text, loop, read)
     assert entries_read(text, loop) == read
 
 
+def products_at_once(x, w, b):
+    prods = x * w
+    out = prods.sum(axis=1) + b
+    return out, (x, w)
+
+
+def products_in_a_loop_wrong(x, w, b):
+    N = x.shape[0]
+    out = np.zeros(N)
+    for n in range(N):
+        row = x[n] * w  # one example's part of what the reference computes for all at once: right
+        out[n] = row.sum() + 2 * b  # the mistake: each entry filled in place
+    return out, (x, w)
+
+
+def test_a_loop_that_fills_an_array_is_judged_by_the_entries_it_fills():
+    rng = np.random.default_rng(5)
+    x, w = rng.normal(size=(4, 3)), rng.normal(size=3)
+    _, wanted = _trace(products_at_once, x, w, 0.5)
+    _, got = _trace(products_in_a_loop_wrong, x, w, 0.5)
+    finding = find(got, wanted, [x, w, 0.5], "return[0]")
+    assert finding is not None and finding.event.name == "out" and "2 * b" in finding.event.text
+    assert "row" in finding.matched and finding.event.loop == (("n", 0),)  # wrong from the first pass
+
+
 def _graded(week: str, entry: dict):
     return grade_submission(ROOT / "exercises" / week, [ROOT / "tests" / "fixtures" / entry["file"]], seed=1234)
 

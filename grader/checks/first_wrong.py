@@ -90,6 +90,37 @@ class _Pool:
             array = np.asarray(value, dtype=float)
             self.steps.setdefault(array.shape, []).append(array)
 
+    def part_of(self, value: Any) -> bool:
+        """Is ``value`` (an array of two numbers or more) one slice ``ref[k]`` of a reference value (a loop over
+        examples computes one example's part of what the reference computes for all at once)?"""
+        array = np.asarray(value, dtype=float)
+        if array.size < 2:
+            return False
+        for shape, wants in self.by_shape.items():
+            if len(shape) != array.ndim + 1 or shape[1:] != array.shape:
+                continue
+            for want in wants:
+                scale = max(1.0, float(np.max(np.abs(want)))) if want.size else 1.0
+                close = np.isclose(want, array[None], rtol=RTOL, atol=ATOL * scale)
+                if np.any(np.all(close.reshape(len(want), -1), axis=1)):
+                    return True
+        return False
+
+    def fills(self, before: Any, after: Any) -> bool:
+        """Does an array filled in place (``out[n, f, i, j] = ...``) hold, where it changed, what a reference
+        value of its shape holds there?"""
+        old, new = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
+        if old.shape != new.shape:
+            return False
+        changed = ~np.isclose(old, new, rtol=0.0, atol=0.0, equal_nan=True)
+        if not np.any(changed):
+            return False
+        for want in self.by_shape.get(new.shape, ()):
+            scale = max(1.0, float(np.max(np.abs(want)))) if want.size else 1.0
+            if np.allclose(new[changed], want[changed], rtol=RTOL, atol=ATOL * scale):
+                return True
+        return False
+
     def is_step(self, value: Any) -> bool:
         array = np.asarray(value, dtype=float)
         return any(same(array, want) for want in self.steps.get(array.shape, ()))
@@ -207,7 +238,8 @@ class Graph:
                 read = resolved[n] & known if n in resolved else known
                 found += [latest[(event.call, k)] for k in {n, *read} if (event.call, k) in latest]
             if event.name.startswith("return["):  # one part of a returned tuple or dict: the value it is
-                found = [i for i in found if identical(self.events[i].value, event.value)][-1:] or found
+                found = [i for i in found if identical(self.events[i].value, event.value)][-1:] or (
+                    [] if _returns_a_name(event) else found)
             if not event.argument:
                 after = previous.get(event.call, -1)
                 for child in children.get((event.call, event.line), ()):
@@ -251,7 +283,7 @@ def find(trace: Trace, reference: Trace, inputs: list[Any], wrong_output: str,
     taken = _Pool(given)  # values read from the inputs are right, but not worth naming as computed
     graph = Graph(trace)
     numeric = _numeric(trace.events, graph)
-    matched = [pool.matches(e.value) or numeric[i] for i, e in enumerate(trace.events)]
+    matched = _matched(trace.events, pool, numeric)
     redeemed = set()
     for index in reversed(range(len(trace.events))):
         if matched[index] or index in redeemed:
@@ -281,14 +313,58 @@ def find(trace: Trace, reference: Trace, inputs: list[Any], wrong_output: str,
     return None
 
 
+def _matched(events: tuple[Assigned, ...], pool: _Pool, numeric: list[bool]) -> list[bool]:
+    """Which learner values are right: a reference value (or a slice of one), a number computed from numbers,
+    or a right array filled in place whose new entries are a reference value's."""
+    matched: list[bool] = []
+    last: dict[tuple[int, str], int] = {}
+    for index, event in enumerate(events):
+        right = pool.matches(event.value) or numeric[index] or (not event.argument and pool.part_of(event.value))
+        before = last.get((event.call, event.name))
+        if not right and before is not None and matched[before] and _fills(event):
+            right = pool.fills(events[before].value, event.value)
+        matched.append(right)
+        last[(event.call, event.name)] = index
+    return matched
+
+
+def _fills(event: Assigned) -> bool:
+    """Is the event's line an assignment into an entry or slice of the value it records (``out[i, j] = v``)?"""
+    statement = parse_statement(event.text)
+    targets = statement.targets if isinstance(statement, ast.Assign) else (
+        [statement.target] if isinstance(statement, ast.AugAssign) else [])
+    return any(isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == event.name
+               for t in targets)
+
+
+def _returns_a_name(event: Assigned) -> bool:
+    """Is this part of a returned tuple a name on the return line (``return out, cache``: part 1 is cache), so
+    that it is computed from nothing else the line reads?"""
+    statement = parse_statement(event.text)
+    if not isinstance(statement, ast.Return) or not isinstance(statement.value, (ast.Tuple, ast.List)):
+        return False
+    first = event.name[len("return["):].split("]", 1)[0]
+    if not first.isdigit() or int(first) >= len(statement.value.elts):
+        return False
+    return isinstance(statement.value.elts[int(first)], (ast.Name, ast.Attribute, ast.Subscript))
+
+
 def _numeric(events: tuple[Assigned, ...], graph: Graph) -> list[bool]:
     """Which values are numbers computed from numbers only (``m = 1.0 / n``), never from an array, however
-    many scalars lie between (a loss that is NaN because an array was, is not one of them)."""
+    many scalars lie between (a loss that is NaN because an array was, is not one of them), and arrays of
+    one repeated number made from numbers (``out = np.zeros((N, F))``)."""
     numeric: list[bool] = []
     for index, event in enumerate(events):
-        numeric.append(not event.argument and np.ndim(event.value) == 0 and all(
-            numeric[i] or (events[i].argument and np.ndim(events[i].value) == 0) for i in graph.inputs[index]))
+        from_numbers = all(numeric[i] or (events[i].argument and np.ndim(events[i].value) == 0)
+                           for i in graph.inputs[index])
+        numeric.append(not event.argument and from_numbers and (np.ndim(event.value) == 0 or _constant(event.value)))
     return numeric
+
+
+def _constant(value: Any) -> bool:
+    """An array of one repeated number (``np.zeros((n, m))``): a start, not a result."""
+    array = np.asarray(value, dtype=float)
+    return array.size > 0 and bool(np.all(array == array.flat[0]))
 
 
 def _inline(function: str) -> bool:
