@@ -370,3 +370,14 @@ def test_a_passing_submission_asks_for_no_trace(monkeypatch):
     report = grade_submission(ROOT / "exercises" / "week3", sorted((ROOT / "solutions" / "week3").glob("*.py")),
                               seed=7)
     assert report.points == report.max_points and asked and not any(asked)
+
+
+def test_a_wrong_shape_is_compared_with_what_the_line_s_arrays_would_give():
+    from grader.checks.retrace import _shape_rules
+
+    said = "\n".join(_shape_rules((3, 3), (3, 5), {"dZ": (3, 4), "A_prev": (5, 4)}))
+    assert "(3, 3) is what dZ (3, 4) gives times its own transpose" in said
+    assert "np.dot(dZ, A_prev.T) has the expected shape (3, 5)" in said
+    summed = "\n".join(_shape_rules((4,), (3, 1), {"dZ": (3, 4)}))
+    assert "dZ summed over axis 0" in summed or "summed over axis 1" in summed
+    assert "\n".join(_shape_rules((3,), (3, 1), {"dZ": (3, 4)})).count("keepdims=True") >= 1

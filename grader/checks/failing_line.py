@@ -158,15 +158,24 @@ def _transposed(expression: str) -> str:
 
 def _fitting_products(a: str, a_shape: tuple[int, ...], b: str,
                       b_shape: tuple[int, ...]) -> Iterator[tuple[str, tuple[int, int]]]:
-    """The products of the two arrays, in either order and either transposed, whose shapes align."""
+    """The products of the two arrays, other than the one that failed, whose shapes align (three shapes at most)."""
     seen: set[tuple[int, int]] = set()
-    for first, f_shape, second, s_shape in ((b, b_shape, a, a_shape), (a, a_shape, b, b_shape)):
+    for expression, shape in aligned_products(b, b_shape, a, a_shape):
+        if expression != f"np.dot({a}, {b})" and shape not in seen and len(seen) < 3:
+            seen.add(shape)
+            yield expression, shape
+
+
+def aligned_products(a: str, a_shape: tuple[int, ...], b: str, b_shape: tuple[int, ...], *,
+                     both_transposed: bool = False) -> Iterator[tuple[str, tuple[int, int]]]:
+    """Every np.dot of two matrices whose shapes align: ``a`` then ``b``, then ``b`` then ``a``, each transposed
+    or not (both at once only with ``both_transposed``: that is the transpose of another product)."""
+    for first, f_shape, second, s_shape in ((a, a_shape, b, b_shape), (b, b_shape, a, a_shape)):
         for f_name, f in ((first, f_shape), (_transposed(first), f_shape[::-1])):
             for s_name, s in ((second, s_shape), (_transposed(second), s_shape[::-1])):
-                if (f_name, s_name) == (a, b) or (f_name != first and s_name != second):
-                    continue  # the product that failed, or the transpose of another one
-                if f[1] == s[0] and (f[0], s[1]) not in seen and len(seen) < 3:
-                    seen.add((f[0], s[1]))
+                if f_name != first and s_name != second and not both_transposed:
+                    continue
+                if f[1] == s[0]:
                     yield f"np.dot({f_name}, {s_name})", (f[0], s[1])
 
 

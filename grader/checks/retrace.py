@@ -28,6 +28,7 @@ import numpy as np
 from grader.checks import nonfinite
 from grader.checks.context import CheckContext, LastCall, diagnosis, record
 from grader.checks.diagnose import name_factor, problem_sizes
+from grader.checks.failing_line import aligned_products
 from grader.checks.factors import claimed_factor
 from grader.checks.first_wrong import Finding, factor, find, identical, same
 from grader.checks.steps import steps
@@ -185,13 +186,12 @@ def _shape_rules(got: tuple[int, ...], want: tuple[int, ...], inputs: dict[str, 
         if len(got) == 2 and got[0] == got[1] and len(shape) == 2 and shape[0] == got[0] and shape[1] != got[0]:
             said.append(say("trace.self_product", shape=got, name=name, name_shape=shape))
             break
-    fits = []
+    fits: list[str] = []
     arrays = [(n, s) for n, s in inputs.items() if len(s) == 2]
-    for (a, sa), (b, sb) in itertools.permutations(arrays, 2):
-        for a_text, a_shape in ((a, sa), (f"{a}.T", sa[::-1])):
-            for b_text, b_shape in ((b, sb), (f"{b}.T", sb[::-1])):
-                if a_shape[1] == b_shape[0] and (a_shape[0], b_shape[1]) == tuple(want) and len(fits) < 2:
-                    fits.append(f"np.dot({a_text}, {b_text})")
+    for (a, sa), (b, sb) in itertools.combinations(arrays, 2):
+        fits += [e for e, shape in aligned_products(a, sa, b, sb, both_transposed=True)
+                 if shape == tuple(want) and e not in fits]
+    fits = fits[:2]
     if fits:
         said.append(say("trace.fits", expressions=" / ".join(fits), want_shape=want))
     for name, shape in inputs.items():
@@ -205,6 +205,6 @@ def _shape_rules(got: tuple[int, ...], want: tuple[int, ...], inputs: dict[str, 
                 said.append(say("trace.keepdims", name=name, axis=axis, got_shape=got, want_shape=want))
             elif tuple(got) in ((), (1,), (1, 1)):
                 said.append(say("trace.all_axes", name=name, axis=axis, want_shape=want))
-            elif tuple(got) == tuple(1 if i != axis else n for i, n in enumerate(shape)):
+            elif tuple(got) in (tuple(1 if i != axis else n for i, n in enumerate(shape)), (shape[axis],)):
                 said.append(say("trace.axis", name=name, axis=axis, other=1 - axis, want_shape=want))
     return said
