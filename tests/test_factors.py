@@ -113,3 +113,23 @@ def test_a_reference_it_cannot_rewrite_gives_no_steps():
 
     assert steps(closure, [np.ones(3)], {}) == []
     assert steps(len, [[1]], {}) == []
+
+
+def test_a_shape_with_one_size_of_the_problem_for_another_names_both():
+    from grader.checks.diagnose import diagnose_shape
+
+    class Init:
+        graded = "initialize_parameters_deep"
+        parameters = ["layer_dims"]
+
+    context = CheckContext()
+    context.called(LastCall(Init(), ([5, 4, 3],), {}, None))
+    token = enter(context)
+    try:
+        hints = diagnose_shape(np.zeros((5, 1)), np.zeros((4, 1)))
+        unrelated = diagnose_shape(np.zeros((7, 1)), np.zeros((4, 1)))  # 7 is no size of this problem
+    finally:
+        leave(token)
+    assert [h.diagnosis for h in hints] == ["shape.size_for_size"]
+    assert "5 is layer_dims[0], and 4 is layer_dims[1]" in hints[0]
+    assert [h.diagnosis for h in unrelated] == ["shape.extra_values"]

@@ -55,9 +55,24 @@ def diagnose_shape(got: np.ndarray, want: np.ndarray) -> list[str]:
         hints.append(known("shape.broadcast", m=gs[0], want_shape=_shape_text(ws)))
     elif got.size > want.size and _broadcast_of(gs, ws):
         hints.append(known("shape.extra_dims", got_size=got.size, want_size=want.size))
+    elif _size_for_size(gs, ws):
+        hints.append(_size_for_size(gs, ws))
     elif got.size > want.size:
         hints.append(known("shape.extra_values", got_size=got.size, want_size=want.size))
     return hints
+
+
+def _size_for_size(got: tuple[int, ...], want: tuple[int, ...]) -> Hint | None:
+    """One axis of another size of the problem (``(layer_dims[0], 1)`` for ``(layer_dims[1], 1)``), named."""
+    axes = [i for i in range(len(got)) if len(got) == len(want) and got[i] != want[i]]
+    if len(axes) != 1:
+        return None
+    sizes = problem_sizes()
+    axis = axes[0]
+    if got[axis] not in sizes or want[axis] not in sizes:
+        return None
+    return known("shape.size_for_size", axis=axis, got=got[axis], want=want[axis], read_got=sizes[got[axis]],
+                 read_want=sizes[want[axis]])
 
 
 def _broadcast_of(got: tuple[int, ...], want: tuple[int, ...]) -> bool:
@@ -158,17 +173,25 @@ def problem_sizes(call: LastCall | None = None) -> dict[int, str]:
     for made in calls:
         names = list(getattr(made.function, "parameters", []) or [])
         named = [(names[i] if i < len(names) else f"argument {i + 1}", v) for i, v in enumerate(made.args)]
-        for text, array in _arrays_in([*named, *made.kwargs.items()]):
-            for axis, n in enumerate(array.shape):
-                add_size(sizes, n, f"{text}.shape[{axis}]")
+        found = _arrays_in([*named, *made.kwargs.items()])
+        for text, array in found:  # arrays' shapes first: "X.shape[1]" says more than "m"
+            if isinstance(array, np.ndarray):
+                for axis, n in enumerate(array.shape):
+                    add_size(sizes, n, f"{text}.shape[{axis}]")
+        for text, number in found:
+            if not isinstance(number, np.ndarray):
+                add_size(sizes, number, text)
     return sizes
 
 
-def _arrays_in(named: list[tuple[str, Any]], depth: int = 0) -> list[tuple[str, np.ndarray]]:
-    """The arrays of some values, each with how it is read (``cache[0]``, ``parameters['W1']``), two levels deep."""
-    found: list[tuple[str, np.ndarray]] = []
+def _arrays_in(named: list[tuple[str, Any]], depth: int = 0) -> list[tuple[str, np.ndarray | int]]:
+    """The arrays and whole numbers of some values, each with how it is read (``cache[0]``, ``parameters['W1']``,
+    ``layer_dims[1]``), two levels deep."""
+    found: list[tuple[str, np.ndarray | int]] = []
     for name, value in named:
         if isinstance(value, np.ndarray):
+            found.append((name, value))
+        elif type(value) is int and 1 < value < 2**31:
             found.append((name, value))
         elif depth < 2 and isinstance(value, dict):
             found += _arrays_in([(f"{name}[{k!r}]", v) for k, v in list(value.items())[:64]], depth + 1)

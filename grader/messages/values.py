@@ -87,6 +87,10 @@ MESSAGES: dict[str, str] = {
         "shows one on an example.)"
     ),
     "scalar.off_relative": "{percent}% of the expected value",
+    "shape.size_for_size": (
+        "Likely mistake: one size of the problem used for another. Axis {axis} has {got} entries where {want} are "
+        "expected: {got} is {read_got}, and {want} is {read_want}."
+    ),
     "values.sign": (
         "Likely mistake: a sign error. Your values are exactly the negative of the expected ones; "
         "check A - Y versus Y - A, and w - alpha * dw in the update."
@@ -183,6 +187,7 @@ MESSAGES: dict[str, str] = {
     "diagnosis.values.sign": "a sign error",
     "diagnosis.values.factor_m": "a missing 1/m",
     "diagnosis.values.over_m": "divided by m twice",
+    "diagnosis.shape.size_for_size": "one size of the problem used for another",
     "diagnosis.values.factor": "a constant factor is off",
     "diagnosis.values.factor_size": "a division or multiplication by a size of the problem",
     "diagnosis.values.factor_two": "a factor of 2 missing or doubled",
