@@ -111,6 +111,9 @@ MISTAKES = {
     "sigmoid_derivative_of_output": ("sigmoid_derivative", ["x * (1 - x)", "OUTPUT s = sigmoid(x)"]),
     "affine_no_reshape": ("affine_forward", ["reshape x to (N, D)", "x.reshape(x.shape[0], -1)"]),
     "affine_backward_flat_dx": ("affine_backward", ["flattened shape (N, D)", "reshape(x.shape)"]),
+    "affine_matmul_no_reshape": ("affine_forward", ["x was not flattened", "reshape x to (N, D)"]),
+    "affine_backward_dw_untransposed": ("affine_backward", ["flat @ dout: flat is (2, 12) and dout is (2, 5)",
+                                                            "np.dot(flat.T, dout) gives shape (12, 5)"]),
     "relu_backward_global_counter": ("relu_backward", ["the same answer to two different inputs",
                                                        "a value kept between calls"]),
     "relu_backward_ge_own_cache": ("relu_backward", ["x > 0, not x >= 0",
@@ -143,6 +146,30 @@ def test_mistake_costs_only_its_function(mistake, mistake_reports):
     for summary in report.functions:
         if not summary.found:
             assert all("was not found in your files" in c.message for c in report.checks_for(summary.name))
+
+
+def _affine_diagnoses(report: GradeReport) -> set[str]:
+    return {d.id for c in report.checks if c.function.startswith("affine_") for d in c.diagnoses}
+
+
+def test_x_not_flattened_only_when_the_values_show_it(mistake_reports):
+    """"x was not flattened" needs evidence: an operand of x's (N, d1, d2, ...) shape in numpy's error, or
+    (matmul names no shapes) the same call running once x is flattened. A product that fails on the
+    flattened x (dw = flat @ dout, the transpose missing) is a product of mismatched factors, not that."""
+    untransposed = _affine_diagnoses(mistake_reports["affine_backward_dw_untransposed"])
+    assert "line.dot" in untransposed and "week7.affine.reshape_x" not in untransposed
+    assert "week7.affine.reshape_x" in _affine_diagnoses(mistake_reports["affine_no_reshape"])
+    assert "week7.affine.reshape_x" in _affine_diagnoses(mistake_reports["affine_matmul_no_reshape"])
+
+
+def test_correct_code_gets_no_affine_diagnosis(reference_report, alternative_reports):
+    """The reference, the correct alternatives and the correct submissions of tests/fixtures/week7/unseen: full
+    marks for affine_forward and affine_backward, no diagnosis."""
+    reports = [reference_report, *alternative_reports.values(),
+               *(grade(path) for path in sorted((FIXTURES / "unseen").glob("ok_*.py")))]
+    for report in reports:
+        assert _affine_diagnoses(report) == set()
+        assert [c.name for c in report.checks if c.function.startswith("affine_") and c.points < c.max_points] == []
 
 
 def test_kink_conventions_cost_one_check_only(mistake_reports):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -438,11 +439,42 @@ def affine_backward_shape_hints(x: np.ndarray, M: int) -> tuple[dict, dict, dict
     return dx, dw, db
 
 
-def affine_fault_hints(fault: LearnerFault, x: np.ndarray) -> None:
-    """Re-raise an exception of affine_forward/backward with the "reshape x to (N, D)" diagnosis."""
-    text = str(fault)
-    shape_error = any(s in text for s in ("not aligned", "matmul", "core dimension", "could not be broadcast"))
-    if x.ndim > 2 and shape_error:
+_NUMPY_SHAPE = re.compile(r"\(([\d, ]+)\)")
+_SHAPE_ERRORS = ("not aligned", "matmul", "core dimension", "could not be broadcast")
+
+
+def _shapes_in(message: str) -> list[tuple[int, ...]] | None:
+    """The operands' shapes numpy's error names (np.dot: "shapes (2,3,4) and (12,5) not aligned", a broadcast:
+    "with shapes (2,3,4) (12,5)"), or None when it names none (matmul says only the two sizes)."""
+    if "not aligned" not in message and "could not be broadcast" not in message:
+        return None
+    shapes = [tuple(int(n) for n in found.replace(" ", "").split(",") if n) for found in _NUMPY_SHAPE.findall(message)]
+    return shapes or None
+
+
+def x_kept_its_dimensions(fault: LearnerFault, x: np.ndarray, with_flat_x: Callable[[], Any]) -> bool:
+    """Whether the values show that the learner's product or sum failed on x still (N, d1, d2, ...).
+
+    When numpy's error names the operands' shapes, one of them must have more than 2 dimensions, x's
+    sizes; when it names none (matmul), the same call with x flattened to (N, D) (``with_flat_x``) must run.
+    """
+    message = fault.learner_message
+    if x.ndim <= 2 or fault.error_type != "ValueError" or not any(s in message for s in _SHAPE_ERRORS):
+        return False
+    shapes = _shapes_in(message)
+    if shapes is not None:
+        return any(len(shape) > 2 and sorted(shape) == sorted(x.shape) for shape in shapes)
+    try:
+        with_flat_x()
+    except LearnerFault:
+        return False
+    return True
+
+
+def affine_fault_hints(fault: LearnerFault, x: np.ndarray, with_flat_x: Callable[[], Any]) -> None:
+    """Re-raise an exception of affine_forward/backward, with the "reshape x to (N, D)" diagnosis when the
+    values show that x was not flattened (``x_kept_its_dimensions``)."""
+    if x_kept_its_dimensions(fault, x, with_flat_x):
         N, dims = x.shape[0], x.shape[1:]
         hint = mistake("week7.affine.reshape_x", shape=x.shape, N=N, dims=" x ".join(map(str, dims)), D=int(np.prod(dims)))
         try:
@@ -460,7 +492,7 @@ def affine_forward_check(learner: Any, reference: Any, x: np.ndarray, w: np.ndar
     try:
         result = learner.affine_forward(x, w, b)
     except LearnerFault as fault:
-        affine_fault_hints(fault, x)
+        affine_fault_hints(fault, x, lambda: learner.affine_forward(x.reshape(x.shape[0], -1), w, b))
     out, _ = expect_tuple(result, ["out", "cache"], function="affine_forward")
     N, D = x.shape[0], int(np.prod(x.shape[1:]))
     expect_array(out, reference.affine_forward(x, w, b)[0], name="out", mistakes={
@@ -484,7 +516,7 @@ def affine_backward_check(learner: Any, reference: Any, x: np.ndarray, w: np.nda
     try:
         check_backward(verify, learner.affine_backward, dout, (x, w, b), learner.affine_forward, (x, w, b))
     except LearnerFault as fault:
-        affine_fault_hints(fault, x)
+        affine_fault_hints(fault, x, lambda: learner.affine_backward(dout, (x.reshape(x.shape[0], -1), w, b)))
 
 
 def relu_backward_check(learner: Any, reference: Any, x: np.ndarray, dout: np.ndarray) -> None:
