@@ -99,6 +99,14 @@ MISTAKES = {
     "split_no_shuffle": ("train_test_split", ["the split does not shuffle", "last"]),
     "split_not_stratified": ("train_test_split", ["does not keep the class proportions", "stratify=True"]),
     "split_rounds_down": ("train_test_split", ["rounds down", "ceil(test_size * m)"]),
+    "split_size_from_rows": ("train_test_split", ["computed from n_x = X.shape[0], the number of features",
+                                                  "test_size * n_x = 0.25 * 3 = 0.75 gives the size of your test "
+                                                  "set, 1; with m = 40 examples the test set holds 10"]),
+    "adam_s_with_beta1": ("update_parameters_with_adam", ["s (the second moment) is averaged with beta1 where "
+                                                          "beta2 belongs", "with beta2 = 0.999"]),
+    "adam_v_with_beta2": ("update_parameters_with_adam", ["v (the first moment) is averaged with beta2 where "
+                                                          "beta1 belongs", "with beta1 = 0.9"]),
+    "adam_betas_swapped": ("update_parameters_with_adam", ["beta1 and beta2 are swapped"]),
     "gd_skips_last_layer": ("update_parameters_with_gd", ["did not change", "range(1, L + 1)"]),
     "velocity_keyed_like_parameters": ("initialize_velocity", ["keyed like the gradients", "dW1"]),
     "adam_mutable_default": ("update_parameters_with_adam", ["to two different inputs (inputs of other sizes)",
@@ -137,6 +145,41 @@ def test_epsilon_mistakes_are_told_apart(mistake_reports):
     after = "\n".join(c.message for c in mistake_reports["adam_epsilon_after"].checks)
     assert "wrong place" not in inside and "inside the square root" not in after
     assert "(np.sqrt(s_corrected) + epsilon)" in inside and "(np.sqrt(s_corrected) + epsilon)" in after
+
+
+def _diagnoses(report: GradeReport, function: str) -> set[str]:
+    return {d.id for c in report.checks_for(function) for d in c.diagnoses}
+
+
+def test_rounding_rule_only_for_a_rounding_of_test_size_times_m(mistake_reports):
+    """"rounded UP, as scikit-learn does" is said when the test set's size is floor/round of test_size * m;
+    a size that is test_size times n_x = X.shape[0] (rounded any way) is said to come from the features."""
+    from_rows = mistake_reports["split_size_from_rows"]
+    assert _diagnoses(from_rows, "train_test_split") >= {"week5.train_test_split.from_features"}
+    assert not any("rounded UP" in c.message or "rounds down" in c.message for c in from_rows.checks)
+    rounded = mistake_reports["split_rounds_down"]
+    diagnosed = _diagnoses(rounded, "train_test_split")
+    assert "week5.train_test_split.from_features" not in diagnosed
+    assert diagnosed & {"week5.train_test_split.int_or_round", "week5.train_test_split.int_rounds_down"}
+
+
+def test_betas_swapped_only_when_v_and_s_both_show_it(mistake_reports):
+    """One moving average with the other's beta is named as that one; "swapped" needs v and s both."""
+    adam = "update_parameters_with_adam"
+    assert _diagnoses(mistake_reports["adam_s_with_beta1"], adam) == {"week5.adam.s_beta1"}
+    assert _diagnoses(mistake_reports["adam_v_with_beta2"], adam) == {"week5.adam.v_beta2"}
+    assert _diagnoses(mistake_reports["adam_betas_swapped"], adam) == {"week5.adam.swapped_betas"}
+
+
+def test_correct_code_gets_no_split_or_adam_diagnosis(reference_report, alternative_reports):
+    """The reference, the correct alternatives and the correct submissions of tests/fixtures/week5/unseen: full
+    marks for train_test_split and update_parameters_with_adam, no diagnosis."""
+    reports = [reference_report, *alternative_reports.values(),
+               *(grade(path) for path in sorted((FIXTURES / "unseen").glob("ok_*.py")))]
+    for report in reports:
+        for function in ("train_test_split", "update_parameters_with_adam"):
+            assert _diagnoses(report, function) == set()
+            assert [c.name for c in report.checks_for(function) if c.points < c.max_points] == []
 
 
 def _replace_function(source: str, name: str, new: str) -> str:

@@ -186,10 +186,13 @@ def adam_variant(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta
     if kind == "swapped_betas":
         beta1, beta2 = beta2, beta1
     t_used = {"fixed_t": 1, "t_plus_one": t + 1}.get(kind, t)
+    # v_beta2 / s_beta1: one moving average uses the other beta (its bias correction the right one)
+    v_beta = beta2 if kind == "v_beta2" else beta1
+    s_beta = beta1 if kind == "s_beta1" else beta2
 
     def rule(W, dW, vW, sW):
-        new_v = beta1 * vW + (1 - beta1) * dW
-        new_s = beta2 * sW + (1 - beta2) * (dW if kind == "no_square" else dW ** 2)
+        new_v = v_beta * vW + (1 - v_beta) * dW
+        new_s = s_beta * sW + (1 - s_beta) * (dW if kind == "no_square" else dW ** 2)
         if kind == "no_bias_correction":
             v_c, s_c = new_v, new_s
         else:
@@ -209,20 +212,63 @@ def adam_variant(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta
     return _per_key(parameters, grads, [v, s], rule, outputs=4)
 
 
-def adam_mistakes(args: tuple, position: int, state: str = "s_corrected") -> dict[str, Callable[[], dict]]:
-    """message -> function giving the dict at ``position`` of a mistaken Adam's outputs."""
+def adam_mistakes(args: tuple, position: int, state: str = "s_corrected",
+                  betas: dict[str, str] | None = None) -> dict[str, Callable[[], dict]]:
+    """message -> function giving the dict at ``position`` of a mistaken Adam's outputs.
+
+    ``betas`` (``adam_beta_evidence``): the state keys whose v or s show a beta in the other's place, and
+    which; a beta diagnosis is a candidate for those keys only, the one their v and s show.
+    """
     kinds = {
         NO_BIAS_CORRECTION: "no_bias_correction",
         FIXED_T: "fixed_t",
         T_PLUS_ONE: "t_plus_one",
         STORED_CORRECTED: "stored_corrected",
-        SWAPPED_BETAS: "swapped_betas",
         NO_SQUARE: "no_square",
         mistake("week5.optimizers.eps_inside", state=state): "eps_inside",
         mistake("week5.optimizers.eps_after", state=state, num="v_corrected"): "eps_after",
         mistake("week5.optimizers.eps_ignored", state=state): "eps_ignored",
     }
-    return {message: (lambda kind=kind: adam_variant(*args, kind=kind)[position]) for message, kind in kinds.items()}
+    mistakes = {message: (lambda kind=kind: adam_variant(*args, kind=kind)[position]) for message, kind in kinds.items()}
+    beta1, beta2 = adam_betas(args)
+    diagnoses = {"swapped_betas": SWAPPED_BETAS,
+                 "s_beta1": mistake("week5.adam.s_beta1", beta1=f"{beta1:g}", beta2=f"{beta2:g}"),
+                 "v_beta2": mistake("week5.adam.v_beta2", beta1=f"{beta1:g}", beta2=f"{beta2:g}")}
+    for kind, message in diagnoses.items():
+        keys = {key for key, shown in (betas or {}).items() if shown == kind}
+        if keys:
+            mistakes[message] = lambda kind=kind, keys=keys: {
+                key: value for key, value in adam_variant(*args, kind=kind)[position].items()
+                if (key if key.startswith("d") else "d" + key) in keys}
+    return mistakes
+
+
+def adam_betas(args: tuple) -> tuple[float, float]:
+    """beta1 and beta2 of update_parameters_with_adam's arguments (the defaults when not given)."""
+    given = list(args[6:8])
+    return tuple(given + [0.9, 0.999][len(given):])  # type: ignore[return-value]
+
+
+def _holds(got: Any, key: str, value: np.ndarray) -> bool:
+    item = got.get(key) if isinstance(got, dict) else None
+    return (type(item) is np.ndarray and item.shape == value.shape and item.dtype.kind in "biuf"
+            and bool(np.allclose(item, value, rtol=1e-5, atol=1e-7)))
+
+
+def adam_beta_evidence(args: tuple, v: Any, s: Any) -> dict[str, str]:
+    """state key ("dW1") -> the beta mistake the learner's v and s show there: "swapped_betas" when v is
+    averaged with beta2 and s with beta1, "v_beta2" or "s_beta1" when only one of them is; keys whose
+    values show neither are left out."""
+    right = adam_variant(*args)
+    v_beta2 = adam_variant(*args, kind="v_beta2")[1]
+    s_beta1 = adam_variant(*args, kind="s_beta1")[2]
+    shown = {}
+    for key in right[1]:
+        in_v = _holds(v, key, v_beta2[key]) and not _holds(v, key, right[1][key])
+        in_s = _holds(s, key, s_beta1[key]) and not _holds(s, key, right[2][key])
+        if in_v or in_s:
+            shown[key] = "swapped_betas" if in_v and in_s else "v_beta2" if in_v else "s_beta1"
+    return shown
 
 
 def rmsprop_variant(parameters, grads, s, beta=0.999, learning_rate=0.01, epsilon=1e-8, *, kind: str = ""):
@@ -489,26 +535,35 @@ def split_parts(result: Any, X: np.ndarray, Y: np.ndarray, test_size: float,
     for value, name, shape in zip(parts, names, shapes):
         if value.shape != shape and value.shape[0] == shape[0] and not stratify:
             fail(say("shape.mismatch", name=name, want_shape=shape, got_shape=value.shape),
-                 _count_hint(got_test, m, test_size))
+                 _count_hint(got_test, m, test_size, n_x))
         expect_shape(value, shape, name=name)
     return tuple(parts)
 
 
-def _count_hint(got_test: int, m: int, test_size: float) -> str:
+def _count_hint(got_test: int, m: int, test_size: float, n_x: int) -> str:
+    """What the test set's size shows: a rounding of test_size * m other than ceil (then the rounding rule),
+    the training set's size (swapped), test_size times n_x = X.shape[0] rounded any way (the number of
+    features taken for m), else only the expected and received sizes."""
     n_test = n_test_of(m, test_size)
-    rule = say("week5.train_test_split.count_rule", test_size=test_size, m=m, n_test=n_test)
     if got_test == n_test:
         return say("week5.train_test_split.other_examples")
+    sizes = say("week5.train_test_split.sizes", m=m, n_test=n_test, n_train=m - n_test, got_test=got_test)
+    rule = say("week5.train_test_split.count_rule", test_size=test_size, m=m, n_test=n_test)
     floor, nearest = math.floor(test_size * m), round(test_size * m)
-    if got_test == floor == nearest:
-        return mistake("week5.train_test_split.int_or_round", got_test=got_test, rule=rule)
-    if got_test == floor:
-        return mistake("week5.train_test_split.int_rounds_down", rule=rule)
-    if got_test == nearest:
+    from_features = n_x != m and got_test in {math.floor(test_size * n_x), math.ceil(test_size * n_x),
+                                              round(test_size * n_x)}
+    if got_test in (floor, nearest) and not from_features:
+        if got_test == floor == nearest:
+            return mistake("week5.train_test_split.int_or_round", got_test=got_test, rule=rule)
+        if got_test == floor:
+            return mistake("week5.train_test_split.int_rounds_down", rule=rule)
         return mistake("week5.train_test_split.round_nearest", rule=rule)
-    if got_test == m - n_test:
-        return mistake("week5.train_test_split.swapped", rule=rule)
-    return rule
+    if got_test == m - n_test and not from_features:
+        return mistake("week5.train_test_split.swapped", sizes=sizes)
+    if from_features and got_test not in (floor, nearest, m - n_test):
+        return mistake("week5.train_test_split.from_features", n_x=n_x, m=m, test_size=test_size,
+                       product=f"{test_size * n_x:g}", got_test=got_test, n_test=n_test)
+    return sizes
 
 
 def split_indices(parts: tuple[np.ndarray, ...], X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -661,14 +716,15 @@ def adam_outputs(result: Any) -> tuple[Any, Any, Any, Any, Any]:
 def check_adam(learner, reference, args: tuple, *, only_parameters: bool = False) -> None:
     parameters, v, s, v_c, s_c = adam_outputs(learner.update_parameters_with_adam(*args))
     want = reference.update_parameters_with_adam(*args)
+    betas = adam_beta_evidence(args, v, s)
     if not only_parameters:
-        expect_arrays(v, want[1], name="v", mistakes=adam_mistakes(args, 1))
-        expect_arrays(s, want[2], name="s", mistakes=adam_mistakes(args, 2))
+        expect_arrays(v, want[1], name="v", mistakes=adam_mistakes(args, 1, betas=betas))
+        expect_arrays(s, want[2], name="s", mistakes=adam_mistakes(args, 2, betas=betas))
         if v_c is not None:
-            expect_arrays(v_c, want[3], name="v_corrected", mistakes=adam_mistakes(args, 3))
-            expect_arrays(s_c, want[4], name="s_corrected", mistakes=adam_mistakes(args, 4))
-    expect_arrays(parameters, want[0], name="parameters", original=args[0], mistakes=adam_mistakes(args, 0),
-                  nonfinite_fix=NEGATIVE_S)
+            expect_arrays(v_c, want[3], name="v_corrected", mistakes=adam_mistakes(args, 3, betas=betas))
+            expect_arrays(s_c, want[4], name="s_corrected", mistakes=adam_mistakes(args, 4, betas=betas))
+    expect_arrays(parameters, want[0], name="parameters", original=args[0],
+                  mistakes=adam_mistakes(args, 0, betas=betas), nonfinite_fix=NEGATIVE_S)
 
 
 def check_rmsprop(learner, reference, args: tuple, *, only_parameters: bool = False) -> None:
