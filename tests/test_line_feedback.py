@@ -52,6 +52,21 @@ def add_row(dW, X, i, j):
     dW[j] += X[i]
 def position(window):
     di, dj = np.argmax(window)
+def branches(Z, activation):
+    if activation == "sigmoid":
+        A = Z
+    elif activation == "ReLU":
+        A = Z * 2
+    return A
+def batches(m, size):
+    count = m / size
+    for k in range(0, count):
+        pass
+def appended(items):
+    caches = []
+    for item in items:
+        caches = caches.append(item)
+    return caches
 """
 
 
@@ -61,6 +76,45 @@ def raised(function: str, *args) -> str:
         with pytest.raises(LearnerFault) as fault:
             learner(*args)
     return str(fault.value)
+
+
+def raised_in(function: str, *args) -> str:
+    """As ``raised``, with the function's own source and first line, as a submission's function is located."""
+    import ast
+
+    tree = ast.parse(SOURCE)
+    node = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function)
+    source = "\n".join(SOURCE.splitlines()[node.lineno - 1:node.end_lineno]) + "\n"
+    with worker_for(SOURCE) as worker:
+        learner = LearnerFunction(function, (function,), Located("sub", function, "sub.py", source, node.lineno), worker)
+        with pytest.raises(LearnerFault) as fault:
+            learner(*args)
+    return str(fault.value)
+
+
+def _line_of(text: str) -> int:
+    return next(i for i, line in enumerate(SOURCE.splitlines(), 1) if line.strip() == text)
+
+
+def test_a_name_never_set_on_this_call_names_the_conditions_and_the_call_s_values():
+    text = raised_in("branches", np.zeros(2), "relu")
+    assert f"A is set only on line(s) {_line_of('A = Z')}, {_line_of('A = Z * 2')}" in text
+    condition = _line_of('elif activation == "ReLU":')
+    assert f"activation == 'ReLU' (on line {condition})" in text
+    assert "This call got activation = 'relu'." in text
+
+
+def test_the_value_a_crashing_line_reads_is_traced_to_the_line_that_set_it():
+    text = raised_in("batches", 10, 4)
+    assert f"count was set on line {_line_of('count = m / size')}:  count = m / size" in text
+    assert "count = 2.5" in text  # what the line read
+
+
+def test_a_name_made_none_by_an_in_place_method_says_so():
+    text = raised_in("appended", [1, 2])
+    assert f"caches was set on line {_line_of('caches = caches.append(item)')}" in text
+    assert "append changes its object in place and returns None" in text
+    assert "caches = []" not in text  # not the start: the line that made it None
 
 
 def test_a_product_that_does_not_align_names_its_line_shapes_and_what_fits():
@@ -332,7 +386,7 @@ def _names_its_line(report, entry) -> bool:
     line = entry["line"]
     said = [c.message for c in report.checks if c.function == entry["function"] and c.points < c.max_points]
     if entry["kind"] == "crash":
-        return any(f"Line {line}, in " in text for text in said)
+        return any(re.search(rf"Line {line}, in |on line {line}\b", text) for text in said)
     return any(re.search(rf"on line {line}\b|line {line}, in ", text) for text in said)
 
 

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from grader.checks.context import Hint, LastCall, current, diagnosis, mistake, record
-from grader.checks.failing_line import explain
+from grader.checks.failing_line import explain, on_the_line, read_names
+from grader.checks.origins import origins, unbound
 from grader.errors import ReferenceNotRecorded
 from grader.messages import say
 
@@ -238,15 +239,29 @@ _SAID_BETTER_BY_THE_LINE = frozenset({"hint.dot_shapes", "hint.broadcast"})
 
 
 def diagnose_exception(error_type: str, message: str, source: str | None, function: str,
-                       where: FailingLine | None = None) -> list[str]:
+                       where: FailingLine | None = None, first_line: int = 0,
+                       hint: str | None = None, arguments: dict[str, Any] | None = None) -> list[str]:
     """Hints for an exception raised inside learner code, using its source when known, and first the
-    explanation of the line that raised (``where``, from the worker) when there is one.
+    explanation of the line that raised (``where``, from the worker) when there is one: the rule of the
+    operation that failed, what the names on the line held, and where they were set (``first_line``: the
+    source's first line in the learner's file). ``hint``: the hint to give instead of the grader's own
+    (a Python 2 habit); ``arguments``: the call's arguments by parameter name (their numbers and texts
+    are shown next to the conditions they decide).
 
     The hints are recorded as the running check's diagnoses right away: they become part of a
     ``LearnerFault``'s text, not of a ``fail(...)``.
     """
     located = explain(error_type, message, where)
-    hints = _exception_hints(error_type, message, source or "", function)
+    if where is not None and first_line:
+        set_where = unbound(source, first_line, where.line, where.text, message, arguments or {}) or origins(
+            source, first_line, where.line, where.text, read_names(where), where)
+        if set_where or not located:
+            values = on_the_line(where)
+            located = (located or [say("line.where", line=where.line, function=where.function, text=where.text)]) + (
+                [values] if values and not located and (set_where or values) else []) + set_where
+            if len(located) == 1:
+                located = []  # the line alone: the traceback shows it already
+    hints = [hint] if hint else _exception_hints(error_type, message, source or "", function)
     if located:
         hints = [h for h in hints if getattr(h, "diagnosis", "") not in _SAID_BETTER_BY_THE_LINE]
     record(*located, *hints)

@@ -49,6 +49,33 @@ def explain(error_type: str, message: str, where: FailingLine | None) -> list[st
     return [say("line.where", line=where.line, function=where.function, text=where.text), *explained]
 
 
+def on_the_line(where: FailingLine) -> str:
+    """"On that line: W is an array (3, 5), l = 2, caches is None": what the names the line reads held."""
+    shown = []
+    for value in where.values:
+        if not value.expr.isidentifier() or value.kind == "other":
+            continue  # a module, a function: nothing to learn from its type alone
+        if value.kind in ("number", "text"):
+            shown.append(say("line.value_number", expr=value.expr, value=value.repr))
+        elif value.kind == "none":
+            shown.append(say("line.value_none", expr=value.expr))
+        else:
+            shown.append(say("line.value_is", expr=value.expr, what=_described(value)))
+    return say("line.values", values=", ".join(shown[:6])) if shown else ""
+
+
+def read_names(where: FailingLine) -> list[str]:
+    """The names the failing expression reads (else the line), that hold values (not modules or functions)."""
+    node = parse_expression(where.segment) or parse_statement(where.text)
+    if node is None:
+        return []
+    if isinstance(node, ast.Subscript):
+        node = node.slice  # the key or index: the container is only where it was looked up
+    valued = {v.expr for v in where.values if v.expr.isidentifier() and v.kind != "other"}
+    names = [n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
+    return [n for n in dict.fromkeys(names) if n in valued]
+
+
 def _explanations(error_type: str, message: str, where: FailingLine, failing: ast.expr | None,
                   statement: ast.stmt | None) -> Iterator[str]:
     if error_type == "ValueError" and isinstance(statement, ast.AugAssign) and _INPLACE.search(message):

@@ -99,7 +99,7 @@ class LearnerFunction:
         outcome = self.worker.call(self.located.module, self.located.name, list(args), kwargs,
                                    return_args=return_args, repeat=repeat, want_value=want_value)
         if not outcome.ok:
-            raise self._fault(outcome)
+            raise self._fault(outcome, args, kwargs)
         self.matrices.update(outcome.converted)
         context = current()
         if context is not None and want_value and repeat == 1:  # what a failed check may trace again (retrace.py)
@@ -137,7 +137,7 @@ class LearnerFunction:
             return FunctionNotFound("\n".join(p for p in parts if p))
         return FunctionNotFound(say("error.not_found", function=self.graded, names=", ".join(self.aliases)))
 
-    def _fault(self, outcome: CallOutcome) -> LearnerFault:
+    def _fault(self, outcome: CallOutcome, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None) -> LearnerFault:
         """The feedback for a failed call, from what the trusted side observed (``outcome.kind``).
 
         Only a "raised" outcome carries an exception type, and the learner's code chose it: it is
@@ -163,8 +163,9 @@ class LearnerFunction:
         if outcome.error_type == "MemoryError":
             parts.append(say("error.memory", limit=self.worker.limits.memory_text()))
         python2 = python2_hint(outcome.error_type, outcome.message, self.source)
-        parts += [python2] if python2 else diagnose_exception(outcome.error_type, outcome.message, self.source, name,
-                                                                     outcome.where)
+        given = {**dict(zip(self.parameters, args)), **(kwargs or {})} if outcome.where is not None else {}
+        parts += diagnose_exception(outcome.error_type, outcome.message, self.source, name, outcome.where,
+                                    self.located.first_line if self.located else 0, python2, given)
         if outcome.traceback:
             parts.append(say("error.traceback", traceback=outcome.traceback))
         printed = outcome.stdout.strip()

@@ -116,6 +116,24 @@ MESSAGES: dict[str, str] = {
     "line.index_far": "That is beyond the end: check where the loop's range stops.",
     "line.text_number": "{a} is text and {b} is {value}, a number: write {a} + str({b}).",
     "line.loop_values": "At that moment: {values}.",
+    "line.values": "On that line: {values}.",
+    "line.value_none": "{expr} is None",
+    "line.value_is": "{expr} is {what}",
+    "line.origin": "{name} was set on line {line}:  {text}",
+    "line.origin_loop": "{name} comes from the loop on line {line}:  {text}",
+    "line.origin_pass": "{name} was set on line {line}, on an earlier pass of the loop:  {text}",
+    "line.origin_none": (
+        "{name} was set on line {line}:  {text}\n{method} changes its object in place and returns None, so this "
+        "line makes {name} None. Call it on its own line, without assigning its result."
+    ),
+    "line.call_values": "This call got {values}.",
+    "line.condition": "{test} (on line {line})",
+    "line.never_set": "No line of this function sets {name}: define it (or read it from the arguments) before this line.",
+    "line.set_only_if": (
+        "{name} is set only on line(s) {lines}, under {conditions}: on this call none of them ran, so {name} has no "
+        "value here. Check those conditions against the values this call gets."
+    ),
+    "line.set_later": "{name} is set only on line(s) {lines}, after this line ran.",
     # -- the first value that goes wrong (a traced re-run of the failed call) ----------------------
     "trace.first_wrong": (
         "Traced on this check's inputs, your {function} computes {matched} as expected; {name} on {where} is "
