@@ -133,3 +133,21 @@ def test_a_shape_with_one_size_of_the_problem_for_another_names_both():
     assert [h.diagnosis for h in hints] == ["shape.size_for_size"]
     assert "5 is layer_dims[0], and 4 is layer_dims[1]" in hints[0]
     assert [h.diagnosis for h in unrelated] == ["shape.extra_values"]
+
+
+def test_an_axis_of_one_filled_with_another_array_s_size_says_where_that_size_comes_from():
+    from grader.checks.diagnose import diagnose_shape
+
+    class Velocity:
+        graded = "initialize_velocity"
+        parameters = ["parameters"]
+
+    context = CheckContext()
+    context.called(LastCall(Velocity(), ({"W1": np.zeros((2, 3)), "b1": np.zeros((2, 1))},), {}, None))
+    token = enter(context)
+    try:
+        hints = diagnose_shape(np.zeros((2, 3)), np.zeros((2, 1)))
+    finally:
+        leave(token)
+    assert [h.diagnosis for h in hints] == ["shape.size_not_one"]
+    assert "3 is parameters['W1'].shape[1]" in hints[0] and "broadcast two arrays" not in hints[0]

@@ -54,10 +54,10 @@ def diagnose_shape(got: np.ndarray, want: np.ndarray) -> list[str]:
             hints.append(say("shape.transpose_value"))
     elif got.ndim == 2 and gs[0] == gs[1] and gs[0] > 1 and want.ndim <= 2 and sorted(ws) in ([1, gs[0]], [gs[0]]):
         hints.append(known("shape.broadcast", m=gs[0], want_shape=_shape_text(ws)))
-    elif got.size > want.size and _broadcast_of(gs, ws):
-        hints.append(known("shape.extra_dims", got_size=got.size, want_size=want.size))
     elif _size_for_size(gs, ws):
         hints.append(_size_for_size(gs, ws))
+    elif got.size > want.size and _broadcast_of(gs, ws):
+        hints.append(known("shape.extra_dims", got_size=got.size, want_size=want.size))
     elif got.size > want.size:
         hints.append(known("shape.extra_values", got_size=got.size, want_size=want.size))
     return hints
@@ -70,6 +70,8 @@ def _size_for_size(got: tuple[int, ...], want: tuple[int, ...]) -> Hint | None:
         return None
     sizes = problem_sizes()
     axis = axes[0]
+    if want[axis] == 1 and got[axis] in sizes:
+        return known("shape.size_not_one", axis=axis, got=got[axis], read_got=sizes[got[axis]])
     if got[axis] not in sizes or want[axis] not in sizes:
         return None
     return known("shape.size_for_size", axis=axis, got=got[axis], want=want[axis], read_got=sizes[got[axis]],

@@ -107,17 +107,18 @@ class _Pool:
         return False
 
     def fills(self, before: Any, after: Any) -> bool:
-        """Does an array filled in place (``out[n, f, i, j] = ...``) hold, where it changed, what a reference
-        value of its shape holds there?"""
+        """Does an array filled in place (``out[n, f, i, j] = ...``) hold, where it changed and wherever it is not
+        0, what a reference value of its shape holds there?"""
         old, new = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
         if old.shape != new.shape:
             return False
         changed = ~np.isclose(old, new, rtol=0.0, atol=0.0, equal_nan=True)
         if not np.any(changed):
             return False
+        filled = changed | (new != 0)  # what this line wrote, and what earlier passes wrote (not the zeros of the start)
         for want in self.by_shape.get(new.shape, ()):
             scale = max(1.0, float(np.max(np.abs(want)))) if want.size else 1.0
-            if np.allclose(new[changed], want[changed], rtol=RTOL, atol=ATOL * scale):
+            if np.allclose(new[filled], want[filled], rtol=RTOL, atol=ATOL * scale):
                 return True
         return False
 

@@ -91,7 +91,7 @@ def explain(call: LastCall, reference: Any, tracing: Callable[[], None] = lambda
         return []  # the reference itself does not answer twice the same (it draws random numbers)
     order = _order(call.function.graded, got, want)
     if order:
-        return order
+        return order + _return_line(call, len([n for n in want if n.startswith("return[")]))
     wrong = [name for name in want if name in got and not same(got[name], want[name])]
     if not wrong or set(got) != set(want):
         return []
@@ -127,6 +127,26 @@ def _order(function: str, got: dict[str, Any], want: dict[str, Any]) -> list[str
             moves = [say("trace.order_move", got=n[7:-1], want=m[7:-1]) for n, m in zip(names, order) if n != m]
             return [diagnosis("trace.order", function=function, moves=", ".join(moves))]
     return []
+
+
+def _return_line(call: LastCall, parts: int) -> list[str]:
+    """The learner's return line of a tuple of ``parts`` values, when the function has exactly one."""
+    import ast
+
+    located = getattr(call.function, "located", None)
+    if located is None:
+        return []
+    try:
+        tree = ast.parse(located.source)
+    except SyntaxError:
+        return []
+    returns = [n for n in ast.walk(tree) if isinstance(n, ast.Return) and isinstance(n.value, (ast.Tuple, ast.List))
+               and len(n.value.elts) == parts]
+    if len(returns) != 1:
+        return []
+    line = returns[0].lineno
+    return [say("trace.order_line", line=line + located.first_line - 1,
+                text=located.source.splitlines()[line - 1].strip())]
 
 
 def _words(finding: Finding, call: LastCall, trace: Any, claimed: tuple[float, ...]) -> list[str]:

@@ -211,6 +211,7 @@ MESSAGES: dict[str, str] = {
         "exercise asks for."
     ),
     "trace.order_move": "item {got} holds what belongs in item {want}",
+    "trace.order_line": "Your return is on line {line}:  {text}",
     "diagnosis.trace.order": "the right values returned in another order",
     "diagnosis.line.dot": "a matrix product of arrays whose shapes do not align",
     "diagnosis.line.broadcast": "an element-wise operation on shapes that do not broadcast",

@@ -91,6 +91,10 @@ MESSAGES: dict[str, str] = {
         "Likely mistake: one size of the problem used for another. Axis {axis} has {got} entries where {want} are "
         "expected: {got} is {read_got}, and {want} is {read_want}."
     ),
+    "shape.size_not_one": (
+        "Likely mistake: a size taken from another array. Axis {axis} has {got} entries where 1 is expected, and "
+        "{got} is {read_got}: the array got that size from another one (its shape copied, or a broadcast with it)."
+    ),
     "values.sign": (
         "Likely mistake: a sign error. Your values are exactly the negative of the expected ones; "
         "check A - Y versus Y - A, and w - alpha * dw in the update."
@@ -188,6 +192,7 @@ MESSAGES: dict[str, str] = {
     "diagnosis.values.factor_m": "a missing 1/m",
     "diagnosis.values.over_m": "divided by m twice",
     "diagnosis.shape.size_for_size": "one size of the problem used for another",
+    "diagnosis.shape.size_not_one": "a size taken from another array",
     "diagnosis.values.factor": "a constant factor is off",
     "diagnosis.values.factor_size": "a division or multiplication by a size of the problem",
     "diagnosis.values.factor_two": "a factor of 2 missing or doubled",

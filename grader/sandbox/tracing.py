@@ -44,15 +44,20 @@ def _recordable(value: Any) -> bool:
     kind = type(value)
     if kind is float or (isinstance(value, np.floating) and kind.__module__ == "numpy"):
         return True
-    return kind is np.ndarray and value.dtype.kind in "fiu" and 0 < value.size <= MAX_ENTRIES
+    return kind is np.ndarray and value.dtype.kind in "fiub" and 0 < value.size <= MAX_ENTRIES
 
 
 def _snapshot(value: Any) -> Any:
-    return value.copy() if type(value) is np.ndarray else float(value)
+    """A copy of the value as the trace holds it (a boolean array as 0 and 1: ``mask = x > 0`` is a value too)."""
+    if type(value) is np.ndarray:
+        return value.astype(np.uint8) if value.dtype.kind == "b" else value.copy()
+    return float(value)
 
 
 def _same(old: Any, new: Any) -> bool:
     if type(old) is np.ndarray:
+        if type(new) is np.ndarray and new.dtype.kind == "b":
+            new = new.view(np.uint8)
         return (type(new) is np.ndarray and new.shape == old.shape and new.dtype == old.dtype
                 and bool(np.array_equal(new, old, equal_nan=old.dtype.kind == "f")))
     if type(new) is np.ndarray:
