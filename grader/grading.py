@@ -128,8 +128,9 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
     ex = exercise if isinstance(exercise, Exercise) else load_exercise(exercise)
     if not ex.functions:
         raise usage_error("quiz.nothing_to_submit", exercise=ex.name)
-    if only:
-        ex = only_functions(ex, only)
+    # --only: the report holds the chosen functions, but the learner keeps every graded function (a check
+    # of linear_backward builds its cache with the learner's linear_forward).
+    shown = only_functions(ex, only) if only else ex
     paths = resolve_files(ex, files)
     with SandboxWorker(limits, launcher) as worker:
         worker.start()  # it boots (imports numpy) while this process extracts and loads the checks
@@ -140,7 +141,7 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
         timings = {"load": time.perf_counter() - started}
         learner_functions = _learner_functions(ex, submission, worker)
         results, errors = _run(ex, learner_functions, seed, warm.checks if warm is not None else None,
-                               {f.name for f in ex.functions} if only else None)
+                               {f.name for f in shown.functions} if only else None)
         timings["checks"] = time.perf_counter() - started - timings["load"]
         timings["worker_boot"] = worker.boot_seconds
         protections = dict(worker.status.protections)
@@ -167,8 +168,8 @@ def grade_submission(exercise: str | Path | Exercise, files: list[str | Path] | 
         seed=seed,
         submission_sha256=submission.sha256,
         files=submission.files,
-        functions=_summaries(ex, submission, results, warm.starters if warm is not None else None),
-        checks=_ordered(ex, results),
+        functions=_summaries(shown, submission, results, warm.starters if warm is not None else None),
+        checks=_ordered(shown, results),
         notes=_capped_notes(notes),
         protections=protections,
         timings={k: round(v, 4) for k, v in timings.items()},

@@ -39,3 +39,12 @@ def test_the_command_says_the_partial_grade_is_not_recorded(tmp_path: Path) -> N
     assert sqlite3.connect(book).execute("SELECT count(*) FROM submissions").fetchone() == (0,)
     bad = runner.invoke(app, ["submit", str(EXERCISE), "--only", "nope", "--gradebook", str(book)])
     assert bad.exit_code == 2 and "nope is not a graded function" in bad.output
+
+
+def test_a_function_whose_checks_call_another_graded_function_is_graded_alone() -> None:
+    """linear_backward's checks build their caches with the learner's linear_forward: --only linear_backward
+    must still reach it (the report holds linear_backward alone)."""
+    report = grade_submission(ROOT / "exercises" / "week4", [ROOT / "solutions" / "week4"], only=["linear_backward"])
+    assert [f.name for f in report.functions] == ["linear_backward"]
+    assert {c.function for c in report.checks} == {"linear_backward"}
+    assert report.points == report.max_points > 0, [c.message for c in report.checks if c.message]
