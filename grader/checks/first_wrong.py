@@ -17,6 +17,7 @@ blamed. Nothing here knows an exercise or a mistake.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -89,6 +90,26 @@ class _Pool:
         for value in steps:
             array = np.asarray(value, dtype=float)
             self.steps.setdefault(array.shape, []).append(array)
+        self._stacks: dict[tuple[str, tuple[int, ...]], tuple[np.ndarray, np.ndarray]] = {}
+
+    def _any_same(self, kind: str, value: Any) -> bool:
+        """``same(value, want)`` for some value of the pool (``kind``: "values" or "steps") of its shape, in one
+        vectorised comparison (a loop records thousands of numbers: one by one, that is millions of calls)."""
+        array = np.asarray(value, dtype=float)
+        key = (kind, array.shape)
+        if key not in self._stacks:
+            wants = (self.by_shape if kind == "values" else self.steps).get(array.shape, [])
+            if not wants:
+                return False
+            stack = np.stack(wants)
+            flat = np.abs(stack.reshape(len(wants), -1))
+            scales = np.maximum(1.0, np.nanmax(flat, axis=1, initial=0.0)) if flat.shape[1] else np.ones(len(wants))
+            self._stacks[key] = (stack, scales)
+        stack, scales = self._stacks[key]
+        tolerance = (ATOL * scales).reshape((-1,) + (1,) * array.ndim) + RTOL * np.abs(stack)
+        with np.errstate(invalid="ignore"):
+            close = (np.abs(stack - array) <= tolerance) | (np.isnan(stack) & np.isnan(array)) | (stack == array)
+        return bool(np.any(np.all(close.reshape(len(stack), -1), axis=1)))
 
     def part_of(self, value: Any) -> bool:
         """Is ``value`` (an array of two numbers or more) one slice ``ref[k]`` of a reference value (a loop over
@@ -123,12 +144,10 @@ class _Pool:
         return False
 
     def is_step(self, value: Any) -> bool:
-        array = np.asarray(value, dtype=float)
-        return any(same(array, want) for want in self.steps.get(array.shape, ()))
+        return self._any_same("steps", value)
 
     def matches(self, value: Any) -> bool:
-        array = np.asarray(value, dtype=float)
-        return any(same(array, want) for want in self.by_shape.get(array.shape, ()))
+        return self._any_same("values", value)
 
     def related(self, value: Any, named: list[Any]) -> Relation | None:
         """A reference value this wrong one is a transpose or a multiple of (those of its own name first)."""
@@ -146,24 +165,37 @@ class _Pool:
         return None
 
 
-def loaded_names(text: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _statement(text: str) -> ast.stmt | None:
+    """A line's statement, parsed once however many times a loop ran it."""
+    return parse_statement(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def loaded_names(text: str) -> frozenset[str]:
     """The names a line reads (for ``x[i] = v``, also ``x``; for ``x += v``, also ``x``)."""
-    statement = parse_statement(text)
+    statement = _statement(text)
     if statement is None:
-        return set(_NAMES.findall(text))
+        return frozenset(_NAMES.findall(text))
     read = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     if isinstance(statement, ast.AugAssign):
         read |= {n.id for n in ast.walk(statement.target) if isinstance(n, ast.Name)}
-    return read
+    return frozenset(read)
 
 
 def entries_read(text: str, loop: dict[str, int]) -> dict[str, set[str]]:
     """The dict entries a line reads, for each dict whose keys on that line can be worked out from constants
     and the line's whole numbers (``parameters["W" + str(l)]`` with l = 2 reads ``parameters['W2']``); a dict
     only assigned into reads nothing. A dict missing here may be read anywhere."""
-    statement = parse_statement(text)
+    return {name: set(keys) for name, keys in _entries_read(text, tuple(sorted(loop.items())))}
+
+
+@functools.lru_cache(maxsize=4096)
+def _entries_read(text: str, loop_items: tuple[tuple[str, int], ...]) -> tuple[tuple[str, frozenset[str]], ...]:
+    loop = dict(loop_items)
+    statement = _statement(text)
     if statement is None:
-        return {}
+        return ()
     read: dict[str, set[str]] = {}
     unknown: set[str] = set()
     targets = {id(statement.target)} if isinstance(statement, ast.AugAssign) else set()
@@ -181,11 +213,12 @@ def entries_read(text: str, loop: dict[str, int]) -> dict[str, set[str]]:
                     keys.add(f"{name}[{key!r}]")
                 else:
                     unknown.add(name)
+    subscripted = {id(n.value) for n in ast.walk(statement) if isinstance(n, ast.Subscript)}
     for node in ast.walk(statement):  # a dict also read whole (passed to a call, returned)
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in read and not any(
-                isinstance(parent, ast.Subscript) and parent.value is node for parent in ast.walk(statement)):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in read \
+                and id(node) not in subscripted:
             unknown.add(node.id)
-    return {name: keys for name, keys in read.items() if name not in unknown}
+    return tuple((name, frozenset(keys)) for name, keys in read.items() if name not in unknown)
 
 
 def _key(node: ast.AST, loop: dict[str, int]) -> object:
@@ -331,7 +364,7 @@ def _matched(events: tuple[Assigned, ...], pool: _Pool, numeric: list[bool]) -> 
 
 def _fills(event: Assigned) -> bool:
     """Is the event's line an assignment into an entry or slice of the value it records (``out[i, j] = v``)?"""
-    statement = parse_statement(event.text)
+    statement = _statement(event.text)
     targets = statement.targets if isinstance(statement, ast.Assign) else (
         [statement.target] if isinstance(statement, ast.AugAssign) else [])
     return any(isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == event.name
@@ -341,7 +374,7 @@ def _fills(event: Assigned) -> bool:
 def _returns_a_name(event: Assigned) -> bool:
     """Is this part of a returned tuple a name on the return line (``return out, cache``: part 1 is cache), so
     that it is computed from nothing else the line reads?"""
-    statement = parse_statement(event.text)
+    statement = _statement(event.text)
     if not isinstance(statement, ast.Return) or not isinstance(statement.value, (ast.Tuple, ast.List)):
         return False
     first = event.name[len("return["):].split("]", 1)[0]
