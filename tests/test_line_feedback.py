@@ -486,3 +486,25 @@ def test_a_tuple_in_another_order_names_the_return_line():
     said = _return_line(LastCall(Split(), (), {}, None), 4)
     assert said == ["Your return is on line 42:  return a, Y, b, Y"]
     assert _return_line(LastCall(Split(), (), {}, None), 3) == []  # no return of three values
+
+
+def test_a_submission_failing_everywhere_is_traced_a_bounded_number_of_times(monkeypatch):
+    from grader.checks import retrace
+    from grader.checks.context import CheckContext, LastCall
+
+    traced = []
+
+    def fake_explain(call, reference, claimed=(), tracing=lambda: None):
+        tracing()
+        traced.append(call.function.graded)
+        return []
+
+    monkeypatch.setattr(retrace, "explain", fake_explain)
+    retracer = retrace.Retracer()
+    for check in range(30):
+        context = CheckContext()
+        function = type("F", (), {"graded": f"f{check % 10}"})()
+        context.called(LastCall(function, (), {}, None))
+        retracer.failed(context, None)
+    assert len(traced) == retrace.TRACED_PER_SUBMISSION
+    assert max(traced.count(name) for name in set(traced)) <= retrace.TRACED_PER_FUNCTION

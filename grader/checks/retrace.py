@@ -19,8 +19,8 @@ from __future__ import annotations
 import copy
 import inspect
 import itertools
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -37,12 +37,15 @@ from grader.sandbox.tracing import returned_parts, traced
 
 
 GRADER = Path(__file__).resolve().parent.parent  # the grader's own code: never a reference solution
-# Failed checks of one graded function whose last call is traced again (the first ones, in run order).
+# Failed checks of one graded function whose last call is traced again (the first ones, in run order; a second
+# one on other inputs may see what a coincidence hid from the first), and of a whole submission.
 TRACED_PER_FUNCTION = 2
+TRACED_PER_SUBMISSION = 6
 
 
 class Retracer:
-    """One learner's traced re-runs: at most ``TRACED_PER_FUNCTION`` failed checks of each function."""
+    """One learner's traced re-runs: at most ``TRACED_PER_FUNCTION`` failed checks of each function and
+    ``TRACED_PER_SUBMISSION`` in all (a submission failing everywhere must not cost a re-run of every check)."""
 
     def __init__(self) -> None:
         self.traced: dict[str, int] = {}
@@ -55,11 +58,11 @@ class Retracer:
         """
         for call in reversed(context.calls if context is not None else []):
             function = call.function.graded
-            if self.traced.get(function, 0) >= TRACED_PER_FUNCTION:
+            if self.traced.get(function, 0) >= TRACED_PER_FUNCTION or sum(self.traced.values()) >= TRACED_PER_SUBMISSION:
                 continue
             try:
                 claimed = tuple(c for c in map(claimed_factor, context.hints) if c is not None)
-                said = explain(call, reference, lambda: self._count(function), claimed)
+                said = explain(call, reference, claimed, lambda: self._count(function))
             except Exception:  # noqa: BLE001 - words about a failure never change it
                 return []
             if said:
@@ -71,11 +74,11 @@ class Retracer:
         self.traced[function] = self.traced.get(function, 0) + 1
 
 
-def explain(call: LastCall, reference: Any, tracing: Callable[[], None] = lambda: None,
-            claimed: tuple[float, ...] = ()) -> list[str]:
+def explain(call: LastCall, reference: Any, claimed: tuple[float, ...] = (),
+            tracing: Callable[[], None] = lambda: None) -> list[str]:
     """Sentences that locate the wrong value of ``call`` (empty when there is nothing sure to say, e.g. its
-    answer is right); ``tracing`` is told before the learner's call runs again; ``claimed``: the factors the
-    check's diagnoses already name (not explained twice)."""
+    answer is right); ``claimed``: the factors the check's diagnoses already name (not explained twice);
+    ``tracing`` is told before the learner's call runs again (what the limits count)."""
     function = getattr(reference, call.function.graded, None)
     if not inspect.isfunction(function) or Path(function.__code__.co_filename).resolve().is_relative_to(GRADER):
         return []  # a learners' copy keeps recorded results (served by the grader's code), not the reference's code

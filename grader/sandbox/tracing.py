@@ -84,7 +84,7 @@ class Recorder:
         if event != "call" or self.truncated or frame.f_code.co_filename not in self.files:
             return None
         if len(self.calls) >= MAX_CALLS:
-            self.truncated = True
+            self._stop()
             return None
         number = len(self.calls)
         parent = self._ids.get(id(frame.f_back)) if frame.f_back is not None else None
@@ -100,6 +100,11 @@ class Recorder:
                 self._record(number, frame, frame.f_lineno, name, value, argument=True)
         return self.local_trace
 
+    def _stop(self) -> None:
+        """A trace cut short says nothing sure: stop tracing, so that the call runs on at full speed."""
+        self.truncated = True
+        sys.settrace(None)
+
     def local_trace(self, frame: FrameType, event: str, arg: Any) -> Any:
         number = self._ids.get(id(frame))
         if number is None or self.truncated:
@@ -107,7 +112,7 @@ class Recorder:
         if event == "line":
             self._lines += 1
             if self._lines > MAX_LINES:
-                self.truncated = True
+                self._stop()
                 return None
             self._changes(number, frame, self._line[number])
             self._line[number] = frame.f_lineno
@@ -156,7 +161,7 @@ class Recorder:
         if len(name) > MAX_NAME:
             return  # a name the trusted side would refuse (it takes an identifier and two subscripts)
         if len(self.events) >= MAX_EVENTS or self._bytes + size > MAX_BYTES:
-            self.truncated = True
+            self._stop()
             return
         self._bytes += size
         text = self._text(frame.f_code.co_filename, line)
@@ -217,4 +222,6 @@ def traced(function: Any, args: list[Any], kwargs: dict[str, Any], files: set[st
         value = function(*args, **kwargs)
     finally:
         sys.settrace(previous)
+    if recorder.truncated:  # nothing to send but that: the trusted side says nothing of a trace cut short
+        return value, {"events": [], "calls": [], "truncated": True}
     return value, {"events": recorder.events, "calls": recorder.calls, "truncated": recorder.truncated}
