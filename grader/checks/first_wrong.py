@@ -25,41 +25,12 @@ from typing import Any
 
 import numpy as np
 
-from grader.checks.diagnose import constant_factor
+from grader.checks.matching import Pool, Relation
 from grader.sandbox.failing_line import parse_statement
 from grader.sandbox.traces import Assigned, Trace
 
-RTOL, ATOL = 1e-5, 1e-8
 _NAMES = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_MATCHED_SHOWN = 4
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal up to the tolerance of a check: same shape, close values."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    if a.shape != b.shape:
-        return False
-    scale = float(np.max(np.abs(b))) if b.size else 0.0
-    return bool(np.allclose(a, b, rtol=RTOL, atol=ATOL * max(1.0, scale), equal_nan=True))
-
-
-def factor(got: Any, want: Any) -> float | None:
-    """The constant c with got = c * want (c not 1), or None; claimed from two numbers or more (one number
-    is a multiple of any other), as diagnose.diagnose_values claims it."""
-    got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
-    if got.shape != want.shape or not np.all(np.isfinite(got)) or not np.all(np.isfinite(want)) \
-            or np.count_nonzero(np.abs(want) > 1e-12) < 2:
-        return None
-    return constant_factor(got, want)
-
-
-@dataclass(frozen=True)
-class Relation:
-    """How a wrong value relates to the reference value it stands for (``want``)."""
-
-    want: Any
-    transposed: bool = False
-    factor: float | None = None
 
 
 @dataclass(frozen=True)
@@ -75,94 +46,6 @@ class Finding:
     inputs: dict[str, tuple[int, ...]]
     repeated: bool  # the line ran before with right values (a loop): ``event.loop`` says when it went wrong
     looped: bool  # the line ran more than once
-
-
-class _Pool:
-    """The reference's values (and the call's inputs), by shape, to match learner values against."""
-
-    def __init__(self, values: list[Any], steps: list[Any] = ()) -> None:
-        self.by_shape: dict[tuple[int, ...], list[np.ndarray]] = {}
-        for value in values:
-            array = np.asarray(value, dtype=float)
-            self.by_shape.setdefault(array.shape, []).append(array)
-        # Values of the reference's sub-expressions (grader/checks/steps.py): what a wrong value may relate to.
-        self.steps: dict[tuple[int, ...], list[np.ndarray]] = {}
-        for value in steps:
-            array = np.asarray(value, dtype=float)
-            self.steps.setdefault(array.shape, []).append(array)
-        self._stacks: dict[tuple[str, tuple[int, ...]], tuple[np.ndarray, np.ndarray]] = {}
-
-    def _any_same(self, kind: str, value: Any) -> bool:
-        """``same(value, want)`` for some value of the pool (``kind``: "values" or "steps") of its shape, in one
-        vectorised comparison (a loop records thousands of numbers: one by one, that is millions of calls)."""
-        array = np.asarray(value, dtype=float)
-        key = (kind, array.shape)
-        if key not in self._stacks:
-            wants = (self.by_shape if kind == "values" else self.steps).get(array.shape, [])
-            if not wants:
-                return False
-            stack = np.stack(wants)
-            flat = np.abs(stack.reshape(len(wants), -1))
-            scales = np.maximum(1.0, np.nanmax(flat, axis=1, initial=0.0)) if flat.shape[1] else np.ones(len(wants))
-            self._stacks[key] = (stack, scales)
-        stack, scales = self._stacks[key]
-        tolerance = (ATOL * scales).reshape((-1,) + (1,) * array.ndim) + RTOL * np.abs(stack)
-        with np.errstate(invalid="ignore"):
-            close = (np.abs(stack - array) <= tolerance) | (np.isnan(stack) & np.isnan(array)) | (stack == array)
-        return bool(np.any(np.all(close.reshape(len(stack), -1), axis=1)))
-
-    def part_of(self, value: Any) -> bool:
-        """Is ``value`` (an array of two numbers or more) one slice ``ref[k]`` of a reference value (a loop over
-        examples computes one example's part of what the reference computes for all at once)?"""
-        array = np.asarray(value, dtype=float)
-        if array.size < 2:
-            return False
-        for shape, wants in self.by_shape.items():
-            if len(shape) != array.ndim + 1 or shape[1:] != array.shape:
-                continue
-            for want in wants:
-                scale = max(1.0, float(np.max(np.abs(want)))) if want.size else 1.0
-                close = np.isclose(want, array[None], rtol=RTOL, atol=ATOL * scale)
-                if np.any(np.all(close.reshape(len(want), -1), axis=1)):
-                    return True
-        return False
-
-    def fills(self, before: Any, after: Any) -> bool:
-        """Does an array filled in place (``out[n, f, i, j] = ...``) hold, where it changed and wherever it is not
-        0, what a reference value of its shape holds there?"""
-        old, new = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
-        if old.shape != new.shape:
-            return False
-        changed = ~np.isclose(old, new, rtol=0.0, atol=0.0, equal_nan=True)
-        if not np.any(changed):
-            return False
-        filled = changed | (new != 0)  # what this line wrote, and what earlier passes wrote (not the zeros of the start)
-        for want in self.by_shape.get(new.shape, ()):
-            scale = max(1.0, float(np.max(np.abs(want)))) if want.size else 1.0
-            if np.allclose(new[filled], want[filled], rtol=RTOL, atol=ATOL * scale):
-                return True
-        return False
-
-    def is_step(self, value: Any) -> bool:
-        return self._any_same("steps", value)
-
-    def matches(self, value: Any) -> bool:
-        return self._any_same("values", value)
-
-    def related(self, value: Any, named: list[Any]) -> Relation | None:
-        """A reference value this wrong one is a transpose or a multiple of (those of its own name first)."""
-        array = np.asarray(value, dtype=float)
-        candidates = [np.asarray(v, dtype=float) for v in named] + self.by_shape.get(array.shape, []) + (
-            self.by_shape.get(array.shape[::-1], []) if array.ndim == 2 else []) + self.steps.get(array.shape, [])[::-1] + (
-            self.steps.get(array.shape[::-1], [])[::-1] if array.ndim == 2 else [])  # a line's later steps first
-        for want in candidates:
-            if array.ndim == 2 and want.shape == array.shape[::-1] and array.shape[0] != array.shape[1] \
-                    and same(array.T, want):
-                return Relation(want, transposed=True)
-            c = factor(array, want)
-            if c is not None:
-                return Relation(want, factor=c)
-        return None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -313,8 +196,8 @@ def find(trace: Trace, reference: Trace, inputs: list[Any], wrong_output: str,
     if not outputs:
         return None
     given = list(_arrays(inputs))
-    pool = _Pool([e.value for e in reference.events] + given, steps)
-    taken = _Pool(given)  # values read from the inputs are right, but not worth naming as computed
+    pool = Pool([e.value for e in reference.events] + given, steps)
+    taken = Pool(given)  # values read from the inputs are right, but not worth naming as computed
     graph = Graph(trace)
     numeric = _numeric(trace.events, graph)
     matched = _matched(trace.events, pool, numeric)
@@ -347,7 +230,7 @@ def find(trace: Trace, reference: Trace, inputs: list[Any], wrong_output: str,
     return None
 
 
-def _matched(events: tuple[Assigned, ...], pool: _Pool, numeric: list[bool]) -> list[bool]:
+def _matched(events: tuple[Assigned, ...], pool: Pool, numeric: list[bool]) -> list[bool]:
     """Which learner values are right: a reference value (or a slice of one), a number computed from numbers,
     or a right array filled in place whose new entries are a reference value's."""
     matched: list[bool] = []
@@ -419,7 +302,7 @@ def _arrays(value: Any, depth: int = 0) -> Iterator[Any]:
 
 
 def _finding(trace: Trace, reference: Trace, index: int, ancestors: set[int], matched: list[bool],
-             graph: Graph, pool: _Pool, taken: _Pool) -> Finding:
+             graph: Graph, pool: Pool, taken: Pool) -> Finding:
     event = trace.events[index]
     call = trace.calls[event.call]
     names: list[str] = []

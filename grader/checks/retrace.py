@@ -30,7 +30,8 @@ from grader.checks.context import CheckContext, LastCall, diagnosis, record
 from grader.checks.diagnose import name_factor, problem_sizes
 from grader.checks.failing_line import aligned_products
 from grader.checks.factors import claimed_factor
-from grader.checks.first_wrong import Finding, factor, find, identical, same
+from grader.checks.first_wrong import Finding, find, identical
+from grader.checks.matching import factor, same
 from grader.checks.steps import steps
 from grader.messages import say
 from grader.sandbox.tracing import returned_parts, traced
