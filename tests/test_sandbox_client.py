@@ -265,3 +265,19 @@ def test_zygote_workers_find_numpy_random_loaded_and_each_draw_afresh():
         zygote.close()
     assert all(loaded for loaded, _ in draws)  # imported once, in the zygote
     assert len({value for _, value in draws}) == 3  # not the zygote's state, shared by all
+
+
+def test_a_worker_makes_its_folder_only_when_used_and_close_removes_it(tmp_path, monkeypatch) -> None:
+    """An interrupt between making a SandboxWorker and entering its with-block must leave no folder behind:
+    the folder is made on first use, under a name kept before it exists."""
+    import tempfile
+
+    from grader.sandbox.client import SandboxWorker
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    worker = SandboxWorker()
+    assert list(tmp_path.iterdir()) == []  # nothing made yet: an interrupt here leaks nothing
+    folder = worker.scratch
+    assert folder.is_dir() and folder.parent == tmp_path
+    worker.close()
+    assert not folder.exists() and list(tmp_path.iterdir()) == []

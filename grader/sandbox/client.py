@@ -120,7 +120,7 @@ class SandboxWorker:
     def __init__(self, limits: Limits | None = None, launcher: Launcher | None = None) -> None:
         self.limits = limits or Limits()
         self.launcher = launcher or SpawnLauncher()
-        self.scratch = Path(tempfile.mkdtemp(prefix="dl-grader-"))
+        self._scratch: Path | None = None  # made when first needed, inside the with-block that removes it
         self.modules: list[dict[str, Any]] = []
         self.preamble = "import numpy as np\n"
         self.skip: list[int] = []  # units (1-based) that hung or killed the worker while loading
@@ -137,6 +137,15 @@ class SandboxWorker:
         self.spawned_at = 0.0
         self.boot_seconds = 0.0  # spawn to ready, of the latest worker process
         self.budget_deadline = time.monotonic() + self.limits.total_seconds
+
+    @property
+    def scratch(self) -> Path:
+        """The worker's own folder beneath the temporary directory. Its name is kept before the folder is
+        made, so that an interrupt at any moment leaves nothing ``close`` does not remove."""
+        if self._scratch is None:
+            self._scratch = Path(tempfile.gettempdir()) / f"dl-grader-{secrets.token_hex(8)}"
+            self._scratch.mkdir(mode=0o700)
+        return self._scratch
 
     # -- lifecycle -------------------------------------------------------
 
@@ -290,13 +299,16 @@ class SandboxWorker:
         self._ready = self._loaded = self._confined = False
 
     def close(self) -> None:
-        if self.proc is not None and self._ready:
-            try:
-                write_frame(self.fd_out, {"op": "exit"}, deadline=time.monotonic() + 0.5)
-            except (OSError, FrameTimeout):
-                pass
-        self.kill()
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        try:
+            if self.proc is not None and self._ready:
+                try:
+                    write_frame(self.fd_out, {"op": "exit"}, deadline=time.monotonic() + 0.5)
+                except (OSError, FrameTimeout):
+                    pass
+            self.kill()
+        finally:  # an interrupt while the worker is stopped still removes its folder
+            if self._scratch is not None:
+                shutil.rmtree(self._scratch, ignore_errors=True)
 
     def __enter__(self) -> SandboxWorker:
         return self
