@@ -40,10 +40,11 @@ class Hint(str):
     diagnosis: str
     title: str
     fields: dict[str, object]  # what the sentence was filled with (a diagnosis of the grader's own)
+    sizes: dict[int, str]  # the sizes of the problem it was told, for a factor it claims (grader/checks/factors.py)
 
     def __new__(cls, text: str, diagnosis: str, title: str, fields: dict[str, object] | None = None) -> Hint:
         hint = super().__new__(cls, text)
-        hint.diagnosis, hint.title, hint.fields = diagnosis, title, dict(fields or {})
+        hint.diagnosis, hint.title, hint.fields, hint.sizes = diagnosis, title, dict(fields or {}), {}
         return hint
 
 

@@ -54,8 +54,8 @@ def diagnose_shape(got: np.ndarray, want: np.ndarray) -> list[str]:
             hints.append(say("shape.transpose_value"))
     elif got.ndim == 2 and gs[0] == gs[1] and gs[0] > 1 and want.ndim <= 2 and sorted(ws) in ([1, gs[0]], [gs[0]]):
         hints.append(known("shape.broadcast", m=gs[0], want_shape=_shape_text(ws)))
-    elif _size_for_size(gs, ws):
-        hints.append(_size_for_size(gs, ws))
+    elif sized := _size_for_size(gs, ws):
+        hints.append(sized)
     elif got.size > want.size and _broadcast_of(gs, ws):
         hints.append(known("shape.extra_dims", got_size=got.size, want_size=want.size))
     elif got.size > want.size:
@@ -139,7 +139,7 @@ def factor_words(factor: float, sizes: dict[int, str]) -> Hint:
 
 
 def _with_sizes(hint: Hint, sizes: dict[int, str]) -> Hint:
-    hint.sizes = sizes  # type: ignore[attr-defined]
+    hint.sizes = sizes
     return hint
 
 
@@ -258,9 +258,10 @@ def diagnose_exception(error_type: str, message: str, source: str | None, functi
         set_where = unbound(source, first_line, where.line, where.text, message, arguments or {}) or origins(
             source, first_line, where.line, where.text, read_names(where), where)
         if set_where or not located:
-            values = on_the_line(where)
-            located = (located or [say("line.where", line=where.line, function=where.function, text=where.text)]) + (
-                [values] if values and not located and (set_where or values) else []) + set_where
+            # No rule explained the error: the line, then what its names held.
+            held = [] if located else [on_the_line(where)]
+            located = (located or [say("line.where", line=where.line, function=where.function, text=where.text)]) + [
+                part for part in held if part] + set_where
             if len(located) == 1:
                 located = []  # the line alone: the traceback shows it already
     hints = [hint] if hint else _exception_hints(error_type, message, source or "", function)

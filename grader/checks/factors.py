@@ -26,7 +26,7 @@ def _names(hint: Hint, factor: float) -> dict[tuple[str, ...], tuple[str, dict[s
         names[("_m",)] = ("_m", {})
     if hint.diagnosis == "values.sign":
         names[("_sign",)] = ("_sign", {})
-    for kind, fields in factor_names(factor, getattr(hint, "sizes", {})):
+    for kind, fields in factor_names(factor, hint.sizes):
         key = (kind, *(str(fields[k]) for k in ("read", "read_a", "read_b") if k in fields))
         names.setdefault(key, (kind, fields))
     return names
@@ -69,7 +69,6 @@ def claimed_factor(hint: Hint) -> float | None:
     if hint.diagnosis in FACTOR_CLAIMS:
         return float(hint.fields["factor"])
     return None
-
 
 
 def settle(results: list[CheckResult], claims: list[tuple[int, Hint]]) -> None:

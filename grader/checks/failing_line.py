@@ -302,9 +302,8 @@ def _unpack(message: str, where: FailingLine, failing: ast.expr | None,
             if item.kind in ("tuple", "list") and item.size == count:
                 yield say("line.unpack_nested", index=index, value=value.expr, kind=item.kind, count=count)
                 break
-    elif _NOT_ITERABLE.search(message):
-        kind = _NOT_ITERABLE.search(message).group(1)
-        yield diagnosis("line.unpack_number", value=_text(source) if source is not None else "?", kind=kind,
+    elif number := _NOT_ITERABLE.search(message):
+        yield diagnosis("line.unpack_number", value=_text(source) if source is not None else "?", kind=number.group(1),
                         count=count, targets=targets)
         if isinstance(source, ast.Call) and _called(source) in ("argmax", "argmin"):
             yield say("line.unpack_flat_index", function=_called(source))
@@ -412,8 +411,7 @@ def _element_sequence(where: FailingLine, statement: ast.stmt | None) -> Iterato
 def _left_as_arrays(node: ast.expr, where: FailingLine) -> Iterator[tuple[str, Sketch]]:
     """The arrays (of more than one number) an expression combines that no call on it reduces to a number."""
     if isinstance(node, ast.Call):
-        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-        if name in _REDUCTIONS:
+        if _called(node) in _REDUCTIONS:
             return
         for arg in node.args:
             yield from _left_as_arrays(arg, where)

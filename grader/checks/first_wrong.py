@@ -39,8 +39,6 @@ class Finding:
     it most likely stands for (and how they relate), and the arrays its line reads, by name."""
 
     event: Assigned
-    function: str
-    called_from: int  # the line of the graded function that called ``function`` (0: it is the graded one)
     matched: tuple[str, ...]
     relation: Relation | None
     inputs: dict[str, tuple[int, ...]]
@@ -168,7 +166,6 @@ class Graph:
             previous[event.call] = index
             if event.name.startswith("return"):
                 returns.setdefault(event.call, []).append(index)
-        self.latest = latest
 
     def ancestors(self, start: int) -> set[int]:
         seen, todo = set(), [start]
@@ -330,10 +327,5 @@ def _finding(trace: Trace, reference: Trace, index: int, ancestors: set[int], ma
     while event.call and _inline(trace.calls[event.call].function):  # a comprehension or lambda: its caller's line
         inline = trace.calls[event.call]
         event = replace(event, call=inline.parent, line=inline.line)
-    root = event.call
-    while root and trace.calls[root].parent > 0:
-        root = trace.calls[root].parent
-    call = trace.calls[event.call]
-    return Finding(event=event, function=call.function, called_from=trace.calls[root].line if event.call else 0,
-                   matched=tuple(names[-MAX_MATCHED_SHOWN:]), relation=relation, inputs=read, repeated=repeated,
-                   looped=len(same_line) > 1)
+    return Finding(event=event, matched=tuple(names[-MAX_MATCHED_SHOWN:]), relation=relation, inputs=read,
+                   repeated=repeated, looped=len(same_line) > 1)

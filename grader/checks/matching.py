@@ -17,13 +17,17 @@ from grader.checks.diagnose import constant_factor
 RTOL, ATOL = 1e-5, 1e-8
 
 
+def _atol(want: np.ndarray) -> float:
+    """The absolute tolerance of a comparison with ``want``: ATOL, scaled up by its largest magnitude."""
+    return ATOL * max(1.0, float(np.max(np.abs(want)))) if want.size else ATOL
+
+
 def same(a: Any, b: Any) -> bool:
     """Equal up to the tolerance of a check: same shape, close values."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if a.shape != b.shape:
         return False
-    scale = float(np.max(np.abs(b))) if b.size else 0.0
-    return bool(np.allclose(a, b, rtol=RTOL, atol=ATOL * max(1.0, scale), equal_nan=True))
+    return bool(np.allclose(a, b, rtol=RTOL, atol=_atol(b), equal_nan=True))
 
 
 def factor(got: Any, want: Any) -> float | None:
@@ -89,8 +93,7 @@ class Pool:
             if len(shape) != array.ndim + 1 or shape[1:] != array.shape:
                 continue
             for want in wants:
-                scale = max(1.0, float(np.max(np.abs(want)))) if want.size else 1.0
-                close = np.isclose(want, array[None], rtol=RTOL, atol=ATOL * scale)
+                close = np.isclose(want, array[None], rtol=RTOL, atol=_atol(want))
                 if np.any(np.all(close.reshape(len(want), -1), axis=1)):
                     return True
         return False
@@ -106,8 +109,7 @@ class Pool:
             return False
         filled = changed | (new != 0)  # what this line wrote, and what earlier passes wrote (not the zeros of the start)
         for want in self.by_shape.get(new.shape, ()):
-            scale = max(1.0, float(np.max(np.abs(want)))) if want.size else 1.0
-            if np.allclose(new[filled], want[filled], rtol=RTOL, atol=ATOL * scale):
+            if np.allclose(new[filled], want[filled], rtol=RTOL, atol=_atol(want)):
                 return True
         return False
 

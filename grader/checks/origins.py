@@ -95,8 +95,8 @@ def unbound(source: str | None, first_line: int, line: int, text: str, message: 
     """For a name used before any line set it: the lines that set it, the conditions they sit under, and the
     call's numbers and texts those conditions read (``arguments``, by parameter name)."""
     found = _UNBOUND.search(message)
-    function = _function(source, first_line, line, text)
-    if found is None or function is None:
+    function = _function(source, first_line, line, text) if found is not None else None
+    if function is None:
         return []
     name = found.group(1) or found.group(2)
     settings = list(_settings(function, name))

@@ -31,7 +31,7 @@ from grader.checks.diagnose import name_factor, problem_sizes
 from grader.checks.failing_line import aligned_products
 from grader.checks.factors import claimed_factor
 from grader.checks.first_wrong import Finding, find, identical
-from grader.checks.matching import factor, same
+from grader.checks.matching import ATOL, RTOL, factor, same
 from grader.checks.steps import steps
 from grader.messages import say
 from grader.sandbox.tracing import returned_parts, traced
@@ -86,7 +86,7 @@ def explain(call: LastCall, reference: Any, claimed: tuple[float, ...] = (),
     try:
         wanted, reference_trace = traced(function, *copy.deepcopy((list(call.args), call.kwargs)),
                                          {function.__code__.co_filename})
-        again = function(*copy.deepcopy(call.args), **copy.deepcopy(call.kwargs))
+        again, its_steps = steps(function, *copy.deepcopy((list(call.args), call.kwargs)))
     except Exception:  # noqa: BLE001 - the reference on a learner's inputs is for words only
         return []
     want, got = dict(returned_parts(wanted)), dict(returned_parts(call.value))
@@ -108,15 +108,14 @@ def explain(call: LastCall, reference: Any, claimed: tuple[float, ...] = (),
         return []  # another answer on the same inputs: state kept between calls
     from grader.sandbox.traces import read_trace
 
-    finding = find(outcome.trace, read_trace(reference_trace), [call.args, call.kwargs], wrong[0],
-                   steps(function, *copy.deepcopy((list(call.args), call.kwargs))))
-    if finding is not None and finding.relation is None:
+    finding = find(outcome.trace, read_trace(reference_trace), [call.args, call.kwargs], wrong[0], its_steps)
+    if finding is None:
+        return nonfinite.origin(outcome.trace, wrong[0])
+    if finding.relation is None:
         # A value with no counterpart is weak evidence; where a NaN or inf was made is strong.
         made = nonfinite.origin(outcome.trace, wrong[0])
-        if made:
-            return made
-    said = _words(finding, call, outcome.trace, claimed) if finding else []
-    return said + nonfinite.origin(outcome.trace, wrong[0], finding.event if finding else None)
+        return made or _words(finding, call, outcome.trace, claimed)
+    return _words(finding, call, outcome.trace, claimed) + nonfinite.origin(outcome.trace, wrong[0], finding.event)
 
 
 def _order(function: str, got: dict[str, Any], want: dict[str, Any]) -> list[str]:
@@ -188,7 +187,7 @@ def _difference(finding: Finding, sizes: dict[int, str], claimed: tuple[float, .
     c = factor(got, want)
     if c is not None:
         return [_factor_words(c, sizes, claimed)]
-    wrong = int(np.sum(~np.isclose(got, want, rtol=1e-5, atol=1e-8)))
+    wrong = int(np.sum(~np.isclose(got, want, rtol=RTOL, atol=ATOL)))
     error = float(np.max(np.abs(got - want))) if got.size else 0.0
     return [say("trace.differs", shape=got.shape, wrong=wrong, size=got.size, error=f"{float(f'{error:.1g}'):g}")]
 

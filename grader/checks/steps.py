@@ -7,12 +7,14 @@ once more in the trusted process with each operation, call and subscript of its 
 arrays they give are kept (size-capped): ``X.T.dot(positive)``, ``X.T.dot(positive) / num_train``,
 ``2 * reg * W``. grader/checks/first_wrong.py uses them to tell a step of another way from a mistake,
 and to find what a wrong value is a multiple of. Only the reference's code is rewritten, never a
-learner's; anything it cannot rewrite (a closure, a source it cannot read) gives no steps.
+learner's; anything it cannot rewrite (a closure, a source it cannot read) gives no steps. This run is
+also the reference's second answer, which tells whether it answers twice the same (grader/checks/retrace.py).
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import textwrap
 from typing import Any
@@ -65,25 +67,37 @@ class _Steps:
         return value
 
 
-def steps(function: Any, args: list[Any], kwargs: dict[str, Any]) -> list[np.ndarray]:
-    """The arrays the sub-expressions of ``function``'s own lines give on these inputs (none if it cannot tell)."""
+@functools.lru_cache(maxsize=256)
+def _rewritten(function: Any) -> Any:
+    """The code defining ``function`` with its operations wrapped (compiled once per reference function), or
+    None when it cannot be rewritten (a closure, a source it cannot read)."""
     if not inspect.isfunction(function) or function.__code__.co_freevars:
-        return []
+        return None
     try:
         source = textwrap.dedent(inspect.getsource(function))
         tree = ast.parse(source)
-        definition = tree.body[0]
-        if not isinstance(definition, ast.FunctionDef) or definition.name != function.__name__:
-            return []
-        definition.decorator_list = []
-        ast.increment_lineno(tree, function.__code__.co_firstlineno - 1)
-        tree = ast.fix_missing_locations(_Wrap().visit(tree))
-        namespace = dict(function.__globals__)
-        recorder = _Steps()
-        namespace[_RECORD] = recorder
-        exec(compile(tree, function.__code__.co_filename, "exec"), namespace)  # noqa: S102 - the reference's own code
-        with np.errstate(all="ignore"):
-            namespace[function.__name__](*args, **kwargs)
-    except Exception:  # noqa: BLE001 - steps are for words only
-        return []
-    return recorder.values
+    except (OSError, TypeError, SyntaxError):
+        return None
+    definition = tree.body[0] if tree.body else None
+    if not isinstance(definition, ast.FunctionDef) or definition.name != function.__name__:
+        return None
+    definition.decorator_list = []
+    ast.increment_lineno(tree, function.__code__.co_firstlineno - 1)
+    tree = ast.fix_missing_locations(_Wrap().visit(tree))
+    return compile(tree, function.__code__.co_filename, "exec")
+
+
+def steps(function: Any, args: list[Any], kwargs: dict[str, Any]) -> tuple[Any, list[np.ndarray]]:
+    """What ``function(*args, **kwargs)`` returns, and the arrays the sub-expressions of its own lines give
+    (none when it cannot be rewritten: then it is called as it is). An exception of the function propagates,
+    as from a plain call."""
+    code = _rewritten(function)
+    if code is None:
+        return function(*args, **kwargs), []
+    namespace = dict(function.__globals__)
+    recorder = _Steps()
+    namespace[_RECORD] = recorder
+    exec(code, namespace)  # noqa: S102 - the reference's own code, rewritten
+    with np.errstate(all="ignore"):
+        value = namespace[function.__name__](*args, **kwargs)
+    return value, recorder.values

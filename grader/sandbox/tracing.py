@@ -178,14 +178,18 @@ def _open_brackets(text: str) -> int:
     return sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
 
 
+def _named_entries(value: dict[Any, Any], limit: int) -> list[tuple[Any, Any]]:
+    """The first ``limit`` entries of a dict whose keys a trace can name: short texts and whole numbers."""
+    return [(key, item) for key, item in list(value.items())[:limit] if type(key) in (str, int) and len(str(key)) <= 40]
+
+
 def _locals_and_entries(names: dict[str, Any]) -> list[tuple[str, Any]]:
     """A frame's locals, and the entries of its dicts keyed by short text or numbers (``grads['dW1']``)."""
     found = []
     for name, value in names.items():
         found.append((name, value))
         if type(value) is dict:
-            found += [(f"{name}[{key!r}]", item) for key, item in list(value.items())[:MAX_ENTRIES_OF_DICT]
-                      if type(key) in (str, int) and len(str(key)) <= 40]
+            found += [(f"{name}[{key!r}]", item) for key, item in _named_entries(value, MAX_ENTRIES_OF_DICT)]
     return found
 
 
@@ -200,8 +204,7 @@ def returned_parts(value: Any, name: str = "return", depth: int = 0) -> list[tup
     if type(value) in (tuple, list):
         items = list(enumerate(value[:MAX_RETURN_PARTS]))
     elif type(value) is dict:
-        items = [(key, item) for key, item in list(value.items())[:MAX_RETURN_PARTS]
-                 if type(key) in (str, int) and len(str(key)) <= 40]
+        items = _named_entries(value, MAX_RETURN_PARTS)
     else:
         return []
     parts: list[tuple[str, Any]] = []
