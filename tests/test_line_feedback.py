@@ -508,3 +508,30 @@ def test_a_submission_failing_everywhere_is_traced_a_bounded_number_of_times(mon
         retracer.failed(context, None)
     assert len(traced) == retrace.TRACED_PER_SUBMISSION
     assert max(traced.count(name) for name in set(traced)) <= retrace.TRACED_PER_FUNCTION
+
+
+def log_of_picked(probs, rows, y):
+    loss = -np.log(probs[rows, y])
+    return loss
+
+
+def test_the_log_of_a_picked_zero_names_the_array_not_its_indexes():
+    from grader.checks.nonfinite import origin
+
+    probs = np.array([[0.0, 1.0], [0.5, 0.5]])
+    _, got = _trace(log_of_picked, probs, np.array([0, 1]), np.array([0, 0]))
+    said = "\n".join(origin(got, "return"))
+    assert "probs holds 0, and np.log(0) is -inf" in said, said
+
+
+def log_beside_a_square(p, W):
+    loss = -np.sum(np.log(p)) + np.sum(W * W)
+    return loss
+
+
+def test_a_negative_number_is_blamed_only_where_a_log_or_root_reads_it():
+    from grader.checks.nonfinite import origin
+
+    _, got = _trace(log_beside_a_square, np.array([-0.5, 0.5]), np.array([-1.0, 2.0]))
+    said = "\n".join(origin(got, "return"))
+    assert "p holds negative numbers" in said and "W holds" not in said, said

@@ -53,15 +53,16 @@ def _statement(text: str) -> ast.stmt | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def loaded_names(text: str) -> frozenset[str]:
-    """The names a line reads (for ``x[i] = v``, also ``x``; for ``x += v``, also ``x``)."""
+def loaded_names(text: str) -> tuple[str, ...]:
+    """The names a line reads (for ``x[i] = v``, also ``x``; for ``x += v``, also ``x``), in the order the line
+    holds them: what is said of them must not change from one run to the next."""
     statement = _statement(text)
     if statement is None:
-        return frozenset(_NAMES.findall(text))
-    read = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        return tuple(dict.fromkeys(_NAMES.findall(text)))
+    read = [n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
     if isinstance(statement, ast.AugAssign):
-        read |= {n.id for n in ast.walk(statement.target) if isinstance(n, ast.Name)}
-    return frozenset(read)
+        read += [n.id for n in ast.walk(statement.target) if isinstance(n, ast.Name)]
+    return tuple(dict.fromkeys(read))
 
 
 def entries_read(text: str, loop: dict[str, int]) -> dict[str, set[str]]:
@@ -151,7 +152,7 @@ class Graph:
             for n in loaded_names(event.text):
                 known = entries.get((event.call, n), set())
                 read = resolved[n] & known if n in resolved else known
-                found += [latest[(event.call, k)] for k in {n, *read} if (event.call, k) in latest]
+                found += [latest[(event.call, k)] for k in [n, *sorted(read)] if (event.call, k) in latest]
             if event.name.startswith("return["):  # one part of a returned tuple or dict: the value it is
                 found = [i for i in found if identical(self.events[i].value, event.value)][-1:] or (
                     [] if _returns_a_name(event) else found)

@@ -23,6 +23,7 @@ from grader.sandbox.traces import Assigned, Trace
 EXP_OVERFLOW = 709.78  # np.exp above this is inf
 EXP_UNDERFLOW = -745.13  # np.exp below this is exactly 0
 _LOGS = frozenset({"log", "log2", "log10"})
+_ROOTS = _LOGS | {"sqrt", "power", "float_power"}
 
 
 def _finite(value: Any) -> bool:
@@ -84,36 +85,45 @@ def _first(trace: Trace, graph: Graph, index: int, located: Assigned | None) -> 
             return [*said, say("trace.nonfinite_overflow", largest=f"{largest:.4g}")]
         if smallest < EXP_UNDERFLOW:
             return [*said, say("trace.nonfinite_underflow_here", smallest=f"{smallest:.4g}")]
-    divisors, logged = _operands(text)
+    divisors, logged, rooted = _operands(text)
     for names, cause in ((divisors, "trace.nonfinite_zero_division"), (logged, "trace.nonfinite_log_zero")):
         zeros = [i for i in graph.inputs[index] if trace.events[i].name in names and _has_zero(trace.events[i].value)]
         if zeros:
             return [*said, say(cause, zero=trace.events[zeros[0]].name), *_underflow(trace, graph, zeros[0])]
-    negative = [e for e in read if np.any(np.asarray(e.value, dtype=float) < 0)]
-    if negative and ("sqrt" in text or "log" in text or "**" in text):
+    negative = [e for e in read if e.name in rooted and np.any(np.asarray(e.value, dtype=float) < 0)]
+    if negative:
         return [*said, say("trace.nonfinite_negative", negative=negative[0].name)]
     if np.any(np.isinf(value)):
         return [*said, say("trace.nonfinite_big", largest=f"{_extreme(read, lambda a: np.max(np.abs(a))):.4g}")]
     return said
 
 
-def _operands(text: str) -> tuple[set[str], set[str]]:
-    """The names a line divides by, and the names inside its np.log(...)."""
+def _operands(text: str) -> tuple[set[str], set[str], set[str]]:
+    """The names a line divides by, those inside its np.log(...), and those it takes a log, a square root or a
+    power of."""
     statement = parse_statement(text)
     divisors: set[str] = set()
     logged: set[str] = set()
+    rooted: set[str] = set()
     for node in ast.walk(statement) if statement is not None else ():
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Div, ast.FloorDiv, ast.Mod)):
             divisors |= _names(node.right)
         elif isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Div, ast.FloorDiv, ast.Mod)):
             divisors |= _names(node.value)
-        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in _LOGS:
-            logged |= {n for arg in node.args for n in _names(arg)}
-    return divisors, logged
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            rooted |= _names(node.left)
+        elif isinstance(node, ast.Call):
+            called = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            inside = {n for arg in node.args for n in _names(arg)}
+            logged |= inside if called in _LOGS else set()
+            rooted |= inside if called in _ROOTS else set()
+    return divisors, logged, rooted
 
 
 def _names(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    """The names whose values an expression computes with (``probs`` in ``probs[rows, y]``: not its indexes)."""
+    indexes = {id(n) for sub in ast.walk(node) if isinstance(sub, ast.Subscript) for n in ast.walk(sub.slice)}
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and id(n) not in indexes}
 
 
 def _underflow(trace: Trace, graph: Graph, index: int) -> list[str]:
